@@ -1,0 +1,183 @@
+/**
+ * Pre-cutover backups: a tar.gz of the plan's paths, a `sha256sum`-format checksum file and a
+ * JSON manifest beside it. Restore verifies before touching anything; the swap is done by
+ * renames so a failed extract leaves the current files as they were.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from './failure-types';
+import { heartbeat } from './heartbeat';
+import { runCommand } from './services/service-driver';
+
+export interface BackupInfo {
+  archive: string;
+  sha256: string;
+  bytes: number;
+  /** path of the JSON manifest */
+  manifest: string;
+  createdAt: string;
+}
+export interface VerifyResult { ok: boolean; expected?: string; actual?: string; reason?: string }
+
+const ARCHIVE_EXT = '.tar.gz';
+const LABEL = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const sidecars = (archive: string) => [`${archive}.sha256`, `${archive}.manifest.json`];
+
+/** Streams the file so a large archive is never in memory; heartbeats as it goes. */
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) {
+    hash.update(chunk as Buffer);
+    heartbeat({ hashing: path.basename(file) });
+  }
+  return hash.digest('hex');
+}
+
+/** Backup paths must stay inside cwd: they are deleted and replaced on restore. */
+function checkPaths(paths: string[], cwd: string): string[] {
+  return paths.map((p) => {
+    const rel = path.normalize(p);
+    if (path.isAbsolute(rel) || rel === '..' || rel.startsWith(`..${path.sep}`) || rel === '.') {
+      throw ApplicationFailure.nonRetryable(`backup path "${p}" must be relative to ${cwd} and inside it`, FailureType.InvalidBackupConfig);
+    }
+    return rel;
+  });
+}
+
+function listFiles(root: string, rel: string): string[] {
+  const stat = fs.lstatSync(path.join(root, rel));
+  if (!stat.isDirectory()) return stat.isFile() ? [rel] : [];
+  return fs.readdirSync(path.join(root, rel)).sort().flatMap((name) => listFiles(root, path.join(rel, name)));
+}
+
+async function tar(args: string[], what: string): Promise<void> {
+  const beat = setInterval(() => heartbeat({ tar: what }), 5_000);
+  try {
+    const r = await runCommand(['tar', ...args], { timeoutMs: 60 * 60_000 });
+    if (r.code !== 0) throw ApplicationFailure.retryable(`tar ${what} failed (exit ${r.code}): ${r.stderr.trim()}`, FailureType.BackupFailed);
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+function readSidecar(archive: string): string | undefined {
+  try {
+    return fs.readFileSync(`${archive}.sha256`, 'utf8').split(/\s+/)[0] || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function verifyBackup(archive: string): Promise<VerifyResult> {
+  if (!fs.existsSync(archive)) return { ok: false, reason: `archive ${archive} is missing` };
+  const expected = readSidecar(archive);
+  if (!expected) return { ok: false, reason: `checksum file ${archive}.sha256 is missing` };
+  const actual = await sha256File(archive);
+  return actual === expected ? { ok: true, expected, actual } : { ok: false, expected, actual, reason: 'checksum differs' };
+}
+
+function infoOf(archive: string): BackupInfo {
+  const manifest = `${archive}.manifest.json`;
+  const m = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { archiveSha256: string; archiveBytes: number; createdAt: string };
+  return { archive, sha256: m.archiveSha256, bytes: m.archiveBytes, manifest, createdAt: m.createdAt };
+}
+
+export async function createBackup(input: { paths: string[]; dir: string; cwd: string; label: string }): Promise<BackupInfo> {
+  const cwd = path.resolve(input.cwd);
+  if (!LABEL.test(input.label)) throw ApplicationFailure.nonRetryable(`backup label "${input.label}" must be a plain name`, FailureType.InvalidBackupConfig);
+  const paths = checkPaths(input.paths, cwd);
+  const missing = paths.filter((p) => !fs.existsSync(path.join(cwd, p)));
+  if (missing.length) throw ApplicationFailure.nonRetryable(`backup paths missing under ${cwd}: ${missing.join(', ')}`, FailureType.InvalidBackupConfig);
+  const dir = path.resolve(cwd, input.dir);
+  fs.mkdirSync(dir, { recursive: true });
+
+  // Idempotent per label: a retried activity returns the archive an earlier attempt finished.
+  const stamp = /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.tar\.gz$/;
+  const mine = fs.readdirSync(dir).filter((f) => f.startsWith(`${input.label}-`) && stamp.test(f.slice(input.label.length + 1))).sort().reverse();
+  for (const name of mine) {
+    const archive = path.join(dir, name);
+    if ((await verifyBackup(archive)).ok && fs.existsSync(`${archive}.manifest.json`)) return infoOf(archive);
+  }
+
+  const createdAt = new Date().toISOString();
+  const archive = path.join(dir, `${input.label}-${createdAt.replace(/[:.]/g, '-')}${ARCHIVE_EXT}`);
+  // Written under a temporary name and renamed last: a crash never leaves a final-named half archive.
+  const partial = `${archive}.partial-${randomBytes(4).toString('hex')}`;
+  try {
+    await tar(['-czf', partial, '-C', cwd, '--', ...paths], `create ${path.basename(archive)}`);
+    const sha256 = await sha256File(partial);
+    const bytes = fs.statSync(partial).size;
+    const files = [];
+    for (const rel of paths.flatMap((p) => listFiles(cwd, p))) {
+      files.push({ path: rel, bytes: fs.statSync(path.join(cwd, rel)).size, sha256: await sha256File(path.join(cwd, rel)) });
+    }
+    const manifest = { label: input.label, createdAt, cwd, paths, files, archive: path.basename(archive), archiveSha256: sha256, archiveBytes: bytes };
+    fs.writeFileSync(`${archive}.manifest.json`, JSON.stringify(manifest, null, 2));
+    fs.writeFileSync(`${archive}.sha256`, `${sha256}  ${path.basename(archive)}\n`);
+    fs.renameSync(partial, archive);
+    return { archive, sha256, bytes, manifest: `${archive}.manifest.json`, createdAt };
+  } finally {
+    fs.rmSync(partial, { force: true });
+  }
+}
+
+export async function restoreBackup(input: { archive: string; expectedSha256?: string; cwd: string; paths: string[] }): Promise<{ restored: string[] }> {
+  const cwd = path.resolve(input.cwd);
+  const paths = checkPaths(input.paths, cwd);
+  // The caller's checksum (recorded in workflow history at create time) wins over the sidecar.
+  const expected = input.expectedSha256 ?? readSidecar(input.archive);
+  const actual = fs.existsSync(input.archive) ? await sha256File(input.archive) : undefined;
+  if (!actual || !expected || actual !== expected) {
+    const why = !actual ? 'archive is missing' : !expected ? 'no checksum to verify against' : `checksum differs: expected ${expected}, got ${actual}`;
+    throw ApplicationFailure.nonRetryable(`backup ${input.archive} cannot be trusted (${why}); nothing was restored`, FailureType.BackupCorrupt);
+  }
+  // The staging dir sits inside cwd so the swaps below are same-filesystem renames.
+  const staging = fs.mkdtempSync(path.join(cwd, '.cutover-restore-'));
+  const done: string[] = [];
+  try {
+    await tar(['-xzf', input.archive, '-C', staging], `extract ${path.basename(input.archive)}`);
+    const absent = paths.filter((p) => !fs.existsSync(path.join(staging, p)));
+    if (absent.length) throw ApplicationFailure.nonRetryable(`backup ${input.archive} does not contain ${absent.join(', ')}; nothing was restored`, FailureType.BackupCorrupt);
+    fs.mkdirSync(path.join(staging, '.previous'));
+    for (const p of paths) {
+      const live = path.join(cwd, p);
+      const old = path.join(staging, '.previous', p);
+      fs.mkdirSync(path.dirname(old), { recursive: true });
+      fs.mkdirSync(path.dirname(live), { recursive: true });
+      if (fs.existsSync(live)) fs.renameSync(live, old);
+      done.push(p);
+      fs.renameSync(path.join(staging, p), live);
+      heartbeat({ restored: p });
+    }
+    return { restored: paths };
+  } catch (err) {
+    // Put back whatever was moved aside, newest first, then report the original failure.
+    for (const p of done.reverse()) {
+      const live = path.join(cwd, p);
+      const old = path.join(staging, '.previous', p);
+      if (fs.existsSync(old)) {
+        fs.rmSync(live, { recursive: true, force: true });
+        fs.renameSync(old, live);
+      }
+    }
+    throw err;
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+export async function pruneBackups(input: { dir: string; retentionDays: number; now?: number | string; cwd?: string }): Promise<{ removed: string[] }> {
+  const dir = path.resolve(input.cwd ?? process.cwd(), input.dir);
+  if (!fs.existsSync(dir)) return { removed: [] };
+  const cutoff = new Date(input.now ?? Date.now()).getTime() - input.retentionDays * 86_400_000;
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(dir).filter((f) => f.endsWith(ARCHIVE_EXT)).sort()) {
+    const archive = path.join(dir, name);
+    if (fs.statSync(archive).mtimeMs >= cutoff) continue;
+    for (const f of [archive, ...sidecars(archive)]) fs.rmSync(f, { force: true });
+    removed.push(archive);
+  }
+  return { removed };
+}

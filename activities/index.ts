@@ -1,0 +1,58 @@
+/**
+ * Every activity the worker registers, built from its dependencies so tests can build the
+ * same set. Workflows import only the `Activities` type from here.
+ */
+import path from 'node:path';
+import type { LoadedPlan } from '../domain/loaded-plan';
+import { parseDuration } from '../domain/duration';
+import { createPlanActivities } from './plan-loader';
+import { checkPrerequisites } from './prerequisites';
+import { serviceHealth, startService, stopService } from './service-control';
+import { driverFor } from './services/driver-factory';
+import { backupForCutover, findLatestBackup, pruneOldBackups, restoreBackupArchive, verifyBackupArchive } from './backup-steps';
+import { runTestSuite } from './test-suite';
+import { compareWithBaseline, shadowCompare } from './kpis';
+import { switchTraffic } from './traffic';
+import { notify } from './notify';
+import { validateProduction } from './post-cutover-check';
+
+export interface ActivityDeps {
+  /** where relative plan paths given to the worker are resolved */
+  planBaseDir: string;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createPlanActivities(deps.planBaseDir),
+    checkPrerequisites,
+    serviceHealth,
+    startService,
+    stopService,
+    async describeServices(loaded: LoadedPlan): Promise<string> {
+      const states = await Promise.all(
+        (['v1', 'v2'] as const).map(async (role) => {
+          const spec = loaded.plan.services[role];
+          const state = await driverFor(spec, { cwd: loaded.workdir }).status().catch((e: Error) => `unknown (${e.message})`);
+          return `${role.toUpperCase()} (${spec.name}) ${state}`;
+        }),
+      );
+      return states.join(', ');
+    },
+    runPlanTests(loaded: LoadedPlan) {
+      const { tests } = loaded.plan;
+      return runTestSuite({ command: tests.command, cwd: path.resolve(loaded.workdir, tests.cwd ?? '.'), timeoutMs: parseDuration(tests.timeout) });
+    },
+    backupForCutover,
+    pruneOldBackups,
+    findLatestBackup,
+    verifyBackupArchive,
+    restoreBackupArchive,
+    shadowCompare,
+    compareWithBaseline,
+    switchTraffic,
+    notify,
+    validateProduction,
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

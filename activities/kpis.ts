@@ -1,0 +1,43 @@
+/** Reads KPIs over the service's HTTP contract and compares V2 to V1 (the shadow run). */
+import { ApplicationFailure } from '@temporalio/common';
+import type { LoadedPlan } from '../domain/loaded-plan';
+import type { ServiceRole } from '../domain/plan-schema';
+import { compareKpis, describeComparison, type KpiComparison, type Kpis } from '../domain/kpi-compare';
+import { FailureType } from './failure-types';
+
+export async function fetchJson(url: string, timeoutMs = 10_000): Promise<unknown> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  return res.json();
+}
+
+export async function fetchKpis(loaded: LoadedPlan, role: ServiceRole): Promise<Kpis> {
+  const body = (await fetchJson(new URL('/kpis', loaded.plan.services[role].baseUrl).toString())) as { kpis?: unknown };
+  if (!body.kpis || typeof body.kpis !== 'object') {
+    throw ApplicationFailure.nonRetryable(`${role} /kpis has no "kpis" object: is this the right service?`, FailureType.InvalidServiceConfig);
+  }
+  return Object.fromEntries(Object.entries(body.kpis).filter(([, v]) => typeof v === 'number')) as Kpis;
+}
+
+export interface ShadowResult {
+  baseline: Kpis;
+  comparison: KpiComparison;
+  summary: string;
+}
+
+/** V1 serves production; V2 computes on the same data; both are asked and compared. */
+export async function shadowCompare(loaded: LoadedPlan): Promise<ShadowResult> {
+  const [baseline, candidate] = await Promise.all([fetchKpis(loaded, 'v1'), fetchKpis(loaded, 'v2')]);
+  const comparison = compareKpis(baseline, candidate, loaded.plan.thresholds.kpiTolerance);
+  const summary = describeComparison(comparison);
+  if (!comparison.ok) throw ApplicationFailure.nonRetryable(`V2 shadow run differs from V1: ${summary}`, FailureType.KpiMismatch, comparison);
+  return { baseline, comparison, summary };
+}
+
+/** After a switch or a rollback: does the service now serving match what V1 computed before? */
+export async function compareWithBaseline(loaded: LoadedPlan, role: ServiceRole, baseline: Kpis): Promise<{ comparison: KpiComparison; summary: string }> {
+  const comparison = compareKpis(baseline, await fetchKpis(loaded, role), loaded.plan.thresholds.kpiTolerance);
+  const summary = describeComparison(comparison);
+  if (!comparison.ok) throw ApplicationFailure.nonRetryable(`${role} KPIs differ from the pre-cutover baseline: ${summary}`, FailureType.KpiMismatch, comparison);
+  return { comparison, summary };
+}

@@ -1,0 +1,46 @@
+/**
+ * Notifications: a file sink (one JSON line per message) and a Slack-compatible incoming
+ * webhook whose URL is read from the env var the plan names, here in the activity, so the
+ * URL never reaches a plan, a log line or workflow history.
+ */
+import { appendFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { log } from '@temporalio/activity';
+import type { LoadedPlan } from '../domain/loaded-plan';
+
+export interface Notification {
+  /** a stable key per state change, so a retried activity does not post twice to the file */
+  key: string;
+  text: string;
+  severity?: 'info' | 'warning' | 'critical';
+  cutoverId?: string;
+}
+
+export async function notify(loaded: LoadedPlan, message: Notification): Promise<{ delivered: string[] }> {
+  const { notifications } = loaded.plan;
+  const delivered: string[] = [];
+  if (notifications.file) {
+    const file = path.resolve(loaded.workdir, notifications.file);
+    await mkdir(path.dirname(file), { recursive: true });
+    await appendFile(file, JSON.stringify({ at: new Date().toISOString(), ...message }) + '\n');
+    delivered.push('file');
+  }
+  if (notifications.slackWebhookEnv) {
+    const url = process.env[notifications.slackWebhookEnv];
+    if (!url) {
+      log.warn(`notification not sent to Slack: env var ${notifications.slackWebhookEnv} is not set on the worker`);
+    } else {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: message.text }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      // Said without the URL: it is a credential.
+      if (!res.ok) throw new Error(`Slack webhook (${notifications.slackWebhookEnv}) answered ${res.status}`);
+      delivered.push('slack');
+    }
+  }
+  log.info(`notify: ${message.text}`, { key: message.key, delivered });
+  return { delivered };
+}

@@ -1,0 +1,74 @@
+/** Health probing over the service's HTTP contract (GET baseUrl + healthPath, 2xx = healthy). */
+import { ApplicationFailure } from '@temporalio/common';
+import type { ServiceSpec } from '../../domain/plan-schema';
+import { FailureType } from '../failure-types';
+import { heartbeat } from '../heartbeat';
+
+export type HealthTarget = Pick<ServiceSpec, 'name' | 'baseUrl'> & { healthPath?: string };
+
+export interface ProbeResult {
+  healthy: boolean;
+  status?: number;
+  body?: unknown;
+  error?: string;
+}
+
+const PROBE_TIMEOUT_MS = 2_000;
+const POLL_MS = 200;
+
+/** Joins by string, not `new URL(path, base)`, which would drop a base path like /api. */
+export function healthUrl(spec: HealthTarget): string {
+  return spec.baseUrl.replace(/\/+$/, '') + (spec.healthPath ?? '/health');
+}
+
+export async function probeHealth(spec: HealthTarget): Promise<ProbeResult> {
+  try {
+    const res = await fetch(healthUrl(spec), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text.slice(0, 500);
+    }
+    return { healthy: res.ok, status: res.status, body };
+  } catch (err) {
+    // undici hides the useful part ("ECONNREFUSED") in err.cause
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    return { healthy: false, error: [e.message, e.cause?.code ?? e.cause?.message].filter(Boolean).join(': ') };
+  }
+}
+
+export function describeProbe(p: ProbeResult): string {
+  if (p.error) return p.error;
+  const body = typeof p.body === 'string' ? p.body : JSON.stringify(p.body);
+  return `HTTP ${p.status}${body ? ` ${body.slice(0, 300)}` : ''}`;
+}
+
+/**
+ * Polls until healthy or timeoutMs passes, heartbeating each tick. `onTick` lets the caller
+ * fail fast (e.g. throw when the driver says the process died). The timeout failure is
+ * retryable: whether to restart and wait again is the workflow's retry policy's call.
+ */
+export async function waitHealthy(
+  spec: HealthTarget,
+  timeoutMs: number,
+  onTick?: (probe: ProbeResult, elapsedMs: number) => void | Promise<void>,
+): Promise<ProbeResult> {
+  const started = Date.now();
+  for (;;) {
+    const probe = await probeHealth(spec);
+    if (probe.healthy) return probe;
+    const elapsedMs = Date.now() - started;
+    heartbeat({ service: spec.name, elapsedMs, last: describeProbe(probe) });
+    await onTick?.(probe, elapsedMs);
+    if (elapsedMs >= timeoutMs) {
+      throw ApplicationFailure.create({
+        message: `${spec.name} not healthy at ${healthUrl(spec)} after ${timeoutMs} ms; last probe: ${describeProbe(probe)}`,
+        type: FailureType.ServiceUnhealthy,
+        details: [probe],
+      });
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * One interface over every way a service can be run (process, systemd, docker, exec), plus the
+ * argv runner the drivers share. Commands always go through execFile: never a shell, so names
+ * from a plan cannot inject anything.
+ */
+import { execFile } from 'node:child_process';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../failure-types';
+
+export type ServiceState = 'running' | 'stopped' | 'unknown';
+
+export interface ServiceDriver {
+  /** idempotent: already running → no-op. Does not wait for health (see waitHealthy). */
+  start(): Promise<void>;
+  /** graceful stop (SIGTERM or the manager's stop), force after graceMs; idempotent */
+  stop(graceMs: number): Promise<{ forced: boolean }>;
+  status(): Promise<ServiceState>;
+}
+
+export interface CommandResult {
+  /** exit code, or null when killed by a signal (including our timeout) */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export interface CommandOptions {
+  cwd?: string;
+  /** kill the command (SIGTERM) after this many ms; default 60 s */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs argv and resolves with its outcome whatever the exit code; callers decide what a
+ * non-zero exit means. Only "cannot run at all" (program missing, not executable) rejects,
+ * non-retryably, because no retry brings a missing program back.
+ */
+export function runCommand(argv: readonly string[], opts: CommandOptions = {}): Promise<CommandResult> {
+  const [program, ...args] = argv;
+  if (!program) throw ApplicationFailure.nonRetryable('empty command', FailureType.InvalidServiceConfig);
+  return new Promise((resolve, reject) => {
+    execFile(
+      program,
+      args,
+      { cwd: opts.cwd, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        const code = (err as NodeJS.ErrnoException | null)?.code;
+        if (typeof code === 'string' && ['ENOENT', 'EACCES', 'ENOTDIR'].includes(code)) {
+          const where = opts.cwd ? ` (cwd ${opts.cwd})` : '';
+          reject(ApplicationFailure.nonRetryable(`cannot run "${program}"${where}: ${code}`, FailureType.InvalidServiceConfig));
+          return;
+        }
+        const killed = (err as { killed?: boolean } | null)?.killed ?? false;
+        const exit = err ? (typeof code === 'number' ? code : null) : 0;
+        resolve({ code: exit, stdout, stderr, timedOut: killed && exit === null });
+      },
+    );
+  });
+}
+
+/** One line describing a command's outcome for error messages. */
+export function describeResult(argv: readonly string[], r: CommandResult): string {
+  const how = r.timedOut ? 'timed out' : `exited ${r.code}`;
+  const out = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-5).join(' | ');
+  return `${argv.join(' ')} ${how}${out ? `: ${out}` : ''}`;
+}

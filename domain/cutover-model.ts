@@ -1,0 +1,79 @@
+/** What a cutover is made of, as data: phases, states, approvals and the status view. Pure. */
+export const PHASES = [
+  { id: 'phase0', title: 'Phase 0: Pre-cutover validation' },
+  { id: 'gate', title: 'GO/NO-GO decision' },
+  { id: 'phase1', title: 'Phase 1: Backups and snapshots' },
+  { id: 'phase2', title: 'Phase 2: V2 staging validation' },
+  { id: 'phase3', title: 'Phase 3: V1 graceful shutdown' },
+  { id: 'phase4', title: 'Phase 4: V2 activation' },
+  { id: 'phase5', title: 'Phase 5: Post-cutover validation' },
+] as const;
+export type PhaseId = (typeof PHASES)[number]['id'];
+export const PHASE_IDS = PHASES.map((p) => p.id) as PhaseId[];
+/** From this phase on, something in production has changed and a failure means rollback. */
+export const FIRST_DESTRUCTIVE_PHASE: PhaseId = 'phase3';
+
+export type PhaseState = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
+export type CutoverStatus = 'RUNNING' | 'AWAITING_APPROVAL' | 'ROLLING_BACK' | 'SUCCESS' | 'ABORTED' | 'ROLLED_BACK' | 'FAILED';
+export const FINAL_STATUSES: CutoverStatus[] = ['SUCCESS', 'ABORTED', 'ROLLED_BACK', 'FAILED'];
+
+export interface PhaseView {
+  id: PhaseId;
+  title: string;
+  state: PhaseState;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs?: number;
+  message?: string;
+}
+
+export type Decision = 'GO' | 'NO_GO';
+export interface Approval {
+  role: string;
+  approver: string;
+  decision: Decision;
+  comment?: string;
+}
+export interface RecordedApproval extends Approval {
+  gate: string;
+  at: string;
+  via: 'update' | 'signal' | 'auto-approve' | 'timeout-default';
+}
+export interface RejectedApproval extends Approval {
+  at: string;
+  reason: string;
+}
+
+/** A plan is either named by path (the worker loads it) or given inline. */
+export type PlanRef = string | Record<string, unknown>;
+
+export interface CutoverInput {
+  plan: PlanRef;
+  /** rehearsals and the demo: the gate is approved by "auto-approve", recorded as such */
+  autoApprove?: boolean;
+  /** phases 0 and 2 only; nothing in production changes */
+  dryRun?: boolean;
+  /** who started it; the plan may forbid them from approving the gate alone */
+  startedBy?: string;
+  /** wait for a `resume` signal before these phases (change windows, rehearsals, tests) */
+  holdBefore?: PhaseId[];
+}
+
+export interface CutoverView {
+  cutoverId: string;
+  plan: string;
+  status: CutoverStatus;
+  dryRun: boolean;
+  autoApprove: boolean;
+  startedBy: string;
+  currentPhase?: PhaseId;
+  heldBefore?: PhaseId;
+  phases: PhaseView[];
+  approvals: RecordedApproval[];
+  rejectedApprovals: RejectedApproval[];
+  rollback?: { workflowId: string; reason: string; status?: string; durationMs?: number; message?: string };
+  message: string;
+  servicesState?: string;
+}
+
+export const statusLine = (status: CutoverStatus) => `STATUS: ${status}${status === 'SUCCESS' ? ' ✓' : ''}`;

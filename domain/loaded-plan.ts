@@ -1,0 +1,10 @@
+import type { Plan, ServiceRole, ServiceSpec } from './plan-schema';
+
+/** A validated plan plus where its relative paths are anchored (the plan file's folder). */
+export interface LoadedPlan {
+  plan: Plan;
+  workdir: string;
+  source: string;
+}
+
+export const serviceOf = (loaded: LoadedPlan, role: ServiceRole): ServiceSpec => loaded.plan.services[role];

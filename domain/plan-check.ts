@@ -1,0 +1,49 @@
+/** Turns a raw plan object into a Plan or into every problem it has, each with its path and a fix. */
+import { z } from 'zod';
+import { planSchema, type Plan } from './plan-schema';
+import { crossFieldProblems, type PlanProblem } from './plan-rules';
+
+export type PlanCheck = { ok: true; plan: Plan } | { ok: false; problems: PlanProblem[] };
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}: remove it or fix its spelling`;
+  }
+  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
+    return `required: add it (expected ${issue.expected})`;
+  }
+  return issue.message;
+}
+
+export function checkPlan(raw: unknown): PlanCheck {
+  const parsed = planSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.') || '(plan)',
+      message: describe(issue),
+    }));
+    return { ok: false, problems };
+  }
+  const problems = crossFieldProblems(parsed.data);
+  return problems.length ? { ok: false, problems } : { ok: true, plan: parsed.data };
+}
+
+export class PlanError extends Error {
+  override readonly name = 'PlanError';
+  constructor(
+    readonly source: string,
+    readonly problems: PlanProblem[],
+  ) {
+    super(`plan ${source} is invalid:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`);
+  }
+}
+
+export function parsePlanOrThrow(raw: unknown, source: string): Plan {
+  const result = checkPlan(raw);
+  if (!result.ok) throw new PlanError(source, result.problems);
+  return result.plan;
+}
+
+export function planJsonSchema(): unknown {
+  return z.toJSONSchema(planSchema, { io: 'input', unrepresentable: 'any' });
+}

@@ -1,0 +1,46 @@
+/** Rules across fields that a per-field schema cannot express. */
+import type { Plan } from './plan-schema';
+import { parseDuration } from './duration';
+
+export interface PlanProblem {
+  path: string;
+  message: string;
+}
+
+export function crossFieldProblems(plan: Plan): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  const approvers = plan.approvals.approvers;
+  const needRole = (role: string, where: string) => {
+    if (!approvers[role]) {
+      problems.push({
+        path: `approvals.approvers.${role}`,
+        message: `role "${role}" is required by ${where} but nobody may approve for it: add approvals.approvers.${role}: [name, ...]`,
+      });
+    }
+  };
+  plan.approvals.gate.roles.forEach((role) => needRole(role, 'approvals.gate.roles'));
+  const total = parseDuration(plan.monitoring.duration);
+  plan.monitoring.decisionPoints.forEach((point, i) => {
+    point.roles.forEach((role) => needRole(role, `monitoring.decisionPoints.${i}.roles`));
+    if (parseDuration(point.at) > total) {
+      problems.push({
+        path: `monitoring.decisionPoints.${i}.at`,
+        message: `${point.at} is after the end of monitoring (${plan.monitoring.duration}): move it or lengthen monitoring.duration`,
+      });
+    }
+  });
+  const lastUntil = parseDuration(plan.monitoring.cadence[plan.monitoring.cadence.length - 1].until);
+  if (lastUntil < total) {
+    problems.push({
+      path: 'monitoring.cadence',
+      message: `the last cadence entry ends at ${plan.monitoring.cadence.at(-1)!.until}, before monitoring.duration (${plan.monitoring.duration}): extend its "until"`,
+    });
+  }
+  if (plan.services.v1.name === plan.services.v2.name) {
+    problems.push({ path: 'services.v2.name', message: 'V1 and V2 share a name: pid files and logs would collide; give V2 its own name' });
+  }
+  if (plan.thresholds.errorRateWarn > plan.thresholds.errorRateRollback) {
+    problems.push({ path: 'thresholds.errorRateWarn', message: 'the warning rate is above the rollback rate: make errorRateWarn smaller than errorRateRollback' });
+  }
+  return problems;
+}

@@ -1,0 +1,158 @@
+/**
+ * The cutover plan: everything a cutover needs to know, validated before anything runs.
+ * Strict objects everywhere so a misspelt key is an error, not a silently ignored default.
+ */
+import { z } from 'zod';
+import { DURATION_PATTERN } from './duration';
+
+const duration = (example: string) =>
+  z.string().regex(DURATION_PATTERN, { error: `use a number and a unit (ms, s, m, h, d), e.g. "${example}"` });
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'use letters, digits, ".", "_" or "-" (no spaces)' });
+const url = z.url({ error: 'use a full URL, e.g. http://127.0.0.1:8101' });
+const fraction = z.number().min(0, { error: 'use a fraction from 0 to 1 (0.05 = 5%)' }).max(1, { error: 'use a fraction from 0 to 1 (0.05 = 5%)' });
+const command = z.array(z.string().min(1)).min(1, { error: 'give the program and its arguments as a list, e.g. ["npm", "test"]' });
+
+const processDriver = z.strictObject({
+  driver: z.literal('process'),
+  command,
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.string()).default({}),
+  /** pid and log files go here, one pair per service name */
+  runDir: z.string().default('.data/run'),
+});
+const systemdDriver = z.strictObject({
+  driver: z.literal('systemd'),
+  unit: z.string().regex(/^[A-Za-z0-9:_.@-]+\.service$/, { error: 'use a unit name like "abaco-pipeline-v2.service"' }),
+});
+const dockerDriver = z.strictObject({
+  driver: z.literal('docker'),
+  container: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'use a container name like "pipeline-v2"' }),
+});
+const execDriver = z.strictObject({
+  driver: z.literal('exec'),
+  start: command,
+  stop: command,
+  forceStop: command.optional(),
+  status: command,
+});
+
+export const serviceSchema = z
+  .discriminatedUnion('driver', [processDriver, systemdDriver, dockerDriver, execDriver], {
+    error: 'driver must be one of: process, systemd, docker, exec',
+  })
+  .and(
+    z.object({
+      name: name,
+      /** base URL of the HTTP contract: /health, /kpis, /metrics, /audit, /integrity */
+      baseUrl: url,
+      healthPath: z.string().startsWith('/').default('/health'),
+      startTimeout: duration('60s').default('60s'),
+      /** SIGTERM grace before a force stop */
+      stopGrace: duration('30s').default('30s'),
+      /** a file that must exist before Phase 0 passes (the V2 artifact) */
+      artifact: z.string().optional(),
+    }),
+  );
+
+const approverList = z.array(name).min(1, { error: 'list at least one person allowed to approve for this role' });
+
+export const planSchema = z.strictObject({
+  name,
+  description: z.string().default(''),
+  services: z.strictObject({ v1: serviceSchema, v2: serviceSchema }),
+  backup: z.strictObject({
+    paths: z.array(z.string().min(1)).min(1, { error: 'list the data/config paths to back up before V1 stops' }),
+    dir: z.string().default('.data/backups'),
+    retentionDays: z.number().int().positive().default(90),
+  }),
+  traffic: z
+    .strictObject({
+      /** the file a router reads to learn the active upstream (an nginx include, a symlink target...) */
+      pointerFile: z.string(),
+    })
+    .optional(),
+  tests: z.strictObject({
+    command,
+    cwd: z.string().optional(),
+    timeout: duration('10m').default('10m'),
+  }),
+  thresholds: z
+    .strictObject({
+      kpiTolerance: fraction.default(0.001),
+      errorRateWarn: fraction.default(0.001),
+      errorRateRollback: fraction.default(0.05),
+      latencyWarnMs: z.number().positive().default(100),
+      latencyExcellentMs: z.number().positive().default(50),
+      memoryDrift: fraction.default(0.1),
+      minFreeDiskMb: z.number().nonnegative().default(100),
+      latencySamples: z.number().int().positive().default(20),
+    })
+    .prefault({}),
+  approvals: z
+    .strictObject({
+      approvers: z.record(name, approverList).default({}),
+      gate: z
+        .strictObject({
+          roles: z.array(name).min(1).default(['engineering', 'operations']),
+          timeout: duration('30m').default('30m'),
+          onTimeout: z.enum(['abort', 'go']).default('abort'),
+          /** forbid the person who started the cutover from being the only approver */
+          starterMayApproveAlone: z.boolean().default(false),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  monitoring: z
+    .strictObject({
+      duration: duration('24h').default('24h'),
+      /** full validation cadence: [until hour, every] pairs, first match wins */
+      cadence: z
+        .array(z.strictObject({ until: duration('8h'), every: duration('30m') }))
+        .min(1)
+        .default([
+          { until: '8h', every: '30m' },
+          { until: '24h', every: '2h' },
+        ]),
+      sentinelEvery: duration('1m').default('1m'),
+      summaryEvery: duration('4h').default('4h'),
+      decisionPoints: z
+        .array(
+          z.strictObject({
+            at: duration('1h'),
+            label: z.string(),
+            roles: z.array(name).min(1),
+            timeout: duration('2h'),
+            onTimeout: z.enum(['continue', 'rollback']),
+          }),
+        )
+        .default([
+          { at: '1h', label: 'Hour 1 decision point', roles: ['engineering'], timeout: '1h', onTimeout: 'continue' },
+          { at: '8h', label: 'Hour 8 decision point', roles: ['engineering'], timeout: '2h', onTimeout: 'continue' },
+          {
+            at: '24h',
+            label: 'Hour 24 final sign-off',
+            roles: ['engineering', 'operations', 'dataQuality'],
+            timeout: '4h',
+            onTimeout: 'continue',
+          },
+        ]),
+      onRepeatedFail: z.enum(['rollback', 'escalate']).default('rollback'),
+      retryFailAfter: duration('2m').default('2m'),
+    })
+    .prefault({}),
+  notifications: z
+    .strictObject({
+      /** the NAME of an env var holding the webhook URL: the URL itself never enters a plan or history */
+      slackWebhookEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'give the name of an environment variable, e.g. CUTOVER_SLACK_WEBHOOK' }).optional(),
+      file: z.string().optional(),
+    })
+    .prefault({}),
+  reports: z.strictObject({ dir: z.string().default('.data/reports') }).prefault({}),
+});
+
+export type PlanInput = z.input<typeof planSchema>;
+export type Plan = z.output<typeof planSchema>;
+export type ServiceSpec = z.output<typeof serviceSchema>;
+export type ServiceRole = 'v1' | 'v2';

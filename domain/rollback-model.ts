@@ -1,0 +1,42 @@
+/** The rollback compensation as data, so the cutover can hand it to a workflow of its own. Pure. */
+import type { PlanRef } from './cutover-model';
+import type { Kpis } from './kpi-compare';
+
+/** What the cutover changed; the rollback undoes them in reverse order of registration. */
+export type Compensation = 'startV1' | 'stopV2' | 'switchTrafficToV1' | 'restoreBackup';
+export const ALL_COMPENSATIONS: Compensation[] = ['restoreBackup', 'startV1', 'stopV2', 'switchTrafficToV1'];
+
+export interface BackupInfo {
+  archive: string;
+  sha256: string;
+  bytes: number;
+  createdAt: string;
+}
+
+export interface RollbackInput {
+  plan: PlanRef;
+  cutoverId?: string;
+  reason: string;
+  requestedBy?: string;
+  /** default: everything (a manual rollback of a cutover whose state is unknown) */
+  compensations?: Compensation[];
+  /** default: the newest backup in the plan's backup dir */
+  backup?: BackupInfo;
+  /** V1's KPIs before the cutover, to prove V1 is back as it was */
+  baseline?: Kpis;
+}
+
+export type RollbackStatus = 'RUNNING' | 'ROLLED_BACK' | 'FAILED';
+export interface RollbackStep {
+  name: string;
+  state: 'passed' | 'failed' | 'skipped';
+  message?: string;
+  durationMs: number;
+}
+export interface RollbackView {
+  status: RollbackStatus;
+  reason: string;
+  steps: RollbackStep[];
+  durationMs?: number;
+  message: string;
+}

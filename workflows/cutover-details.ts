@@ -1,0 +1,23 @@
+import type { CutoverView } from '../domain/cutover-model';
+import { formatDuration } from '../domain/duration';
+
+const MARK = { pending: '·', running: '▶', passed: '✓', failed: '✗', skipped: '–' } as const;
+
+/** The live "current details" markdown shown in the Temporal UI. */
+export function renderCutoverDetails(view: CutoverView): string {
+  const rows = view.phases.map(
+    (p) => `| ${MARK[p.state]} | ${p.title} | ${p.durationMs !== undefined ? formatDuration(p.durationMs) : ''} | ${(p.message ?? '').replace(/\|/g, '/').slice(0, 160)} |`,
+  );
+  const votes = view.approvals.map((a) => `- ${a.gate}: **${a.decision}** ${a.role} by ${a.approver} (${a.via})`);
+  return [
+    `**${view.status}** — ${view.message}`,
+    '',
+    '| | Phase | Took | Result |',
+    '|---|---|---|---|',
+    ...rows,
+    ...(votes.length ? ['', '**Approvals**', ...votes] : []),
+    ...(view.rollback ? ['', `**Rollback** \`${view.rollback.workflowId}\`: ${view.rollback.status ?? 'running'} — ${view.rollback.reason}`] : []),
+  ]
+    .join('\n')
+    .slice(0, 20_000);
+}

@@ -1,0 +1,65 @@
+/**
+ * The bodies of phases 0–5. Each receives the run context and registers compensations BEFORE
+ * a step that may leave production changed, because a half-done stop or start needs its undo
+ * as much as a finished one (the undos are idempotent).
+ */
+import { CancellationScope } from '@temporalio/workflow';
+import type { LoadedPlan } from '../domain/loaded-plan';
+import type { Kpis } from '../domain/kpi-compare';
+import type { BackupInfo, Compensation } from '../domain/rollback-model';
+import { parseDuration } from '../domain/duration';
+import { act } from './activity-proxies';
+
+export interface PhaseContext {
+  cutoverId: string;
+  loaded: LoadedPlan;
+  compensations: Compensation[];
+  backup?: BackupInfo;
+  baseline?: Kpis;
+}
+
+const v = (ctx: PhaseContext, role: 'v1' | 'v2') => `${role.toUpperCase()} (${ctx.loaded.plan.services[role].name})`;
+
+export async function preCutoverValidation(ctx: PhaseContext): Promise<string> {
+  const checks = await act('quick', 'Check prerequisites: paths, disk, V2 artifact, V1 health').checkPrerequisites(ctx.loaded);
+  return `${checks.length} prerequisites met`;
+}
+
+export async function backupsAndSnapshots(ctx: PhaseContext): Promise<string> {
+  ctx.backup = await act('service', `Back up ${ctx.loaded.plan.backup.paths.join(', ')}`).backupForCutover(ctx.loaded, ctx.cutoverId);
+  const pruned = await act('quick', `Prune backups older than ${ctx.loaded.plan.backup.retentionDays} days`).pruneOldBackups(ctx.loaded);
+  return `${ctx.backup.archive} (${ctx.backup.bytes} bytes, sha256 ${ctx.backup.sha256.slice(0, 12)}…)${pruned ? `, ${pruned} old archive(s) pruned` : ''}`;
+}
+
+/** V2 runs beside V1 only for the shadow run, and is stopped again whatever happens. */
+export async function v2StagingValidation(ctx: PhaseContext): Promise<string> {
+  const plan = ctx.loaded.plan;
+  const tests = await act('long', `Run the V2 test suite: ${plan.tests.command.join(' ')}`, parseDuration(plan.tests.timeout)).runPlanTests(ctx.loaded);
+  try {
+    await act('service', `Start ${v(ctx, 'v2')} for the shadow run`).startService(ctx.loaded, 'v2');
+    const shadow = await act('quick', 'Shadow run: V2 KPIs against V1').shadowCompare(ctx.loaded);
+    ctx.baseline = shadow.baseline;
+    return `${tests.passed}/${tests.total} tests PASSED; shadow run: ${shadow.summary}`;
+  } finally {
+    await CancellationScope.nonCancellable(() => act('service', `Stop ${v(ctx, 'v2')} after the shadow run`).stopService(ctx.loaded, 'v2'));
+  }
+}
+
+export async function v1GracefulShutdown(ctx: PhaseContext): Promise<string> {
+  ctx.compensations.push('startV1');
+  const { forced } = await act('service', `Drain and stop ${v(ctx, 'v1')}`).stopService(ctx.loaded, 'v1');
+  return forced ? 'V1 ignored SIGTERM and was force-stopped; verified stopped' : 'V1 drained and stopped; verified stopped';
+}
+
+export async function v2Activation(ctx: PhaseContext): Promise<string> {
+  ctx.compensations.push('restoreBackup', 'stopV2');
+  const health = await act('service', `Start ${v(ctx, 'v2')} and wait until healthy`).startService(ctx.loaded, 'v2');
+  ctx.compensations.push('switchTrafficToV1');
+  const pointer = await act('quick', 'Switch traffic to V2').switchTraffic(ctx.loaded, 'v2');
+  return `V2 healthy (${health.status})${pointer ? `; traffic → ${pointer.upstream}` : ''}`;
+}
+
+export async function postCutoverValidation(ctx: PhaseContext): Promise<string> {
+  const result = await act('long', 'Production validation of V2 (5 checks)').validateProduction(ctx.loaded, 'v2', ctx.baseline);
+  return result.summary;
+}

@@ -1,0 +1,185 @@
+/**
+ * cutoverWorkflow: the seed's production_cutover.sh as a durable workflow.
+ * Phase 0 → GO/NO-GO → Phases 1–5. Before Phase 3 nothing in production has changed, so a
+ * failure, a NO-GO or an abort ends ABORTED with V1 serving. From Phase 3 on, the registered
+ * compensations run in rollbackWorkflow, a child that outlives this one if it must.
+ */
+import {
+  CancellationScope,
+  ParentClosePolicy,
+  condition,
+  executeChild,
+  isCancellation,
+  log,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { PHASES, statusLine, type CutoverInput, type CutoverStatus, type CutoverView, type PhaseId } from '../domain/cutover-model';
+import { PhaseTracker } from '../domain/phase-tracker';
+import type { LoadedPlan } from '../domain/loaded-plan';
+import { parseDuration } from '../domain/duration';
+import { workflowIds } from '../domain/names';
+import { phaseKey, planKey, statusKey } from '../domain/search-attributes';
+import { abortSignal, resumeSignal, rollbackSignal, statusQuery } from './messages';
+import { ApprovalGates } from './approval-gate';
+import { act } from './activity-proxies';
+import { failureMessage } from './failure-message';
+import { renderCutoverDetails } from './cutover-details';
+import * as phases from './cutover-phases';
+import { rollbackWorkflow } from './rollback';
+
+const BODIES: Partial<Record<PhaseId, (ctx: phases.PhaseContext) => Promise<string>>> = {
+  phase0: phases.preCutoverValidation,
+  phase1: phases.backupsAndSnapshots,
+  phase2: phases.v2StagingValidation,
+  phase3: phases.v1GracefulShutdown,
+  phase4: phases.v2Activation,
+  phase5: phases.postCutoverValidation,
+};
+const DRY_RUN_PHASES: PhaseId[] = ['phase0', 'phase2'];
+
+/** Ends the phases early on purpose (NO-GO, abort): not a failure of a step. */
+class CutoverHalted extends Error {}
+
+export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverView> {
+  const cutoverId = workflowInfo().workflowId;
+  const tracker = new PhaseTracker();
+  const view: CutoverView = {
+    cutoverId,
+    plan: typeof input.plan === 'string' ? input.plan : String(input.plan.name ?? '(inline)'),
+    status: 'RUNNING',
+    dryRun: !!input.dryRun,
+    autoApprove: !!input.autoApprove,
+    startedBy: input.startedBy ?? 'unknown',
+    phases: tracker.phases,
+    approvals: [],
+    rejectedApprovals: [],
+    message: 'starting',
+  };
+  let stopRequest: { kind: 'abort' | 'rollback'; reason: string } | undefined;
+  const resumed = new Set<PhaseId>();
+  const scope = new CancellationScope();
+  setHandler(statusQuery, () => view);
+  setHandler(abortSignal, ({ reason, by }) => {
+    stopRequest ??= { kind: 'abort', reason: `aborted by ${by ?? 'someone'}${reason ? `: ${reason}` : ''}` };
+    scope.cancel();
+  });
+  setHandler(rollbackSignal, ({ reason, by }) => {
+    stopRequest ??= { kind: 'rollback', reason: `rollback requested by ${by ?? 'someone'}${reason ? `: ${reason}` : ''}` };
+    scope.cancel();
+  });
+  setHandler(resumeSignal, ({ phase }) => {
+    (phase ? [phase] : (input.holdBefore ?? [])).forEach((p) => resumed.add(p));
+  });
+
+  const setStatus = (status: CutoverStatus, message: string) => {
+    Object.assign(view, { status, message });
+    upsertSearchAttributes([{ key: statusKey, value: status }]);
+    setCurrentDetails(renderCutoverDetails(view));
+  };
+  setStatus('RUNNING', 'loading the plan');
+
+  let loaded: LoadedPlan;
+  try {
+    loaded = await act('quick', 'Load and validate the plan').loadPlan(input.plan);
+  } catch (err) {
+    setStatus('ABORTED', `nothing changed: ${failureMessage(err)}`);
+    log.error(statusLine('ABORTED'));
+    return view;
+  }
+  view.plan = loaded.plan.name;
+  upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
+  const notify = (key: string, text: string, severity: 'info' | 'warning' | 'critical' = 'info') =>
+    CancellationScope.nonCancellable(() => act('quick', 'Notify').notify(loaded, { key: `${cutoverId}:${key}`, text, severity, cutoverId }));
+  const { approvals } = loaded.plan;
+  const gates = new ApprovalGates(approvals.approvers, view.startedBy, approvals.gate.starterMayApproveAlone);
+  view.approvals = gates.votes;
+  view.rejectedApprovals = gates.rejected;
+  const ctx: phases.PhaseContext = { cutoverId, loaded, compensations: [] };
+
+  const runPhase = async (id: PhaseId, body: () => Promise<string>) => {
+    if (input.holdBefore?.includes(id)) {
+      view.heldBefore = id;
+      setStatus(view.status, `held before ${id}: send the resume signal to continue`);
+      await condition(() => resumed.has(id));
+      view.heldBefore = undefined;
+    }
+    view.currentPhase = id;
+    upsertSearchAttributes([{ key: phaseKey, value: id }]);
+    setStatus(view.status === 'AWAITING_APPROVAL' ? 'RUNNING' : view.status, tracker.start(id, new Date()).title);
+    const message = await body();
+    log.info(PhaseTracker.line(tracker.end(id, 'passed', new Date(), message)));
+    setCurrentDetails(renderCutoverDetails(view));
+  };
+
+  const runGate = async () => {
+    const spec = {
+      id: 'go-no-go',
+      roles: approvals.gate.roles,
+      timeoutMs: parseDuration(approvals.gate.timeout),
+      onTimeout: approvals.gate.onTimeout === 'go' ? ('GO' as const) : ('NO_GO' as const),
+      summary: `GO/NO-GO: waiting for ${approvals.gate.roles.join(' + ')}`,
+    };
+    if (input.autoApprove) return `GO (auto-approve for ${spec.roles.join(', ')})`;
+    setStatus('AWAITING_APPROVAL', spec.summary);
+    await notify('gate-open', `Cutover ${cutoverId} awaiting GO/NO-GO from ${spec.roles.join(', ')} (timeout ${approvals.gate.timeout})`);
+    const { decision, timedOut } = await gates.decide(spec);
+    if (decision === 'NO_GO') throw new CutoverHalted(timedOut ? `no decision within ${approvals.gate.timeout}: default is abort` : 'NO-GO');
+    return timedOut ? `GO by the plan's timeout default` : 'GO';
+  };
+
+  await notify('start', `Cutover starting: ${loaded.plan.name} (${cutoverId})${input.dryRun ? ' — dry run' : ''}`);
+  try {
+    await scope.run(async () => {
+      for (const { id } of PHASES) {
+        if (input.dryRun && !DRY_RUN_PHASES.includes(id)) {
+          tracker.end(id, 'skipped', new Date(), 'dry run');
+          continue;
+        }
+        if (id === 'gate') {
+          if (input.autoApprove) gates.autoApprove({ id: 'go-no-go', roles: approvals.gate.roles, timeoutMs: 0, onTimeout: 'NO_GO', summary: '' });
+          await runPhase(id, runGate);
+        } else await runPhase(id, () => BODIES[id]!(ctx));
+      }
+    });
+    const message = input.dryRun ? 'dry run: phases 0 and 2 passed, nothing changed' : 'V2 serving, all validation checks PASS';
+    setStatus('SUCCESS', message);
+    log.info(statusLine('SUCCESS'));
+    await notify('complete', input.dryRun ? `Dry run complete ✓ - ${loaded.plan.name}` : 'Cutover Complete ✓ - All validation checks PASS');
+    return view;
+  } catch (err) {
+    const reason = stopRequest && isCancellation(err) ? stopRequest.reason : failureMessage(err);
+    const current = tracker.current();
+    if (current) log.error(PhaseTracker.line(tracker.end(current.id, 'failed', new Date(), reason)));
+    if (ctx.compensations.length === 0) {
+      const halted = err instanceof CutoverHalted || (stopRequest && isCancellation(err));
+      setStatus('ABORTED', `${halted ? '' : 'failed before anything changed: '}${reason}; V1 untouched and serving`);
+      log.warn(statusLine('ABORTED'));
+      await notify('aborted', `Cutover ${cutoverId} ABORTED: ${reason}. V1 untouched.`, 'warning');
+      return view;
+    }
+    return rollBack(reason);
+  }
+
+  async function rollBack(reason: string): Promise<CutoverView> {
+    const workflowId = workflowIds.rollback(cutoverId);
+    view.rollback = { workflowId, reason };
+    setStatus('ROLLING_BACK', `rolling back: ${reason}`);
+    await notify('rollback', `Cutover ${cutoverId} rolling back: ${reason}`, 'critical');
+    const result = await CancellationScope.nonCancellable(() =>
+      executeChild(rollbackWorkflow, {
+        workflowId,
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: `Rollback of ${cutoverId}`,
+        args: [{ plan: input.plan, loaded, cutoverId, reason, requestedBy: cutoverId, compensations: [...ctx.compensations].reverse(), backup: ctx.backup, baseline: ctx.baseline }],
+      }),
+    );
+    Object.assign(view.rollback, { status: result.status, durationMs: result.durationMs, message: result.message });
+    const final = result.status === 'ROLLED_BACK' ? 'ROLLED_BACK' : 'FAILED';
+    setStatus(final, final === 'ROLLED_BACK' ? `${reason}; rolled back: V1 serving` : `rollback failed, needs a human: ${result.message}`);
+    log.warn(statusLine(final));
+    return view;
+  }
+}

@@ -1,0 +1,3 @@
+/** The workflows the worker registers. */
+export { cutoverWorkflow } from './cutover';
+export { rollbackWorkflow } from './rollback';

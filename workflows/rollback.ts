@@ -1,0 +1,84 @@
+/**
+ * rollbackWorkflow: the seed's rollback_to_v1.sh as a compensation workflow. Started by a
+ * cutover with what it changed, or by hand (UI/CLI) with nothing but a plan and a reason.
+ * The backup is verified before anything is touched: a rollback that cannot restore refuses
+ * and leaves the services as they are, rather than making things worse.
+ */
+import { CancellationScope, log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { LoadedPlan } from '../domain/loaded-plan';
+import type { BackupInfo, Compensation, RollbackInput, RollbackStep, RollbackView } from '../domain/rollback-model';
+import { statusKey } from '../domain/search-attributes';
+import { rollbackStatusQuery } from './messages';
+import { act } from './activity-proxies';
+import { failureMessage } from './failure-message';
+
+const MANUAL_ORDER: Compensation[] = ['switchTrafficToV1', 'stopV2', 'restoreBackup', 'startV1'];
+
+export async function rollbackWorkflow(input: RollbackInput & { loaded?: LoadedPlan }): Promise<RollbackView> {
+  const started = Date.now();
+  const view: RollbackView = { status: 'RUNNING', reason: input.reason, steps: [], message: 'starting' };
+  setHandler(rollbackStatusQuery, () => view);
+  const finish = (status: RollbackView['status'], message: string) => {
+    Object.assign(view, { status, message, durationMs: Date.now() - started });
+    upsertSearchAttributes([{ key: statusKey, value: status }]);
+    setCurrentDetails(`**${status}** in ${view.durationMs} ms — ${message}\n\n${view.steps.map((s) => `- ${s.state === 'passed' ? '✓' : s.state === 'failed' ? '✗' : '–'} ${s.name}: ${s.message ?? ''}`).join('\n')}`);
+    (status === 'ROLLED_BACK' ? log.info : log.error)(`Rollback ${status} in ${view.durationMs} ms: ${message}`);
+    return view;
+  };
+  upsertSearchAttributes([{ key: statusKey, value: 'RUNNING' }]);
+
+  const step = async <T>(name: string, body: () => Promise<T>): Promise<T | undefined> => {
+    const t0 = Date.now();
+    try {
+      const result = await body();
+      view.steps.push({ name, state: 'passed', durationMs: Date.now() - t0, message: typeof result === 'string' ? result : undefined });
+      return result;
+    } catch (err) {
+      view.steps.push({ name, state: 'failed', durationMs: Date.now() - t0, message: failureMessage(err) });
+      log.error(`rollback step failed, continuing with the rest: ${name}: ${failureMessage(err)}`);
+      return undefined;
+    }
+  };
+
+  // Whoever cancels this workflow still gets V1 back: the undos are not cancellable.
+  return CancellationScope.nonCancellable(async () => {
+    let loaded: LoadedPlan;
+    try {
+      loaded = input.loaded ?? (await act('quick', 'Load and validate the plan').loadPlan(input.plan));
+    } catch (err) {
+      return finish('FAILED', `cannot load the plan, nothing touched: ${failureMessage(err)}`);
+    }
+    const todo = input.compensations ?? MANUAL_ORDER;
+    const services = () => act('quick', 'Describe service states').describeServices(loaded);
+    let backup: BackupInfo | undefined = input.backup;
+    if (todo.includes('restoreBackup')) {
+      try {
+        backup ??= await act('quick', 'Find the newest backup').findLatestBackup(loaded);
+        await act('service', `Verify backup checksum ${backup.archive}`).verifyBackupArchive(loaded, backup);
+        view.steps.push({ name: 'verify backup', state: 'passed', durationMs: 0, message: backup.archive });
+      } catch (err) {
+        view.steps.push({ name: 'verify backup', state: 'failed', durationMs: 0, message: failureMessage(err) });
+        return finish('FAILED', `rollback refused, nothing touched: ${failureMessage(err)}. Services now: ${await services()}. Restore a good backup by hand, then run the rollback again.`);
+      }
+    }
+    for (const compensation of todo) {
+      if (compensation === 'switchTrafficToV1') await step('switch traffic to V1', () => act('quick', 'Switch traffic back to V1').switchTraffic(loaded, 'v1').then(() => 'V1 active'));
+      if (compensation === 'stopV2') await step('stop V2', () => act('service', 'Stop V2').stopService(loaded, 'v2').then((r) => (r.forced ? 'force-stopped' : 'stopped')));
+      if (compensation === 'restoreBackup') await step('restore backup', () => act('service', 'Restore the Phase 1 backup').restoreBackupArchive(loaded, backup!).then(() => backup!.archive));
+      if (compensation === 'startV1') await step('start V1', () => act('service', 'Start V1 and wait until healthy').startService(loaded, 'v1').then((h) => `healthy (${h.status})`));
+    }
+    if (input.baseline && view.steps.every((s) => s.state === 'passed')) {
+      const baseline = input.baseline;
+      await step('V1 KPIs match the pre-cutover baseline', () => act('quick', 'Check V1 KPIs').compareWithBaseline(loaded, 'v1', baseline).then((r) => r.summary));
+    }
+    const failed = view.steps.filter((s) => s.state === 'failed');
+    const id = input.cutoverId ?? workflowInfo().workflowId;
+    if (failed.length) {
+      const message = `${failed.map((s) => `${s.name}: ${s.message}`).join('; ')}. Services now: ${await services()}`;
+      await act('quick', 'Notify').notify(loaded, { key: `${id}:rollback-failed`, text: `Rollback of ${id} FAILED, needs a human: ${message}`, severity: 'critical' });
+      return finish('FAILED', message);
+    }
+    await act('quick', 'Notify').notify(loaded, { key: `${id}:rolled-back`, text: `Rollback of ${id} complete ✓ - V1 serving (${Date.now() - started} ms)`, severity: 'warning' });
+    return finish('ROLLED_BACK', `V1 serving (${input.reason})`);
+  });
+}
