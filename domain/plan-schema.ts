@@ -40,7 +40,10 @@ const execDriver = z.strictObject({
 
 export const serviceSchema = z
   .discriminatedUnion('driver', [processDriver, systemdDriver, dockerDriver, execDriver], {
-    error: 'driver must be one of: process, systemd, docker, exec',
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required: add the service (name, driver, baseUrl and the driver\'s fields)'
+        : 'driver must be one of: process, systemd, docker, exec',
   })
   .and(
     z.object({

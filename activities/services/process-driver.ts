@@ -107,7 +107,9 @@ export class ProcessDriver implements ServiceDriver {
     fs.renameSync(tmp, this.pidFile); // atomic: a reader never sees half a pid
     child.unref();
     // A crash-on-start shows up within a moment; report it here with its exit code and log.
-    const early = await Promise.race([exited, sleep(this.opts.startSettleMs ?? 1_000).then(() => undefined)]);
+    let settle: NodeJS.Timeout | undefined;
+    const early = await Promise.race([exited, new Promise<undefined>((r) => (settle = setTimeout(r, this.opts.startSettleMs ?? 1_000)))]);
+    clearTimeout(settle);
     if (!early) return;
     fs.rmSync(this.pidFile, { force: true });
     const how = early.code !== null ? `exit code ${early.code}` : `signal ${early.signal}`;

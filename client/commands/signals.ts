@@ -1,0 +1,75 @@
+/** `cutover abort`, `cutover resume` and `cutover rollback`: the operator's hands on a running cutover. */
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { TASK_QUEUE, workflowIds } from '../../domain/names';
+import type { RollbackInput, RollbackView } from '../../domain/rollback-model';
+import { checkPlanFile } from './plan';
+import { stamp, uiLink } from './start';
+import { withClient } from '../with-client';
+import { CliError, EXIT } from '../exit-codes';
+
+const me = () => process.env.USER ?? os.userInfo().username;
+
+export function registerSignals(program: Command) {
+  program
+    .command('abort')
+    .argument('<id>', 'cutover workflow id')
+    .option('--reason <text>', 'why')
+    .description('stop a cutover: before Phase 3 it ends ABORTED with V1 untouched; from Phase 3 on it rolls back')
+    .action(async (id: string, opts: { reason?: string }) =>
+      withClient(async (client) => {
+        await client.workflow.getHandle(id).signal('abort', { reason: opts.reason, by: me() });
+        console.log(`abort sent to ${id}; follow it with: cutover watch ${id}`);
+      }),
+    );
+  program
+    .command('resume')
+    .argument('<id>', 'cutover workflow id')
+    .option('--phase <phase>', 'resume only this held phase')
+    .description('continue a cutover held by --hold-before')
+    .action(async (id: string, opts: { phase?: string }) =>
+      withClient(async (client) => {
+        await client.workflow.getHandle(id).signal('resume', { phase: opts.phase, by: me() });
+        console.log(`resume sent to ${id}`);
+      }),
+    );
+  program
+    .command('rollback')
+    .argument('[id]', 'a running cutover to roll back (omit with --plan for a manual rollback)')
+    .requiredOption('--reason <text>', 'why; kept in the rollback record')
+    .option('--plan <file>', 'manual rollback of this plan with its newest backup (no running cutover needed)')
+    .option('--wait', 'wait for the rollback to finish; exit 0 when V1 serves again')
+    .description('roll back to V1: signals a running cutover, or starts rollbackWorkflow on its own')
+    .action(async (id: string | undefined, opts: { reason: string; plan?: string; wait?: boolean }) =>
+      withClient(async (client) => {
+        if (id && !opts.plan) {
+          try {
+            await client.workflow.getHandle(id).signal('rollback', { reason: opts.reason, by: me() });
+          } catch (err) {
+            if (err instanceof WorkflowNotFoundError) throw new CliError(`${id} is not running: roll back by plan instead, with --plan FILE`, EXIT.BAD_INPUT);
+            throw err;
+          }
+          console.log(`rollback requested for ${id}; follow it with: cutover watch ${id}`);
+          return;
+        }
+        if (!opts.plan) throw new CliError('give a running cutover id, or --plan FILE for a manual rollback', EXIT.BAD_INPUT);
+        const loaded = await checkPlanFile(opts.plan);
+        const input: RollbackInput = { plan: path.resolve(opts.plan), reason: opts.reason, requestedBy: me(), cutoverId: id };
+        const workflowId = id ? workflowIds.rollback(id) : `rollback-${loaded.plan.name}-${stamp()}`;
+        const handle = await client.workflow.start('rollbackWorkflow', {
+          taskQueue: TASK_QUEUE,
+          workflowId,
+          args: [input],
+          staticSummary: `Manual rollback of ${loaded.plan.name}: ${opts.reason}`.slice(0, 200),
+        });
+        console.log(`started ${workflowId}\nUI: ${uiLink(client.options.namespace, workflowId)}`);
+        if (opts.wait) {
+          const result = (await handle.result()) as RollbackView;
+          console.log(`${result.status} in ${result.durationMs} ms: ${result.message}`);
+          process.exitCode = result.status === 'ROLLED_BACK' ? EXIT.OK : EXIT.FAILED;
+        }
+      }),
+    );
+}

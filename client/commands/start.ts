@@ -1,0 +1,68 @@
+/** `cutover start PLAN`: validates the plan here first, then starts cutoverWorkflow. */
+import path from 'node:path';
+import os from 'node:os';
+import type { Command } from 'commander';
+import { TASK_QUEUE, workflowIds } from '../../domain/names';
+import { PHASE_IDS, type CutoverInput, type PhaseId } from '../../domain/cutover-model';
+import { planKey, statusKey } from '../../domain/search-attributes';
+import { checkPlanFile } from './plan';
+import { withClient } from '../with-client';
+import { CliError, EXIT } from '../exit-codes';
+import { watchCutover } from './watch';
+
+export const stamp = (d = new Date()) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+
+interface StartOptions {
+  dryRun?: boolean;
+  autoApprove?: boolean;
+  as?: string;
+  id?: string;
+  holdBefore?: string[];
+  watch?: boolean;
+}
+
+export function registerStart(program: Command) {
+  program
+    .command('start')
+    .argument('<plan>', 'plan file (YAML or JSON)')
+    .option('--dry-run', 'phases 0 and 2 only: nothing in production changes')
+    .option('--auto-approve', 'rehearsals and demos: the GO/NO-GO gate is approved as "auto-approve" (recorded)')
+    .option('--as <name>', 'who is starting it (default: $USER)')
+    .option('--id <workflowId>', 'workflow id (default: cutover-<plan>-<time>)')
+    .option('--hold-before <phase...>', `wait for \`cutover resume\` before these phases (${PHASE_IDS.join(', ')})`)
+    .option('--watch', 'follow the phases live until the cutover ends; exit code reflects the outcome')
+    .description('start a cutover; prints its workflow id and UI link')
+    .action(async (file: string, opts: StartOptions) => {
+      const loaded = await checkPlanFile(file);
+      const bad = (opts.holdBefore ?? []).filter((p) => !PHASE_IDS.includes(p as PhaseId));
+      if (bad.length) throw new CliError(`--hold-before: unknown phase ${bad.join(', ')}; use ${PHASE_IDS.join(', ')}`, EXIT.BAD_INPUT);
+      const input: CutoverInput = {
+        plan: path.resolve(file),
+        autoApprove: !!opts.autoApprove,
+        dryRun: !!opts.dryRun,
+        startedBy: opts.as ?? process.env.USER ?? os.userInfo().username,
+        holdBefore: opts.holdBefore as PhaseId[] | undefined,
+      };
+      const workflowId = opts.id ?? workflowIds.cutover(loaded.plan.name, stamp());
+      await withClient(async (client) => {
+        await client.workflow.start('cutoverWorkflow', {
+          taskQueue: TASK_QUEUE,
+          workflowId,
+          args: [input],
+          staticSummary: `Cutover ${loaded.plan.services.v1.name} → ${loaded.plan.services.v2.name}${input.dryRun ? ' (dry run)' : ''}`,
+          typedSearchAttributes: [
+            { key: planKey, value: loaded.plan.name },
+            { key: statusKey, value: 'RUNNING' },
+          ],
+        });
+        console.log(`started ${workflowId}`);
+        console.log(`UI: ${uiLink(client.options.namespace, workflowId)}`);
+        if (opts.watch) process.exitCode = await watchCutover(client, workflowId);
+      });
+    });
+}
+
+export function uiLink(namespace: string, workflowId: string): string {
+  const base = process.env.CUTOVER_UI_URL ?? 'http://localhost:8233';
+  return `${base}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`;
+}

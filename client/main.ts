@@ -1,0 +1,26 @@
+/** The `cutover` CLI. Every command is also doable from the Temporal UI or `temporal` CLI (README). */
+import { Command } from 'commander';
+import { registerPlan } from './commands/plan';
+import { registerStart } from './commands/start';
+import { registerStatus } from './commands/watch';
+import { registerApprove } from './commands/approve';
+import { registerSignals } from './commands/signals';
+import { CliError, EXIT } from './exit-codes';
+
+const program = new Command('cutover')
+  .description('Production cutovers (V1 → V2) as durable Temporal workflows.\nConnection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_PROFILE (default localhost:7233).')
+  .showHelpAfterError();
+registerPlan(program);
+registerStart(program);
+registerStatus(program);
+registerApprove(program);
+registerSignals(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CliError) {
+    console.error(`cutover: ${err.message}`);
+    process.exit(err.exitCode);
+  }
+  console.error(`cutover: ${(err as Error).message ?? err}`);
+  process.exit(EXIT.ERROR);
+});

@@ -1,0 +1,21 @@
+/** The terminal view of a cutover: one line per phase, approvals, rollback, the status line. */
+import { FINAL_STATUSES, statusLine, type CutoverView } from '../domain/cutover-model';
+import { formatDuration } from '../domain/duration';
+
+const MARK = { pending: '  ', running: '▶ ', passed: '✓ ', failed: '✗ ', skipped: '– ' } as const;
+
+export function renderStatus(view: CutoverView, now = Date.now()): string {
+  const lines = [`${view.cutoverId}  plan ${view.plan}${view.dryRun ? '  (dry run)' : ''}${view.autoApprove ? '  (auto-approve)' : ''}`];
+  for (const p of view.phases) {
+    const took = p.durationMs ?? (p.startedAt ? now - Date.parse(p.startedAt) : undefined);
+    const time = took !== undefined ? formatDuration(took).padStart(8) : ''.padStart(8);
+    lines.push(`  ${MARK[p.state]}${p.title.padEnd(36)} ${time}  ${p.message ?? ''}`);
+  }
+  if (view.heldBefore) lines.push(`  ⏸ held before ${view.heldBefore}: cutover resume ${view.cutoverId}`);
+  for (const a of view.approvals) lines.push(`  vote ${a.gate}: ${a.decision} ${a.role} by ${a.approver} (${a.via})${a.comment ? ` "${a.comment}"` : ''}`);
+  for (const r of view.rejectedApprovals) lines.push(`  rejected vote by ${r.approver} for ${r.role}: ${r.reason}`);
+  if (view.rollback) lines.push(`  rollback ${view.rollback.workflowId}: ${view.rollback.status ?? 'running'}${view.rollback.durationMs !== undefined ? ` in ${formatDuration(view.rollback.durationMs)}` : ''}`);
+  lines.push(FINAL_STATUSES.includes(view.status) ? statusLine(view.status) : `STATUS: ${view.status} — ${view.message}`);
+  if (FINAL_STATUSES.includes(view.status)) lines.push(`  ${view.message}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,55 @@
+/**
+ * Real Temporal servers for tests, never downloaded: the official CLI's dev server and the Java
+ * time-skipping test server, both installed by scripts/install-tools.sh into .tools/bin.
+ * CUTOVER_TEMPORAL_CLI / CUTOVER_TEST_SERVER point at other binaries; with neither found and
+ * CUTOVER_ALLOW_DOWNLOAD=1 the SDK's own download is used (machines with internet).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkerOptions } from '@temporalio/worker';
+import { phaseKey, planKey, statusKey } from '../../domain/search-attributes';
+import { createLogger } from '../../infra/logger';
+import { installRuntime } from '../../infra/temporal-runtime';
+import { workerOptions, WORKFLOWS_PATH } from '../../worker/worker-options';
+
+const TOOLS_BIN = path.resolve(__dirname, '../../.tools/bin');
+export const SEARCH_ATTRIBUTE_KEYS = [phaseKey, statusKey, planKey];
+
+function executable(envVar: string, name: string) {
+  const file = process.env[envVar] ?? path.join(TOOLS_BIN, name);
+  if (fs.existsSync(file)) return { type: 'existing-path' as const, path: file };
+  if (process.env.CUTOVER_ALLOW_DOWNLOAD === '1') return undefined;
+  throw new Error(`${file} not found: run scripts/install-tools.sh (or set ${envVar})`);
+}
+
+export function installTestRuntime(): void {
+  process.env.CUTOVER_LOG_PRETTY ??= '0';
+  installRuntime(createLogger('test', process.env.CUTOVER_TEST_LOG ? undefined : { write: () => undefined } as never));
+}
+
+export async function startDevServer(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
+  installTestRuntime();
+  return TestWorkflowEnvironment.createLocal({
+    server: { executable: executable('CUTOVER_TEMPORAL_CLI', 'temporal'), ip: '127.0.0.1', searchAttributes: SEARCH_ATTRIBUTE_KEYS, extraArgs },
+  });
+}
+
+/** The Java test server knows only a fixed set of search attributes: ours are added here. */
+export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  installTestRuntime();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: executable('CUTOVER_TEST_SERVER', 'temporal-test-server') } });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((k) => [k.name, 2 /* KEYWORD */])),
+  });
+  return env;
+}
+
+export function bundleWorkflows() {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
+}
+
+export async function createWorker(env: TestWorkflowEnvironment, bundle: { code: string }, overrides: Partial<WorkerOptions> = {}) {
+  return Worker.create(workerOptions(env.nativeConnection, env.namespace ?? 'default', { workflowBundle: bundle, ...overrides }));
+}
