@@ -5,7 +5,7 @@
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { log } from '@temporalio/activity';
+import { log } from './activity-log';
 import type { LoadedPlan } from '../domain/loaded-plan';
 
 export interface Notification {

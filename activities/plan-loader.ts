@@ -25,13 +25,13 @@ export async function readPlanFile(file: string): Promise<LoadedPlan> {
   }
   const result = checkPlan(raw);
   if (!result.ok) throw new PlanError(file, result.problems);
-  return { plan: result.plan, workdir: path.dirname(absolute), source: absolute };
+  return { plan: result.plan, workdir: path.resolve(path.dirname(absolute), result.plan.workdir ?? '.'), source: absolute };
 }
 
 export function loadInlinePlan(raw: unknown, workdir: string): LoadedPlan {
   const result = checkPlan(raw);
   if (!result.ok) throw new PlanError('(inline)', result.problems);
-  return { plan: result.plan, workdir, source: '(inline)' };
+  return { plan: result.plan, workdir: path.resolve(workdir, result.plan.workdir ?? '.'), source: '(inline)' };
 }
 
 /** The activity: a bad plan is a config error that no retry fixes. */

@@ -3,7 +3,7 @@
  * service, stop of a stopped one are no-ops) so a retried or replayed activity does no harm.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { log } from '@temporalio/activity';
+import { log } from './activity-log';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { ServiceRole } from '../domain/plan-schema';
 import { parseDuration } from '../domain/duration';

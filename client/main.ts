@@ -5,6 +5,7 @@ import { registerStart } from './commands/start';
 import { registerStatus } from './commands/watch';
 import { registerApprove } from './commands/approve';
 import { registerSignals } from './commands/signals';
+import { registerService } from './commands/service';
 import { CliError, EXIT } from './exit-codes';
 
 const program = new Command('cutover')
@@ -15,6 +16,7 @@ registerStart(program);
 registerStatus(program);
 registerApprove(program);
 registerSignals(program);
+registerService(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CliError) {

@@ -64,6 +64,8 @@ const approverList = z.array(name).min(1, { error: 'list at least one person all
 export const planSchema = z.strictObject({
   name,
   description: z.string().default(''),
+  /** the folder every relative path in this plan is resolved against; default: the plan file's folder */
+  workdir: z.string().optional(),
   services: z.strictObject({ v1: serviceSchema, v2: serviceSchema }),
   backup: z.strictObject({
     paths: z.array(z.string().min(1)).min(1, { error: 'list the data/config paths to back up before V1 stops' }),

@@ -6,7 +6,7 @@
  */
 import { CancellationScope, log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { LoadedPlan } from '../domain/loaded-plan';
-import type { BackupInfo, Compensation, RollbackInput, RollbackStep, RollbackView } from '../domain/rollback-model';
+import type { BackupInfo, Compensation, RollbackInput, RollbackView } from '../domain/rollback-model';
 import { statusKey } from '../domain/search-attributes';
 import { rollbackStatusQuery } from './messages';
 import { act } from './activity-proxies';

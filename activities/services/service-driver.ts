@@ -43,7 +43,9 @@ export function runCommand(argv: readonly string[], opts: CommandOptions = {}): 
     execFile(
       program,
       args,
-      { cwd: opts.cwd, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
+      // env passed explicitly: the default is Node's own process.env, which a test sandbox
+      // (jest) does not share, so a fake program put first on PATH would not be found
+      { cwd: opts.cwd, env: process.env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
       (err, stdout, stderr) => {
         const code = (err as NodeJS.ErrnoException | null)?.code;
         if (typeof code === 'string' && ['ENOENT', 'EACCES', 'ENOTDIR'].includes(code)) {

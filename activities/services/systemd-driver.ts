@@ -15,7 +15,8 @@ export class SystemdDriver implements ServiceDriver {
   private readonly unit: string;
 
   constructor(spec: Pick<SystemdSpec, 'unit' | 'name'>) {
-    if (!UNIT_PATTERN.test(spec.unit)) {
+    // a leading "-" would pass the pattern but be read by systemctl as an option
+    if (!UNIT_PATTERN.test(spec.unit) || spec.unit.startsWith('-')) {
       throw ApplicationFailure.nonRetryable(
         `${spec.name}: "${spec.unit}" is not a systemd unit name like "abaco-pipeline-v2.service"`,
         FailureType.InvalidServiceConfig,

@@ -29,7 +29,7 @@ export function loadDataset(version: PipelineVersion, dir: string, faults: RowFa
 function loadV1(source: string, faults: RowFaults): LoadedDataset {
   const parsed = readCsvRows(source);
   const pick = selectRowIndices(parsed.length, faults);
-  const rows: LoanRow[] = pick ? Array.from(pick, (i) => ({ ...parsed[i] })) : parsed;
+  const rows: LoanRow[] = pick ? Array.from(pick, (i) => parsed[i]) : parsed;
   let cached: IntegrityReport | undefined;
   return {
     rows: rows.length,
