@@ -46,6 +46,12 @@ function checkPaths(paths: string[], cwd: string): string[] {
   });
 }
 
+/** Restoring a path replaces it whole: backups kept inside it would be deleted by the restore. */
+function checkOutside(target: string, paths: string[], cwd: string, what: string): void {
+  const inside = paths.find((p) => !path.relative(path.join(cwd, p), target).startsWith('..'));
+  if (inside) throw ApplicationFailure.nonRetryable(`${what} ${target} is inside the backed-up path "${inside}": keep backups elsewhere`, FailureType.InvalidBackupConfig);
+}
+
 function listFiles(root: string, rel: string): string[] {
   const stat = fs.lstatSync(path.join(root, rel));
   if (!stat.isDirectory()) return stat.isFile() ? [rel] : [];
@@ -91,6 +97,7 @@ export async function createBackup(input: { paths: string[]; dir: string; cwd: s
   const missing = paths.filter((p) => !fs.existsSync(path.join(cwd, p)));
   if (missing.length) throw ApplicationFailure.nonRetryable(`backup paths missing under ${cwd}: ${missing.join(', ')}`, FailureType.InvalidBackupConfig);
   const dir = path.resolve(cwd, input.dir);
+  checkOutside(dir, paths, cwd, 'backup dir');
   fs.mkdirSync(dir, { recursive: true });
 
   // Idempotent per label: a retried activity returns the archive an earlier attempt finished.
@@ -126,6 +133,7 @@ export async function createBackup(input: { paths: string[]; dir: string; cwd: s
 export async function restoreBackup(input: { archive: string; expectedSha256?: string; cwd: string; paths: string[] }): Promise<{ restored: string[] }> {
   const cwd = path.resolve(input.cwd);
   const paths = checkPaths(input.paths, cwd);
+  checkOutside(path.resolve(input.archive), paths, cwd, 'archive');
   // The caller's checksum (recorded in workflow history at create time) wins over the sidecar.
   const expected = input.expectedSha256 ?? readSidecar(input.archive);
   const actual = fs.existsSync(input.archive) ? await sha256File(input.archive) : undefined;

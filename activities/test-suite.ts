@@ -74,6 +74,7 @@ export async function runTestSuite(input: { command: string[]; cwd?: string; tim
     signal?.removeEventListener('abort', stopRun);
   }
 
+  if (signal?.aborted) throw signal.reason; // report the cancellation, not a failed suite
   const durationMs = Date.now() - started;
   const tail = tailOf(output);
   const counts = parseTestOutput(output);

@@ -108,7 +108,7 @@ export class ProcessDriver implements ServiceDriver {
     child.unref();
     // A crash-on-start shows up within a moment; report it here with its exit code and log.
     let settle: NodeJS.Timeout | undefined;
-    const early = await Promise.race([exited, new Promise<undefined>((r) => (settle = setTimeout(r, this.opts.startSettleMs ?? 1_000)))]);
+    const early = await Promise.race([exited, new Promise<undefined>((r) => (settle = setTimeout(() => r(undefined), this.opts.startSettleMs ?? 1_000)))]);
     clearTimeout(settle);
     if (!early) return;
     fs.rmSync(this.pidFile, { force: true });

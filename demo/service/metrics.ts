@@ -8,6 +8,7 @@ export interface ServiceMetrics {
   errors: Counter<'route' | 'status'>;
   kpiCompute: Histogram<'by'>;
   rows: Gauge;
+  inFlight: Gauge;
   ready: Gauge;
 }
 
@@ -35,6 +36,7 @@ export function createMetrics(version: string): ServiceMetrics {
       labelNames: ['by'], registers: [registry],
       buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
     }),
+    inFlight: new Gauge({ name: 'demo_http_in_flight_requests', help: 'Requests being handled, not counting /metrics scrapes', registers: [registry] }),
     rows: new Gauge({ name: 'demo_dataset_rows', help: 'Rows loaded', registers: [registry] }),
     ready: new Gauge({ name: 'demo_ready', help: '1 when serving, 0 while loading or draining', registers: [registry] }),
   };

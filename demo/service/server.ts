@@ -35,10 +35,14 @@ async function handle(ctx: ServiceContext, req: http.IncomingMessage, res: http.
     const route = ROUTES[url.pathname];
     if (!route) throw new ClientError(404, `no route ${url.pathname}`, { path: url.pathname, routes: Object.keys(ROUTES) });
     routeLabel = url.pathname;
+    if (routeLabel !== '/metrics') {
+      ctx.metrics.inFlight.inc();
+      res.once('close', () => ctx.metrics.inFlight.dec());
+    }
     const handler = route.methods[method];
     if (!handler) {
       const allow = Object.keys(route.methods).join(', ');
-      throw new ClientError(405, `method ${method} not allowed on ${url.pathname}`, { allow }, );
+      throw new ClientError(405, `method ${method} not allowed on ${url.pathname}`, { allow });
     }
     const latency = ctx.faults.current.latencyMs ?? 0;
     if (route.latency && latency > 0) await sleep(latency);

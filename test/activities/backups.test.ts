@@ -117,3 +117,10 @@ test('a missing backup path is named in a non-retryable InvalidBackupConfig', as
   expect(failure.type).toBe(FailureType.InvalidBackupConfig);
   expect(failure.message).toContain('missing.db');
 });
+
+test('a backup dir inside a backed-up path is refused, since a restore would delete it', async () => {
+  const failure = await failureOf(createBackup({ paths: ['data'], dir: 'data/backups', cwd, label: 'x' }));
+  expect(failure.type).toBe(FailureType.InvalidBackupConfig);
+  expect(failure.message).toContain('inside the backed-up path "data"');
+  expect(fs.existsSync(path.join(cwd, 'data/backups'))).toBe(false);
+});

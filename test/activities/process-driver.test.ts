@@ -79,6 +79,16 @@ test('stop sends SIGTERM to the group and reports a graceful stop', async () => 
   expect(await driver.stop(10_000)).toEqual({ forced: false }); // idempotent
 });
 
+test('a restart appends to the log instead of truncating it', async () => {
+  const { spec, driver } = await makeDriver();
+  await driver.start();
+  await waitHealthy(spec, 20_000);
+  await driver.stop(10_000);
+  await driver.start();
+  await waitHealthy(spec, 20_000);
+  expect(fs.readFileSync(driver.logFile, 'utf8').match(/listening on/g)).toHaveLength(2);
+});
+
 test('stop force-kills a service that ignores SIGTERM once the grace period is over', async () => {
   const { spec, driver } = await makeDriver('stubborn');
   await driver.start();

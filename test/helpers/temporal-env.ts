@@ -28,7 +28,7 @@ export function installTestRuntime(): void {
   installRuntime(createLogger('test', process.env.CUTOVER_TEST_LOG ? undefined : { write: () => undefined } as never));
 }
 
-export async function startDevServer(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
+export async function startDevServer(extraArgs: string[] = ['--log-level', 'error']): Promise<TestWorkflowEnvironment> {
   installTestRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: { executable: executable('CUTOVER_TEMPORAL_CLI', 'temporal'), ip: '127.0.0.1', searchAttributes: SEARCH_ATTRIBUTE_KEYS, extraArgs },

@@ -1,0 +1,100 @@
+/**
+ * A real demo target per test: a dataset in a temp folder, two free ports, and an inline plan
+ * whose process driver runs the demo pipeline's V1 and V2 as child processes.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { writeDataset } from '../../demo/pipeline/dataset-writer';
+import { loadInlinePlan } from '../../activities/plan-loader';
+import { driverFor } from '../../activities/services/driver-factory';
+import type { LoadedPlan } from '../../domain/loaded-plan';
+
+export const REPO = path.resolve(__dirname, '../..');
+const TSX = path.join(REPO, 'node_modules/.bin/tsx');
+const SERVICE = path.join(REPO, 'demo/service/main.ts');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export interface DemoFixture {
+  workdir: string;
+  plan: Record<string, any>;
+  loaded: () => LoadedPlan;
+  urls: { v1: string; v2: string };
+  cleanup: () => Promise<void>;
+}
+
+export interface FixtureOptions {
+  rows?: number;
+  v1Env?: Record<string, string>;
+  v2Env?: Record<string, string>;
+  mutate?: (plan: Record<string, any>) => void;
+}
+
+/** The demo pipeline's own quick suite: real tests, a few seconds. */
+export const DEMO_TESTS = fs.existsSync(path.join(REPO, 'demo/run-tests.sh')) ? ['bash', path.join(REPO, 'demo/run-tests.sh'), '--quick'] : [path.join(REPO, 'node_modules/.bin/jest'), '--rootDir', REPO, 'demo/test/kpi-parity.test.ts'];
+
+export async function createDemoFixture(opts: FixtureOptions = {}): Promise<DemoFixture> {
+  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-demo-'));
+  writeDataset(path.join(workdir, 'data'), { rows: opts.rows ?? 5_000, seed: 11, csv: 'always' });
+  const [p1, p2] = [await freePort(), await freePort()];
+  const urls = { v1: `http://127.0.0.1:${p1}`, v2: `http://127.0.0.1:${p2}` };
+  const service = (version: 'v1' | 'v2', port: number, env: Record<string, string> = {}) => ({
+    name: `loans-${version}`,
+    driver: 'process',
+    command: [TSX, SERVICE, '--version', version, '--port', String(port), '--data', 'data'],
+    env,
+    runDir: 'run',
+    baseUrl: urls[version],
+    stopGrace: '5s',
+    startTimeout: '30s',
+  });
+  const plan: Record<string, any> = {
+    name: 'loans-test',
+    workdir,
+    services: { v1: service('v1', p1, opts.v1Env), v2: { ...service('v2', p2, opts.v2Env), artifact: SERVICE } },
+    backup: { paths: ['data'], dir: 'backups' },
+    traffic: { pointerFile: 'active-upstream.json' },
+    tests: { command: DEMO_TESTS, cwd: REPO, timeout: '3m' },
+    approvals: { approvers: { engineering: ['alice'], operations: ['bob', 'starter'], dataQuality: ['carol'] } },
+    notifications: { file: 'notifications.log' },
+    reports: { dir: 'reports' },
+  };
+  opts.mutate?.(plan);
+  const loaded = () => loadInlinePlan(plan, workdir);
+  return {
+    workdir,
+    plan,
+    loaded,
+    urls,
+    async cleanup() {
+      const l = loaded();
+      for (const role of ['v1', 'v2'] as const) {
+        const spec = l.plan.services[role];
+        if (spec.driver === 'process') await driverFor(spec, { cwd: l.workdir }).stop(1_000).catch(() => undefined);
+      }
+      fs.rmSync(workdir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function getJson(url: string): Promise<any> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  return { status: res.status, body: await res.json().catch(() => undefined) };
+}
+
+export async function isUp(url: string): Promise<boolean> {
+  return fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
+}
