@@ -13,7 +13,6 @@ export interface TestCounts {
   total: number;
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 /** "1 failed, 2 skipped, 28 passed" → { failed: 1, skipped: 2, passed: 28 } */

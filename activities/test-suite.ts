@@ -24,7 +24,6 @@ export interface TestSuiteResult {
 const KEEP_CHARS = 256 * 1024; // summaries are at the end; bound memory for chatty suites
 const HEARTBEAT_MS = 5_000;
 const KILL_GRACE_MS = 5_000;
-// eslint-disable-next-line no-control-regex
 const tailOf = (text: string, lines = 40) => text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trimEnd().split('\n').slice(-lines).join('\n');
 
 export async function runTestSuite(input: { command: string[]; cwd?: string; timeoutMs: number }): Promise<TestSuiteResult> {

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { FINAL_STATUSES, type CutoverView } from '../../domain/cutover-model';
 import { renderStatus } from '../render-status';
+import { PhaseTracker } from '../../domain/phase-tracker';
 import { withClient } from '../with-client';
 import { exitCodeForStatus } from '../exit-codes';
 
@@ -10,18 +11,33 @@ export async function queryStatus(client: Client, id: string): Promise<CutoverVi
   return client.workflow.getHandle(id).query<CutoverView>('status');
 }
 
+/** A terminal gets a live table; a pipe or CI log gets one line per event, in the seed's signature. */
 export async function watchCutover(client: Client, id: string, intervalMs = 1000): Promise<number> {
   const tty = process.stdout.isTTY;
   let last = '';
+  const said = new Set<string>();
   for (;;) {
     const view = await queryStatus(client, id);
-    const text = renderStatus(view);
-    if (text !== last) {
-      if (tty) process.stdout.write('\x1b[2J\x1b[H');
-      console.log(text + (tty ? '' : '\n'));
+    const final = FINAL_STATUSES.includes(view.status);
+    if (tty) {
+      const text = renderStatus(view);
+      if (text !== last) process.stdout.write(`\x1b[2J\x1b[H${text}\n`);
       last = text;
+    } else {
+      const events = [
+        ...view.phases.filter((p) => p.state !== 'pending').map((p) => `${p.state}:${PhaseTracker.line(p)}`),
+        `status:${view.status}:${view.heldBefore ?? ''}`,
+      ];
+      for (const event of events) {
+        if (said.has(event) || event.startsWith('running:')) continue;
+        said.add(event);
+        if (event.startsWith('status:')) {
+          if (!final) console.log(`… ${view.status}: ${view.message}`);
+        } else console.log(event.slice(event.indexOf(':') + 1));
+      }
+      if (final) console.log(`${renderStatus(view).split('\n').slice(-2).join('\n')}`);
     }
-    if (FINAL_STATUSES.includes(view.status)) return exitCodeForStatus(view.status);
+    if (final) return exitCodeForStatus(view.status);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -96,7 +96,7 @@ test('every invalid vote is rejected without being recorded, and two valid votes
   const handle = await start({ holdBefore: ['phase1'] });
   await waitFor(handle, (v) => v.status === 'AWAITING_APPROVAL');
   const reject = async (approval: object, reason: RegExp) => {
-    const err = await handle.executeUpdate('approve', { args: [approval] }).catch((e: any) => e);
+    const err: any = await handle.executeUpdate('approve', { args: [approval] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(err.cause.message).toMatch(reason);
   };
@@ -124,7 +124,7 @@ test('the person who started the cutover cannot approve the gate alone', async (
   const handle = await start({});
   await waitFor(handle, (v) => v.status === 'AWAITING_APPROVAL');
   await handle.executeUpdate('approve', { args: [{ role: 'engineering', approver: 'starter', decision: 'GO' }] });
-  const err = await handle.executeUpdate('approve', { args: [{ role: 'operations', approver: 'starter', decision: 'GO' }] }).catch((e: any) => e);
+  const err: any = await handle.executeUpdate('approve', { args: [{ role: 'operations', approver: 'starter', decision: 'GO' }] }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   expect(err.cause.message).toMatch(/started this cutover and may not approve it alone/);
   await handle.signal('abort', { reason: 'test done' });

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The main job: a full demo cutover of the loans-analytics pipeline, V1 → V2.
+# Installs what is missing, starts the Temporal dev server (UI :8233) and the worker, starts
+# V1 on :8101, then runs `cutover start demo/cutover-plan.yaml --auto-approve --watch`.
+#   scripts/demo.sh               the cutover; ends STATUS: SUCCESS with V2 serving
+#   scripts/demo.sh --fault       V2 drifts after activation; ends ROLLED_BACK with V1 serving
+#   scripts/demo.sh stop          stops the demo services, the worker and the dev server
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+plan=demo/cutover-plan.yaml
+cutover() { bin/cutover "$@"; }
+
+if [ "${1:-}" = "stop" ]; then
+  cutover service stop "$plan" v1 || true
+  cutover service stop "$plan" v2 || true
+  scripts/worker.sh stop
+  scripts/dev-server.sh stop
+  exit 0
+fi
+
+scripts/install-tools.sh --no-java
+scripts/dev-server.sh
+scripts/worker.sh
+
+if [ ! -f .data/demo/data/manifest.json ]; then
+  echo "generating the demo loan portfolio (100,000 loans)"
+  node_modules/.bin/tsx demo/generate.ts --rows 100000 --seed 42 --out .data/demo/data --csv always >/dev/null
+fi
+# The starting point of a cutover: V1 serving, V2 not running, traffic on V1.
+cutover service stop "$plan" v2 >/dev/null
+cutover service start "$plan" v1
+rm -f .data/demo/active-upstream.json
+
+id="cutover-loans-demo-$(date -u +%Y%m%d-%H%M%S)"
+if [ "${1:-}" = "--fault" ]; then
+  # Hold before Phase 5, make V2's KPIs drift by 5% through its admin endpoint, resume:
+  # post-cutover validation fails and the rollback workflow brings V1 back.
+  cutover start "$plan" --auto-approve --id "$id" --hold-before phase5
+  until cutover status "$id" --json | grep -q '"heldBefore": "phase5"'; do sleep 0.5; done
+  curl -sf -X POST -H 'content-type: application/json' -d '{"kpiDrift":{"kpi":"par30","relative":0.05}}' http://127.0.0.1:8102/admin/faults >/dev/null
+  echo "injected: V2 PAR30 drifts by +5%"
+  cutover resume "$id"
+  set +e; cutover watch "$id"; code=$?; set -e
+else
+  set +e; cutover start "$plan" --auto-approve --id "$id" --watch; code=$?; set -e
+fi
+echo
+echo "serving now: $(cat .data/demo/active-upstream.json 2>/dev/null || echo 'V1 (no switch recorded)')"
+curl -s http://127.0.0.1:8101/health && echo || echo "V1 (:8101) not answering"
+curl -s http://127.0.0.1:8102/health && echo || echo "V2 (:8102) not answering"
+echo "Temporal UI: http://localhost:8233/namespaces/default/workflows/$id"
+echo "stop everything: scripts/demo.sh stop"
+exit $code
