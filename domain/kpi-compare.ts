@@ -17,11 +17,11 @@ export interface KpiComparison {
   missing: string[];
 }
 
-/** Relative difference, with 0 vs 0 equal and an absolute floor so tiny denominators don't explode. */
+/** Deviation relative to the baseline (a 5% drift reads 5%); any change from an exact 0 counts as 100%. */
 export function relativeDiff(baseline: number, candidate: number): number {
   if (baseline === candidate) return 0;
-  const scale = Math.max(Math.abs(baseline), Math.abs(candidate), 1e-12);
-  return Math.abs(candidate - baseline) / scale;
+  if (baseline === 0) return 1;
+  return Math.abs(candidate - baseline) / Math.abs(baseline);
 }
 
 export function compareKpis(baseline: Kpis, candidate: Kpis, tolerance: number): KpiComparison {

@@ -8,11 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeDataset } from '../../demo/pipeline/dataset-writer';
 import { loadInlinePlan } from '../../activities/plan-loader';
-import { driverFor } from '../../activities/services/driver-factory';
 import type { LoadedPlan } from '../../domain/loaded-plan';
 
 export const REPO = path.resolve(__dirname, '../..');
-const TSX = path.join(REPO, 'node_modules/.bin/tsx');
 const SERVICE = path.join(REPO, 'demo/service/main.ts');
 
 export async function freePort(): Promise<number> {
@@ -51,9 +49,11 @@ export async function createDemoFixture(opts: FixtureOptions = {}): Promise<Demo
   const service = (version: 'v1' | 'v2', port: number, env: Record<string, string> = {}) => ({
     name: `loans-${version}`,
     driver: 'process',
-    command: [TSX, SERVICE, '--version', version, '--port', String(port), '--data', 'data'],
+    // One process (no tsx wrapper in between), so the driver's signals reach the service itself.
+    command: ['node', '--import', 'tsx', SERVICE, '--version', version, '--port', String(port), '--data', path.join(workdir, 'data')],
+    cwd: REPO,
     env,
-    runDir: 'run',
+    runDir: path.join(workdir, 'run'),
     baseUrl: urls[version],
     stopGrace: '5s',
     startTimeout: '30s',
@@ -76,11 +76,16 @@ export async function createDemoFixture(opts: FixtureOptions = {}): Promise<Demo
     plan,
     loaded,
     urls,
+    /** Kills whatever the pid files name, whichever driver the plan ended up with. */
     async cleanup() {
-      const l = loaded();
-      for (const role of ['v1', 'v2'] as const) {
-        const spec = l.plan.services[role];
-        if (spec.driver === 'process') await driverFor(spec, { cwd: l.workdir }).stop(1_000).catch(() => undefined);
+      const runDir = path.join(workdir, 'run');
+      for (const file of fs.existsSync(runDir) ? fs.readdirSync(runDir).filter((f) => f.endsWith('.pid')) : []) {
+        const pid = Number(fs.readFileSync(path.join(runDir, file), 'utf8'));
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
       }
       fs.rmSync(workdir, { recursive: true, force: true });
     },
