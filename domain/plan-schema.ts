@@ -95,6 +95,19 @@ export const planSchema = z.strictObject({
       latencySamples: z.number().int().positive().default(20),
     })
     .prefault({}),
+  /** Production validation (the five post-cutover checks); thresholds it shares live in `thresholds`. */
+  validation: z
+    .strictObject({
+      /** a stored KPI baseline (a saved /kpis answer or a flat {kpi: number} map), used when no shadow run gave one */
+      baselineFile: z.string().min(1).optional(),
+      /** average /kpis latency above this FAILs the performance check (above thresholds.latencyWarnMs only WARNs) */
+      latencyFailMs: z.number().positive().default(1000),
+      /** Prometheus counter of all HTTP requests, summed over its labels, for the error rate */
+      requestsMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: 'use a Prometheus metric name' }).default('demo_http_requests_total'),
+      /** Prometheus counter of server-error (5xx) responses, summed over its labels */
+      errorsMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: 'use a Prometheus metric name' }).default('demo_http_errors_total'),
+    })
+    .prefault({}),
   approvals: z
     .strictObject({
       approvers: z.record(name, approverList).default({}),

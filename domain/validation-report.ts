@@ -1,0 +1,83 @@
+/**
+ * The production validation report: five named checks and an overall status. Pure (no I/O), so
+ * workflows, the CLI and tests share one contract. The JSON shape is what the runbook's jq
+ * commands read: `.status`, `.checks | keys`, `.checks[] | .status`.
+ */
+import type { ServiceRole } from './plan-schema';
+
+export type CheckName = 'kpi_calculations' | 'data_integrity' | 'performance' | 'error_handling' | 'audit_trail';
+
+/** The order checks run and are printed in. */
+export const CHECK_NAMES: readonly CheckName[] = ['kpi_calculations', 'data_integrity', 'performance', 'error_handling', 'audit_trail'];
+
+export type CheckStatus = 'PASS' | 'WARN' | 'FAIL';
+
+export interface CheckResult {
+  status: CheckStatus;
+  /** what was measured, for trending across runs (plain JSON values) */
+  metrics: Record<string, unknown>;
+  /** one human sentence: why this status */
+  message: string;
+}
+
+export interface ValidationReport {
+  status: CheckStatus;
+  /** ISO time the run started */
+  timestamp: string;
+  target: { role: ServiceRole; name: string; baseUrl: string };
+  durationMs: number;
+  checks: Record<CheckName, CheckResult>;
+}
+
+/** Any FAIL → FAIL, else any WARN → WARN, else PASS. */
+export function overallStatus(checks: Partial<Record<CheckName, Pick<CheckResult, 'status'>>>): CheckStatus {
+  const statuses = Object.values(checks).map((c) => c?.status);
+  if (statuses.includes('FAIL')) return 'FAIL';
+  if (statuses.includes('WARN')) return 'WARN';
+  return 'PASS';
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** The one figure worth showing next to a passing check. */
+function highlight(name: CheckName, metrics: Record<string, unknown>): string | undefined {
+  switch (name) {
+    case 'kpi_calculations': {
+      const max = num(metrics.maxRelative);
+      return max === undefined ? undefined : `max ${(max * 100).toFixed(4)}%`;
+    }
+    case 'performance': {
+      const avg = num(metrics.avgMs);
+      return avg === undefined ? undefined : `avg ${avg.toFixed(1)} ms`;
+    }
+    case 'error_handling': {
+      const rate = num(metrics.errorRate);
+      return rate === undefined ? undefined : `error rate ${(rate * 100).toFixed(3)}%`;
+    }
+    case 'audit_trail': {
+      const seq = num(metrics.lastSeqAfter);
+      return seq === undefined ? undefined : `lastSeq ${seq}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * One line for logs, notifications and the workflow's phase summary, e.g.
+ * "PASS: kpi_calculations PASS (max 0.0000%), data_integrity PASS, performance PASS (avg 2.1 ms), …".
+ * A check that did not pass shows its message instead of its figure: that is what someone acts on.
+ */
+export function summarizeReport(report: Pick<ValidationReport, 'status' | 'checks'>): string {
+  const parts = CHECK_NAMES.filter((n) => report.checks[n]).map((name) => {
+    const check = report.checks[name];
+    const detail = check.status === 'PASS' ? highlight(name, check.metrics) : check.message;
+    return detail ? `${name} ${check.status} (${detail})` : `${name} ${check.status}`;
+  });
+  return `${report.status}: ${parts.join(', ')}`;
+}
+
+/** The checks that did not pass, each as "name: message" (for a failure message). */
+export function describeProblems(report: Pick<ValidationReport, 'checks'>, status: CheckStatus = 'FAIL'): string[] {
+  return CHECK_NAMES.filter((n) => report.checks[n]?.status === status).map((n) => `${n}: ${report.checks[n].message}`);
+}

@@ -1,0 +1,118 @@
+/**
+ * Durability: the worker is a real separate process, SIGKILLed while Phase 3 is stopping V1,
+ * then started again. The cutover must finish as if nothing happened. Also: a rollback started
+ * by hand after a successful cutover, twice (it is idempotent).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TASK_QUEUE } from '../../domain/names';
+import type { CutoverView } from '../../domain/cutover-model';
+import type { RollbackView } from '../../domain/rollback-model';
+import { startService } from '../../activities/service-control';
+import { startDevServer } from '../helpers/temporal-env';
+import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
+import { startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
+
+let env: TestWorkflowEnvironment;
+let fixture: DemoFixture | undefined;
+const workers: ChildProcess[] = [];
+
+/** One process per worker (no tsx wrapper), in its own group so SIGKILL takes all of it. */
+function startWorkerProcess(): Promise<ChildProcess> {
+  const child = spawn('node', ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: REPO,
+    env: { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', CUTOVER_LOG_PRETTY: '0', CUTOVER_LOG_LEVEL: 'info' },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  workers.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('worker polling')) resolve(child);
+    });
+    child.stderr!.on('data', (d) => (out += d));
+    child.on('exit', (code) => reject(new Error(`worker exited (${code}) before polling:\n${out.slice(-2000)}`)));
+  });
+}
+
+function kill(child: ChildProcess, signal: NodeJS.Signals) {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
+  }
+}
+
+beforeAll(async () => {
+  env = await startDevServer();
+}, 120_000);
+afterAll(async () => {
+  workers.forEach((w) => kill(w, 'SIGKILL'));
+  await env?.teardown();
+});
+afterEach(async () => {
+  await fixture?.cleanup();
+  fixture = undefined;
+});
+
+test('a worker SIGKILLed during Phase 3 and started again finishes the cutover correctly', async () => {
+  // V1 ignores SIGTERM, so Phase 3 stays in its stop activity for the whole grace period.
+  fixture = await createDemoFixture({ v1Env: { DEMO_FAULT_HANG_ON_STOP: '1' }, mutate: (plan) => (plan.services.v1.stopGrace = '8s') });
+  await startService(fixture.loaded(), 'v1');
+  const first = await startWorkerProcess();
+  const handle = await startCutover(env.client, fixture.plan, { autoApprove: true });
+  await waitForStatus(handle, (v) => v.currentPhase === 'phase3');
+  kill(first, 'SIGKILL');
+  await new Promise((r) => first.once('exit', r));
+  await startWorkerProcess();
+
+  const view = (await handle.result()) as CutoverView;
+  expect(view.status).toBe('SUCCESS');
+  expect(view.phases.map((p) => p.state)).toEqual(Array(7).fill('passed'));
+  expect(view.phases.find((p) => p.id === 'phase3')!.message).toMatch(/force-stopped; verified stopped/);
+  expect(await isUp(fixture.urls.v1)).toBe(false);
+  expect(await isUp(fixture.urls.v2)).toBe(true);
+  // The stop was retried on the new worker after the dead one stopped heartbeating.
+  const history = await handle.fetchHistory();
+  const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 0);
+  expect(Math.max(...attempts)).toBeGreaterThan(1);
+  // Exactly one backup and one traffic switch: nothing was done twice.
+  expect(fs.readdirSync(path.join(fixture.workdir, 'backups')).filter((f) => f.endsWith('.tar.gz'))).toHaveLength(1);
+}, 180_000);
+
+test('a rollback started by hand after a successful cutover brings V1 back, and running it again changes nothing', async () => {
+  fixture = await createDemoFixture();
+  await startService(fixture.loaded(), 'v1');
+  if (!workers.some((w) => w.exitCode === null)) await startWorkerProcess();
+  const cutover = (await (await startCutover(env.client, fixture.plan, { autoApprove: true })).result()) as CutoverView;
+  expect(cutover.status).toBe('SUCCESS');
+
+  const manual = () =>
+    env.client.workflow.execute('rollbackWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: uniqueId('manual-rollback'),
+      args: [{ plan: fixture!.plan, reason: 'KPI complaint from finance', requestedBy: 'alice' }],
+    }) as Promise<RollbackView>;
+  const first = await manual();
+  expect(first.status).toBe('ROLLED_BACK');
+  expect(first.steps.map((s) => `${s.name}:${s.state}`)).toEqual([
+    'verify backup:passed',
+    'switch traffic to V1:passed',
+    'stop V2:passed',
+    'restore backup:passed',
+    'start V1:passed',
+  ]);
+  expect(first.durationMs).toBeGreaterThan(0);
+  expect(await isUp(fixture.urls.v1)).toBe(true);
+  expect(await isUp(fixture.urls.v2)).toBe(false);
+  const pointer = JSON.parse(fs.readFileSync(path.join(fixture.workdir, 'active-upstream.json'), 'utf8'));
+  expect(pointer.active).toBe('v1');
+
+  const again = await manual();
+  expect(again.status).toBe('ROLLED_BACK');
+  expect(await isUp(fixture.urls.v1)).toBe(true);
+}, 180_000);
