@@ -14,7 +14,7 @@ import { runTestSuite } from './test-suite';
 import { compareWithBaseline, shadowCompare } from './kpis';
 import { switchTraffic } from './traffic';
 import { notify } from './notify';
-import { validateProduction } from './post-cutover-check';
+import { productionValidation, validateProduction } from './post-cutover-check';
 
 export interface ActivityDeps {
   /** where relative plan paths given to the worker are resolved */
@@ -52,6 +52,7 @@ export function createActivities(deps: ActivityDeps) {
     switchTraffic,
     notify,
     validateProduction,
+    productionValidation,
   };
 }
 

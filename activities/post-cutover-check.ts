@@ -1,20 +1,34 @@
 /**
- * Phase 5 until the five production checks exist: the new service is healthy and its KPIs
- * match what V1 computed before the switch.
+ * Phase 5 and the monitoring loop: the five production checks against the service now serving,
+ * its KPIs compared with what V1 computed before the switch (the shadow run's baseline).
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { ServiceRole } from '../domain/plan-schema';
 import type { Kpis } from '../domain/kpi-compare';
-import { probeHealth, describeProbe } from './services/health';
-import { compareWithBaseline } from './kpis';
+import { describeProblems, summarizeReport, type ValidationReport } from '../domain/validation-report';
+import { runProductionValidation } from './checks/production-validation';
 import { FailureType } from './failure-types';
 
-export async function validateProduction(loaded: LoadedPlan, role: ServiceRole, baseline?: Kpis): Promise<{ status: 'PASS'; summary: string }> {
-  const spec = loaded.plan.services[role];
-  const health = await probeHealth(spec);
-  if (!health.healthy) throw ApplicationFailure.nonRetryable(`${spec.name} is not healthy: ${describeProbe(health)}`, FailureType.ValidationFailed);
-  if (!baseline) return { status: 'PASS', summary: `${spec.name} healthy; no baseline to compare KPIs with` };
-  const { summary } = await compareWithBaseline(loaded, role, baseline);
-  return { status: 'PASS', summary: `${spec.name} healthy; KPIs vs pre-cutover V1: ${summary}` };
+/**
+ * Phase 5: PASS or WARN returns (a WARN is for people to weigh, not a reason to roll back);
+ * FAIL throws non-retryable with the report as details, naming each failing check and why.
+ */
+export async function validateProduction(
+  loaded: LoadedPlan,
+  role: ServiceRole,
+  baseline?: Kpis,
+): Promise<{ status: 'PASS' | 'WARN'; summary: string; report: ValidationReport }> {
+  const report = await runProductionValidation(loaded, role, { baseline });
+  const summary = summarizeReport(report);
+  if (report.status === 'FAIL') {
+    const problems = describeProblems(report).join('; ');
+    throw ApplicationFailure.nonRetryable(`production validation of ${report.target.name} FAILED: ${problems}`, FailureType.ValidationFailed, report);
+  }
+  return { status: report.status, summary, report };
+}
+
+/** The same checks for the monitoring loop and Schedules: a FAIL is data to act on, not an error. */
+export async function productionValidation(loaded: LoadedPlan, role: ServiceRole, baseline?: Kpis): Promise<ValidationReport> {
+  return runProductionValidation(loaded, role, { baseline });
 }

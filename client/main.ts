@@ -6,6 +6,7 @@ import { registerStatus } from './commands/watch';
 import { registerApprove } from './commands/approve';
 import { registerSignals } from './commands/signals';
 import { registerService } from './commands/service';
+import { registerValidate } from './commands/validate';
 import { CliError, EXIT } from './exit-codes';
 
 const program = new Command('cutover')
@@ -17,6 +18,7 @@ registerStatus(program);
 registerApprove(program);
 registerSignals(program);
 registerService(program);
+registerValidate(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CliError) {

@@ -1,0 +1,59 @@
+/**
+ * On the Java time-skipping test server: a GO/NO-GO gate that nobody answers for 24 hours ends
+ * with the plan's default after 24 hours of workflow time, in seconds of real time.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { CutoverView } from '../../domain/cutover-model';
+import { startService } from '../../activities/service-control';
+import { bundleWorkflows, createWorker, startTimeSkippingServer } from '../helpers/temporal-env';
+import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { startCutover } from '../helpers/cutover-runner';
+
+let env: TestWorkflowEnvironment;
+let bundle: { code: string };
+/** A worker lives for one runUntil: each test gets its own. */
+const worker = { runUntil: async <T>(fn: () => Promise<T>): Promise<T> => (await createWorker(env, bundle)).runUntil(fn) };
+let fixture: DemoFixture | undefined;
+
+beforeAll(async () => {
+  env = await startTimeSkippingServer();
+  bundle = await bundleWorkflows();
+}, 120_000);
+afterAll(async () => {
+  await env?.teardown();
+});
+afterEach(async () => {
+  await fixture?.cleanup();
+  fixture = undefined;
+});
+
+test('an unanswered gate aborts after its 24-hour timeout with V1 untouched', async () => {
+  fixture = await createDemoFixture({ mutate: (plan) => (plan.approvals.gate = { timeout: '24h' }) });
+  await startService(fixture.loaded(), 'v1');
+  const before = await env.currentTimeMs();
+  const view = await worker.runUntil(async () => (await startCutover(env.client, fixture!.plan)).result() as Promise<CutoverView>);
+  const skipped = (await env.currentTimeMs()) - before;
+  expect(skipped).toBeGreaterThanOrEqual(24 * 3600_000);
+  expect(view.status).toBe('ABORTED');
+  expect(view.message).toMatch(/no decision within 24h: default is abort/);
+  expect(view.approvals).toEqual([expect.objectContaining({ approver: 'timeout-default', decision: 'NO_GO', via: 'timeout-default' })]);
+  expect(await isUp(fixture.urls.v1)).toBe(true);
+});
+
+test('a gate whose plan defaults to GO on timeout proceeds to Phase 1 after the timeout', async () => {
+  fixture = await createDemoFixture({ mutate: (plan) => (plan.approvals.gate = { timeout: '2h', onTimeout: 'go' }) });
+  await startService(fixture.loaded(), 'v1');
+  const view = await worker.runUntil(async () => {
+    const handle = await startCutover(env.client, fixture!.plan, { holdBefore: ['phase1'] });
+    for (;;) {
+      const v = await handle.query<CutoverView>('status');
+      if (v.heldBefore === 'phase1') {
+        await handle.signal('abort', { reason: 'rehearsal over' });
+        return handle.result() as Promise<CutoverView>;
+      }
+      await env.sleep(1_000);
+    }
+  });
+  expect(view.phases.find((p) => p.id === 'gate')).toMatchObject({ state: 'passed', message: "GO by the plan's timeout default" });
+  expect(view.status).toBe('ABORTED');
+});
