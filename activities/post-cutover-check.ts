@@ -9,6 +9,7 @@ import type { Kpis } from '../domain/kpi-compare';
 import { describeProblems, summarizeReport, type ValidationReport } from '../domain/validation-report';
 import { runProductionValidation } from './checks/production-validation';
 import { FailureType } from './failure-types';
+import { log } from './activity-log';
 
 /**
  * Phase 5: PASS or WARN returns (a WARN is for people to weigh, not a reason to roll back);
@@ -19,7 +20,7 @@ export async function validateProduction(
   role: ServiceRole,
   baseline?: Kpis,
 ): Promise<{ status: 'PASS' | 'WARN'; summary: string; report: ValidationReport }> {
-  const report = await runProductionValidation(loaded, role, { baseline });
+  const report = await productionValidation(loaded, role, baseline);
   const summary = summarizeReport(report);
   if (report.status === 'FAIL') {
     const problems = describeProblems(report).join('; ');
@@ -30,5 +31,7 @@ export async function validateProduction(
 
 /** The same checks for the monitoring loop and Schedules: a FAIL is data to act on, not an error. */
 export async function productionValidation(loaded: LoadedPlan, role: ServiceRole, baseline?: Kpis): Promise<ValidationReport> {
-  return runProductionValidation(loaded, role, { baseline });
+  const report = await runProductionValidation(loaded, role, { baseline });
+  if (report.status !== 'PASS') log.warn(`production validation of ${report.target.name}: ${summarizeReport(report)}`, { role, status: report.status });
+  return report;
 }

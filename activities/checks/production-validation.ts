@@ -9,7 +9,6 @@ import type { LoadedPlan } from '../../domain/loaded-plan';
 import type { ServiceRole } from '../../domain/plan-schema';
 import { CHECK_NAMES, overallStatus, type CheckName, type CheckResult, type ValidationReport } from '../../domain/validation-report';
 import { heartbeat } from '../heartbeat';
-import { log } from '../activity-log';
 import type { Check, CheckContext } from './check-util';
 import { checkKpiCalculations } from './kpi-calculations';
 import { checkDataIntegrity } from './data-integrity';
@@ -27,6 +26,7 @@ export const CHECKS: Record<CheckName, Check> = {
   audit_trail: checkAuditTrail,
 };
 
+/** Never throws for a failed check; logging is the caller's (the CLI prints, activities log). */
 export async function runProductionValidation(loaded: LoadedPlan, role: ServiceRole, ctx: CheckContext = {}): Promise<ValidationReport> {
   const spec = loaded.plan.services[role];
   const timestamp = new Date().toISOString();
@@ -35,7 +35,6 @@ export async function runProductionValidation(loaded: LoadedPlan, role: ServiceR
   for (const name of CHECK_NAMES) {
     heartbeat({ check: name });
     checks[name] = await CHECKS[name](loaded, role, ctx);
-    if (checks[name].status !== 'PASS') log.warn(`${name} ${checks[name].status}: ${checks[name].message}`, { role, check: name });
   }
   return {
     status: overallStatus(checks),

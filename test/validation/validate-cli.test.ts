@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { REPO, type DemoFixture } from '../helpers/demo-fixture';
+import { CHECK_NAMES } from '../../domain/validation-report';
+import { cleanupDemos, runningDemo, setFaults } from './validation-helpers';
+
+afterEach(cleanupDemos);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `cutover validate` as an operator runs it: a real process, its exit code and output. */
+function cutover(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(path.join(REPO, 'node_modules/.bin/tsx'), ['client/main.ts', ...args], { cwd: REPO, timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: child.exitCode ?? (err as { code?: number } | null)?.code ?? null, stdout, stderr }),
+    );
+  });
+}
+
+/** The fixture's inline plan as a YAML file, and a baseline saved from V2 while it is clean. */
+async function planAndBaseline(f: DemoFixture): Promise<{ planFile: string; baselineFile: string }> {
+  const planFile = path.join(f.workdir, 'plan.yaml');
+  fs.writeFileSync(planFile, stringify(f.plan));
+  const baselineFile = path.join(f.workdir, 'baseline.json');
+  fs.writeFileSync(baselineFile, await (await fetch(`${f.urls.v2}/kpis`)).text());
+  return { planFile, baselineFile };
+}
+
+test('cutover validate exits 0 on a clean service, prints one line per check and writes the report', async () => {
+  const f = await runningDemo();
+  const { planFile, baselineFile } = await planAndBaseline(f);
+  const out = path.join(f.workdir, 'out/report.json');
+  const run = await cutover(['validate', planFile, '--out', out, '--baseline', baselineFile]);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  const lines = run.stdout.trim().split('\n');
+  expect(lines.slice(0, 5).map((l) => l.split(/\s+/).slice(1, 3))).toEqual(CHECK_NAMES.map((n) => [n, 'PASS']));
+  expect(lines[5]).toMatch(/^PASS: loans-v2 \(v2\) in \d+ ms; report .*report\.json$/);
+  const report = JSON.parse(fs.readFileSync(out, 'utf8'));
+  expect(report.status).toBe('PASS');
+  expect(Object.keys(report.checks)).toEqual([...CHECK_NAMES]);
+});
+
+test('cutover validate exits 11 under a fault and names the failing check', async () => {
+  const f = await runningDemo();
+  const { planFile, baselineFile } = await planAndBaseline(f);
+  await setFaults(f.urls.v2, { auditGap: 3 });
+  const out = path.join(f.workdir, 'report.json');
+  const run = await cutover(['validate', planFile, '--target', 'v2', '--out', out, '--baseline', baselineFile]);
+  expect(run.code).toBe(11);
+  expect(run.stdout).toMatch(/✗ audit_trail\s+FAIL\s+1 gap\(s\) in sequence numbers/);
+  expect(run.stdout).toMatch(/^FAIL: loans-v2/m);
+  expect(JSON.parse(fs.readFileSync(out, 'utf8')).checks.audit_trail.status).toBe('FAIL');
+});
+
+test('cutover validate exits 10 when the only problem is a missing baseline', async () => {
+  const f = await runningDemo();
+  const { planFile } = await planAndBaseline(f);
+  const run = await cutover(['validate', planFile, '--out', path.join(f.workdir, 'report.json')]);
+  expect(run.code).toBe(10);
+  expect(run.stdout).toMatch(/! kpi_calculations\s+WARN\s+no baseline/);
+});
+
+test('cutover validate refuses a bad --target with exit 2 before checking anything', async () => {
+  const run = await cutover(['validate', 'no-such-plan.yaml', '--target', 'v3']);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/--target must be v1 or v2, not "v3"/);
+});
