@@ -12,16 +12,17 @@ function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
     return `required: add it (expected ${issue.expected})`;
   }
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) return `${issue.message.replace(/^Invalid input: /, '')}: change it to ${issue.expected === 'array' ? 'a list, e.g. [a, b]' : `a ${issue.expected}`}`;
   return issue.message;
 }
 
 export function checkPlan(raw: unknown): PlanCheck {
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.') || '(plan)',
-      message: describe(issue),
-    }));
+    // A union and its shared fields can both report a missing service: say it once per path.
+    const problems = parsed.error.issues
+      .map((issue) => ({ path: issue.path.map(String).join('.') || '(plan)', message: describe(issue) }))
+      .filter((p, i, all) => all.findIndex((q) => q.path === p.path && (q.message === p.message || p.message.startsWith('required'))) === i);
     return { ok: false, problems };
   }
   const problems = crossFieldProblems(parsed.data);

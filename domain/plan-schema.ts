@@ -5,14 +5,17 @@
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration';
 
+/** A fix for a wrong value; a missing value falls through to zod's own issue, reported as "required". */
+const hint = (text: string) => (issue: { input?: unknown }) => (issue.input === undefined ? undefined : text);
+
 const duration = (example: string) =>
-  z.string().regex(DURATION_PATTERN, { error: `use a number and a unit (ms, s, m, h, d), e.g. "${example}"` });
+  z.string().regex(DURATION_PATTERN, { error: hint(`use a number and a unit (ms, s, m, h, d), e.g. "${example}"`) });
 const name = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'use letters, digits, ".", "_" or "-" (no spaces)' });
-const url = z.url({ error: 'use a full URL, e.g. http://127.0.0.1:8101' });
-const fraction = z.number().min(0, { error: 'use a fraction from 0 to 1 (0.05 = 5%)' }).max(1, { error: 'use a fraction from 0 to 1 (0.05 = 5%)' });
-const command = z.array(z.string().min(1)).min(1, { error: 'give the program and its arguments as a list, e.g. ["npm", "test"]' });
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use letters, digits, ".", "_" or "-" (no spaces)') });
+const url = z.url({ error: hint('use a full URL, e.g. http://127.0.0.1:8101') });
+const fraction = z.number().min(0, { error: hint('use a fraction from 0 to 1 (0.05 = 5%)') }).max(1, { error: hint('use a fraction from 0 to 1 (0.05 = 5%)') });
+const command = z.array(z.string().min(1)).min(1, { error: hint('give the program and its arguments as a list, e.g. ["npm", "test"]') });
 
 const processDriver = z.strictObject({
   driver: z.literal('process'),
@@ -24,11 +27,11 @@ const processDriver = z.strictObject({
 });
 const systemdDriver = z.strictObject({
   driver: z.literal('systemd'),
-  unit: z.string().regex(/^[A-Za-z0-9:_.@-]+\.service$/, { error: 'use a unit name like "abaco-pipeline-v2.service"' }),
+  unit: z.string().regex(/^[A-Za-z0-9:_.@-]+\.service$/, { error: hint('use a unit name like "abaco-pipeline-v2.service"') }),
 });
 const dockerDriver = z.strictObject({
   driver: z.literal('docker'),
-  container: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'use a container name like "pipeline-v2"' }),
+  container: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use a container name like "pipeline-v2"') }),
 });
 const execDriver = z.strictObject({
   driver: z.literal('exec'),
@@ -59,7 +62,7 @@ export const serviceSchema = z
     }),
   );
 
-const approverList = z.array(name).min(1, { error: 'list at least one person allowed to approve for this role' });
+const approverList = z.array(name).min(1, { error: hint('list at least one person allowed to approve for this role') });
 
 export const planSchema = z.strictObject({
   name,
@@ -68,7 +71,7 @@ export const planSchema = z.strictObject({
   workdir: z.string().optional(),
   services: z.strictObject({ v1: serviceSchema, v2: serviceSchema }),
   backup: z.strictObject({
-    paths: z.array(z.string().min(1)).min(1, { error: 'list the data/config paths to back up before V1 stops' }),
+    paths: z.array(z.string().min(1)).min(1, { error: hint('list the data/config paths to back up before V1 stops') }),
     dir: z.string().default('.data/backups'),
     retentionDays: z.number().int().positive().default(90),
   }),
@@ -103,9 +106,9 @@ export const planSchema = z.strictObject({
       /** average /kpis latency above this FAILs the performance check (above thresholds.latencyWarnMs only WARNs) */
       latencyFailMs: z.number().positive().default(1000),
       /** Prometheus counter of all HTTP requests, summed over its labels, for the error rate */
-      requestsMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: 'use a Prometheus metric name' }).default('demo_http_requests_total'),
+      requestsMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: hint('use a Prometheus metric name') }).default('demo_http_requests_total'),
       /** Prometheus counter of server-error (5xx) responses, summed over its labels */
-      errorsMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: 'use a Prometheus metric name' }).default('demo_http_errors_total'),
+      errorsMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: hint('use a Prometheus metric name') }).default('demo_http_errors_total'),
     })
     .prefault({}),
   approvals: z
@@ -163,7 +166,7 @@ export const planSchema = z.strictObject({
   notifications: z
     .strictObject({
       /** the NAME of an env var holding the webhook URL: the URL itself never enters a plan or history */
-      slackWebhookEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'give the name of an environment variable, e.g. CUTOVER_SLACK_WEBHOOK' }).optional(),
+      slackWebhookEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: hint('give the name of an environment variable, e.g. CUTOVER_SLACK_WEBHOOK') }).optional(),
       file: z.string().optional(),
     })
     .prefault({}),
