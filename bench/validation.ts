@@ -25,11 +25,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-bench-validation-'));
   generateDataset(path.join(dir, 'data'), { rows: ROWS, seed: 42, csv: 'never' });
-  const svc = await startDemoService({ version: 'v2', dataDir: path.join(dir, 'data'), env: { DEMO_LOG_LEVEL: 'warn' } });
+  const svc = await startDemoService({ version: 'v2', dataDir: path.join(dir, 'data') });
   try {
     // Only baseUrl matters to the checks; the rest makes the plan valid.
     const service = (name: string) => ({ name, driver: 'exec', start: ['true'], stop: ['true'], status: ['true'], baseUrl: svc.url });
-    const loaded = loadInlinePlan({ name: 'bench', services: { v1: service('unused-v1'), v2: service('loans-v2') }, backup: { paths: ['data'] }, tests: { command: ['true'] } }, dir);
+    const approvers = { engineering: ['a'], operations: ['b'], dataQuality: ['c'] };
+    const plan = { name: 'bench', services: { v1: service('unused-v1'), v2: service('loans-v2') }, backup: { paths: ['data'] }, tests: { command: ['true'] }, approvals: { approvers } };
+    const loaded = loadInlinePlan(plan, dir);
     const baseline = ((await (await fetch(`${svc.url}/kpis`)).json()) as { kpis: Record<string, number> }).kpis;
 
     await runProductionValidation(loaded, 'v2', { baseline }); // warm-up: JIT and keep-alive connections
