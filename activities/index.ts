@@ -14,6 +14,8 @@ import { runTestSuite } from './test-suite';
 import { compareWithBaseline, shadowCompare } from './kpis';
 import { switchTraffic } from './traffic';
 import { notify } from './notify';
+import { sentinelProbe } from './sentinel';
+import { writeMonitoringReport } from './reports/monitoring-report';
 import { productionValidation, validateProduction } from './post-cutover-check';
 
 export interface ActivityDeps {
@@ -51,6 +53,8 @@ export function createActivities(deps: ActivityDeps) {
     compareWithBaseline,
     switchTraffic,
     notify,
+    sentinelProbe,
+    writeMonitoringReport,
     validateProduction,
     productionValidation,
   };

@@ -57,6 +57,8 @@ export interface CutoverInput {
   startedBy?: string;
   /** wait for a `resume` signal before these phases (change windows, rehearsals, tests) */
   holdBefore?: PhaseId[];
+  /** start the 24-hour monitoring workflow after a successful cutover (default true) */
+  monitor?: boolean;
 }
 
 export interface CutoverView {
@@ -72,6 +74,8 @@ export interface CutoverView {
   approvals: RecordedApproval[];
   rejectedApprovals: RejectedApproval[];
   rollback?: { workflowId: string; reason: string; status?: string; durationMs?: number; message?: string };
+  /** the monitoring workflow started after SUCCESS */
+  monitoringWorkflowId?: string;
   message: string;
   servicesState?: string;
 }

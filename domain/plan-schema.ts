@@ -137,6 +137,8 @@ export const planSchema = z.strictObject({
           { until: '24h', every: '2h' },
         ]),
       sentinelEvery: duration('1m').default('1m'),
+      /** synthetic GET /kpis per sentinel probe, so an error rate shows even without user traffic */
+      sentinelRequests: z.number().int().min(0).max(100).default(5),
       summaryEvery: duration('4h').default('4h'),
       decisionPoints: z
         .array(

@@ -17,14 +17,15 @@ export interface GateSpec {
 }
 
 export class ApprovalGates {
-  readonly votes: RecordedApproval[] = [];
-  readonly rejected: RejectedApproval[] = [];
-  private open?: GateSpec;
+  private current?: GateSpec;
 
   constructor(
     private readonly approvers: Record<string, string[]>,
     private readonly starter: string,
     private readonly starterMayApproveAlone: boolean,
+    /** carried over continue-as-new by the monitoring workflow */
+    readonly votes: RecordedApproval[] = [],
+    readonly rejected: RejectedApproval[] = [],
   ) {
     setHandler(approveUpdate, (approval) => this.record(approval, 'update'), {
       validator: (approval) => void checkApproval(this.context(), approval),
@@ -41,13 +42,13 @@ export class ApprovalGates {
   }
 
   get openGate(): string | undefined {
-    return this.open?.id;
+    return this.current?.id;
   }
 
   context(): GateContext {
     return {
-      gateId: this.open?.id,
-      roles: this.open?.roles ?? [],
+      gateId: this.current?.id,
+      roles: this.current?.roles ?? [],
       approvers: this.approvers,
       starter: this.starter,
       starterMayApproveAlone: this.starterMayApproveAlone,
@@ -56,7 +57,7 @@ export class ApprovalGates {
   }
 
   private record(approval: Approval, via: RecordedApproval['via']) {
-    const gate = this.open!.id;
+    const gate = this.current!.id;
     this.votes.push({ ...approval, gate, at: new Date().toISOString(), via });
     log.info(`${gate}: ${approval.role} ${approval.decision} by ${approval.approver}`);
     return { gate, outcome: gateOutcome(this.context()) };
@@ -70,23 +71,33 @@ export class ApprovalGates {
     return 'GO';
   }
 
+  /** Opens a decision without waiting on it: the monitoring loop keeps probing meanwhile. */
+  open(spec: GateSpec): void {
+    this.current = spec;
+  }
+
+  close(): void {
+    this.current = undefined;
+  }
+
+  outcome(): Decision | undefined {
+    return this.current ? gateOutcome(this.context()) : undefined;
+  }
+
+  recordTimeout(spec: GateSpec): void {
+    this.votes.push({ role: '(timeout)', approver: 'timeout-default', decision: spec.onTimeout, gate: spec.id, at: new Date().toISOString(), via: 'timeout-default' });
+  }
+
   /** Resolves with the decision; a timeout is an outcome (the plan's default), not an error. */
   async decide(spec: GateSpec): Promise<{ decision: Decision; timedOut: boolean }> {
-    this.open = spec;
+    this.open(spec);
     try {
       const decided = await condition(() => gateOutcome(this.context()) !== undefined, spec.timeoutMs, { summary: spec.summary });
       if (decided) return { decision: gateOutcome(this.context())!, timedOut: false };
-      this.votes.push({
-        role: '(timeout)',
-        approver: 'timeout-default',
-        decision: spec.onTimeout,
-        gate: spec.id,
-        at: new Date().toISOString(),
-        via: 'timeout-default',
-      });
+      this.recordTimeout(spec);
       return { decision: spec.onTimeout, timedOut: true };
     } finally {
-      this.open = undefined;
+      this.close();
     }
   }
 }

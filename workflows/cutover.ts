@@ -9,6 +9,7 @@ import {
   ParentClosePolicy,
   condition,
   executeChild,
+  startChild,
   isCancellation,
   log,
   setCurrentDetails,
@@ -29,6 +30,7 @@ import { failureMessage } from './failure-message';
 import { renderCutoverDetails } from './cutover-details';
 import * as phases from './cutover-phases';
 import { rollbackWorkflow } from './rollback';
+import { monitoringWorkflow } from './monitoring';
 
 const BODIES: Partial<Record<PhaseId, (ctx: phases.PhaseContext) => Promise<string>>> = {
   phase0: phases.preCutoverValidation,
@@ -145,7 +147,17 @@ export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverView>
       }
     });
     const message = input.dryRun ? 'dry run: phases 0 and 2 passed, nothing changed' : 'V2 serving, all validation checks PASS';
-    setStatus('SUCCESS', message);
+    if (!input.dryRun && input.monitor !== false) {
+      // Its own workflow, abandoned on purpose: 24 hours of timers outlive this one.
+      const monitoring = await startChild(monitoringWorkflow, {
+        workflowId: workflowIds.monitoring(cutoverId),
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: `24-hour monitoring of ${loaded.plan.services.v2.name} after ${cutoverId}`,
+        args: [{ plan: input.plan, loaded, cutoverId, backup: ctx.backup, baseline: ctx.baseline }],
+      });
+      view.monitoringWorkflowId = monitoring.workflowId;
+    }
+    setStatus('SUCCESS', message + (view.monitoringWorkflowId ? `; monitoring: ${view.monitoringWorkflowId}` : ''));
     log.info(statusLine('SUCCESS'));
     await notify('complete', input.dryRun ? `Dry run complete ✓ - ${loaded.plan.name}` : 'Cutover Complete ✓ - All validation checks PASS');
     return view;

@@ -1,3 +1,4 @@
 /** The workflows the worker registers. */
 export { cutoverWorkflow } from './cutover';
 export { rollbackWorkflow } from './rollback';
+export { monitoringWorkflow } from './monitoring';

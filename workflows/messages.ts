@@ -2,6 +2,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Approval, CutoverView, PhaseId } from '../domain/cutover-model';
 import type { RollbackView } from '../domain/rollback-model';
+import type { MonitoringView } from '../domain/monitoring-model';
 
 /** The caller learns at once whether the vote counted (validator) and the gate's state after it. */
 export const approveUpdate = defineUpdate<{ gate: string; outcome?: 'GO' | 'NO_GO' }, [Approval]>('approve');
@@ -13,3 +14,4 @@ export const resumeSignal = defineSignal<[{ phase?: PhaseId; by?: string }]>('re
 
 export const statusQuery = defineQuery<CutoverView>('status');
 export const rollbackStatusQuery = defineQuery<RollbackView>('status');
+export const monitoringStatusQuery = defineQuery<MonitoringView>('status');

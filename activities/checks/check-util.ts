@@ -26,8 +26,17 @@ export interface Answer {
   ms: number;
 }
 
-/** One request, timed from send to last byte; never throws for an HTTP status, only for no answer. */
+/**
+ * One request, timed from send to last byte; never throws for an HTTP status, only for no answer.
+ * A GET that gets no answer is tried once more: a pooled keep-alive connection the server has
+ * since closed fails with ECONNRESET, and that is not the service failing.
+ */
 export async function request(url: string, init: RequestInit = {}): Promise<Answer> {
+  if ((init.method ?? 'GET') !== 'GET') return requestOnce(url, init);
+  return requestOnce(url, init).catch(() => requestOnce(url, init));
+}
+
+async function requestOnce(url: string, init: RequestInit): Promise<Answer> {
   const signals = [AbortSignal.timeout(REQUEST_TIMEOUT_MS), cancellationSignal()].filter((s): s is AbortSignal => !!s);
   const started = performance.now();
   const res = await fetch(url, { ...init, signal: AbortSignal.any(signals) });

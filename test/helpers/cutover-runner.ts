@@ -10,7 +10,7 @@ export function startCutover(client: Client, plan: Record<string, unknown>, inpu
   return client.workflow.start('cutoverWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: uniqueId('cutover-test'),
-    args: [{ plan, startedBy: 'starter', ...input }],
+    args: [{ plan, startedBy: 'starter', monitor: false, ...input }],
   });
 }
 

@@ -36,7 +36,7 @@ const start = (input: Partial<CutoverInput>) =>
   env.client.workflow.start('cutoverWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: `cutover-test-${process.pid}-${++seq}`,
-    args: [{ plan: fixture.plan, startedBy: 'starter', ...input }],
+    args: [{ plan: fixture.plan, startedBy: 'starter', monitor: false, ...input }],
   });
 const waitFor = async (handle: { query: (q: string) => Promise<CutoverView> }, pred: (v: CutoverView) => boolean) => {
   for (;;) {

@@ -1,0 +1,49 @@
+/**
+ * The light probe the monitoring loop runs every minute between full validations: health, a
+ * few synthetic requests, and the service's own counters and memory/CPU from /metrics. Short
+ * and frequent, so the workflow runs it as a local activity.
+ */
+import type { LoadedPlan } from '../domain/loaded-plan';
+import type { ServiceRole } from '../domain/plan-schema';
+import { probeHealth, describeProbe } from './services/health';
+import { readServiceMetrics } from './checks/service-metrics';
+
+export interface SentinelReading {
+  healthy: boolean;
+  detail: string;
+  syntheticRequests: number;
+  syntheticErrors: number;
+  /** the service's cumulative counters, when /metrics answered */
+  requests?: number;
+  errors?: number;
+  memoryMb: number | null;
+  cpuSeconds: number | null;
+}
+
+export async function sentinelProbe(loaded: LoadedPlan, role: ServiceRole): Promise<SentinelReading> {
+  const spec = loaded.plan.services[role];
+  const health = await probeHealth(spec);
+  let syntheticErrors = 0;
+  const count = health.healthy ? loaded.plan.monitoring.sentinelRequests : 0;
+  for (let i = 0; i < count; i++) {
+    const ok = await fetch(new URL('/kpis', spec.baseUrl), { signal: AbortSignal.timeout(5_000) }).then(
+      async (res) => {
+        await res.arrayBuffer();
+        return res.status < 500;
+      },
+      () => false,
+    );
+    if (!ok) syntheticErrors++;
+  }
+  const metrics = health.healthy ? await readServiceMetrics(loaded, role).catch(() => undefined) : undefined;
+  return {
+    healthy: health.healthy,
+    detail: describeProbe(health),
+    syntheticRequests: count,
+    syntheticErrors,
+    requests: metrics?.requests,
+    errors: metrics?.errors,
+    memoryMb: metrics?.residentMemoryMb ?? null,
+    cpuSeconds: metrics?.cpuSecondsTotal ?? null,
+  };
+}

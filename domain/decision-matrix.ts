@@ -1,0 +1,45 @@
+/**
+ * The seed's rollback decision matrix as a function: samples in, an action out. Pure, so the
+ * same rules are unit-tested and used by the monitoring workflow.
+ */
+import type { Plan } from './plan-schema';
+import type { CheckStatus } from './validation-report';
+
+export type Action = 'ok' | 'warn' | 'retry' | 'rollback' | 'escalate';
+
+export interface Sample {
+  /** fraction of failed requests over the probe window, undefined when nothing was measured */
+  errorRate?: number;
+  healthy: boolean;
+  validation?: CheckStatus;
+  /** this is the re-run of a FAIL */
+  retried?: boolean;
+  memoryMb?: number | null;
+  avgLatencyMs?: number;
+}
+
+export interface Verdict {
+  action: Action;
+  reasons: string[];
+}
+
+export function decide(sample: Sample, baseline: { hour1MemoryMb?: number }, plan: Pick<Plan, 'thresholds' | 'monitoring'>): Verdict {
+  const t = plan.thresholds;
+  const reasons: string[] = [];
+  if (sample.errorRate !== undefined && sample.errorRate > t.errorRateRollback) {
+    return { action: 'rollback', reasons: [`error rate ${(sample.errorRate * 100).toFixed(2)}% over ${(t.errorRateRollback * 100).toFixed(0)}%: immediate rollback`] };
+  }
+  if (!sample.healthy || sample.validation === 'FAIL') {
+    const what = !sample.healthy ? 'service unhealthy' : 'validation FAIL';
+    if (!sample.retried) return { action: 'retry', reasons: [`${what}: re-run once (may be transient)`] };
+    return { action: plan.monitoring.onRepeatedFail, reasons: [`${what} twice in a row`] };
+  }
+  if (sample.errorRate !== undefined && sample.errorRate > t.errorRateWarn) reasons.push(`error rate ${(sample.errorRate * 100).toFixed(3)}% over ${(t.errorRateWarn * 100).toFixed(1)}%`);
+  if (sample.memoryMb != null && baseline.hour1MemoryMb) {
+    const drift = (sample.memoryMb - baseline.hour1MemoryMb) / baseline.hour1MemoryMb;
+    if (Math.abs(drift) > t.memoryDrift) reasons.push(`memory ${sample.memoryMb} MB is ${(drift * 100).toFixed(1)}% from the hour-1 ${baseline.hour1MemoryMb} MB`);
+  }
+  if (sample.avgLatencyMs !== undefined && sample.avgLatencyMs > t.latencyWarnMs) reasons.push(`average latency ${sample.avgLatencyMs.toFixed(0)} ms over ${t.latencyWarnMs} ms`);
+  if (sample.validation === 'WARN') reasons.push('validation WARN');
+  return { action: reasons.length ? 'warn' : 'ok', reasons };
+}

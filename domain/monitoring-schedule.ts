@@ -1,0 +1,64 @@
+/**
+ * The 24-hour monitoring timetable, computed from the plan: full validations on the cadence,
+ * decision points, 4-hourly summaries, and a sentinel probe every minute between them. Pure:
+ * the workflow asks "what is due next after t?" with offsets in ms from the monitoring start.
+ */
+import type { Plan } from './plan-schema';
+import { parseDuration } from './duration';
+
+export type DueKind = 'validation' | 'decision' | 'summary' | 'sentinel';
+export interface DueEvent {
+  at: number;
+  kinds: DueKind[];
+  /** index into plan.monitoring.decisionPoints when kinds has 'decision' */
+  decision?: number;
+}
+
+export interface Timetable {
+  durationMs: number;
+  sentinelMs: number;
+  validations: number[];
+  summaries: number[];
+  decisions: number[];
+}
+
+export function timetable(monitoring: Plan['monitoring']): Timetable {
+  const durationMs = parseDuration(monitoring.duration);
+  const validations: number[] = [];
+  let from = 0;
+  for (const window of monitoring.cadence) {
+    const until = Math.min(parseDuration(window.until), durationMs);
+    const every = parseDuration(window.every);
+    // Each window continues the grid from where the last one stopped: 30m…8h, then 10h…24h.
+    for (let t = from + every; t <= until; t += every) validations.push(t);
+    from = Math.max(from, until);
+  }
+  const summaryMs = parseDuration(monitoring.summaryEvery);
+  const summaries: number[] = [];
+  for (let t = summaryMs; t <= durationMs; t += summaryMs) summaries.push(t);
+  return {
+    durationMs,
+    sentinelMs: parseDuration(monitoring.sentinelEvery),
+    validations,
+    summaries,
+    decisions: monitoring.decisionPoints.map((d) => parseDuration(d.at)),
+  };
+}
+
+/** The next moment strictly after `after` at which something is due, and everything due then. */
+export function nextDue(table: Timetable, after: number): DueEvent | undefined {
+  const nextSentinel = (Math.floor(after / table.sentinelMs) + 1) * table.sentinelMs;
+  const candidates = [nextSentinel, ...table.validations, ...table.summaries, ...table.decisions].filter((t) => t > after && t <= table.durationMs);
+  if (!candidates.length) return undefined;
+  const at = Math.min(...candidates);
+  const kinds: DueKind[] = [];
+  if (table.validations.includes(at)) kinds.push('validation');
+  // A full validation includes everything the sentinel would look at.
+  else if (at % table.sentinelMs === 0) kinds.push('sentinel');
+  if (table.summaries.includes(at)) kinds.push('summary');
+  const decision = table.decisions.indexOf(at);
+  if (decision >= 0) kinds.push('decision');
+  return { at, kinds, decision: decision >= 0 ? decision : undefined };
+}
+
+export const hourLabel = (ms: number) => `Hour ${Number.isInteger(ms / 3_600_000) ? ms / 3_600_000 : (ms / 3_600_000).toFixed(2)}`;

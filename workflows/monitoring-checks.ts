@@ -1,0 +1,69 @@
+/**
+ * What the monitoring loop does at each due moment: a sentinel probe or a full validation,
+ * each turned into figures and a verdict of the decision matrix. State is mutated in place.
+ */
+import { proxyLocalActivities, sleep } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { LoadedPlan } from '../domain/loaded-plan';
+import type { Kpis } from '../domain/kpi-compare';
+import type { MonitoringState } from '../domain/monitoring-model';
+import { decide, type Verdict } from '../domain/decision-matrix';
+import { cpuPct, windowErrorRate } from '../domain/monitoring-figures';
+import { hourLabel } from '../domain/monitoring-schedule';
+import { parseDuration } from '../domain/duration';
+import { act } from './activity-proxies';
+
+// A probe every minute: a local activity keeps it out of the task queue round trip and history.
+const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 2 } });
+
+async function read(loaded: LoadedPlan, state: MonitoringState, offsetMs: number) {
+  const reading = await local.sentinelProbe(loaded, 'v2');
+  state.probes.total++;
+  if (reading.healthy) state.probes.healthy++;
+  const errorRate = windowErrorRate(state.lastCounters, reading);
+  if (reading.requests !== undefined && reading.errors !== undefined) state.lastCounters = { requests: reading.requests, errors: reading.errors };
+  const cpu = cpuPct(state.lastCpu, reading.cpuSeconds, offsetMs);
+  if (reading.cpuSeconds !== null) state.lastCpu = { seconds: reading.cpuSeconds, offsetMs };
+  return { reading, errorRate, cpu };
+}
+
+export async function sentinel(loaded: LoadedPlan, state: MonitoringState, offsetMs: number): Promise<Verdict> {
+  const { reading, errorRate } = await read(loaded, state, offsetMs);
+  const verdict = decide({ healthy: reading.healthy, errorRate, retried: state.failStreak > 0 }, state, loaded.plan);
+  state.failStreak = reading.healthy ? 0 : state.failStreak + 1;
+  if (!reading.healthy) verdict.reasons.push(reading.detail);
+  return verdict;
+}
+
+/** A full validation; a FAIL is re-run once after the plan's wait, since it may be transient. */
+export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, offsetMs: number, baseline?: Kpis): Promise<Verdict> {
+  const label = hourLabel(offsetMs);
+  const validate = () => act('long', `${label} production validation`).productionValidation(loaded, 'v2', baseline);
+  let report = await validate();
+  const failedFirst = report.status === 'FAIL';
+  if (failedFirst) {
+    await sleep(parseDuration(loaded.plan.monitoring.retryFailAfter), { summary: `${label}: re-run of a failed validation` });
+    report = await validate();
+  }
+  const { reading, errorRate, cpu } = await read(loaded, state, offsetMs);
+  const avgLatencyMs = report.checks.performance?.metrics.avgMs as number | undefined;
+  if (offsetMs >= 3_600_000 && state.hour1MemoryMb === undefined && reading.memoryMb !== null) state.hour1MemoryMb = reading.memoryMb;
+  const verdict = decide(
+    { healthy: reading.healthy, errorRate, validation: report.status, retried: failedFirst, memoryMb: reading.memoryMb, avgLatencyMs },
+    state,
+    loaded.plan,
+  );
+  const failing = Object.entries(report.checks).filter(([, c]) => c.status !== 'PASS').map(([name, c]) => `${name}: ${c.message}`);
+  state.rows.push({
+    at: new Date().toISOString(),
+    offsetMs,
+    label,
+    latencyMs: avgLatencyMs,
+    errorRatePct: errorRate === undefined ? undefined : Math.round(errorRate * 100_000) / 1000,
+    memoryMb: reading.memoryMb,
+    cpuPct: cpu,
+    status: report.status,
+    note: [failedFirst ? `re-run after a FAIL` : '', ...failing, ...verdict.reasons].filter(Boolean).join('; ') || undefined,
+  });
+  return verdict;
+}

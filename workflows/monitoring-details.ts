@@ -1,0 +1,20 @@
+import type { MonitoringView } from '../domain/monitoring-model';
+import { hourLabel } from '../domain/monitoring-schedule';
+
+/** The live details markdown of the monitoring workflow in the Temporal UI: the seed's spreadsheet. */
+export function renderMonitoringDetails(view: MonitoringView): string {
+  const rows = view.rows.slice(-30).map((r) => `| ${r.label} | ${r.latencyMs?.toFixed(1) ?? ''} | ${r.errorRatePct ?? ''} | ${r.memoryMb ?? ''} | ${r.cpuPct ?? ''} | ${r.status} |`);
+  return [
+    `**${view.status}** — ${view.message}`,
+    `${hourLabel(view.elapsedMs)} of ${hourLabel(view.durationMs)}, uptime ${view.uptimePct}%${view.next ? `, next: ${view.next.what}` : ''}`,
+    ...(view.openDecision ? [`**Waiting for ${view.openDecision.roles.join(', ')}**: ${view.openDecision.label}`] : []),
+    '',
+    '| Time | Latency (ms) | Error Rate (%) | Memory (MB) | CPU (%) | Status |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    ...view.decisions.map((d) => `- ${d.label}: **${d.outcome}** (${d.via})`),
+    ...view.warnings.map((w) => `- WARN ${w}`),
+  ]
+    .join('\n')
+    .slice(0, 20_000);
+}
