@@ -10,7 +10,7 @@ import type { CutoverView } from '../../domain/cutover-model';
 import { startService } from '../../activities/service-control';
 import { bundleWorkflows, createWorker, startDevServer } from '../helpers/temporal-env';
 import { createDemoFixture, isUp, type DemoFixture, type FixtureOptions } from '../helpers/demo-fixture';
-import { atHold, startCutover } from '../helpers/cutover-runner';
+import { atHold, startCutover, waitForStatus } from '../helpers/cutover-runner';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -127,7 +127,8 @@ test('Phase 5 fails when V2 drifts after activation, and the rollback switches t
 test('an abort after V1 stopped rolls back instead of leaving nothing serving', async () => {
   const f = await withV1Running();
   const handle = await startCutover(env.client, f.plan, { autoApprove: true, holdBefore: ['phase4'] });
-  await atHold(handle, 'phase4', () => handle.signal('abort', { reason: 'change window closed', by: 'bob' }));
+  await waitForStatus(handle, (v) => v.heldBefore === 'phase4');
+  await handle.signal('abort', { reason: 'change window closed', by: 'bob' });
   const view = (await handle.result()) as CutoverView;
   await expectRolledBack(f, view, 'phase4', /aborted by bob: change window closed/, 'pending');
   expect(phaseStates(view).phase3).toBe('passed');
@@ -136,7 +137,8 @@ test('an abort after V1 stopped rolls back instead of leaving nothing serving', 
 test('a rollback request after activation rolls back', async () => {
   const f = await withV1Running();
   const handle = await startCutover(env.client, f.plan, { autoApprove: true, holdBefore: ['phase5'] });
-  await atHold(handle, 'phase5', () => handle.signal('rollback', { reason: 'latency regression', by: 'alice' }));
+  await waitForStatus(handle, (v) => v.heldBefore === 'phase5');
+  await handle.signal('rollback', { reason: 'latency regression', by: 'alice' });
   await expectRolledBack(f, (await handle.result()) as CutoverView, 'phase5', /rollback requested by alice: latency regression/, 'pending');
 });
 
