@@ -17,6 +17,7 @@ import { notify } from './notify';
 import { sentinelProbe } from './sentinel';
 import { writeMonitoringReport } from './reports/monitoring-report';
 import { productionValidation, validateProduction } from './post-cutover-check';
+import { writeValidationReport } from './reports/validation-report-file';
 
 export interface ActivityDeps {
   /** where relative plan paths given to the worker are resolved */
@@ -57,6 +58,7 @@ export function createActivities(deps: ActivityDeps) {
     writeMonitoringReport,
     validateProduction,
     productionValidation,
+    writeValidationReport,
   };
 }
 

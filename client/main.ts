@@ -7,6 +7,8 @@ import { registerApprove } from './commands/approve';
 import { registerSignals } from './commands/signals';
 import { registerService } from './commands/service';
 import { registerValidate } from './commands/validate';
+import { registerReport } from './commands/report';
+import { registerSchedule } from './commands/schedule';
 import { CliError, EXIT } from './exit-codes';
 
 const program = new Command('cutover')
@@ -19,6 +21,8 @@ registerApprove(program);
 registerSignals(program);
 registerService(program);
 registerValidate(program);
+registerReport(program);
+registerSchedule(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CliError) {

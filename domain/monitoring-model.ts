@@ -76,6 +76,8 @@ export interface MonitoringView {
   elapsedMs: number;
   durationMs: number;
   uptimePct: number;
+  /** how many runs (continue-as-new) the monitoring took so far */
+  runs: number;
   next?: { offsetMs: number; what: string };
   openDecision?: { label: string; roles: string[]; deadlineOffsetMs: number };
   rows: CheckpointRow[];
@@ -84,7 +86,8 @@ export interface MonitoringView {
   rejectedVotes: RejectedApproval[];
   warnings: string[];
   rollback?: { workflowId: string; reason: string; startedOffsetMs: number; status?: string; durationMs?: number; message?: string };
-  report?: { json: string; markdown: string };
+  /** the report files; charts (SVG) are absent from reports written before they existed */
+  report?: { json: string; markdown: string; charts?: string[] };
 }
 
 export const initialState = (startMs: number): MonitoringState => ({

@@ -2,3 +2,4 @@
 export { cutoverWorkflow } from './cutover';
 export { rollbackWorkflow } from './rollback';
 export { monitoringWorkflow } from './monitoring';
+export { validationWorkflow } from './validation';

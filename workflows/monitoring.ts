@@ -35,18 +35,24 @@ import { renderMonitoringDetails } from './monitoring-details';
 const HISTORY_LIMIT = 4_000;
 
 export async function monitoringWorkflow(input: MonitoringInput): Promise<MonitoringView> {
+  const state = input.state ?? initialState(Date.now());
+  // Handlers first: a status query or a rollback signal may come before the plan is loaded.
+  const view: MonitoringView = { cutoverId: input.cutoverId, status: 'MONITORING', message: 'loading the plan', elapsedMs: state.elapsedMs, durationMs: 0, uptimePct: uptimePct(state), runs: state.runs, rows: state.rows, decisions: state.decisions, votes: state.votes, rejectedVotes: state.rejected, warnings: state.warnings };
+  let stopReason: string | undefined;
+  setHandler(monitoringStatusQuery, () => view);
+  setHandler(rollbackSignal, ({ reason, by }) => {
+    stopReason ??= `rollback requested by ${by ?? 'someone'}${reason ? `: ${reason}` : ''}`;
+  });
   const loaded: LoadedPlan = input.loaded ?? (await act('quick', 'Load and validate the plan').loadPlan(input.plan));
   const { plan } = loaded;
   const table = timetable(plan.monitoring);
-  const state = input.state ?? initialState(Date.now());
+  view.durationMs = table.durationMs;
   const gates = new ApprovalGates(plan.approvals.approvers, '(monitoring)', true, state.votes, state.rejected);
   const specFor = (index: number): GateSpec => {
     const point = plan.monitoring.decisionPoints[index];
     return { id: point.label, roles: point.roles, timeoutMs: parseDuration(point.timeout), onTimeout: point.onTimeout === 'rollback' ? 'NO_GO' : 'GO', summary: point.label };
   };
   if (state.openDecision) gates.open(specFor(state.openDecision.index));
-  let stopReason: string | undefined;
-  const view: MonitoringView = { cutoverId: input.cutoverId, status: 'MONITORING', message: 'monitoring', elapsedMs: 0, durationMs: table.durationMs, uptimePct: 100, rows: state.rows, decisions: state.decisions, votes: state.votes, rejectedVotes: state.rejected, warnings: state.warnings };
   const refresh = (status: MonitoringStatus = view.status, message = view.message) => {
     const point = state.openDecision && plan.monitoring.decisionPoints[state.openDecision.index];
     Object.assign(view, {
@@ -60,10 +66,6 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
     setCurrentDetails(renderMonitoringDetails(view));
     return view;
   };
-  setHandler(monitoringStatusQuery, () => view);
-  setHandler(rollbackSignal, ({ reason, by }) => {
-    stopReason ??= `rollback requested by ${by ?? 'someone'}${reason ? `: ${reason}` : ''}`;
-  });
   const notify = async (key: string, text: string, severity: 'info' | 'warning' | 'critical' = 'info') => {
     if (state.notified.includes(key)) return;
     state.notified.push(key);

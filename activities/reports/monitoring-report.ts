@@ -1,19 +1,27 @@
 /**
  * The final monitoring report as JSON and Markdown: uptime, error count, latency and memory
- * trends (first hour against last), every checkpoint row, every decision and vote, the sign-offs.
+ * trends (first hour against last), every checkpoint row, every decision and vote, the sign-offs;
+ * and the latency, error-rate and memory charts as SVG files beside it, linked from the Markdown.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { buildReport, renderMarkdown } from './report-content';
+import { monitoringCharts, renderChart } from './report-charts';
 
-export async function writeMonitoringReport(loaded: LoadedPlan, view: MonitoringView): Promise<{ json: string; markdown: string }> {
+export async function writeMonitoringReport(loaded: LoadedPlan, view: MonitoringView): Promise<{ json: string; markdown: string; charts: string[] }> {
   const dir = path.resolve(loaded.workdir, loaded.plan.reports.dir);
   await mkdir(dir, { recursive: true });
   const base = path.join(dir, `${view.cutoverId}-monitoring`);
+  const { thresholds } = loaded.plan;
+  const charts = monitoringCharts(view, { latencyWarnMs: thresholds.latencyWarnMs, errorRateWarnPct: thresholds.errorRateWarn * 100, memoryDrift: thresholds.memoryDrift }).map((c) => ({
+    ...c,
+    file: `${base}-${c.name}.svg`,
+  }));
+  await Promise.all(charts.map((c) => writeFile(c.file, renderChart(c.options))));
   const report = buildReport(loaded.plan.name, view);
   await writeFile(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
-  await writeFile(`${base}.md`, renderMarkdown(report));
-  return { json: `${base}.json`, markdown: `${base}.md` };
+  await writeFile(`${base}.md`, renderMarkdown(report, charts.map((c) => ({ title: c.title, file: path.basename(c.file) }))));
+  return { json: `${base}.json`, markdown: `${base}.md`, charts: charts.map((c) => c.file) };
 }

@@ -1,12 +1,20 @@
 /** What the final report says, computed from the monitoring view. Pure, so it is unit-testable. */
 import type { CheckpointRow, DecisionRecord, MonitoringView } from '../../domain/monitoring-model';
-import type { RecordedApproval } from '../../domain/cutover-model';
+import type { Decision, RecordedApproval } from '../../domain/cutover-model';
 import { hourLabel } from '../../domain/monitoring-schedule';
 
 export interface Trend {
   firstHour?: number;
   lastHour?: number;
   changePct?: number;
+}
+
+/** One role of the final sign-off; approver/decision/at are absent while nobody has signed. */
+export interface SignOff {
+  role: string;
+  approver?: string;
+  decision?: Decision;
+  at?: string;
 }
 
 export interface MonitoringReport {
@@ -16,21 +24,29 @@ export interface MonitoringReport {
   message: string;
   monitoredFor: string;
   uptimePct: number;
+  /** checkpoints with a failed validation or a non-zero error rate, each counted once */
   errorCount: number;
+  errors: { failedValidations: number; errorRateSamples: number; samples: number; peakErrorRatePct?: number };
   checkpoints: number;
   trends: { latencyMs: Trend; memoryMb: Trend; errorRatePct: Trend };
   rows: CheckpointRow[];
-  decisions: DecisionRecord[];
+  /** every decision point with the votes that decided it (who and when) */
+  decisions: (DecisionRecord & { votes: RecordedApproval[] })[];
   votes: RecordedApproval[];
-  signOffs: RecordedApproval[];
+  signOffs: SignOff[];
+  verdict: { ready: boolean; text: string };
   warnings: string[];
   rollback?: MonitoringView['rollback'];
 }
 
+/** The seed's final sign-off: used when the view holds no final decision point to read roles from. */
+export const SIGN_OFF_ROLES = ['engineering', 'operations', 'dataQuality'];
+export const READY = 'System ready for steady-state operations';
+
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
 const round = (x: number | undefined, digits = 2) => (x === undefined ? undefined : Math.round(x * 10 ** digits) / 10 ** digits);
 
-function trend(rows: CheckpointRow[], pick: (r: CheckpointRow) => number | null | undefined): Trend {
+export function trend(rows: CheckpointRow[], pick: (r: CheckpointRow) => number | null | undefined): Trend {
   const values = (subset: CheckpointRow[]) => subset.map(pick).filter((v): v is number => typeof v === 'number');
   const end = rows.at(-1)?.offsetMs ?? 0;
   const firstHour = mean(values(rows.filter((r) => r.offsetMs <= 3_600_000)));
@@ -39,55 +55,97 @@ function trend(rows: CheckpointRow[], pick: (r: CheckpointRow) => number | null 
   return { firstHour: round(firstHour), lastHour: round(lastHour), changePct: round(changePct, 1) };
 }
 
+/** The final sign-off is the decision point at the end of the monitoring (or open there now). */
+function signOffs(view: MonitoringView): SignOff[] {
+  const final = view.decisions.find((d) => d.offsetMs >= view.durationMs);
+  const open = !final && view.elapsedMs >= view.durationMs ? view.openDecision : undefined;
+  const gate = final?.label ?? open?.label;
+  return (final?.roles ?? open?.roles ?? SIGN_OFF_ROLES).map((role) => {
+    // A role may vote again (NO_GO, then GO after a fix): the latest vote is the one that counts.
+    const vote = view.votes.filter((v) => v.gate === gate && v.role === role).at(-1);
+    return vote ? { role, approver: vote.approver, decision: vote.decision, at: vote.at } : { role };
+  });
+}
+
+function verdict(r: Omit<MonitoringReport, 'verdict'>): MonitoringReport['verdict'] {
+  const missing: string[] = [];
+  if (r.status === 'ROLLED_BACK') missing.push(`rolled back to V1 (${r.rollback?.reason ?? r.message})`);
+  else if (r.status === 'MONITORING' || r.status === 'AWAITING_DECISION') missing.push(`monitoring still running (${r.monitoredFor} so far)`);
+  else if (r.status !== 'COMPLETED') missing.push(`monitoring ended ${r.status}: ${r.message}`);
+  if (r.errors.failedValidations) missing.push(`${r.errors.failedValidations} failed validation(s)`);
+  const noGo = r.signOffs.filter((s) => s.decision === 'NO_GO');
+  if (noGo.length) missing.push(`NO_GO from ${noGo.map((s) => `${s.role} (${s.approver})`).join(', ')}`);
+  const unsigned = r.signOffs.filter((s) => !s.decision);
+  if (unsigned.length) missing.push(`no sign-off from ${unsigned.map((s) => s.role).join(', ')}`);
+  return missing.length ? { ready: false, text: `Not ready for steady-state operations: ${missing.join('; ')}` } : { ready: true, text: READY };
+}
+
 export function buildReport(plan: string, view: MonitoringView): MonitoringReport {
-  const finalPoint = view.decisions.at(-1);
-  return {
+  const rates = view.rows.map((r) => r.errorRatePct).filter((v): v is number => typeof v === 'number');
+  const report = {
     plan,
     cutoverId: view.cutoverId,
     status: view.status,
     message: view.message,
     monitoredFor: hourLabel(view.elapsedMs),
     uptimePct: view.uptimePct,
-    errorCount: view.rows.filter((r) => r.status === 'FAIL').length,
+    errorCount: view.rows.filter((r) => r.status === 'FAIL' || (r.errorRatePct ?? 0) > 0).length,
+    errors: {
+      failedValidations: view.rows.filter((r) => r.status === 'FAIL').length,
+      errorRateSamples: rates.filter((x) => x > 0).length,
+      samples: rates.length,
+      peakErrorRatePct: rates.length ? Math.max(...rates) : undefined,
+    },
     checkpoints: view.rows.length,
     trends: { latencyMs: trend(view.rows, (r) => r.latencyMs), memoryMb: trend(view.rows, (r) => r.memoryMb), errorRatePct: trend(view.rows, (r) => r.errorRatePct) },
     rows: view.rows,
-    decisions: view.decisions,
+    decisions: view.decisions.map((d) => ({ ...d, votes: view.votes.filter((v) => v.gate === d.label) })),
     votes: view.votes,
-    signOffs: finalPoint ? view.votes.filter((v) => v.gate === finalPoint.label) : [],
+    signOffs: signOffs(view),
     warnings: view.warnings,
     rollback: view.rollback,
   };
+  return { ...report, verdict: verdict(report) };
 }
 
-export function renderMarkdown(r: MonitoringReport): string {
+const cell = (x: unknown) => (x === undefined || x === null ? '' : String(x).replace(/\|/g, '/'));
+const who = (v: RecordedApproval) => (v.via === 'timeout-default' ? `no vote in time: plan default ${v.decision} at ${v.at}` : `${v.decision} ${v.role} by ${v.approver} at ${v.at} (${v.via})${v.comment ? ` — "${v.comment}"` : ''}`);
+
+/** `charts` are file names beside the Markdown, so the links work wherever the folder is copied. */
+export function renderMarkdown(r: MonitoringReport, charts: { title: string; file: string }[] = []): string {
   const t = (x: Trend, unit: string) => `${x.firstHour ?? '–'} ${unit} → ${x.lastHour ?? '–'} ${unit}${x.changePct !== undefined ? ` (${x.changePct > 0 ? '+' : ''}${x.changePct}%)` : ''}`;
+  const e = r.errors;
   return [
     `# ${r.status === 'COMPLETED' ? '24-Hour Cutover Complete ✓' : `Monitoring ended: ${r.status}`} — ${r.plan}`,
     '',
     `Cutover \`${r.cutoverId}\`, monitored for ${r.monitoredFor}. ${r.message}`,
     '',
+    ...(r.verdict.ready ? ['**Status: All criteria met**', '', `**${r.verdict.text}**`] : [`**Verdict:** ${r.verdict.text}`]),
+    '',
     `- Uptime: **${r.uptimePct}%**`,
-    `- Failed validations: **${r.errorCount}** of ${r.checkpoints}`,
+    `- Errors: **${r.errorCount}** checkpoint(s) — failed validations ${e.failedValidations} of ${r.checkpoints}, error-rate samples above 0% ${e.errorRateSamples} of ${e.samples}${e.peakErrorRatePct !== undefined ? ` (peak ${e.peakErrorRatePct}%)` : ''}`,
     `- Latency (first hour → last hour): ${t(r.trends.latencyMs, 'ms')}`,
     `- Memory (first hour → last hour): ${t(r.trends.memoryMb, 'MB')}`,
     `- Error rate (first hour → last hour): ${t(r.trends.errorRatePct, '%')}`,
     ...(r.rollback ? [`- Rollback \`${r.rollback.workflowId}\`: ${r.rollback.status ?? 'running'} — ${r.rollback.reason}`] : []),
+    ...(charts.length ? ['', '## Charts', '', ...charts.map((c) => `![${c.title}](${c.file})`)] : []),
     '',
     '## Checkpoints',
     '',
     '| Time | Latency (ms) | Error Rate (%) | Memory (MB) | CPU (%) | Status | Note |',
     '|---|---|---|---|---|---|---|',
-    ...r.rows.map((x) => `| ${x.label} (${x.at}) | ${x.latencyMs?.toFixed(1) ?? ''} | ${x.errorRatePct ?? ''} | ${x.memoryMb ?? ''} | ${x.cpuPct ?? ''} | ${x.status} | ${(x.note ?? '').replace(/\|/g, '/')} |`),
+    ...r.rows.map((x) => `| ${x.label} (${x.at}) | ${x.latencyMs?.toFixed(1) ?? ''} | ${cell(x.errorRatePct)} | ${cell(x.memoryMb)} | ${cell(x.cpuPct)} | ${x.status} | ${cell(x.note)} |`),
     '',
     '## Decisions',
     '',
-    ...r.decisions.map((d) => `- **${d.label}**: ${d.outcome} (${d.via}), opened ${d.openedAt}, decided ${d.decidedAt}`),
-    ...r.votes.map((v) => `  - ${v.gate}: ${v.decision} ${v.role} by ${v.approver} at ${v.at} (${v.via})${v.comment ? ` — "${v.comment}"` : ''}`),
+    ...(r.decisions.length ? [] : ['- none yet']),
+    ...r.decisions.flatMap((d) => [`- **${d.label}** (${hourLabel(d.offsetMs)}): ${d.outcome === 'continue' ? 'continue' : 'ROLLBACK'} (${d.via}), opened ${d.openedAt}, decided ${d.decidedAt}`, ...d.votes.map((v) => `  - ${who(v)}`)]),
     '',
     '## Sign-offs',
     '',
-    ...(r.signOffs.length ? r.signOffs.map((v) => `- ${v.role}: ${v.approver} — ${v.decision} at ${v.at}`) : ['- none recorded']),
+    '| Role | Name | Decision | Time |',
+    '|---|---|---|---|',
+    ...r.signOffs.map((s) => `| ${s.role} | ${cell(s.approver) || '_missing_'} | ${s.decision ?? ''} | ${s.at ?? ''} |`),
     ...(r.warnings.length ? ['', '## Warnings', '', ...r.warnings.map((w) => `- ${w}`)] : []),
     '',
   ].join('\n');

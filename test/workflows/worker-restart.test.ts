@@ -3,7 +3,7 @@
  * then started again. The cutover must finish as if nothing happened. Also: a rollback started
  * by hand after a successful cutover, twice (it is idempotent).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -12,46 +12,24 @@ import type { CutoverView } from '../../domain/cutover-model';
 import type { RollbackView } from '../../domain/rollback-model';
 import { startService } from '../../activities/service-control';
 import { startDevServer } from '../helpers/temporal-env';
-import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
+import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { killGroup, startWorkerProcess as startWorker } from '../helpers/worker-process';
 import { startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
 
 let env: TestWorkflowEnvironment;
 let fixture: DemoFixture | undefined;
 const workers: ChildProcess[] = [];
-
-/** One process per worker (no tsx wrapper), in its own group so SIGKILL takes all of it. */
-function startWorkerProcess(): Promise<ChildProcess> {
-  const child = spawn('node', ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: REPO,
-    env: { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', CUTOVER_LOG_PRETTY: '0', CUTOVER_LOG_LEVEL: 'info' },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+const startWorkerProcess = async () => {
+  const child = await startWorker(env.address);
   workers.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('worker polling')) resolve(child);
-    });
-    child.stderr!.on('data', (d) => (out += d));
-    child.on('exit', (code) => reject(new Error(`worker exited (${code}) before polling:\n${out.slice(-2000)}`)));
-  });
-}
-
-function kill(child: ChildProcess, signal: NodeJS.Signals) {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // already gone
-  }
-}
+  return child;
+};
 
 beforeAll(async () => {
   env = await startDevServer();
 }, 120_000);
 afterAll(async () => {
-  workers.forEach((w) => kill(w, 'SIGKILL'));
+  await Promise.all(workers.map((w) => killGroup(w)));
   await env?.teardown();
 });
 afterEach(async () => {
@@ -66,8 +44,7 @@ test('a worker SIGKILLed during Phase 3 and started again finishes the cutover c
   const first = await startWorkerProcess();
   const handle = await startCutover(env.client, fixture.plan, { autoApprove: true });
   await waitForStatus(handle, (v) => v.currentPhase === 'phase3');
-  kill(first, 'SIGKILL');
-  await new Promise((r) => first.once('exit', r));
+  await killGroup(first);
   await startWorkerProcess();
 
   const view = (await handle.result()) as CutoverView;

@@ -1,0 +1,33 @@
+/** The real worker as a separate process, so a test can SIGKILL it like a crashed host. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { REPO } from './demo-fixture';
+
+/** One process per worker (no tsx wrapper), in its own group so SIGKILL takes all of it. */
+export function startWorkerProcess(address: string): Promise<ChildProcess> {
+  const child = spawn('node', ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: REPO,
+    env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', CUTOVER_LOG_PRETTY: '0', CUTOVER_LOG_LEVEL: 'info' },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('worker polling')) resolve(child);
+    });
+    child.stderr!.on('data', (d) => (out += d));
+    child.on('exit', (code) => reject(new Error(`worker exited (${code}) before polling:\n${out.slice(-2000)}`)));
+  });
+}
+
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    return Promise.resolve();
+  }
+  return exited;
+}

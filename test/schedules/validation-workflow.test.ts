@@ -1,0 +1,100 @@
+/** validationWorkflow on the real dev server against the real demo V2: silent on PASS, loud on FAIL. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { TASK_QUEUE } from '../../domain/names';
+import { statusKey } from '../../domain/search-attributes';
+import { fetchKpis } from '../../activities/kpis';
+import type { ValidationInput, ValidationResult } from '../../workflows/validation';
+import { bundleWorkflows, createWorker, startDevServer } from '../helpers/temporal-env';
+import type { DemoFixture } from '../helpers/demo-fixture';
+import { cleanupDemos, runningDemo, setFaults } from '../validation/validation-helpers';
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+let seq = 0;
+
+beforeAll(async () => {
+  env = await startDevServer();
+  worker = await createWorker(env, await bundleWorkflows());
+  running = worker.run();
+}, 120_000);
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+afterEach(cleanupDemos);
+
+async function validate(f: DemoFixture, input: Partial<ValidationInput> = {}) {
+  const handle = await env.client.workflow.start('validationWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: `validation-test-${process.pid}-${++seq}`,
+    args: [{ plan: f.plan, ...input }],
+  });
+  const result = (await handle.result()) as ValidationResult;
+  const searchStatus = (await handle.describe()).typedSearchAttributes.get(statusKey);
+  return { handle, result, searchStatus };
+}
+
+const notifications = (f: DemoFixture) => {
+  const file = path.join(f.workdir, 'notifications.log');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+};
+
+test('a clean V2 checked against V1 KPIs passes, writes its report named after the run, and notifies nobody', async () => {
+  const f = await runningDemo({ v1: true });
+  const baseline = await fetchKpis(f.loaded(), 'v1');
+  const { handle, result, searchStatus } = await validate(f, { baseline });
+
+  expect(result.status).toBe('PASS');
+  expect(result.summary).toMatch(/^PASS: kpi_calculations PASS \(max 0\.0000%\)/);
+  expect(result.report.target).toMatchObject({ role: 'v2', name: 'loans-v2' });
+  expect(result.reportPath).toBe(path.join(f.workdir, 'reports', `${handle.workflowId}.json`));
+  expect(JSON.parse(fs.readFileSync(result.reportPath, 'utf8'))).toMatchObject({ status: 'PASS', checks: { audit_trail: { status: 'PASS' } } });
+  expect(searchStatus).toBe('PASS');
+  expect(notifications(f)).toEqual([]);
+});
+
+test('without a baseline the run completes WARN and sends one warning naming the KPI check', async () => {
+  const f = await runningDemo();
+  const { result, searchStatus } = await validate(f);
+  expect(result.status).toBe('WARN');
+  expect(searchStatus).toBe('WARN');
+  const sent = notifications(f);
+  expect(sent).toHaveLength(1);
+  expect(sent[0]).toMatchObject({ severity: 'warning', text: expect.stringMatching(/WARN: kpi_calculations: no baseline/) });
+});
+
+test('an audit gap in V2 makes the run FAIL (not error) with one critical notification naming audit_trail', async () => {
+  const f = await runningDemo();
+  const baseline = await fetchKpis(f.loaded(), 'v2');
+  await setFaults(f.urls.v2, { auditGap: 5 });
+  const { handle, result, searchStatus } = await validate(f, { baseline });
+
+  expect(result.status).toBe('FAIL');
+  expect(result.report.checks.audit_trail.status).toBe('FAIL');
+  expect(searchStatus).toBe('FAIL');
+  expect((await handle.describe()).status.name).toBe('COMPLETED');
+  expect(JSON.parse(fs.readFileSync(result.reportPath, 'utf8')).status).toBe('FAIL');
+  const sent = notifications(f);
+  expect(sent).toHaveLength(1);
+  expect(sent[0]).toMatchObject({ severity: 'critical', key: `${handle.workflowId}:validation` });
+  expect(sent[0].text).toMatch(/loans-v2 \(v2\) FAILED: audit_trail: 1 gap\(s\) in sequence numbers/);
+  expect(sent[0].text).toContain(result.reportPath);
+});
+
+test('an injected error rate makes the run FAIL on error_handling and says so in its one notification', async () => {
+  const f = await runningDemo();
+  const baseline = await fetchKpis(f.loaded(), 'v2');
+  await setFaults(f.urls.v2, { errorRate: 0.5 });
+  const { result } = await validate(f, { baseline });
+
+  expect(result.status).toBe('FAIL');
+  expect(result.report.checks.error_handling.status).toBe('FAIL');
+  const sent = notifications(f);
+  expect(sent).toHaveLength(1);
+  expect(sent[0].text).toMatch(/FAILED: .*error_handling: error rate/);
+});

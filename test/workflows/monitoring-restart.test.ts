@@ -1,0 +1,94 @@
+/**
+ * On the dev server with a 30-second plan (same workflow, seconds instead of hours): a worker
+ * SIGKILLed mid-monitoring and started again loses no checkpoint and repeats none; a rollback
+ * signal from a lead ends monitoring with V1 serving.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TASK_QUEUE } from '../../domain/names';
+import type { MonitoringView } from '../../domain/monitoring-model';
+import { startService, stopService } from '../../activities/service-control';
+import { fetchKpis } from '../../activities/kpis';
+import { backupForCutover } from '../../activities/backup-steps';
+import { startDevServer } from '../helpers/temporal-env';
+import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { uniqueId } from '../helpers/cutover-runner';
+import { killGroup, startWorkerProcess } from '../helpers/worker-process';
+
+let env: TestWorkflowEnvironment;
+let fixture: DemoFixture | undefined;
+const workers: ChildProcess[] = [];
+const worker = async () => {
+  const child = await startWorkerProcess(env.address);
+  workers.push(child);
+  return child;
+};
+
+beforeAll(async () => {
+  env = await startDevServer();
+}, 120_000);
+afterAll(async () => {
+  await Promise.all(workers.map((w) => killGroup(w)));
+  await env?.teardown();
+});
+afterEach(async () => {
+  await fixture?.cleanup();
+  fixture = undefined;
+});
+
+const SHORT_MONITORING = {
+  duration: '30s',
+  cadence: [{ until: '30s', every: '5s' }],
+  sentinelEvery: '1s',
+  summaryEvery: '15s',
+  decisionPoints: [{ at: '30s', label: 'Final sign-off', roles: ['engineering'], timeout: '2s', onTimeout: 'continue' }],
+};
+
+async function monitoredV2() {
+  fixture = await createDemoFixture({ mutate: (plan) => Object.assign(plan, { monitoring: SHORT_MONITORING, thresholds: { latencySamples: 3, memoryDrift: 0.5 } }) });
+  const loaded = fixture.loaded();
+  await startService(loaded, 'v1');
+  await startService(loaded, 'v2');
+  const baseline = await fetchKpis(loaded, 'v1');
+  const cutoverId = uniqueId('cutover-short');
+  const backup = await backupForCutover(loaded, cutoverId);
+  await stopService(loaded, 'v1');
+  return env.client.workflow.start('monitoringWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: `${cutoverId}-monitoring`,
+    args: [{ plan: fixture.plan, cutoverId, backup, baseline }],
+  });
+}
+
+async function until<T>(fn: () => Promise<T>, pred: (v: T) => boolean): Promise<T> {
+  for (;;) {
+    const v = await fn();
+    if (pred(v)) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test('a worker killed mid-monitoring and restarted loses no checkpoint and repeats none', async () => {
+  const first = await worker();
+  const handle = await monitoredV2();
+  await until(() => handle.query<MonitoringView>('status'), (v) => v.rows.length >= 2);
+  await killGroup(first);
+  await new Promise((r) => setTimeout(r, 3_000)); // the worker stays dead across a checkpoint
+  await worker();
+  const view = (await handle.result()) as MonitoringView;
+  expect(view.status).toBe('COMPLETED');
+  expect(view.rows.map((r) => r.offsetMs)).toEqual([5, 10, 15, 20, 25, 30].map((s) => s * 1000));
+  expect(view.decisions).toEqual([expect.objectContaining({ label: 'Final sign-off', outcome: 'continue', via: 'timeout-default' })]);
+}, 180_000);
+
+test('a rollback signal during monitoring rolls back to V1', async () => {
+  if (!workers.some((w) => w.exitCode === null && w.signalCode === null)) await worker();
+  const handle = await monitoredV2();
+  await until(() => handle.query<MonitoringView>('status'), (v) => v.rows.length >= 1);
+  await handle.signal('rollback', { reason: 'finance reports wrong totals', by: 'carol' });
+  const view = (await handle.result()) as MonitoringView;
+  expect(view.status).toBe('ROLLED_BACK');
+  expect(view.rollback).toMatchObject({ reason: 'rollback requested by carol: finance reports wrong totals', status: 'ROLLED_BACK' });
+  expect(await isUp(fixture!.urls.v1)).toBe(true);
+  expect(await isUp(fixture!.urls.v2)).toBe(false);
+}, 180_000);

@@ -1,0 +1,55 @@
+/**
+ * validationWorkflow: one production validation of the serving service, the runbook's "validate
+ * every few hours" in steady state. A Temporal Schedule (`cutover schedule create`) starts it;
+ * each run writes its JSON report and speaks up only when something is wrong: a PASS is silent,
+ * so a 4-hourly schedule does not train people to ignore the channel.
+ */
+import { log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { PlanRef } from '../domain/cutover-model';
+import type { Kpis } from '../domain/kpi-compare';
+import type { ServiceRole } from '../domain/plan-schema';
+import { planKey, statusKey } from '../domain/search-attributes';
+import { describeProblems, summarizeReport, type CheckStatus, type ValidationReport } from '../domain/validation-report';
+import { act } from './activity-proxies';
+
+export interface ValidationInput {
+  /** a plan path (resolved by the worker) or the plan inline */
+  plan: PlanRef;
+  /** the service to validate; default v2, the one serving after a cutover */
+  target?: ServiceRole;
+  /** KPIs to compare against; without one the KPI check can only WARN "no baseline" (or use the plan's baselineFile) */
+  baseline?: Kpis;
+}
+
+export interface ValidationResult {
+  status: CheckStatus;
+  summary: string;
+  reportPath: string;
+  report: ValidationReport;
+}
+
+export async function validationWorkflow(input: ValidationInput): Promise<ValidationResult> {
+  const { workflowId } = workflowInfo();
+  const target = input.target ?? 'v2';
+  upsertSearchAttributes([{ key: statusKey, value: 'RUNNING' }]);
+  setCurrentDetails(`Validating ${target}…`);
+
+  const loaded = await act('quick', 'Load and validate the plan').loadPlan(input.plan);
+  upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
+  const name = loaded.plan.services[target].name;
+  // A FAIL is data here, not an error: the run completes and says FAIL (Phase 5 is what throws).
+  const report = await act('long', `Production validation of ${name} (${target})`).productionValidation(loaded, target, input.baseline);
+  const summary = summarizeReport(report);
+  const reportPath = await act('quick', 'Write the validation report').writeValidationReport(loaded, report, workflowId);
+
+  upsertSearchAttributes([{ key: statusKey, value: report.status }]);
+  setCurrentDetails(`**${report.status}** — ${name} (${target})\n\n${summary}\n\nReport: \`${reportPath}\``);
+  if (report.status !== 'PASS') {
+    const problems = describeProblems(report, report.status).join('; ');
+    const text = `Scheduled validation of ${name} (${target}) ${report.status === 'FAIL' ? 'FAILED' : 'WARN'}: ${problems}. Report: ${reportPath} (${workflowId})`;
+    // Keyed by run: a retried notify activity does not post twice.
+    await act('quick', 'Notify').notify(loaded, { key: `${workflowId}:validation`, text, severity: report.status === 'FAIL' ? 'critical' : 'warning' });
+  }
+  log.info(`validation of ${name}: ${summary}`);
+  return { status: report.status, summary, reportPath, report };
+}
