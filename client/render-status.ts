@@ -15,6 +15,7 @@ export function renderStatus(view: CutoverView, now = Date.now()): string {
   for (const a of view.approvals) lines.push(`  vote ${a.gate}: ${a.decision} ${a.role} by ${a.approver} (${a.via})${a.comment ? ` "${a.comment}"` : ''}`);
   for (const r of view.rejectedApprovals) lines.push(`  rejected vote by ${r.approver} for ${r.role}: ${r.reason}`);
   if (view.rollback) lines.push(`  rollback ${view.rollback.workflowId}: ${view.rollback.status ?? 'running'}${view.rollback.durationMs !== undefined ? ` in ${formatDuration(view.rollback.durationMs)}` : ''}`);
+  if (view.monitoringWorkflowId) lines.push(`  monitoring: cutover status ${view.monitoringWorkflowId}`);
   lines.push(FINAL_STATUSES.includes(view.status) ? statusLine(view.status) : `STATUS: ${view.status} — ${view.message}`);
   if (FINAL_STATUSES.includes(view.status)) lines.push(`  ${view.message}`);
   return lines.join('\n');

@@ -10,8 +10,14 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 plan=demo/cutover-plan.yaml
 cutover() { bin/cutover "$@"; }
+# A previous demo's 24-hour monitoring would see V2 stop below and roll back: end it first.
+end_monitoring() {
+  .tools/bin/temporal workflow terminate --query 'WorkflowType="monitoringWorkflow" AND ExecutionStatus="Running"' \
+    --reason "demo reset" --yes >/dev/null 2>&1 || true
+}
 
 if [ "${1:-}" = "stop" ]; then
+  end_monitoring
   cutover service stop "$plan" v1 || true
   cutover service stop "$plan" v2 || true
   scripts/worker.sh stop
@@ -21,7 +27,9 @@ fi
 
 scripts/install-tools.sh --no-java
 scripts/dev-server.sh
+scripts/worker.sh stop >/dev/null   # a worker left from an older checkout would run old code
 scripts/worker.sh
+end_monitoring
 
 if [ ! -f .data/demo/data/manifest.json ]; then
   echo "generating the demo loan portfolio (100,000 loans)"
@@ -50,5 +58,6 @@ echo "serving now: $(cat .data/demo/active-upstream.json 2>/dev/null || echo 'V1
 curl -s http://127.0.0.1:8101/health && echo || echo "V1 (:8101) not answering"
 curl -s http://127.0.0.1:8102/health && echo || echo "V2 (:8102) not answering"
 echo "Temporal UI: http://localhost:8233/namespaces/default/workflows/$id"
+[ "$code" = 0 ] && echo "24-hour monitoring running: bin/cutover status $id-monitoring"
 echo "stop everything: scripts/demo.sh stop"
 exit $code

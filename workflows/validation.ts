@@ -34,7 +34,13 @@ export async function validationWorkflow(input: ValidationInput): Promise<Valida
   upsertSearchAttributes([{ key: statusKey, value: 'RUNNING' }]);
   setCurrentDetails(`Validating ${target}…`);
 
-  const loaded = await act('quick', 'Load and validate the plan').loadPlan(input.plan);
+  const loaded = await act('quick', 'Load and validate the plan')
+    .loadPlan(input.plan)
+    .catch((err: unknown) => {
+      // No plan, no notification channel: the run fails visibly (schedule, UI) instead of saying RUNNING.
+      upsertSearchAttributes([{ key: statusKey, value: 'FAILED' }]);
+      throw err;
+    });
   upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
   const name = loaded.plan.services[target].name;
   // A FAIL is data here, not an error: the run completes and says FAIL (Phase 5 is what throws).

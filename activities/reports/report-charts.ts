@@ -24,8 +24,8 @@ export interface ChartOptions {
   yAxisName: string;
   points: ChartPoint[];
   markers: ChartMarker[];
-  /** horizontal reference lines (a plan threshold), drawn dotted */
-  limits?: { value: number; label: string }[];
+  /** horizontal reference lines (a plan threshold), drawn dotted; keepInView stretches the y axis to show it */
+  limits?: { value: number; label: string; keepInView?: boolean }[];
   maxHours?: number;
   width?: number;
   height?: number;
@@ -43,6 +43,9 @@ const H = 3_600_000;
 const STATUS_COLOR: Record<CheckStatus, string> = { PASS: '#2f7ed8', WARN: '#e8a33d', FAIL: '#d9342b' };
 
 export function renderChart(o: ChartOptions): string {
+  // ECharts clips a markLine outside the data's range: a threshold far above clean data stays hidden
+  // (it would flatten the trend) unless the limit asks to be kept in view.
+  const keep = (o.limits ?? []).filter((l) => l.keepInView).map((l) => l.value);
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: o.width ?? 900, height: o.height ?? 380 });
   try {
     chart.setOption({
@@ -50,9 +53,10 @@ export function renderChart(o: ChartOptions): string {
       animation: false,
       backgroundColor: '#ffffff',
       title: { text: o.title, subtext: o.subtitle, left: 'center' },
-      grid: { left: 80, right: 150, top: 70, bottom: 60 },
+      // Room on the right only for the threshold labels, which sit past the line's end.
+      grid: { left: 80, right: o.limits?.length ? 110 : 40, top: 70, bottom: 60 },
       xAxis: { type: 'value', name: 'Hours since the switch', nameLocation: 'middle', nameGap: 32, min: 0, max: o.maxHours, interval: o.maxHours && o.maxHours >= 12 ? 2 : undefined },
-      yAxis: { type: 'value', name: o.yAxisName, nameLocation: 'middle', nameGap: 55, scale: false },
+      yAxis: { type: 'value', name: o.yAxisName, nameLocation: 'middle', nameGap: 55, max: keep.length ? ({ max }: { max: number }) => Math.max(max, ...keep) : undefined },
       series: [
         {
           type: 'line',
@@ -69,7 +73,8 @@ export function renderChart(o: ChartOptions): string {
                 xAxis: m.hours,
                 name: m.label,
                 lineStyle: m.kind === 'rollback' ? { color: '#d9342b', type: 'solid' as const, width: 2 } : { color: '#7a7a7a', type: 'dashed' as const },
-                label: { formatter: m.label, position: 'insideEndTop' as const, fontSize: 10, color: m.kind === 'rollback' ? '#d9342b' : '#555' },
+                // A light backing keeps the vertical text readable where it crosses the series line.
+                label: { formatter: m.label, position: 'insideEndTop' as const, fontSize: 10, color: m.kind === 'rollback' ? '#d9342b' : '#555', backgroundColor: 'rgba(255,255,255,0.85)', padding: [1, 3] },
               })),
               ...(o.limits ?? []).map((l) => ({
                 yAxis: l.value,
@@ -120,7 +125,7 @@ export function monitoringCharts(view: MonitoringView, limits: ChartLimits = {})
   const drift = limits.memoryDrift;
   return [
     { name: 'latency', title: 'Latency', options: { ...base('Latency', 'avg latency', 'Latency (ms)', points((r) => r.latencyMs)), limits: limits.latencyWarnMs ? [{ value: limits.latencyWarnMs, label: `target < ${limits.latencyWarnMs} ms` }] : [] } },
-    { name: 'error-rate', title: 'Error rate', options: { ...base('Error rate', 'error rate', 'Error rate (%)', points((r) => r.errorRatePct)), limits: limits.errorRateWarnPct !== undefined ? [{ value: limits.errorRateWarnPct, label: `warn > ${limits.errorRateWarnPct}%` }] : [] } },
+    { name: 'error-rate', title: 'Error rate', options: { ...base('Error rate', 'error rate', 'Error rate (%)', points((r) => r.errorRatePct)), limits: limits.errorRateWarnPct !== undefined ? [{ value: limits.errorRateWarnPct, label: `warn > ${limits.errorRateWarnPct}%`, keepInView: true }] : [] } },
     {
       name: 'memory',
       title: 'Memory',

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import os from 'node:os';
 import type { Command } from 'commander';
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions, type ScheduleSummary } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleHandle, type ScheduleOptions, type ScheduleSummary } from '@temporalio/client';
 import { TASK_QUEUE } from '../../domain/names';
 import { DURATION_PATTERN, parseDuration } from '../../domain/duration';
 import { statusKey } from '../../domain/search-attributes';
@@ -25,7 +25,7 @@ export interface CreateOptions {
   note?: string;
 }
 
-/** Checked before anything connects: a typo must not become a schedule. */
+/** A typo must not become a schedule: exit 2 naming the flag and an example. */
 export function parseEvery(every: string): number {
   const ms = DURATION_PATTERN.test(every.trim()) ? parseDuration(every) : 0;
   if (ms < 1_000) throw new CliError(`--every must be a duration of at least 1s, a number and a unit (ms, s, m, h, d), e.g. --every 4h; got "${every}"`, EXIT.BAD_INPUT);
@@ -93,7 +93,7 @@ export async function listSchedules(client: Client): Promise<string[][]> {
 }
 
 /** Runs fn on the schedule's handle; an unknown id is the caller's mistake (exit 2), said plainly. */
-async function onSchedule<T>(id: string, fn: (h: ReturnType<Client['schedule']['getHandle']>, client: Client) => Promise<T>): Promise<T> {
+async function onSchedule<T>(id: string, fn: (h: ScheduleHandle, client: Client) => Promise<T>): Promise<T> {
   return withClient(async (client) => {
     try {
       return await fn(client.schedule.getHandle(id), client);
@@ -147,19 +147,17 @@ export function registerSchedule(program: Command) {
     .option('--note <text>', 'why; shown with the schedule')
     .description('stop starting runs until resumed')
     .action(async (id: string, opts: { note?: string }) => onSchedule(id, (h) => h.pause(opts.note ?? `paused by ${me()}`)).then(() => console.log(`paused ${id}`)));
-  schedule
-    .command('resume')
-    .argument('<id>', 'schedule id')
-    .description('start runs again on the interval')
-    .action(async (id: string) => onSchedule(id, (h) => h.unpause(`resumed by ${me()}`)).then(() => console.log(`resumed ${id}`)));
-  schedule
-    .command('trigger')
-    .argument('<id>', 'schedule id')
-    .description('run one validation now (skipped if one is still running)')
-    .action(async (id: string) => onSchedule(id, (h) => h.trigger(ScheduleOverlapPolicy.SKIP)).then(() => console.log(`triggered ${id}; see cutover schedule describe ${id}`)));
-  schedule
-    .command('delete')
-    .argument('<id>', 'schedule id')
-    .description('delete the schedule (runs already started finish)')
-    .action(async (id: string) => onSchedule(id, (h) => h.delete()).then(() => console.log(`deleted ${id}`)));
+  const simple: Array<[string, string, string, (h: ScheduleHandle) => Promise<void>]> = [
+    ['resume', 'resumed', 'start runs again on the interval', (h) => h.unpause(`resumed by ${me()}`)],
+    // SKIP here too: a manual run never doubles up with one still going.
+    ['trigger', 'triggered', 'run one validation now (skipped if one is still running)', (h) => h.trigger(ScheduleOverlapPolicy.SKIP)],
+    ['delete', 'deleted', 'delete the schedule (runs already started finish)', (h) => h.delete()],
+  ];
+  for (const [name, done, description, fn] of simple) {
+    schedule
+      .command(name)
+      .argument('<id>', 'schedule id')
+      .description(description)
+      .action(async (id: string) => onSchedule(id, fn).then(() => console.log(`${done} ${id}`)));
+  }
 }

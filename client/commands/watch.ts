@@ -3,6 +3,8 @@ import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { FINAL_STATUSES, type CutoverView } from '../../domain/cutover-model';
 import { renderStatus } from '../render-status';
+import { renderMonitoring } from '../render-monitoring';
+import type { MonitoringView } from '../../domain/monitoring-model';
 import { PhaseTracker } from '../../domain/phase-tracker';
 import { withClient } from '../with-client';
 import { exitCodeForStatus } from '../exit-codes';
@@ -47,11 +49,12 @@ export function registerStatus(program: Command) {
     .command('status')
     .argument('<id>', 'cutover workflow id')
     .option('--json', 'print the raw status query result')
-    .description('show the phases, approvals and rollback of a cutover')
+    .description('show a cutover (phases, votes, rollback) or its monitoring (<id>-monitoring: checkpoints, decisions)')
     .action(async (id: string, opts: { json?: boolean }) =>
       withClient(async (client) => {
-        const view = await queryStatus(client, id);
-        console.log(opts.json ? JSON.stringify(view, null, 2) : renderStatus(view));
+        const view = await client.workflow.getHandle(id).query<CutoverView | MonitoringView>('status');
+        if (opts.json) console.log(JSON.stringify(view, null, 2));
+        else console.log('rows' in view ? renderMonitoring(view) : renderStatus(view));
       }),
     );
   program
