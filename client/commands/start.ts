@@ -19,6 +19,7 @@ interface StartOptions {
   id?: string;
   holdBefore?: string[];
   watch?: boolean;
+  monitor: boolean;
 }
 
 export function registerStart(program: Command) {
@@ -31,6 +32,7 @@ export function registerStart(program: Command) {
     .option('--id <workflowId>', 'workflow id (default: cutover-<plan>-<time>)')
     .option('--hold-before <phase...>', `wait for \`cutover resume\` before these phases (${PHASE_IDS.join(', ')})`)
     .option('--watch', 'follow the phases live until the cutover ends; exit code reflects the outcome')
+    .option('--no-monitor', 'do not start the 24-hour monitoring workflow after SUCCESS')
     .description('start a cutover; prints its workflow id and UI link')
     .action(async (file: string, opts: StartOptions) => {
       const loaded = await checkPlanFile(file);
@@ -42,6 +44,7 @@ export function registerStart(program: Command) {
         dryRun: !!opts.dryRun,
         startedBy: opts.as ?? process.env.USER ?? os.userInfo().username,
         holdBefore: opts.holdBefore as PhaseId[] | undefined,
+        monitor: opts.monitor,
       };
       const workflowId = opts.id ?? workflowIds.cutover(loaded.plan.name, stamp());
       await withClient(async (client) => {
