@@ -1,5 +1,6 @@
 /** The `cutover` CLI. Every command is also doable from the Temporal UI or `temporal` CLI (README). */
 import { Command } from 'commander';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { registerPlan } from './commands/plan';
 import { registerStart } from './commands/start';
 import { registerStatus } from './commands/watch';
@@ -25,6 +26,10 @@ registerReport(program);
 registerSchedule(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof WorkflowNotFoundError) {
+    console.error(`cutover: no workflow "${err.workflowId}" in this namespace: check the id (cutover ids look like cutover-<plan>-<time>; list them with \`temporal workflow list\`)`);
+    process.exit(EXIT.BAD_INPUT);
+  }
   if (err instanceof CliError) {
     console.error(`cutover: ${err.message}`);
     process.exit(err.exitCode);

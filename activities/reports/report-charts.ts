@@ -66,6 +66,8 @@ export function renderChart(o: ChartOptions): string {
           lineStyle: { width: 2, color: STATUS_COLOR.PASS },
           data: o.points.map((p) => ({ value: [p.hours, p.value], itemStyle: { color: STATUS_COLOR[p.status ?? 'PASS'] } })),
           markLine: {
+            // The default precision (2) rounds the line's position: a decision at 1 minute would sit at 1.2.
+            precision: 6,
             symbol: 'none',
             silent: true,
             data: [
@@ -105,7 +107,9 @@ export function monitoringCharts(view: MonitoringView, limits: ChartLimits = {})
   const markers: ChartMarker[] = view.decisions.map((d) => ({ hours: d.offsetMs / H, label: `${d.label}: ${d.outcome === 'continue' ? 'GO' : 'ROLLBACK'}`, kind: 'decision' }));
   if (view.rollback) markers.push({ hours: view.rollback.startedOffsetMs / H, label: `Rollback${view.rollback.status ? `: ${view.rollback.status}` : ''}`, kind: 'rollback' });
   const lastRow = view.rows.at(-1)?.offsetMs ?? 0;
-  const maxHours = Math.ceil(Math.max(view.durationMs, lastRow, view.rollback?.startedOffsetMs ?? 0) / H);
+  const span = Math.max(view.durationMs, lastRow, view.rollback?.startedOffsetMs ?? 0) / H;
+  // Whole hours for a day-long run; a rehearsal of a few minutes keeps its own scale.
+  const maxHours = span >= 1 ? Math.ceil(span) : span;
   const points = (pick: (r: CheckpointRow) => number | null | undefined) =>
     view.rows.flatMap((r) => {
       const value = pick(r);
