@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { connectClient, connectConfig } from '../infra/temporal-connection';
-import { CliError, EXIT } from './exit-codes';
+import { CliError } from './exit-codes';
 
 /** Opens a connection for one command and always closes it; an unreachable server is told plainly. */
 export async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {

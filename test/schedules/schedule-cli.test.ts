@@ -7,26 +7,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ScheduleNotFoundError, type ScheduleDescription } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import type { ValidationResult } from '../../workflows/validation';
-import { bundleWorkflows, createWorker, startDevServer } from '../helpers/temporal-env';
+import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { REPO } from '../helpers/demo-fixture';
 import { cleanupDemos, runningDemo } from '../validation/validation-helpers';
 
+const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 
-beforeAll(async () => {
-  env = await startDevServer();
-  worker = await createWorker(env, await bundleWorkflows());
-  running = worker.run();
-}, 120_000);
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+beforeAll(() => (env = suite.env));
 afterEach(cleanupDemos);
 
 /** Async on purpose: a sync child would block the event loop the in-process worker needs. */

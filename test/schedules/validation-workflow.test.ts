@@ -2,30 +2,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { TASK_QUEUE } from '../../domain/names';
 import { statusKey } from '../../domain/search-attributes';
 import { fetchKpis } from '../../activities/kpis';
 import type { ValidationInput, ValidationResult } from '../../workflows/validation';
-import { bundleWorkflows, createWorker, startDevServer } from '../helpers/temporal-env';
+import { devServerWithWorker } from '../helpers/dev-server-suite';
 import type { DemoFixture } from '../helpers/demo-fixture';
 import { cleanupDemos, runningDemo, setFaults } from '../validation/validation-helpers';
 
+const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 let seq = 0;
 
-beforeAll(async () => {
-  env = await startDevServer();
-  worker = await createWorker(env, await bundleWorkflows());
-  running = worker.run();
-}, 120_000);
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+beforeAll(() => (env = suite.env));
 afterEach(cleanupDemos);
 
 async function validate(f: DemoFixture, input: Partial<ValidationInput> = {}) {

@@ -5,28 +5,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { CutoverView } from '../../domain/cutover-model';
 import { startService } from '../../activities/service-control';
-import { bundleWorkflows, createWorker, startDevServer } from '../helpers/temporal-env';
+import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture, type FixtureOptions } from '../helpers/demo-fixture';
 import { atHold, startCutover, waitForStatus } from '../helpers/cutover-runner';
 
+const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 let fixture: DemoFixture | undefined;
 
-beforeAll(async () => {
-  env = await startDevServer();
-  worker = await createWorker(env, await bundleWorkflows());
-  running = worker.run();
-}, 120_000);
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+beforeAll(() => (env = suite.env));
 afterEach(async () => {
   await fixture?.cleanup();
   fixture = undefined;

@@ -3,29 +3,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { TASK_QUEUE } from '../../domain/names';
 import type { CutoverInput, CutoverView } from '../../domain/cutover-model';
 import { startService } from '../../activities/service-control';
-import { bundleWorkflows, createWorker, startDevServer } from '../helpers/temporal-env';
+import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 
+const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 let fixture: DemoFixture;
 let seq = 0;
 
-beforeAll(async () => {
-  env = await startDevServer();
-  worker = await createWorker(env, await bundleWorkflows());
-  running = worker.run();
-}, 120_000);
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+beforeAll(() => (env = suite.env));
 beforeEach(async () => {
   fixture = await createDemoFixture();
   await startService(fixture.loaded(), 'v1');

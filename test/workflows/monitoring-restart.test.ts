@@ -3,34 +3,22 @@
  * SIGKILLed mid-monitoring and started again loses no checkpoint and repeats none; a rollback
  * signal from a lead ends monitoring with V1 serving.
  */
-import type { ChildProcess } from 'node:child_process';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TASK_QUEUE } from '../../domain/names';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { startService, stopService } from '../../activities/service-control';
 import { fetchKpis } from '../../activities/kpis';
 import { backupForCutover } from '../../activities/backup-steps';
-import { startDevServer } from '../helpers/temporal-env';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { uniqueId } from '../helpers/cutover-runner';
-import { killGroup, startWorkerProcess } from '../helpers/worker-process';
+import { killGroup } from '../helpers/worker-process';
+import { devServerWithWorkerProcesses } from '../helpers/dev-server-suite';
 
+const suite = devServerWithWorkerProcesses();
 let env: TestWorkflowEnvironment;
 let fixture: DemoFixture | undefined;
-const workers: ChildProcess[] = [];
-const worker = async () => {
-  const child = await startWorkerProcess(env.address);
-  workers.push(child);
-  return child;
-};
-
-beforeAll(async () => {
-  env = await startDevServer();
-}, 120_000);
-afterAll(async () => {
-  await Promise.all(workers.map((w) => killGroup(w)));
-  await env?.teardown();
-});
+const worker = () => suite.startWorker();
+beforeAll(() => (env = suite.env));
 afterEach(async () => {
   await fixture?.cleanup();
   fixture = undefined;
@@ -82,7 +70,7 @@ test('a worker killed mid-monitoring and restarted loses no checkpoint and repea
 }, 180_000);
 
 test('a rollback signal during monitoring rolls back to V1', async () => {
-  if (!workers.some((w) => w.exitCode === null && w.signalCode === null)) await worker();
+  await suite.ensureWorker();
   const handle = await monitoredV2();
   await until(() => handle.query<MonitoringView>('status'), (v) => v.rows.length >= 1);
   await handle.signal('rollback', { reason: 'finance reports wrong totals', by: 'carol' });

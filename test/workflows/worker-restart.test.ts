@@ -3,7 +3,6 @@
  * then started again. The cutover must finish as if nothing happened. Also: a rollback started
  * by hand after a successful cutover, twice (it is idempotent).
  */
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -11,27 +10,16 @@ import { TASK_QUEUE } from '../../domain/names';
 import type { CutoverView } from '../../domain/cutover-model';
 import type { RollbackView } from '../../domain/rollback-model';
 import { startService } from '../../activities/service-control';
-import { startDevServer } from '../helpers/temporal-env';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
-import { killGroup, startWorkerProcess as startWorker } from '../helpers/worker-process';
+import { killGroup } from '../helpers/worker-process';
+import { devServerWithWorkerProcesses } from '../helpers/dev-server-suite';
 import { startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
 
+const suite = devServerWithWorkerProcesses();
 let env: TestWorkflowEnvironment;
 let fixture: DemoFixture | undefined;
-const workers: ChildProcess[] = [];
-const startWorkerProcess = async () => {
-  const child = await startWorker(env.address);
-  workers.push(child);
-  return child;
-};
-
-beforeAll(async () => {
-  env = await startDevServer();
-}, 120_000);
-afterAll(async () => {
-  await Promise.all(workers.map((w) => killGroup(w)));
-  await env?.teardown();
-});
+const startWorkerProcess = () => suite.startWorker();
+beforeAll(() => (env = suite.env));
 afterEach(async () => {
   await fixture?.cleanup();
   fixture = undefined;
@@ -64,7 +52,7 @@ test('a worker SIGKILLed during Phase 3 and started again finishes the cutover c
 test('a rollback started by hand after a successful cutover brings V1 back, and running it again changes nothing', async () => {
   fixture = await createDemoFixture();
   await startService(fixture.loaded(), 'v1');
-  if (!workers.some((w) => w.exitCode === null)) await startWorkerProcess();
+  await suite.ensureWorker();
   const cutover = (await (await startCutover(env.client, fixture.plan, { autoApprove: true })).result()) as CutoverView;
   expect(cutover.status).toBe('SUCCESS');
 

@@ -1,0 +1,48 @@
+/**
+ * The common setup of a dev-server test file: one real Temporal dev server and one in-process
+ * worker (bundle built once) for the whole file, torn down after it.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { ChildProcess } from 'node:child_process';
+import { bundleWorkflows, createWorker, startDevServer } from './temporal-env';
+import { killGroup, startWorkerProcess } from './worker-process';
+
+export function devServerWithWorker(): { readonly env: TestWorkflowEnvironment } {
+  const suite = {} as { env: TestWorkflowEnvironment; worker?: Worker; running?: Promise<void> };
+  beforeAll(async () => {
+    suite.env = await startDevServer();
+    suite.worker = await createWorker(suite.env, await bundleWorkflows());
+    suite.running = suite.worker.run();
+  }, 120_000);
+  afterAll(async () => {
+    suite.worker?.shutdown();
+    await suite.running;
+    await suite.env?.teardown();
+  });
+  return suite;
+}
+
+/** A dev server whose workers are separate processes the test may SIGKILL. */
+export function devServerWithWorkerProcesses(): { readonly env: TestWorkflowEnvironment; startWorker(): Promise<ChildProcess>; ensureWorker(): Promise<void> } {
+  const workers: ChildProcess[] = [];
+  const suite = {
+    env: undefined as unknown as TestWorkflowEnvironment,
+    async startWorker() {
+      const child = await startWorkerProcess(suite.env.address);
+      workers.push(child);
+      return child;
+    },
+    async ensureWorker() {
+      if (!workers.some((w) => w.exitCode === null && w.signalCode === null)) await suite.startWorker();
+    },
+  };
+  beforeAll(async () => {
+    suite.env = await startDevServer();
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => killGroup(w)));
+    await suite.env?.teardown();
+  });
+  return suite;
+}
