@@ -24,6 +24,7 @@ export async function pruneOldBackups(loaded: LoadedPlan): Promise<number> {
 export async function findLatestBackup(loaded: LoadedPlan): Promise<BackupInfo> {
   const dir = backupDir(loaded);
   const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(labelPrefix(loaded)) && f.endsWith('.tar.gz')) : [];
+  // Newest by time of writing: the final snapshot taken after V1 stopped wins over Phase 1's.
   const newest = names
     .map((name) => ({ name, mtime: fs.statSync(path.join(dir, name)).mtimeMs }))
     .sort((a, b) => b.mtime - a.mtime)[0];
@@ -47,7 +48,6 @@ export async function verifyBackupArchive(_loaded: LoadedPlan, backup: BackupInf
   return backup.sha256;
 }
 
-export async function restoreBackupArchive(loaded: LoadedPlan, backup: BackupInfo): Promise<string[]> {
-  const { restored } = await restoreBackup({ archive: backup.archive, expectedSha256: backup.sha256, cwd: loaded.workdir, paths: loaded.plan.backup.paths });
-  return restored;
+export async function restoreBackupArchive(loaded: LoadedPlan, backup: BackupInfo): Promise<{ restored: string[]; displaced: string }> {
+  return restoreBackup({ archive: backup.archive, expectedSha256: backup.sha256, cwd: loaded.workdir, paths: loaded.plan.backup.paths });
 }

@@ -130,7 +130,16 @@ export async function createBackup(input: { paths: string[]; dir: string; cwd: s
   }
 }
 
-export async function restoreBackup(input: { archive: string; expectedSha256?: string; cwd: string; paths: string[] }): Promise<{ restored: string[] }> {
+function moveDir(from: string, to: string) {
+  try {
+    fs.renameSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    fs.cpSync(from, to, { recursive: true });
+  }
+}
+
+export async function restoreBackup(input: { archive: string; expectedSha256?: string; cwd: string; paths: string[] }): Promise<{ restored: string[]; displaced: string }> {
   const cwd = path.resolve(input.cwd);
   const paths = checkPaths(input.paths, cwd);
   checkOutside(path.resolve(input.archive), paths, cwd, 'archive');
@@ -159,7 +168,11 @@ export async function restoreBackup(input: { archive: string; expectedSha256?: s
       fs.renameSync(path.join(staging, p), live);
       heartbeat({ restored: p });
     }
-    return { restored: paths };
+    // What the restore replaced (say, V2's writes since the switch) is kept beside the archive,
+    // not deleted: somebody may need it after the rollback. Pruned with the archives.
+    const displaced = `${input.archive.replace(/\.tar\.gz$/, '')}.displaced-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    moveDir(path.join(staging, '.previous'), displaced);
+    return { restored: paths, displaced };
   } catch (err) {
     // Put back whatever was moved aside, newest first, then report the original failure.
     for (const p of done.reverse()) {
@@ -186,6 +199,12 @@ export async function pruneBackups(input: { dir: string; retentionDays: number; 
     if (fs.statSync(archive).mtimeMs >= cutoff) continue;
     for (const f of [archive, ...sidecars(archive)]) fs.rmSync(f, { force: true });
     removed.push(archive);
+  }
+  for (const name of fs.readdirSync(dir).filter((f) => f.includes('.displaced-'))) {
+    const displaced = path.join(dir, name);
+    if (fs.statSync(displaced).mtimeMs >= cutoff) continue;
+    fs.rmSync(displaced, { recursive: true, force: true });
+    removed.push(displaced);
   }
   return { removed };
 }

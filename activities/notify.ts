@@ -3,7 +3,7 @@
  * webhook whose URL is read from the env var the plan names, here in the activity, so the
  * URL never reaches a plan, a log line or workflow history.
  */
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { log } from './activity-log';
 import type { LoadedPlan } from '../domain/loaded-plan';
@@ -22,7 +22,9 @@ export async function notify(loaded: LoadedPlan, message: Notification): Promise
   if (notifications.file) {
     const file = path.resolve(loaded.workdir, notifications.file);
     await mkdir(path.dirname(file), { recursive: true });
-    await appendFile(file, JSON.stringify({ at: new Date().toISOString(), ...message }) + '\n');
+    // A retried activity (the Slack post failed after the file was written) writes the line once.
+    const written = await readFile(file, 'utf8').then((text) => text.includes(`"key":${JSON.stringify(message.key)}`), () => false);
+    if (!written) await appendFile(file, JSON.stringify({ at: new Date().toISOString(), ...message }) + '\n');
     delivered.push('file');
   }
   if (notifications.slackWebhookEnv) {

@@ -1,6 +1,7 @@
 /** Durations in plans are human strings ("90s", "30m", "24h", "2d"); workflows need milliseconds. */
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+/** A positive number and a unit: a zero interval would spin a loop that never yields. */
+export const DURATION_PATTERN = /^(?!0+(?:\.0+)?(?:ms|s|m|h|d)$)(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 
 export function parseDuration(text: string): number {
   const match = DURATION_PATTERN.exec(text.trim());

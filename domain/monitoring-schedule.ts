@@ -45,10 +45,16 @@ export function timetable(monitoring: Plan['monitoring']): Timetable {
   };
 }
 
-/** The next moment strictly after `after` at which something is due, and everything due then. */
-export function nextDue(table: Timetable, after: number): DueEvent | undefined {
+/**
+ * The next moment strictly after `after` at which something is due, and everything due then.
+ * `probeUntil` keeps the sentinel going past the end while a final sign-off is still open.
+ */
+export function nextDue(table: Timetable, after: number, probeUntil = table.durationMs): DueEvent | undefined {
   const nextSentinel = (Math.floor(after / table.sentinelMs) + 1) * table.sentinelMs;
-  const candidates = [nextSentinel, ...table.validations, ...table.summaries, ...table.decisions].filter((t) => t > after && t <= table.durationMs);
+  const candidates = [
+    ...(nextSentinel <= Math.max(probeUntil, table.durationMs) ? [nextSentinel] : []),
+    ...[...table.validations, ...table.summaries, ...table.decisions].filter((t) => t <= table.durationMs),
+  ].filter((t) => t > after);
   if (!candidates.length) return undefined;
   const at = Math.min(...candidates);
   const kinds: DueKind[] = [];

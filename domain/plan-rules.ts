@@ -29,6 +29,11 @@ export function crossFieldProblems(plan: Plan): PlanProblem[] {
       });
     }
   });
+  const labels = plan.monitoring.decisionPoints.map((d) => d.label.trim());
+  labels.forEach((label, i) => {
+    if (!label) problems.push({ path: `monitoring.decisionPoints.${i}.label`, message: 'a decision point needs a label: votes are addressed to it, e.g. "Hour 8 decision point"' });
+    else if (labels.indexOf(label) !== i) problems.push({ path: `monitoring.decisionPoints.${i}.label`, message: `"${label}" is used twice: give each decision point its own label` });
+  });
   const lastUntil = parseDuration(plan.monitoring.cadence[plan.monitoring.cadence.length - 1].until);
   if (lastUntil < total) {
     problems.push({

@@ -3,7 +3,7 @@
  * a step that may leave production changed, because a half-done stop or start needs its undo
  * as much as a finished one (the undos are idempotent).
  */
-import { CancellationScope } from '@temporalio/workflow';
+import { CancellationScope, patched } from '@temporalio/workflow';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { Kpis } from '../domain/kpi-compare';
 import type { BackupInfo, Compensation } from '../domain/rollback-model';
@@ -12,12 +12,15 @@ import { act } from './activity-proxies';
 
 export interface PhaseContext {
   cutoverId: string;
+  /** part of backup labels, so a workflow id used again never finds an older run's archive */
+  runId: string;
   loaded: LoadedPlan;
   compensations: Compensation[];
   backup?: BackupInfo;
   baseline?: Kpis;
 }
 
+const label = (ctx: PhaseContext, suffix = '') => `${ctx.cutoverId}.${ctx.runId.slice(0, 8)}${suffix}`;
 const v = (ctx: PhaseContext, role: 'v1' | 'v2') => `${role.toUpperCase()} (${ctx.loaded.plan.services[role].name})`;
 
 export async function preCutoverValidation(ctx: PhaseContext): Promise<string> {
@@ -26,7 +29,7 @@ export async function preCutoverValidation(ctx: PhaseContext): Promise<string> {
 }
 
 export async function backupsAndSnapshots(ctx: PhaseContext): Promise<string> {
-  ctx.backup = await act('service', `Back up ${ctx.loaded.plan.backup.paths.join(', ')}`).backupForCutover(ctx.loaded, ctx.cutoverId);
+  ctx.backup = await act('service', `Back up ${ctx.loaded.plan.backup.paths.join(', ')}`).backupForCutover(ctx.loaded, label(ctx));
   const pruned = await act('quick', `Prune backups older than ${ctx.loaded.plan.backup.retentionDays} days`).pruneOldBackups(ctx.loaded);
   return `${ctx.backup.archive} (${ctx.backup.bytes} bytes, sha256 ${ctx.backup.sha256.slice(0, 12)}…)${pruned ? `, ${pruned} old archive(s) pruned` : ''}`;
 }
@@ -48,7 +51,12 @@ export async function v2StagingValidation(ctx: PhaseContext): Promise<string> {
 export async function v1GracefulShutdown(ctx: PhaseContext): Promise<string> {
   ctx.compensations.push('startV1');
   const { forced } = await act('service', `Drain and stop ${v(ctx, 'v1')}`).stopService(ctx.loaded, 'v1');
-  return forced ? 'V1 ignored SIGTERM and was force-stopped; verified stopped' : 'V1 drained and stopped; verified stopped';
+  const stopped = `${forced ? 'V1 ignored SIGTERM and was force-stopped' : 'V1 drained and stopped'}; verified stopped`;
+  // V1 kept writing while Phases 1–2 ran: the rollback restores this final snapshot, not Phase 1's.
+  // Patched: cutovers already past this point when the step was added replay without it.
+  if (!patched('final-snapshot-after-v1-stop')) return stopped;
+  ctx.backup = await act('service', 'Final snapshot of V1 data after its stop').backupForCutover(ctx.loaded, label(ctx, '.final'));
+  return `${stopped}; final snapshot ${ctx.backup.sha256.slice(0, 12)}…`;
 }
 
 export async function v2Activation(ctx: PhaseContext): Promise<string> {
@@ -60,6 +68,6 @@ export async function v2Activation(ctx: PhaseContext): Promise<string> {
 }
 
 export async function postCutoverValidation(ctx: PhaseContext): Promise<string> {
-  const result = await act('long', 'Production validation of V2 (5 checks)').validateProduction(ctx.loaded, 'v2', ctx.baseline);
+  const result = await act('validation', 'Production validation of V2 (5 checks)').validateProduction(ctx.loaded, 'v2', ctx.baseline);
   return result.summary;
 }

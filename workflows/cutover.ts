@@ -30,6 +30,7 @@ import { failureMessage } from './failure-message';
 import { renderCutoverDetails } from './cutover-details';
 import * as phases from './cutover-phases';
 import { rollbackWorkflow } from './rollback';
+import { notifyBestEffort } from './notify-best-effort';
 import { monitoringWorkflow } from './monitoring';
 
 const BODIES: Partial<Record<PhaseId, (ctx: phases.PhaseContext) => Promise<string>>> = {
@@ -94,12 +95,12 @@ export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverView>
   view.plan = loaded.plan.name;
   upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
   const notify = (key: string, text: string, severity: 'info' | 'warning' | 'critical' = 'info') =>
-    CancellationScope.nonCancellable(() => act('quick', 'Notify').notify(loaded, { key: `${cutoverId}:${key}`, text, severity, cutoverId }));
+    notifyBestEffort(loaded, { key: `${cutoverId}:${key}`, text, severity, cutoverId });
   const { approvals } = loaded.plan;
   const gates = new ApprovalGates(approvals.approvers, view.startedBy, approvals.gate.starterMayApproveAlone);
   view.approvals = gates.votes;
   view.rejectedApprovals = gates.rejected;
-  const ctx: phases.PhaseContext = { cutoverId, loaded, compensations: [] };
+  const ctx: phases.PhaseContext = { cutoverId, runId: workflowInfo().runId, loaded, compensations: [] };
 
   const runPhase = async (id: PhaseId, body: () => Promise<string>) => {
     if (input.holdBefore?.includes(id)) {
@@ -146,21 +147,6 @@ export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverView>
         } else await runPhase(id, () => BODIES[id]!(ctx));
       }
     });
-    const message = input.dryRun ? 'dry run: phases 0 and 2 passed, nothing changed' : 'V2 serving, all validation checks PASS';
-    if (!input.dryRun && input.monitor !== false) {
-      // Its own workflow, abandoned on purpose: 24 hours of timers outlive this one.
-      const monitoring = await startChild(monitoringWorkflow, {
-        workflowId: workflowIds.monitoring(cutoverId),
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        staticSummary: `24-hour monitoring of ${loaded.plan.services.v2.name} after ${cutoverId}`,
-        args: [{ plan: input.plan, loaded, cutoverId, backup: ctx.backup, baseline: ctx.baseline }],
-      });
-      view.monitoringWorkflowId = monitoring.workflowId;
-    }
-    setStatus('SUCCESS', message + (view.monitoringWorkflowId ? `; monitoring: ${view.monitoringWorkflowId}` : ''));
-    log.info(statusLine('SUCCESS'));
-    await notify('complete', input.dryRun ? `Dry run complete ✓ - ${loaded.plan.name}` : 'Cutover Complete ✓ - All validation checks PASS');
-    return view;
   } catch (err) {
     const reason = stopRequest && isCancellation(err) ? stopRequest.reason : failureMessage(err);
     const current = tracker.current();
@@ -173,6 +159,30 @@ export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverView>
       return view;
     }
     return rollBack(reason);
+  }
+  // A rollback asked for as Phase 5 finished still counts: the operator saw something we did not.
+  if (stopRequest?.kind === 'rollback' && ctx.compensations.length) return rollBack(stopRequest.reason);
+  const message = input.dryRun ? 'dry run: phases 0 and 2 passed, nothing changed' : 'V2 serving, all validation checks PASS';
+  if (!input.dryRun && input.monitor !== false) await startMonitoring();
+  setStatus('SUCCESS', message + (view.monitoringWorkflowId ? `; monitoring: ${view.monitoringWorkflowId}` : ''));
+  log.info(statusLine('SUCCESS'));
+  await notify('complete', input.dryRun ? `Dry run complete ✓ - ${loaded.plan.name}` : 'Cutover Complete ✓ - All validation checks PASS');
+  return view;
+
+  /** Its own workflow, abandoned on purpose: 24 hours of timers outlive this one. A failure to start it is told, never a reason to roll back a good cutover. */
+  async function startMonitoring() {
+    try {
+      const monitoring = await startChild(monitoringWorkflow, {
+        workflowId: workflowIds.monitoring(cutoverId),
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: `24-hour monitoring of ${loaded.plan.services.v2.name} after ${cutoverId}`,
+        args: [{ plan: input.plan, loaded, cutoverId, backup: ctx.backup, baseline: ctx.baseline }],
+      });
+      view.monitoringWorkflowId = monitoring.workflowId;
+    } catch (err) {
+      log.error(`monitoring did not start: ${failureMessage(err)}`);
+      await notify('monitoring-not-started', `Cutover ${cutoverId} succeeded but its monitoring did not start: ${failureMessage(err)}. Start it by hand.`, 'critical');
+    }
   }
 
   async function rollBack(reason: string): Promise<CutoverView> {

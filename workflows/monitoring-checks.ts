@@ -12,6 +12,8 @@ import { cpuPct, windowErrorRate } from '../domain/monitoring-figures';
 import { hourLabel } from '../domain/monitoring-schedule';
 import { parseDuration } from '../domain/duration';
 import { act } from './activity-proxies';
+import { failureMessage } from './failure-message';
+import { CHECK_NAMES, type ValidationReport } from '../domain/validation-report';
 
 // A probe every minute: a local activity keeps it out of the task queue round trip and history.
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 2 } });
@@ -36,9 +38,19 @@ export async function sentinel(loaded: LoadedPlan, state: MonitoringState, offse
 }
 
 /** A full validation; a FAIL is re-run once after the plan's wait, since it may be transient. */
+function unreachable(err: unknown): Pick<ValidationReport, 'status' | 'checks'> {
+  const message = `validation could not run: ${failureMessage(err)}`;
+  return { status: 'FAIL', checks: Object.fromEntries(CHECK_NAMES.map((n) => [n, { status: 'FAIL', metrics: {}, message }])) as ValidationReport['checks'] };
+}
+
 export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, offsetMs: number, baseline?: Kpis): Promise<Verdict> {
   const label = hourLabel(offsetMs);
-  const validate = () => act('long', `${label} production validation`).productionValidation(loaded, 'v2', baseline);
+  // A validation that cannot even run (worker gone past its retries, service unreachable) is a
+  // FAIL row like any other: the matrix decides, the 24-hour loop goes on.
+  const validate = () =>
+    act('validation', `${label} production validation`)
+      .productionValidation(loaded, 'v2', baseline)
+      .catch((err: unknown) => unreachable(err));
   let report = await validate();
   const failedFirst = report.status === 'FAIL';
   if (failedFirst) {

@@ -30,6 +30,7 @@ import { act } from './activity-proxies';
 import { checkpoint, sentinel } from './monitoring-checks';
 import { rollbackWorkflow } from './rollback';
 import { renderMonitoringDetails } from './monitoring-details';
+import { notifyBestEffort } from './notify-best-effort';
 
 /** Continue-as-new well before the server's suggestion would matter for a 24-hour loop. */
 const HISTORY_LIMIT = 4_000;
@@ -69,7 +70,7 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
   const notify = async (key: string, text: string, severity: 'info' | 'warning' | 'critical' = 'info') => {
     if (state.notified.includes(key)) return;
     state.notified.push(key);
-    await act('quick', 'Notify').notify(loaded, { key: `${input.cutoverId}:monitoring:${key}`, text, severity, cutoverId: input.cutoverId });
+    await notifyBestEffort(loaded, { key: `${input.cutoverId}:monitoring:${key}`, text, severity, cutoverId: input.cutoverId });
   };
   const act_on = async (verdict: Verdict, label: string) => {
     if (verdict.action === 'rollback') stopReason ??= `${label}: ${verdict.reasons.join('; ')}`;
@@ -89,8 +90,9 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
 
   for (;;) {
     if (stopReason) break;
-    const due = nextDue(table, state.elapsedMs);
     const deadline = state.openDecision?.deadlineOffsetMs;
+    // Probes go on while the leads decide, even past the 24 hours (the final sign-off).
+    const due = nextDue(table, state.elapsedMs, deadline === undefined ? undefined : deadline - 1);
     if (!due && deadline === undefined) break;
     const target = Math.min(due?.at ?? Infinity, deadline ?? Infinity);
     const waitMs = state.startMs + target - Date.now();
@@ -128,6 +130,8 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
       await notify(`open:${spec.id}`, `${spec.id}: waiting for ${spec.roles.join(', ')} (GO to continue, NO_GO to roll back; default ${spec.onTimeout === 'GO' ? 'continue' : 'rollback'} after ${plan.monitoring.decisionPoints[due.decision].timeout})`);
     }
     refresh(state.openDecision ? 'AWAITING_DECISION' : 'MONITORING', `${label}: ${state.rows.at(-1)?.status ?? 'probing'}`);
+    // A rollback decided in this step is carried out here, never lost to a continue-as-new.
+    if (stopReason) break;
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
       await condition(allHandlersFinished);
       log.info(`continuing as new at ${label} (history ${workflowInfo().historyLength} events)`);

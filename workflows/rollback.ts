@@ -11,6 +11,7 @@ import { statusKey } from '../domain/search-attributes';
 import { rollbackStatusQuery } from './messages';
 import { act } from './activity-proxies';
 import { failureMessage } from './failure-message';
+import { notifyBestEffort } from './notify-best-effort';
 
 const MANUAL_ORDER: Compensation[] = ['switchTrafficToV1', 'stopV2', 'restoreBackup', 'startV1'];
 
@@ -64,7 +65,7 @@ export async function rollbackWorkflow(input: RollbackInput & { loaded?: LoadedP
     for (const compensation of todo) {
       if (compensation === 'switchTrafficToV1') await step('switch traffic to V1', () => act('quick', 'Switch traffic back to V1').switchTraffic(loaded, 'v1').then(() => 'V1 active'));
       if (compensation === 'stopV2') await step('stop V2', () => act('service', 'Stop V2').stopService(loaded, 'v2').then((r) => (r.forced ? 'force-stopped' : 'stopped')));
-      if (compensation === 'restoreBackup') await step('restore backup', () => act('service', 'Restore the Phase 1 backup').restoreBackupArchive(loaded, backup!).then(() => backup!.archive));
+      if (compensation === 'restoreBackup') await step('restore backup', () => act('service', 'Restore the backup').restoreBackupArchive(loaded, backup!).then((r) => `${backup!.archive}; replaced data kept in ${r.displaced}`));
       if (compensation === 'startV1') await step('start V1', () => act('service', 'Start V1 and wait until healthy').startService(loaded, 'v1').then((h) => `healthy (${h.status})`));
     }
     if (input.baseline && view.steps.every((s) => s.state === 'passed')) {
@@ -75,10 +76,10 @@ export async function rollbackWorkflow(input: RollbackInput & { loaded?: LoadedP
     const id = input.cutoverId ?? workflowInfo().workflowId;
     if (failed.length) {
       const message = `${failed.map((s) => `${s.name}: ${s.message}`).join('; ')}. Services now: ${await services()}`;
-      await act('quick', 'Notify').notify(loaded, { key: `${id}:rollback-failed`, text: `Rollback of ${id} FAILED, needs a human: ${message}`, severity: 'critical' });
+      await notifyBestEffort(loaded, { key: `${id}:rollback-failed`, text: `Rollback of ${id} FAILED, needs a human: ${message}`, severity: 'critical' });
       return finish('FAILED', message);
     }
-    await act('quick', 'Notify').notify(loaded, { key: `${id}:rolled-back`, text: `Rollback of ${id} complete ✓ - V1 serving (${Date.now() - started} ms)`, severity: 'warning' });
+    await notifyBestEffort(loaded, { key: `${id}:rolled-back`, text: `Rollback of ${id} complete ✓ - V1 serving (${Date.now() - started} ms)`, severity: 'warning' });
     return finish('ROLLED_BACK', `V1 serving (${input.reason})`);
   });
 }

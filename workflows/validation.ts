@@ -11,6 +11,7 @@ import type { ServiceRole } from '../domain/plan-schema';
 import { planKey, statusKey } from '../domain/search-attributes';
 import { describeProblems, summarizeReport, type CheckStatus, type ValidationReport } from '../domain/validation-report';
 import { act } from './activity-proxies';
+import { notifyBestEffort } from './notify-best-effort';
 
 export interface ValidationInput {
   /** a plan path (resolved by the worker) or the plan inline */
@@ -54,7 +55,7 @@ export async function validationWorkflow(input: ValidationInput): Promise<Valida
     const problems = describeProblems(report, report.status).join('; ');
     const text = `Scheduled validation of ${name} (${target}) ${report.status === 'FAIL' ? 'FAILED' : 'WARN'}: ${problems}. Report: ${reportPath} (${workflowId})`;
     // Keyed by run: a retried notify activity does not post twice.
-    await act('quick', 'Notify').notify(loaded, { key: `${workflowId}:validation`, text, severity: report.status === 'FAIL' ? 'critical' : 'warning' });
+    await notifyBestEffort(loaded, { key: `${workflowId}:validation`, text, severity: report.status === 'FAIL' ? 'critical' : 'warning' });
   }
   log.info(`validation of ${name}: ${summary}`);
   return { status: report.status, summary, reportPath, report };

@@ -39,6 +39,26 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** The kernel's start time of a process (field 22 of /proc/PID/stat): with the pid, it names one process, even after pid reuse. */
+export function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined; // no /proc (macOS): the pid alone
+  }
+}
+
+/**
+ * Variables a service never inherits from the worker: the worker's Temporal credentials and
+ * anything that looks like a secret. A service that needs one gets it through the plan's `env`.
+ */
+const NOT_INHERITED = /^TEMPORAL_|WEBHOOK|API_KEY|SECRET|TOKEN|PASSWORD/i;
+export function serviceEnv(own: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !NOT_INHERITED.test(k)));
+  return { ...inherited, ...own };
+}
+
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
@@ -68,8 +88,10 @@ export class ProcessDriver implements ServiceDriver {
     } catch {
       return undefined;
     }
-    const pid = Number(text.trim());
-    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) return pid;
+    // "pid starttime": a pid file left by a crash or a reboot may name another, newer process.
+    const [pidText, started] = text.trim().split(/\s+/);
+    const pid = Number(pidText);
+    if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && (!started || startTimeOf(pid) === undefined || startTimeOf(pid) === started)) return pid;
     fs.rmSync(this.pidFile, { force: true });
     return undefined;
   }
@@ -86,7 +108,7 @@ export class ProcessDriver implements ServiceDriver {
     fs.writeSync(log, `\n${RUN_MARK} ${this.spec.name} at ${new Date().toISOString()}: ${this.spec.command.join(' ')}\n`);
     const child = spawn(program!, args, {
       cwd: this.cwd,
-      env: { ...process.env, ...(this.spec.env ?? {}) },
+      env: serviceEnv(this.spec.env),
       detached: true, // own process group: stop() signals the whole group, and it outlives us
       stdio: ['ignore', log, log],
     });
@@ -103,7 +125,7 @@ export class ProcessDriver implements ServiceDriver {
       );
     }
     const tmp = `${this.pidFile}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${child.pid}\n`);
+    fs.writeFileSync(tmp, `${child.pid} ${startTimeOf(child.pid!) ?? ''}`.trim() + '\n');
     fs.renameSync(tmp, this.pidFile); // atomic: a reader never sees half a pid
     child.unref();
     // A crash-on-start shows up within a moment; report it here with its exit code and log.

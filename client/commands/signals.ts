@@ -45,14 +45,18 @@ export function registerSignals(program: Command) {
     .action(async (id: string | undefined, opts: { reason: string; plan?: string; wait?: boolean }) =>
       withClient(async (client) => {
         if (id && !opts.plan) {
-          try {
-            await client.workflow.getHandle(id).signal('rollback', { reason: opts.reason, by: me() });
-          } catch (err) {
-            if (err instanceof WorkflowNotFoundError) throw new CliError(`${id} is not running: roll back by plan instead, with --plan FILE`, EXIT.BAD_INPUT);
-            throw err;
+          // A finished cutover hands over to its monitoring, which owns the rollback from then on:
+          // a second, separate rollback would race the one monitoring would start.
+          for (const target of id.endsWith('-monitoring') ? [id] : [id, workflowIds.monitoring(id)]) {
+            try {
+              await client.workflow.getHandle(target).signal('rollback', { reason: opts.reason, by: me() });
+              console.log(`rollback requested from ${target}; follow it with: cutover status ${target}`);
+              return;
+            } catch (err) {
+              if (!(err instanceof WorkflowNotFoundError)) throw err;
+            }
           }
-          console.log(`rollback requested for ${id}; follow it with: cutover watch ${id}`);
-          return;
+          throw new CliError(`neither ${id} nor its monitoring is running: roll back by plan instead, with --plan FILE`, EXIT.BAD_INPUT);
         }
         if (!opts.plan) throw new CliError('give a running cutover id, or --plan FILE for a manual rollback', EXIT.BAD_INPUT);
         const loaded = await checkPlanFile(opts.plan);

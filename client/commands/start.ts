@@ -20,6 +20,7 @@ interface StartOptions {
   holdBefore?: string[];
   watch?: boolean;
   monitor: boolean;
+  workerPath?: string;
 }
 
 export function registerStart(program: Command) {
@@ -33,13 +34,16 @@ export function registerStart(program: Command) {
     .option('--hold-before <phase...>', `wait for \`cutover resume\` before these phases (${PHASE_IDS.join(', ')})`)
     .option('--watch', 'follow the phases live until the cutover ends; exit code reflects the outcome')
     .option('--no-monitor', 'do not start the 24-hour monitoring workflow after SUCCESS')
+    .option('--worker-path <path>', "the plan's path as the worker sees it (relative to its CUTOVER_PLAN_DIR), when the worker runs elsewhere, e.g. in docker-compose")
     .description('start a cutover; prints its workflow id and UI link')
     .action(async (file: string, opts: StartOptions) => {
       const loaded = await checkPlanFile(file);
       const bad = (opts.holdBefore ?? []).filter((p) => !PHASE_IDS.includes(p as PhaseId));
       if (bad.length) throw new CliError(`--hold-before: unknown phase ${bad.join(', ')}; use ${PHASE_IDS.join(', ')}`, EXIT.BAD_INPUT);
       const input: CutoverInput = {
-        plan: path.resolve(file),
+        // The worker reads the plan itself (history stays small and deterministic): the absolute
+        // path works on this host; a worker elsewhere (a container) is given its own path.
+        plan: opts.workerPath ?? path.resolve(file),
         autoApprove: !!opts.autoApprove,
         dryRun: !!opts.dryRun,
         startedBy: opts.as ?? process.env.USER ?? os.userInfo().username,

@@ -7,7 +7,7 @@ import { renderMonitoring } from '../render-monitoring';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { PhaseTracker } from '../../domain/phase-tracker';
 import { withClient } from '../with-client';
-import { exitCodeForStatus } from '../exit-codes';
+import { EXIT, exitCodeForStatus } from '../exit-codes';
 
 export async function queryStatus(client: Client, id: string): Promise<CutoverView> {
   return client.workflow.getHandle(id).query<CutoverView>('status');
@@ -40,6 +40,12 @@ export async function watchCutover(client: Client, id: string, intervalMs = 1000
       if (final) console.log(`${renderStatus(view).split('\n').slice(-2).join('\n')}`);
     }
     if (final) return exitCodeForStatus(view.status);
+    // A workflow that failed or was terminated keeps answering queries with its last status.
+    const { status } = await client.workflow.getHandle(id).describe();
+    if (status.name !== 'RUNNING') {
+      console.log(`STATUS: FAILED — the workflow is ${status.name} while the cutover said ${view.status}: ${view.message}`);
+      return EXIT.FAILED;
+    }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -67,13 +67,16 @@ test('restore of a missing archive is BackupCorrupt', async () => {
   expect(failure.message).toContain('archive is missing');
 });
 
-test('a good restore brings back deleted and changed files and drops files added since', async () => {
+test('a good restore brings back deleted and changed files, and keeps what it replaced beside the archive', async () => {
   const info = await backup();
   fs.rmSync(path.join(cwd, 'data/db.json'));
   write('config.yml', 'mode: v2\n');
   write('data/v2-only.json', '{}');
 
-  expect(await restoreBackup({ archive: info.archive, expectedSha256: info.sha256, cwd, paths: PATHS })).toEqual({ restored: PATHS });
+  const result = await restoreBackup({ archive: info.archive, expectedSha256: info.sha256, cwd, paths: PATHS });
+  expect(result).toEqual({ restored: PATHS, displaced: expect.stringMatching(/\.displaced-/) });
+  expect(fs.readFileSync(path.join(result.displaced, 'data/v2-only.json'), 'utf8')).toBe('{}');
+  expect(fs.readFileSync(path.join(result.displaced, 'config.yml'), 'utf8')).toBe('mode: v2\n');
   expect(read('data/db.json')).toBe('{"rows": 42}');
   expect(read('data/nested/events.log')).toBe('a\nb\n');
   expect(read('config.yml')).toBe('mode: v1\n');

@@ -57,3 +57,21 @@ describe('plan check', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'services', 'backup', 'tests']));
   });
 });
+
+test('a zero interval and a repeated decision label are refused', () => {
+  const plan = parse(fs.readFileSync(path.join(__dirname, '../fixtures/valid-plan.yaml'), 'utf8'));
+  plan.monitoring = {
+    sentinelEvery: '0m',
+    decisionPoints: [
+      { at: '1h', label: 'Check', roles: ['engineering'], timeout: '1h', onTimeout: 'continue' },
+      { at: '2h', label: 'Check', roles: ['engineering'], timeout: '1h', onTimeout: 'continue' },
+    ],
+  };
+  const first = checkPlan(plan);
+  expect(first.ok).toBe(false);
+  if (!first.ok) expect(first.problems.map((p) => p.path)).toEqual(['monitoring.sentinelEvery']);
+  plan.monitoring.sentinelEvery = '1m';
+  const second = checkPlan(plan);
+  if (second.ok) throw new Error('expected the repeated label to be refused');
+  expect(second.problems).toEqual([{ path: 'monitoring.decisionPoints.1.label', message: '"Check" is used twice: give each decision point its own label' }]);
+});

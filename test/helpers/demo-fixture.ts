@@ -80,7 +80,7 @@ export async function createDemoFixture(opts: FixtureOptions = {}): Promise<Demo
     async cleanup() {
       const runDir = path.join(workdir, 'run');
       for (const file of fs.existsSync(runDir) ? fs.readdirSync(runDir).filter((f) => f.endsWith('.pid')) : []) {
-        const pid = Number(fs.readFileSync(path.join(runDir, file), 'utf8'));
+        const pid = Number(fs.readFileSync(path.join(runDir, file), 'utf8').trim().split(' ')[0]);
         try {
           process.kill(-pid, 'SIGKILL');
         } catch {

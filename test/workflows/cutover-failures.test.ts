@@ -135,7 +135,8 @@ test('a corrupt backup makes the rollback refuse and the cutover FAILED, saying 
   const f = await withV1Running();
   const handle = await startCutover(env.client, f.plan, { autoApprove: true, holdBefore: ['phase5'] });
   const view = await atHold(handle, 'phase5', async () => {
-    const archive = fs.readdirSync(path.join(f.workdir, 'backups')).find((n) => n.endsWith('.tar.gz'))!;
+    // The archive the rollback would restore: the final snapshot taken after V1 stopped.
+    const archive = fs.readdirSync(path.join(f.workdir, 'backups')).find((n) => n.endsWith('.tar.gz') && n.includes('.final-'))!;
     const file = path.join(f.workdir, 'backups', archive);
     const bytes = fs.readFileSync(file);
     bytes[bytes.length >> 1] ^= 0xff;

@@ -58,7 +58,8 @@ test('an auto-approved cutover runs phases 0–5 in order and ends SUCCESS with 
   const pointer = JSON.parse(fs.readFileSync(path.join(fixture.workdir, 'active-upstream.json'), 'utf8'));
   expect(pointer).toMatchObject({ active: 'v2', upstream: fixture.urls.v2 });
   const archives = fs.readdirSync(path.join(fixture.workdir, 'backups')).filter((f) => f.endsWith('.tar.gz'));
-  expect(archives).toHaveLength(1);
+  // The Phase 1 backup and the final snapshot taken once V1 stopped.
+  expect(archives.map((a) => a.includes('.final-'))).toEqual([false, true]);
   const notes = fs.readFileSync(path.join(fixture.workdir, 'notifications.log'), 'utf8');
   expect(notes).toContain('Cutover starting');
   expect(notes).toContain('Cutover Complete ✓ - All validation checks PASS');
