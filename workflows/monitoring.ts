@@ -12,6 +12,7 @@ import {
   continueAsNew,
   executeChild,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -91,8 +92,10 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
   for (;;) {
     if (stopReason) break;
     const deadline = state.openDecision?.deadlineOffsetMs;
-    // Probes go on while the leads decide, even past the 24 hours (the final sign-off).
-    const due = nextDue(table, state.elapsedMs, deadline === undefined ? undefined : deadline - 1);
+    // Probes go on while the leads decide, even past the 24 hours (the final sign-off). Patched:
+    // a monitoring already waiting at its sign-off when this came in replays as it ran.
+    const probeUntil = deadline !== undefined && deadline > table.durationMs && patched('probe-during-final-sign-off') ? deadline - 1 : undefined;
+    const due = nextDue(table, state.elapsedMs, probeUntil);
     if (!due && deadline === undefined) break;
     const target = Math.min(due?.at ?? Infinity, deadline ?? Infinity);
     const waitMs = state.startMs + target - Date.now();

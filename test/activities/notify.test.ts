@@ -71,3 +71,10 @@ test('a webhook that answers an error fails the activity (to be retried) without
   expect((err as Error).message).toMatch(/Slack webhook \(TEST_CUTOVER_WEBHOOK\) answered 500/);
   expect((err as Error).message).not.toContain('secret-token');
 });
+
+test('a retried notification writes its line to the file once', async () => {
+  const loaded = plan({ file: 'n.log' });
+  await notify(loaded, { key: 'same', text: 'Hour 4 checkpoint' });
+  await notify(loaded, { key: 'same', text: 'Hour 4 checkpoint' });
+  expect(fs.readFileSync(path.join(loaded.workdir, 'n.log'), 'utf8').trim().split('\n')).toHaveLength(1);
+});

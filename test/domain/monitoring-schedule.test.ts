@@ -38,3 +38,9 @@ describe('the monitoring timetable', () => {
     expect(walk().length).toBe(24 * 60);
   });
 });
+
+test('while a final sign-off is still open after the 24 hours, the sentinel keeps probing', () => {
+  const table = timetable(defaults);
+  expect(nextDue(table, 24 * H, 24 * H + 10 * M)).toEqual({ at: 24 * H + M, kinds: ['sentinel'], decision: undefined });
+  expect(nextDue(table, 24 * H + 10 * M, 24 * H + 10 * M)).toBeUndefined();
+});
