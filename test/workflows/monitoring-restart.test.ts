@@ -3,13 +3,16 @@
  * SIGKILLed mid-monitoring and started again loses no checkpoint and repeats none; a rollback
  * signal from a lead ends monitoring with V1 serving.
  */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TASK_QUEUE } from '../../domain/names';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { startService, stopService } from '../../activities/service-control';
 import { fetchKpis } from '../../activities/kpis';
 import { backupForCutover } from '../../activities/backup-steps';
-import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
 import { uniqueId } from '../helpers/cutover-runner';
 import { killGroup } from '../helpers/worker-process';
 import { devServerWithWorkerProcesses } from '../helpers/dev-server-suite';
@@ -67,6 +70,15 @@ test('a worker killed mid-monitoring and restarted loses no checkpoint and repea
   expect(view.status).toBe('COMPLETED');
   expect(view.rows.map((r) => r.offsetMs)).toEqual([5, 10, 15, 20, 25, 30].map((s) => s * 1000));
   expect(view.decisions).toEqual([expect.objectContaining({ label: 'Final sign-off', outcome: 'continue', via: 'timeout-default' })]);
+  // `cutover report` finds the report the monitoring wrote, from the cutover id alone.
+  const cutoverId = handle.workflowId.replace(/-monitoring$/, '');
+  const report = spawnSync(path.join(REPO, 'node_modules/.bin/tsx'), [path.join(REPO, 'client/main.ts'), 'report', cutoverId], {
+    encoding: 'utf8',
+    env: { ...process.env, TEMPORAL_ADDRESS: env.address },
+  });
+  expect(report.status).toBe(0);
+  expect(report.stdout).toContain(view.report!.markdown);
+  expect(fs.readFileSync(view.report!.markdown, 'utf8')).toContain('![Latency]');
 }, 180_000);
 
 test('a rollback signal during monitoring rolls back to V1', async () => {
