@@ -6,11 +6,9 @@
  */
 import { TASK_QUEUE } from '../domain/names';
 import type { MonitoringView } from '../domain/monitoring-model';
-import { startService, stopService } from '../activities/service-control';
-import { fetchKpis } from '../activities/kpis';
-import { backupForCutover } from '../activities/backup-steps';
 import { bundleWorkflows, createWorker, startTimeSkippingServer } from '../test/helpers/temporal-env';
 import { createDemoFixture } from '../test/helpers/demo-fixture';
+import { afterCutoverState } from '../test/helpers/after-cutover';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -23,16 +21,11 @@ async function main() {
   for (let i = 0; i < runs; i++) {
     const fixture = await createDemoFixture({ mutate: (plan) => (plan.thresholds = { latencySamples: 5, memoryDrift: 0.5 }) });
     try {
-      const loaded = fixture.loaded();
-      await startService(loaded, 'v1');
-      await startService(loaded, 'v2');
-      const baseline = await fetchKpis(loaded, 'v1');
-      const backup = await backupForCutover(loaded, `bench-${i}`);
-      await stopService(loaded, 'v1');
+      const { cutoverId, backup, baseline } = await afterCutoverState(fixture, 'bench');
       const worker = await createWorker(env, bundle);
       const t0 = performance.now();
       last = await worker.runUntil(
-        env.client.workflow.execute('monitoringWorkflow', { taskQueue: TASK_QUEUE, workflowId: `bench-monitoring-${Date.now()}`, args: [{ plan: fixture.plan, cutoverId: `bench-${i}`, backup, baseline }] }) as Promise<MonitoringView>,
+        env.client.workflow.execute('monitoringWorkflow', { taskQueue: TASK_QUEUE, workflowId: `bench-monitoring-${Date.now()}`, args: [{ plan: fixture.plan, cutoverId, backup, baseline }] }) as Promise<MonitoringView>,
       );
       times.push(performance.now() - t0);
       process.stderr.write(`run ${i + 1}/${runs}: ${(times.at(-1)! / 1000).toFixed(1)} s, ${last.status}, ${last.rows.length} validations, ${last.runs} runs\n`);

@@ -7,14 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import { TASK_QUEUE } from '../../domain/names';
 import type { MonitoringView } from '../../domain/monitoring-model';
-import { startService, stopService } from '../../activities/service-control';
-import { fetchKpis } from '../../activities/kpis';
-import { backupForCutover } from '../../activities/backup-steps';
 import { bundleWorkflows, createWorker, startTimeSkippingServer } from '../helpers/temporal-env';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
-import { uniqueId } from '../helpers/cutover-runner';
+import { startMonitoring } from '../helpers/after-cutover';
 
 let env: TestWorkflowEnvironment;
 let bundle: { code: string };
@@ -37,18 +33,7 @@ async function afterCutover() {
   // A Node service's resident memory grows as its heap warms up over a day of probes; the seed's
   // ±10% would warn on that alone, so this plan allows 50% and the warning has a test of its own.
   fixture = await createDemoFixture({ mutate: (plan) => (plan.thresholds = { latencySamples: 5, memoryDrift: 0.5 }) });
-  const loaded = fixture.loaded();
-  await startService(loaded, 'v1');
-  await startService(loaded, 'v2');
-  const baseline = await fetchKpis(loaded, 'v1');
-  const cutoverId = uniqueId('cutover-monitored');
-  const backup = await backupForCutover(loaded, cutoverId);
-  await stopService(loaded, 'v1');
-  const handle = await env.client.workflow.start('monitoringWorkflow', {
-    taskQueue: TASK_QUEUE,
-    workflowId: `${cutoverId}-monitoring`,
-    args: [{ plan: fixture.plan, cutoverId, backup, baseline }],
-  });
+  const handle = await startMonitoring(env.client, fixture);
   return { handle, fixture };
 }
 

@@ -7,14 +7,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { TASK_QUEUE } from '../../domain/names';
 import type { MonitoringView } from '../../domain/monitoring-model';
-import { startService, stopService } from '../../activities/service-control';
-import { fetchKpis } from '../../activities/kpis';
-import { backupForCutover } from '../../activities/backup-steps';
 import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
-import { uniqueId } from '../helpers/cutover-runner';
 import { killGroup } from '../helpers/worker-process';
+import { startMonitoring } from '../helpers/after-cutover';
 import { devServerWithWorkerProcesses } from '../helpers/dev-server-suite';
 
 const suite = devServerWithWorkerProcesses();
@@ -37,18 +33,7 @@ const SHORT_MONITORING = {
 
 async function monitoredV2() {
   fixture = await createDemoFixture({ mutate: (plan) => Object.assign(plan, { monitoring: SHORT_MONITORING, thresholds: { latencySamples: 3, memoryDrift: 0.5 } }) });
-  const loaded = fixture.loaded();
-  await startService(loaded, 'v1');
-  await startService(loaded, 'v2');
-  const baseline = await fetchKpis(loaded, 'v1');
-  const cutoverId = uniqueId('cutover-short');
-  const backup = await backupForCutover(loaded, cutoverId);
-  await stopService(loaded, 'v1');
-  return env.client.workflow.start('monitoringWorkflow', {
-    taskQueue: TASK_QUEUE,
-    workflowId: `${cutoverId}-monitoring`,
-    args: [{ plan: fixture.plan, cutoverId, backup, baseline }],
-  });
+  return startMonitoring(env.client, fixture, 'cutover-short');
 }
 
 async function until<T>(fn: () => Promise<T>, pred: (v: T) => boolean): Promise<T> {

@@ -1,0 +1,31 @@
+/**
+ * The state a successful cutover leaves, made directly so monitoring can be tested on its own:
+ * V2 serving, V1 stopped, a backup of the data, and V1's KPIs as the baseline.
+ */
+import type { Client } from '@temporalio/client';
+import { TASK_QUEUE } from '../../domain/names';
+import { startService, stopService } from '../../activities/service-control';
+import { fetchKpis } from '../../activities/kpis';
+import { backupForCutover } from '../../activities/backup-steps';
+import type { DemoFixture } from './demo-fixture';
+import { uniqueId } from './cutover-runner';
+
+export async function afterCutoverState(fixture: DemoFixture, prefix = 'cutover-monitored') {
+  const loaded = fixture.loaded();
+  await startService(loaded, 'v1');
+  await startService(loaded, 'v2');
+  const baseline = await fetchKpis(loaded, 'v1');
+  const cutoverId = uniqueId(prefix);
+  const backup = await backupForCutover(loaded, cutoverId);
+  await stopService(loaded, 'v1');
+  return { cutoverId, backup, baseline };
+}
+
+export async function startMonitoring(client: Client, fixture: DemoFixture, prefix?: string) {
+  const { cutoverId, backup, baseline } = await afterCutoverState(fixture, prefix);
+  return client.workflow.start('monitoringWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: `${cutoverId}-monitoring`,
+    args: [{ plan: fixture.plan, cutoverId, backup, baseline }],
+  });
+}
