@@ -44,15 +44,20 @@ const status = (handle: WorkflowHandle) => handle.query<MonitoringView>('status'
 test('the default 24-hour plan runs every checkpoint, waits at each decision point and ends with the sign-offs and a report', async () => {
   const { handle, fixture: f } = await afterCutover();
   const worker = await createWorker(env, bundle);
+  // Each skip lands half a minute between sentinel ticks: a vote's workflow task cancels the
+  // loop's pending timer, and the Java test server strands a run whose task cancels a timer that
+  // fired meanwhile ("invalid history builder state for action", temporalio/sdk-java#3088).
+  // Between skips its clock runs at real pace, so 30 s of margin keeps the two apart.
+  const HALF = 30_000;
   const view = await worker.runUntil(async () => {
-    await env.sleep(61 * M);
+    await env.sleep(61 * M + HALF);
     const hour1 = await status(handle);
     expect(hour1).toMatchObject({ status: 'AWAITING_DECISION', openDecision: { label: 'Hour 1 decision point', roles: ['engineering'] } });
     expect(hour1.rows.map((r) => r.offsetMs)).toEqual([30 * M, 60 * M]);
     await vote(handle, 'engineering', 'alice', 'hour 1 looks clean');
-    await env.sleep(7 * H); // 8h01m: the hour-8 point opens and is left unanswered (2 h timeout, default continue)
+    await env.sleep(7 * H); // 8h01m30s: the hour-8 point opens and is left unanswered (2 h timeout, default continue)
     expect((await status(handle)).openDecision?.label).toBe('Hour 8 decision point');
-    await env.sleep(16 * H); // 24h01m: the final sign-off waits for three roles
+    await env.sleep(16 * H); // 24h01m30s: the final sign-off waits for three roles
     const hour24 = await status(handle);
     expect(hour24.openDecision).toMatchObject({ label: 'Hour 24 final sign-off', roles: ['engineering', 'operations', 'dataQuality'] });
     await vote(handle, 'engineering', 'alice');
