@@ -12,7 +12,8 @@ echo "== lint"; node_modules/.bin/eslint --max-warnings 0 .
 echo "== jest"
 mkdir -p .data
 set +e
-node_modules/.bin/jest --json --outputFile=.data/jest-results.json "$@"
+# --forceExit: a worker stranded by a hung test must not keep CI waiting after the results are in.
+node_modules/.bin/jest --json --outputFile=.data/jest-results.json --forceExit "$@"
 code=$?
 set -e
 node -e '
