@@ -1,18 +1,19 @@
 /**
  * Failure types no retry can fix (config and state errors). Activities also throw them as
- * non-retryable; listing them here keeps workflows right even if one forgets. Mirrors
- * activities/failure-types.ts, which workflow code cannot import (it is not a pure module path).
+ * non-retryable; naming them in the retry policy keeps workflows right even if one forgets.
  */
-export const NON_RETRYABLE = [
-  'InvalidPlan',
-  'PrerequisiteFailed',
-  'ServiceStillRunning',
-  'KpiMismatch',
-  'ValidationFailed',
-  'BackupNotFound',
-  'BackupCorrupt',
-  'InvalidBackupConfig',
-  'TestSuiteFailed',
-  'InvalidTestConfig',
-  'InvalidServiceConfig',
+import { FailureType, type FailureTypeName } from './failure-types';
+
+export const NON_RETRYABLE: FailureTypeName[] = [
+  FailureType.InvalidPlan,
+  FailureType.PrerequisiteFailed,
+  FailureType.ServiceStillRunning,
+  FailureType.KpiMismatch,
+  FailureType.ValidationFailed,
+  FailureType.BackupNotFound,
+  FailureType.BackupCorrupt,
+  FailureType.InvalidBackupConfig,
+  FailureType.TestSuiteFailed,
+  FailureType.InvalidTestConfig,
+  FailureType.InvalidServiceConfig,
 ];

@@ -1,0 +1,38 @@
+/**
+ * Failure types thrown by activities as `ApplicationFailure.type`.
+ * One module, pure, so workflows (retry policies) and activities share it and tests can assert `failure.type`.
+ */
+export const FailureType = {
+  /** the plan file is missing or invalid; every problem is listed with its path */
+  InvalidPlan: 'InvalidPlan',
+  /** a Phase 0 prerequisite is not met (path, disk, artifact, V1 health) */
+  PrerequisiteFailed: 'PrerequisiteFailed',
+  /** a stopped service still answers its health URL */
+  ServiceStillRunning: 'ServiceStillRunning',
+  /** V2's KPIs differ from the baseline by more than the plan's tolerance */
+  KpiMismatch: 'KpiMismatch',
+  /** production validation returned FAIL */
+  ValidationFailed: 'ValidationFailed',
+  /** no backup to restore from */
+  BackupNotFound: 'BackupNotFound',
+  /** the archive is missing or its checksum differs: restoring it would lose data */
+  BackupCorrupt: 'BackupCorrupt',
+  /** tar failed or the backup could not be written */
+  BackupFailed: 'BackupFailed',
+  /** backup paths/label are unusable (missing, absolute, escaping cwd) */
+  InvalidBackupConfig: 'InvalidBackupConfig',
+  /** the suite ran and reported failures, found no tests, exited non-zero or timed out */
+  TestSuiteFailed: 'TestSuiteFailed',
+  /** the test command could not be started (program not found) */
+  InvalidTestConfig: 'InvalidTestConfig',
+  /** the service exited during start or its manager refused to start it */
+  ServiceStartFailed: 'ServiceStartFailed',
+  /** the service could not be stopped, even by force */
+  ServiceStopFailed: 'ServiceStopFailed',
+  /** the service did not answer its health URL with 2xx before the deadline */
+  ServiceUnhealthy: 'ServiceUnhealthy',
+  /** the service spec cannot work (bad unit name, program not on PATH) */
+  InvalidServiceConfig: 'InvalidServiceConfig',
+} as const;
+
+export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
