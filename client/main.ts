@@ -10,6 +10,7 @@ import { registerService } from './commands/service';
 import { registerValidate } from './commands/validate';
 import { registerReport } from './commands/report';
 import { registerSchedule } from './commands/schedule';
+import { registerCodecServer } from './commands/codec-server';
 import { CliError, EXIT } from './exit-codes';
 
 const program = new Command('cutover')
@@ -24,6 +25,7 @@ registerService(program);
 registerValidate(program);
 registerReport(program);
 registerSchedule(program);
+registerCodecServer(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof WorkflowNotFoundError) {

@@ -1,9 +1,23 @@
-import type { Client } from '@temporalio/client';
+import { Client, type DataConverter } from '@temporalio/client';
 import { connectClient, connectConfig } from '../infra/temporal-connection';
-import { CliError } from './exit-codes';
+import { CodecConfigError } from '../infra/codec-config';
+import { codecDataConverter } from '../infra/payload-codec';
+import { CliError, EXIT } from './exit-codes';
+
+/** The codec's data converter when keys are configured (the same as the worker's), told plainly when they are wrong. */
+export function cliDataConverter(): DataConverter | undefined {
+  try {
+    return codecDataConverter();
+  } catch (err) {
+    if (err instanceof CodecConfigError) throw new CliError(err.message, EXIT.BAD_INPUT);
+    throw err;
+  }
+}
 
 /** Opens a connection for one command and always closes it; an unreachable server is told plainly. */
 export async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  // before connecting: a bad key is a config error, not a connection problem
+  const dataConverter = cliDataConverter();
   let connection: Awaited<ReturnType<typeof connectClient>>;
   try {
     connection = await connectClient();
@@ -15,9 +29,10 @@ export async function withClient<T>(fn: (client: Client) => Promise<T>): Promise
     );
   }
   try {
-    return await fn(connection.client);
+    // Same connection; with the codec, inputs are encrypted and results decrypted like the worker's.
+    const { client } = connection;
+    return await fn(dataConverter ? new Client({ connection: client.connection, namespace: client.options.namespace, dataConverter }) : client);
   } finally {
     await connection.close();
   }
 }
-

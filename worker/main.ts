@@ -9,6 +9,7 @@ import { installRuntime } from '../infra/temporal-runtime';
 import { connectWorker } from '../infra/temporal-connection';
 import { workerOptions } from './worker-options';
 import { TASK_QUEUE } from '../domain/names';
+import { CodecConfigError, loadCodecKeys } from '../infra/codec-config';
 
 async function main() {
   const logger = createLogger('cutover-worker');
@@ -17,7 +18,7 @@ async function main() {
   try {
     const bundle = process.env.CUTOVER_WORKFLOW_BUNDLE;
     const worker = await Worker.create(workerOptions(connection, namespace, bundle ? { workflowBundle: { codePath: bundle } } : {}));
-    logger.info({ taskQueue: TASK_QUEUE, namespace }, 'worker polling');
+    logger.info({ taskQueue: TASK_QUEUE, namespace, payloadCodec: loadCodecKeys()?.[0]?.id ?? 'off' }, 'worker polling');
     await worker.run();
     logger.info('worker stopped');
   } finally {
@@ -26,6 +27,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err);
+  // a bad key setting is a config mistake: its message says what to fix, a stack adds nothing
+  console.error(err instanceof CodecConfigError ? `cutover-worker: ${err.message}` : err);
   process.exit(1);
 });

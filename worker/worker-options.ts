@@ -4,10 +4,14 @@ import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
 import { TASK_QUEUE } from '../domain/names';
 import { createActivities } from '../activities';
+import { codecDataConverter } from '../infra/payload-codec';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
 
 export function workerOptions(connection: NativeConnection, namespace: string, overrides: Partial<WorkerOptions> = {}): WorkerOptions {
+  // CUTOVER_CODEC_KEYS / CUTOVER_CODEC_KEY_FILE: payloads encrypted (infra/payload-codec.ts);
+  // neither set: the SDK's plain JSON, as before.
+  const dataConverter = codecDataConverter();
   return {
     connection,
     namespace,
@@ -17,6 +21,7 @@ export function workerOptions(connection: NativeConnection, namespace: string, o
     // default 0 would cancel a service stop halfway.
     shutdownGraceTime: (process.env.CUTOVER_SHUTDOWN_GRACE ?? '30s') as Duration,
     ...(overrides.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }),
+    ...(dataConverter ? { dataConverter } : {}),
     ...overrides,
   };
 }

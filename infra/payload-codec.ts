@@ -1,0 +1,96 @@
+/**
+ * AES-256-GCM payload codec: every payload the worker or the CLI sends to Temporal (workflow
+ * and activity inputs and results, signals, updates, queries, summaries, failure messages) is
+ * stored encrypted, so a plan's `env` or a notification's text is not readable in history.
+ *
+ * Wire form, the same as Temporal's encryption samples: the whole original Payload (its
+ * metadata too) is serialized as protobuf, encrypted with a random 96-bit IV, and stored as
+ * `IV ‖ ciphertext ‖ 16-byte tag`, with metadata `encoding: binary/encrypted` and
+ * `encryption-key-id`. The key id is also the GCM associated data, so a payload whose key id
+ * was swapped fails authentication like a tampered one.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { CODEC_KEY_FILE_ENV, CODEC_KEYS_ENV, loadCodecKeys, type CodecKey } from './codec-config';
+
+export const ENCODING = 'binary/encrypted';
+export const KEY_ID_METADATA = 'encryption-key-id';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const text = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b).toString('utf8') : undefined);
+
+export class PayloadCodecError extends Error {
+  override name = 'PayloadCodecError';
+}
+
+export class AesGcmPayloadCodec implements PayloadCodec {
+  private readonly current: CodecKey;
+  private readonly byId: Map<string, Buffer>;
+
+  /** keys: the current (encrypting) key first; all of them decrypt. */
+  constructor(keys: CodecKey[]) {
+    if (!keys[0]) throw new PayloadCodecError('the payload codec needs at least one key');
+    this.current = keys[0];
+    this.byId = new Map(keys.map((k) => [k.id, k.key]));
+  }
+
+  get currentKeyId(): string {
+    return this.current.id;
+  }
+
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => {
+      const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
+      cipher.setAAD(Buffer.from(this.current.id, 'utf8'));
+      const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+      return { metadata: { encoding: utf8(ENCODING), [KEY_ID_METADATA]: utf8(this.current.id) }, data };
+    });
+  }
+
+  /** Payloads written before the codec was turned on pass through unchanged. */
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => {
+      if (text(payload.metadata?.encoding) !== ENCODING) return payload;
+      const keyId = text(payload.metadata?.[KEY_ID_METADATA]);
+      if (!keyId) throw new PayloadCodecError(`an encrypted payload has no "${KEY_ID_METADATA}" metadata: it was not written by this codec`);
+      const key = this.byId.get(keyId);
+      if (!key) {
+        throw new PayloadCodecError(
+          `payload encrypted with key id "${keyId}", which is not configured (configured: ${[...this.byId.keys()].join(', ')}): ` +
+            `add that key to ${CODEC_KEYS_ENV} or ${CODEC_KEY_FILE_ENV}, below the current key`,
+        );
+      }
+      const data = Buffer.from(payload.data ?? new Uint8Array());
+      if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadCodecError(`encrypted payload (key id "${keyId}") is truncated: ${data.length} bytes`);
+      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
+      decipher.setAAD(Buffer.from(keyId, 'utf8'));
+      decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+      let plain: Buffer;
+      try {
+        plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+      } catch {
+        throw new PayloadCodecError(`encrypted payload (key id "${keyId}") failed authentication: it was altered, or "${keyId}" names a different key than the one that encrypted it`);
+      }
+      return temporal.api.common.v1.Payload.decode(plain);
+    });
+  }
+}
+
+/**
+ * Failure messages and stack traces travel as an encoded payload (so the codec encrypts them)
+ * instead of plain text: an activity's error can quote a command's output.
+ */
+export const ENCODED_FAILURE_CONVERTER_PATH = path.resolve(__dirname, 'encoded-failure-converter.ts');
+
+/** The data converter for worker and client: undefined (SDK default, plain JSON) without keys. */
+export function codecDataConverter(env: NodeJS.ProcessEnv = process.env): DataConverter | undefined {
+  const keys = loadCodecKeys(env);
+  if (!keys) return undefined;
+  return { payloadCodecs: [new AesGcmPayloadCodec(keys)], failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH };
+}
