@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from './failure-types';
 import { cancellationSignal, heartbeat } from './heartbeat';
 import { parseTestOutput, type TestRunner } from './test-output-parser';
+import { childEnv } from './services/service-driver';
 
 export interface TestSuiteResult {
   runner: TestRunner;
@@ -31,7 +32,7 @@ export async function runTestSuite(input: { command: string[]; cwd?: string; tim
   const cwd = path.resolve(input.cwd ?? process.cwd());
   const started = Date.now();
   // Own process group so a timeout kills the runner's workers too (npm → jest → workers).
-  const child = spawn(program!, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+  const child = spawn(program!, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv({ CI: 'true' }) });
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-KEEP_CHARS);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ServiceSpec } from '../../domain/plan-schema';
 import { FailureType } from '../failure-types';
-import type { ServiceDriver, ServiceState } from './service-driver';
+import { childEnv, type ServiceDriver, type ServiceState } from './service-driver';
 
 export type ProcessSpec = Extract<ServiceSpec, { driver: 'process' }>;
 export interface ProcessDriverOptions {
@@ -47,16 +47,6 @@ export function startTimeOf(pid: number): string | undefined {
   } catch {
     return undefined; // no /proc (macOS): the pid alone
   }
-}
-
-/**
- * Variables a service never inherits from the worker: the worker's Temporal credentials and
- * anything that looks like a secret. A service that needs one gets it through the plan's `env`.
- */
-const NOT_INHERITED = /^TEMPORAL_|WEBHOOK|API_KEY|SECRET|TOKEN|PASSWORD/i;
-export function serviceEnv(own: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !NOT_INHERITED.test(k)));
-  return { ...inherited, ...own };
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -108,7 +98,7 @@ export class ProcessDriver implements ServiceDriver {
     fs.writeSync(log, `\n${RUN_MARK} ${this.spec.name} at ${new Date().toISOString()}: ${this.spec.command.join(' ')}\n`);
     const child = spawn(program!, args, {
       cwd: this.cwd,
-      env: serviceEnv(this.spec.env),
+      env: childEnv(this.spec.env),
       detached: true, // own process group: stop() signals the whole group, and it outlives us
       stdio: ['ignore', log, log],
     });

@@ -32,6 +32,19 @@ export interface CommandOptions {
 }
 
 /**
+ * Variables no child of the worker (a service, a driver's command, the test suite) inherits:
+ * the worker's Temporal credentials, the payload codec's keys (CUTOVER_CODEC_*), and anything
+ * named like a secret. A service that needs one gets it through the plan's `env`.
+ */
+const NOT_INHERITED = /^TEMPORAL_|^CUTOVER_CODEC_|WEBHOOK|API_KEY|SECRET|TOKEN|PASSWORD/i;
+
+/** The worker's environment without its secrets, plus `own` (which may set anything). */
+export function childEnv(own: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !NOT_INHERITED.test(k)));
+  return { ...inherited, ...own };
+}
+
+/**
  * Runs argv and resolves with its outcome whatever the exit code; callers decide what a
  * non-zero exit means. Only "cannot run at all" (program missing, not executable) rejects,
  * non-retryably, because no retry brings a missing program back.
@@ -44,8 +57,9 @@ export function runCommand(argv: readonly string[], opts: CommandOptions = {}): 
       program,
       args,
       // env passed explicitly: the default is Node's own process.env, which a test sandbox
-      // (jest) does not share, so a fake program put first on PATH would not be found
-      { cwd: opts.cwd, env: process.env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
+      // (jest) does not share, so a fake program put first on PATH would not be found;
+      // scrubbed, so systemctl, docker and a plan's exec commands see none of the worker's secrets
+      { cwd: opts.cwd, env: childEnv(), timeout: opts.timeoutMs ?? 60_000, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
       (err, stdout, stderr) => {
         const code = (err as NodeJS.ErrnoException | null)?.code;
         if (typeof code === 'string' && ['ENOENT', 'EACCES', 'ENOTDIR'].includes(code)) {
