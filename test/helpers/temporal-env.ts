@@ -28,10 +28,11 @@ export function installTestRuntime(): void {
   installRuntime(createLogger('test', process.env.CUTOVER_TEST_LOG ? undefined : { write: () => undefined } as never));
 }
 
-export async function startDevServer(extraArgs: string[] = ['--log-level', 'error']): Promise<TestWorkflowEnvironment> {
+/** `ui`: serve the Web UI too (on uiPort), for tests that open it in a browser. */
+export async function startDevServer(extraArgs: string[] = ['--log-level', 'error'], ui: { uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
   installTestRuntime();
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: executable('CUTOVER_TEMPORAL_CLI', 'temporal'), ip: '127.0.0.1', searchAttributes: SEARCH_ATTRIBUTE_KEYS, extraArgs },
+    server: { executable: executable('CUTOVER_TEMPORAL_CLI', 'temporal'), ip: '127.0.0.1', searchAttributes: SEARCH_ATTRIBUTE_KEYS, extraArgs, ...(ui.uiPort ? { ui: true, uiPort: ui.uiPort } : {}) },
   });
 }
 

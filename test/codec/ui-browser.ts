@@ -1,0 +1,21 @@
+/** Headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core) for UI checks. */
+import fs from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CUTOVER_CHROMIUM ?? '/usr/bin/chromium';
+let browser: Browser | undefined;
+
+/** A new page, or undefined after a loud warning when there is no Chromium here. */
+export async function openInChromium(): Promise<Page | undefined> {
+  if (!fs.existsSync(CHROMIUM)) {
+    console.warn(`\n*** UI CHECK SKIPPED: no Chromium at ${CHROMIUM}. Install it (scripts/install-tools.sh does, as root: apt-get install chromium) or set CUTOVER_CHROMIUM. ***\n`);
+    return undefined;
+  }
+  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  return browser.newPage({ viewport: { width: 1600, height: 4000 } });
+}
+
+afterAll(async () => {
+  await browser?.close();
+  browser = undefined;
+});
