@@ -4,7 +4,7 @@
  * show`), and both are readable again through our codec server: in the `temporal` CLI with
  * --codec-endpoint, and in the Web UI (headless Chromium) started with --ui-codec-endpoint.
  */
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,11 +12,11 @@ import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { CutoverView } from '../../domain/cutover-model';
 import { startService } from '../../activities/service-control';
 import { codecDataConverter } from '../../infra/payload-codec';
-import { bundleWorkflows, createWorker, startDevServer } from '../helpers/temporal-env';
+import { startDevServer } from '../helpers/temporal-env';
+import { killGroup, startWorkerProcess } from '../helpers/worker-process';
 import { createDemoFixture, freePort, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { base64Forms, newKeys, startCodecServer, type CodecServerProcess } from './codec-helpers';
@@ -31,8 +31,7 @@ const OUTPUT_SECRET = `test-output-${crypto.randomBytes(6).toString('hex')}`;
 const SECRETS = [ENV_SECRET, NOTE_SECRET, OUTPUT_SECRET];
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let worker: ChildProcess | undefined;
 let codecServer: CodecServerProcess;
 let uiPort: number;
 let fixture: DemoFixture;
@@ -44,10 +43,10 @@ beforeAll(async () => {
   const uiOrigins = [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`];
   codecServer = await startCodecServer(keys, uiOrigins);
   env = await startDevServer(['--log-level', 'error', '--ui-codec-endpoint', codecServer.url], { uiPort });
-  // the worker's codec comes from the environment, as in production (worker/worker-options.ts)
+  // The real worker process (worker/main.ts), its codec from the environment as in production;
+  // it bundles the workflows itself, with the encoded-failure converter inside the sandbox.
   process.env.CUTOVER_CODEC_KEYS = keys;
-  worker = await createWorker(env, await bundleWorkflows());
-  running = worker.run();
+  worker = await startWorkerProcess(env.address);
 
   // A cutover that reaches the gate and is aborted there: the plan (with V1's env) is the
   // workflow input and every activity's input; the abort reason becomes a notification.
@@ -68,8 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   delete process.env.CUTOVER_CODEC_KEYS;
-  worker?.shutdown();
-  await running;
+  if (worker) await killGroup(worker);
   await fixture?.cleanup();
   await env?.teardown();
   await codecServer?.stop();
