@@ -1,6 +1,6 @@
 import { Client, type DataConverter } from '@temporalio/client';
 import { connectClient, connectConfig } from '../infra/temporal-connection';
-import { CodecConfigError } from '../infra/codec-config';
+import { CODEC_KEY_FILE_ENV, CODEC_KEYS_ENV, CodecConfigError } from '../infra/codec-config';
 import { codecDataConverter } from '../infra/payload-codec';
 import { CliError, EXIT } from './exit-codes';
 
@@ -32,6 +32,12 @@ export async function withClient<T>(fn: (client: Client) => Promise<T>): Promise
     // Same connection; with the codec, inputs are encrypted and results decrypted like the worker's.
     const { client } = connection;
     return await fn(dataConverter ? new Client({ connection: client.connection, namespace: client.options.namespace, dataConverter }) : client);
+  } catch (err) {
+    // the SDK's own words ("Unknown encoding: binary/encrypted") do not say what to do
+    if (!dataConverter && /binary\/encrypted/.test(String((err as Error)?.message))) {
+      throw new CliError(`this workflow's payloads are encrypted: set ${CODEC_KEYS_ENV} or ${CODEC_KEY_FILE_ENV} to the worker's codec keys`, EXIT.BAD_INPUT);
+    }
+    throw err;
   } finally {
     await connection.close();
   }

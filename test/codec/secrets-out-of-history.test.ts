@@ -17,7 +17,7 @@ import { startService } from '../../activities/service-control';
 import { codecDataConverter } from '../../infra/payload-codec';
 import { startDevServer } from '../helpers/temporal-env';
 import { killGroup, startWorkerProcess } from '../helpers/worker-process';
-import { createDemoFixture, freePort, type DemoFixture } from '../helpers/demo-fixture';
+import { createDemoFixture, freePort, REPO, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { base64Forms, newKeys, startCodecServer, type CodecServerProcess } from './codec-helpers';
 import { openInChromium } from './ui-browser';
@@ -129,6 +129,17 @@ test('`temporal workflow show` without a codec endpoint shows no secret; with --
   expect(decoded.filter((p) => p.encoding === 'binary/encrypted')).toEqual([]);
   const texts = decoded.map((p) => p.text).join('\n');
   for (const secret of SECRETS) expect(texts).toContain(secret);
+});
+
+test('the cutover CLI decrypts with the keys, and without them says which setting is missing', async () => {
+  const cli = (extraEnv: Record<string, string>) =>
+    promisify(execFile)(path.join(REPO, 'bin/cutover'), ['status', runs[0]!.workflowId, '--json'], {
+      env: { ...process.env, CUTOVER_CODEC_KEYS: '', TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', ...extraEnv },
+    });
+  const { stdout } = await cli({ CUTOVER_CODEC_KEYS: keys });
+  expect(JSON.parse(stdout)).toMatchObject({ status: 'ABORTED', message: expect.stringContaining(NOTE_SECRET) });
+  await expect(cli({})).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("payloads are encrypted: set CUTOVER_CODEC_KEYS or CUTOVER_CODEC_KEY_FILE to the worker's codec keys") });
+  await expect(cli({ CUTOVER_CODEC_KEYS: 'k1:c2hvcnQ=' })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('CUTOVER_CODEC_KEYS line 1: key "k1" is 5 bytes, AES-256 needs 32') });
 });
 
 test('the Web UI, given our codec server, shows the decoded plan env and abort note', async () => {
