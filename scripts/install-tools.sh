@@ -58,7 +58,22 @@ WRAP
   chmod +x "$wrapper"
 }
 
+# Headless Chromium for the Web UI test (test/codec): Debian's package, only when missing and
+# only as root with apt-get (CI); elsewhere that test says it skipped and why.
+install_chromium() {
+  if [ -x "${CUTOVER_CHROMIUM:-/usr/bin/chromium}" ]; then return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing chromium (apt-get) for the Web UI test"
+    if ! { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; then
+      say "chromium could not be installed: the Web UI test will be skipped"
+    fi
+  else
+    say "no chromium at ${CUTOVER_CHROMIUM:-/usr/bin/chromium}: the Web UI test will be skipped (apt-get install chromium, or set CUTOVER_CHROMIUM)"
+  fi
+}
+
 install_node_modules
 install_temporal_cli
+install_chromium
 [ "$want_java" = 1 ] && install_test_server
 say "ready: $("$tools/bin/temporal" --version)"
