@@ -107,9 +107,10 @@ test.each([0, 1])('raw history of cutover %i (SDK client without the codec): no 
     expect(bytes.includes(secret)).toBe(false);
     for (const form of base64Forms(secret)) expect(bytes.includes(form)).toBe(false);
   }
-  const plain = payloadsOf(JSON.parse(await showJson(workflowId)))
-    .filter((p) => p.encoding !== 'binary/encrypted')
-    .map((p) => `${p.where} (${p.encoding})`);
+  const all = payloadsOf(JSON.parse(await showJson(workflowId)));
+  const plain = all.filter((p) => p.encoding !== 'binary/encrypted').map((p) => `${p.where} (${p.encoding})`);
+  // summaries (activity and timer "user metadata") are among the encrypted ones
+  expect(all.filter((p) => /userMetadata\.summary$/.test(p.where)).length).toBeGreaterThan(3);
   // only search attribute values (status, phase, plan name) are stored in the clear
   expect(plain.filter((p) => !/\.searchAttributes\.indexedFields\./.test(p))).toEqual([]);
   expect(plain.length).toBeGreaterThan(0);
