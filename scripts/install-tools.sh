@@ -16,6 +16,10 @@ say() { printf '[install-tools] %s\n' "$*" >&2; }
 install_node_modules() {
   local stamp="$root/node_modules/.package-lock.json"
   if [ -f "$stamp" ] && [ ! "$root/package-lock.json" -nt "$stamp" ]; then return; fi
+  # A fresh checkout (or git worktree) has a newer package-lock.json than a matching install.
+  if [ -d "$root/node_modules" ] && (cd "$root" && npm ls --depth=0 >/dev/null 2>&1); then touch "$stamp"; return; fi
+  # npm ci through a linked node_modules would empty the folder other checkouts share.
+  if [ -L "$root/node_modules" ]; then say "node_modules links to $(readlink "$root/node_modules") and is incomplete: run npm ci there"; exit 1; fi
   command -v node >/dev/null || { say "Node.js 20+ is required: install it (e.g. apt-get install nodejs)"; exit 1; }
   say "installing node modules (npm ci)"
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
