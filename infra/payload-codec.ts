@@ -10,7 +10,6 @@
  * was swapped fails authentication like a tampered one.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { CODEC_KEY_FILE_ENV, CODEC_KEYS_ENV, loadCodecKeys, type CodecKey } from './codec-config';
@@ -86,7 +85,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
  * Failure messages and stack traces travel as an encoded payload (so the codec encrypts them)
  * instead of plain text: an activity's error can quote a command's output.
  */
-export const ENCODED_FAILURE_CONVERTER_PATH = path.resolve(__dirname, 'encoded-failure-converter.ts');
+export const ENCODED_FAILURE_CONVERTER_PATH = require.resolve('./encoded-failure-converter');
 
 /** The data converter for worker and client: undefined (SDK default, plain JSON) without keys. */
 export function codecDataConverter(env: NodeJS.ProcessEnv = process.env): DataConverter | undefined {

@@ -43,6 +43,9 @@ export function registerCodecServer(program: Command) {
       // stdout: the endpoint, for scripts that start it with --port 0
       console.log(`codec server listening on http://${opts.host}:${actual}`);
       logger.info({ origins, keyId: codec.currentKeyId, auth: token ? 'bearer token required' : 'none' }, 'codec server ready');
+      if (!token && !['127.0.0.1', 'localhost', '::1'].includes(opts.host)) {
+        logger.warn(`listening on ${opts.host} without ${CODEC_SERVER_TOKEN_ENV}: anyone who reaches this port reads every payload`);
+      }
       const stop = () => {
         server.close(() => process.exit(0));
         server.closeAllConnections(); // the UI keeps connections alive
