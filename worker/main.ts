@@ -14,11 +14,12 @@ import { CodecConfigError, loadCodecKeys } from '../infra/codec-config';
 async function main() {
   const logger = createLogger('cutover-worker');
   installRuntime(logger, { metricsBindAddress: process.env.CUTOVER_METRICS_ADDRESS });
+  const payloadCodec = loadCodecKeys()?.[0]?.id ?? 'off'; // a bad key setting stops us before connecting
   const { connection, namespace } = await connectWorker();
   try {
     const bundle = process.env.CUTOVER_WORKFLOW_BUNDLE;
     const worker = await Worker.create(workerOptions(connection, namespace, bundle ? { workflowBundle: { codePath: bundle } } : {}));
-    logger.info({ taskQueue: TASK_QUEUE, namespace, payloadCodec: loadCodecKeys()?.[0]?.id ?? 'off' }, 'worker polling');
+    logger.info({ taskQueue: TASK_QUEUE, namespace, payloadCodec }, 'worker polling');
     await worker.run();
     logger.info('worker stopped');
   } finally {
