@@ -20,7 +20,7 @@ import { killGroup, startWorkerProcess } from '../helpers/worker-process';
 import { createDemoFixture, freePort, REPO, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { base64Forms, newKeys, startCodecServer, type CodecServerProcess } from './codec-helpers';
-import { openInChromium } from './ui-browser';
+import { newPage, uiTest } from './ui-browser';
 
 const TEMPORAL = process.env.CUTOVER_TEMPORAL_CLI ?? path.resolve(__dirname, '../../.tools/bin/temporal');
 const keys = newKeys();
@@ -143,16 +143,16 @@ test('the cutover CLI decrypts with the keys, and without them says which settin
   await expect(cli({ CUTOVER_CODEC_KEYS: 'k1:c2hvcnQ=' })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('CUTOVER_CODEC_KEYS line 1: key "k1" is 5 bytes, AES-256 needs 32') });
 });
 
-test('the Web UI, given our codec server, shows the decoded plan env and abort note', async () => {
-  const page = await openInChromium();
-  if (!page) return; // openInChromium said loudly why
+uiTest()('the Web UI, given our codec server, shows the decoded plan env and abort note', async () => {
+  const page = await newPage();
   try {
     const { workflowId, runId } = runs[0]!;
-    await page.goto(`http://127.0.0.1:${uiPort}/namespaces/default/workflows/${workflowId}/${runId}/history`);
+    // no timeouts of our own: waited on until the text is there (jest's test timeout bounds it)
+    await page.goto(`http://127.0.0.1:${uiPort}/namespaces/default/workflows/${workflowId}/${runId}/history`, { timeout: 0 });
     for (const secret of [ENV_SECRET, NOTE_SECRET]) {
-      await page.waitForFunction((s: string) => (globalThis as any).document.body.innerText.includes(s), secret, { timeout: 60_000, polling: 250 });
+      await page.waitForFunction((s: string) => (globalThis as any).document.body.innerText.includes(s), secret, { timeout: 0, polling: 250 });
     }
   } finally {
     await page.close();
   }
-});
+}, 180_000);

@@ -5,13 +5,18 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const CHROMIUM = process.env.CUTOVER_CHROMIUM ?? '/usr/bin/chromium';
 let browser: Browser | undefined;
 
-/** A new page, or undefined after a loud warning when there is no Chromium here. */
-export async function openInChromium(): Promise<Page | undefined> {
-  if (!fs.existsSync(CHROMIUM)) {
-    console.warn(`\n*** UI CHECK SKIPPED: no Chromium at ${CHROMIUM}. Install it (scripts/install-tools.sh does, as root: apt-get install chromium) or set CUTOVER_CHROMIUM. ***\n`);
-    return undefined;
-  }
+/** `test`, or `test.skip` after a loud warning when there is no Chromium here. */
+export function uiTest(): jest.It {
+  if (fs.existsSync(CHROMIUM)) return test;
+  console.warn(
+    `\n*** WEB UI CHECK SKIPPED: no Chromium at ${CHROMIUM}. Install it (scripts/install-tools.sh does, as root: apt-get install chromium) or set CUTOVER_CHROMIUM. ***\n`,
+  );
+  return test.skip;
+}
+
+export async function newPage(): Promise<Page> {
   browser ??= await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  // tall: the UI renders only what is in view
   return browser.newPage({ viewport: { width: 1600, height: 4000 } });
 }
 
