@@ -44,7 +44,7 @@ export function sshSign(keyFile: string, message: string): Promise<string> {
 
 /** The vote with signature and signedAt, bound to the open gate and the workflow's run. */
 export async function signVote(gate: GateInfo, vote: VoteInput, keyFile: string, now = new Date()): Promise<VoteInput> {
-  if (!gate.gate) throw new CliError(`no decision is open at ${gate.workflowId}: there is nothing to sign yet (see cutover status ${gate.workflowId})`, EXIT.BAD_INPUT);
+  if (!gate.gate) throw new CliError(`no decision is open at ${gate.workflowId}: nothing to sign (cutover status ${gate.workflowId} shows what it waits for; a gate that was just reached opens after its notification: try again in a moment)`, EXIT.BAD_INPUT);
   const signedAt = now.toISOString();
   const statement = voteStatement({ ...vote, workflowId: gate.workflowId, runId: gate.runId, gate: gate.gate, signedAt });
   return { ...vote, signedAt, signature: await sshSign(keyFile, statement) };

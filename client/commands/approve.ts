@@ -49,7 +49,7 @@ export function registerApprove(program: Command) {
         const handle = client.workflow.getHandle(id);
         const gate = await gateInfo(handle);
         if (opts.key !== undefined || gate?.requireSignatures) {
-          if (!gate) throw new CliError(`${id} does not answer the approvalGate query (it predates signed votes): vote without --key`, EXIT.BAD_INPUT);
+          if (!gate) throw new CliError(`${id} does not answer the approvalGate query: it is still loading its plan (try again in a moment), or it predates signed votes (vote without --key)`, EXIT.BAD_INPUT);
           vote = await signVote(gate, vote, resolveKey(opts.key));
         }
         if (opts.printJson) {

@@ -6,7 +6,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { QueryNotRegisteredError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CutoverView } from '../../domain/cutover-model';
 import type { GateInfo } from '../../domain/signed-vote';
@@ -15,6 +15,8 @@ import { startService } from '../../activities/service-control';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
+import { startMonitoring } from '../helpers/after-cutover';
+import type { MonitoringView } from '../../domain/monitoring-model';
 import { makeKeyDir, sshSignSync, type TestKey } from '../helpers/ssh-keys';
 
 const suite = devServerWithWorker();
@@ -52,17 +54,31 @@ afterAll(() => {
   agent?.kill();
   keys.cleanup();
 });
-beforeEach(async () => {
+/** The demo plan with signatures required and every approver's key listed. */
+async function signedFixture(more: (plan: Record<string, any>) => void = () => undefined) {
   fixture = await createDemoFixture({
     mutate: (plan) => {
       plan.approvals.approvers.engineering.push('starter');
       plan.approvals.requireSignatures = true;
       plan.approvals.keys = Object.fromEntries(Object.entries(k).map(([name, key]) => [name, key.publicKey]));
+      more(plan);
     },
   });
-  await startService(fixture.loaded(), 'v1');
-});
+}
 afterEach(() => fixture.cleanup());
+
+/** A status of AWAITING_APPROVAL comes a moment before the gate opens (the notification goes first). */
+async function openGate(handle: WorkflowHandle): Promise<GateInfo> {
+  for (;;) {
+    // Not registered until the plan is loaded; no gate until it opens.
+    const gate = await handle.query<GateInfo>('approvalGate').catch((err: unknown) => {
+      if (err instanceof QueryNotRegisteredError) return undefined;
+      throw err;
+    });
+    if (gate?.gate) return gate;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 const rejected = async (handle: WorkflowHandle, vote: object, reason: RegExp) => {
   const err: any = await handle.executeUpdate('approve', { args: [vote] }).catch((e: unknown) => e);
@@ -71,9 +87,11 @@ const rejected = async (handle: WorkflowHandle, vote: object, reason: RegExp) =>
 };
 
 test('unsigned and wrongly signed votes are rejected; signed votes of two approvers open the gate; the starter still may not approve alone', async () => {
+  await signedFixture();
+  await startService(fixture.loaded(), 'v1');
   const handle = await startCutover(env.client, fixture.plan, { holdBefore: ['phase1'] });
   await waitForStatus(handle, (v) => v.status === 'AWAITING_APPROVAL');
-  const gate = await handle.query<GateInfo>('approvalGate');
+  const gate = await openGate(handle);
   expect(gate).toEqual({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, gate: 'go-no-go', roles: ['engineering', 'operations'], requireSignatures: true });
 
   const aliceGo = { role: 'engineering', approver: 'alice', decision: 'GO' };
@@ -116,5 +134,28 @@ test('unsigned and wrongly signed votes are rejected; signed votes of two approv
 
   await handle.signal('abort', { reason: 'test done', by: 'alice' });
   expect(((await handle.result()) as CutoverView).status).toBe('ABORTED');
+  expect(await isUp(fixture.urls.v1)).toBe(true);
+}, 600_000);
+
+test('a monitoring decision point takes signed votes too: unsigned is rejected, a signed NO-GO from the CLI rolls back', async () => {
+  await signedFixture((plan) => {
+    plan.monitoring = {
+      duration: '10m',
+      cadence: [{ until: '10m', every: '1m' }],
+      sentinelEvery: '5s',
+      summaryEvery: '10m',
+      decisionPoints: [{ at: '2s', label: 'Hour 1 decision point', roles: ['engineering'], timeout: '10m', onTimeout: 'continue' }],
+    };
+    plan.thresholds = { latencySamples: 3, memoryDrift: 0.5 };
+  });
+  const handle = await startMonitoring(env.client, fixture, 'cutover-signed');
+  const gate = await openGate(handle);
+  expect(gate).toEqual({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, gate: 'Hour 1 decision point', roles: ['engineering'], requireSignatures: true });
+  await rejected(handle, { role: 'engineering', approver: 'alice', decision: 'NO_GO' }, /this plan requires signed votes/);
+  const vote = await cutover(['approve', handle.workflowId, '--role', 'engineering', '--as', 'alice', '--no-go', '--comment', 'KPIs drift', '--key', k.alice.file]);
+  expect(vote.stdout).toContain('✓ NO_GO for engineering by alice (signed) recorded at Hour 1 decision point; gate decided: NO_GO');
+  const view = (await handle.result()) as MonitoringView;
+  expect(view.status).toBe('ROLLED_BACK');
+  expect(view.votes).toEqual([expect.objectContaining({ approver: 'alice', decision: 'NO_GO', comment: 'KPIs drift', signature: expect.stringMatching(/^-----BEGIN SSH SIGNATURE-----/) })]);
   expect(await isUp(fixture.urls.v1)).toBe(true);
 }, 600_000);
