@@ -38,6 +38,8 @@ export function sshSign(keyFile: string, message: string): Promise<string> {
       }
       resolve(stdout.trim());
     });
+    // ssh-keygen may exit before it reads the message (no key): its own reason comes via the callback.
+    child.stdin!.on('error', () => undefined);
     child.stdin!.end(message);
   });
 }
