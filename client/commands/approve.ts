@@ -45,12 +45,13 @@ export function registerApprove(program: Command) {
     .description('vote GO (default) or NO-GO at the open gate or decision point')
     .action(async (id: string, opts: ApproveOptions) => {
       let vote: VoteInput = { role: opts.role, approver: opts.as, decision: opts.go ? 'GO' : 'NO_GO', ...(opts.comment !== undefined && { comment: opts.comment }) };
+      const givenKey = opts.key === undefined ? undefined : resolveKey(opts.key); // a wrong path is told before connecting
       await withClient(async (client) => {
         const handle = client.workflow.getHandle(id);
         const gate = await gateInfo(handle);
         if (opts.key !== undefined || gate?.requireSignatures) {
           if (!gate) throw new CliError(`${id} does not answer the approvalGate query: it is still loading its plan (try again in a moment), or it predates signed votes (vote without --key)`, EXIT.BAD_INPUT);
-          vote = await signVote(gate, vote, resolveKey(opts.key));
+          vote = await signVote(gate, vote, givenKey ?? resolveKey(undefined));
         }
         if (opts.printJson) {
           console.log(JSON.stringify(vote, null, 2));
