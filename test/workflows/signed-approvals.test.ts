@@ -125,7 +125,10 @@ test('unsigned and wrongly signed votes are rejected; signed votes of two approv
 
   const held = await waitForStatus(handle, (v) => v.heldBefore === 'phase1');
   expect(held.approvals.map((a) => `${a.role}:${a.approver}:${a.via}`)).toEqual(['engineering:starter:update', 'operations:bob:signal']);
-  expect(held.approvals.every((a) => (a as { signature?: string }).signature?.startsWith('-----BEGIN SSH SIGNATURE-----'))).toBe(true);
+  expect(held.approvals.every((a) => a.signature?.startsWith('-----BEGIN SSH SIGNATURE-----'))).toBe(true);
+  const status = await cutover(['status', handle.workflowId]);
+  expect(status.stdout).toContain('vote go-no-go: GO engineering by starter (update, signed)');
+  expect(status.stdout).toContain('vote go-no-go: GO operations by bob (signal, signed)');
   expect(held.rejectedApprovals).toEqual([expect.objectContaining({ approver: 'alice', reason: expect.stringMatching(/requires signed votes/) })]);
   const events = (await handle.fetchHistory()).events ?? [];
   // Rejected updates never reach history; the only accepted one is the starter's CLI vote.
