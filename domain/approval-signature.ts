@@ -106,6 +106,9 @@ function ed25519Blob(blob: Uint8Array, what: string): SshPublicKey {
 /** Parses one line of an OpenSSH public key file: `ssh-ed25519 AAAA… comment`. */
 export function parsePublicKey(line: string): SshPublicKey {
   const [type, data] = line.trim().split(/\s+/);
+  if (/^(ssh-|ecdsa-|sk-)/.test(type) && type !== 'ssh-ed25519' && data) {
+    throw new SignatureProblem(`the key is of type ${type}; only ssh-ed25519 keys are supported: make one with ssh-keygen -t ed25519 and list its .pub line`);
+  }
   if (type !== 'ssh-ed25519' || !data) {
     throw new SignatureProblem('not an OpenSSH Ed25519 public key: paste the line of your id_ed25519.pub, "ssh-ed25519 AAAA… you@host"');
   }

@@ -36,7 +36,8 @@ test('with requireSignatures, an approver without a key is a problem naming the 
 test.each<[string, unknown, string, RegExp]>([
   ['garbage', 'my key', 'approvals.keys.alice', /not an OpenSSH Ed25519 public key: paste the line of your id_ed25519\.pub.*cat ~\/\.ssh\/id_ed25519\.pub/],
   ['a cut-off key', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBl5', 'approvals.keys.alice', /truncated/],
-  ['an RSA/ECDSA key', () => keys.key('alice', 'ecdsa').publicKey, 'approvals.keys.alice', /not an OpenSSH Ed25519 public key/],
+  ['an ECDSA key', () => keys.key('alice', 'ecdsa').publicKey, 'approvals.keys.alice', /of type ecdsa-sha2-nistp256; only ssh-ed25519 keys are supported/],
+  ['an RSA key', 'ssh-rsa AAAAB3NzaC1yc2E alice@x', 'approvals.keys.alice', /of type ssh-rsa; only ssh-ed25519 keys are supported: make one with ssh-keygen -t ed25519/],
   ['a bad second key of a list', () => [keys.key('alice').publicKey, 'ssh-ed25519 !!'], 'approvals.keys.alice.1', /not valid base64/],
   ['a private key pasted by mistake', () => fs.readFileSync(keys.key('alice').file, 'utf8'), 'approvals.keys.alice', /not an OpenSSH Ed25519 public key/],
 ])('%s is a problem at its path, signatures required or not', (_t, key, at, reason) => {
