@@ -96,7 +96,7 @@ export interface SshPublicKey {
 function ed25519Blob(blob: Uint8Array, what: string): SshPublicKey {
   const r = new WireReader(blob, what);
   const type = r.text();
-  if (type !== 'ssh-ed25519') throw new SignatureProblem(`${what} is a ${type} key; only ssh-ed25519 keys are supported (make one with ssh-keygen -t ed25519)`);
+  if (type !== 'ssh-ed25519') throw new SignatureProblem(`${what} is of type ${type}; only ssh-ed25519 keys are supported (make one with ssh-keygen -t ed25519)`);
   const key = r.bytesField();
   r.end();
   if (key.length !== 32) throw new SignatureProblem(`${what} has a ${key.length}-byte key; an Ed25519 key has 32`);
