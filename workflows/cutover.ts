@@ -97,6 +97,7 @@ export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverView>
     notifyBestEffort(loaded, { key: `${cutoverId}:${key}`, text, severity, cutoverId });
   const { approvals } = loaded.plan;
   const gates = new ApprovalGates(approvals.approvers, view.startedBy, approvals.gate.starterMayApproveAlone);
+  gates.useSignatures(approvals);
   view.approvals = gates.votes;
   view.rejectedApprovals = gates.rejected;
   const ctx: phases.PhaseContext = { cutoverId, runId: workflowInfo().runId, loaded, compensations: [] };

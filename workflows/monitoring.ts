@@ -47,6 +47,7 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
   const table = timetable(plan.monitoring);
   view.durationMs = table.durationMs;
   const gates = new ApprovalGates(plan.approvals.approvers, '(monitoring)', true, state.votes, state.rejected);
+  gates.useSignatures(plan.approvals);
   const specFor = (index: number): GateSpec => {
     const point = plan.monitoring.decisionPoints[index];
     return { id: point.label, roles: point.roles, timeoutMs: parseDuration(point.timeout), onTimeout: point.onTimeout === 'rollback' ? 'NO_GO' : 'GO', summary: point.label };
