@@ -36,6 +36,8 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     console.error(`cutover: ${err.message}`);
     process.exit(err.exitCode);
   }
-  console.error(`cutover: ${(err as Error).message ?? err}`);
+  // The SDK wraps the server's answer: its cause is what tells the user what went wrong.
+  const cause = (err as Error).cause as Error | undefined;
+  console.error(`cutover: ${(err as Error).message ?? err}${cause?.message ? `: ${cause.message}` : ''}`);
   process.exit(EXIT.ERROR);
 });

@@ -12,7 +12,7 @@ export function renderStatus(view: CutoverView, now = Date.now()): string {
     lines.push(`  ${MARK[p.state]}${p.title.padEnd(36)} ${time}  ${p.message ?? ''}`);
   }
   if (view.heldBefore) lines.push(`  ⏸ held before ${view.heldBefore}: cutover resume ${view.cutoverId}`);
-  for (const a of view.approvals) lines.push(`  vote ${a.gate}: ${a.decision} ${a.role} by ${a.approver} (${a.via})${a.comment ? ` "${a.comment}"` : ''}`);
+  for (const a of view.approvals) lines.push(`  vote ${a.gate}: ${a.decision} ${a.role} by ${a.approver} (${a.via}${a.signature ? ', signed' : ''})${a.comment ? ` "${a.comment}"` : ''}`);
   for (const r of view.rejectedApprovals) lines.push(`  rejected vote by ${r.approver} for ${r.role}: ${r.reason}`);
   if (view.rollback) lines.push(`  rollback ${view.rollback.workflowId}: ${view.rollback.status ?? 'running'}${view.rollback.durationMs !== undefined ? ` in ${formatDuration(view.rollback.durationMs)}` : ''}`);
   if (view.monitoringWorkflowId) lines.push(`  monitoring: cutover status ${view.monitoringWorkflowId}`);

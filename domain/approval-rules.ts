@@ -3,14 +3,20 @@
  * must be synchronous and pure: a rejected update never enters history.
  */
 import { z } from 'zod';
-import type { Approval, RecordedApproval } from './cutover-model';
+import type { RecordedApproval } from './cutover-model';
+import { checkVoteSignature, type SignaturePolicy } from './signed-vote';
 
 export const approvalSchema = z.strictObject({
   role: z.string().min(1, { error: 'role is required, e.g. "engineering"' }),
   approver: z.string().min(1, { error: 'approver is required: the name of the person voting' }),
   decision: z.enum(['GO', 'NO_GO'], { error: 'decision must be "GO" or "NO_GO"' }),
   comment: z.string().max(2000).optional(),
+  /** armored `ssh-keygen -Y sign -n cutover-approval` output over the vote's statement (approval-signature.ts) */
+  signature: z.string().max(4000).optional(),
+  /** ISO time the vote was signed, part of the signed statement */
+  signedAt: z.string().max(40).optional(),
 });
+export type VoteInput = z.output<typeof approvalSchema>;
 
 export interface GateContext {
   /** undefined when no gate is open */
@@ -20,6 +26,13 @@ export interface GateContext {
   starter: string;
   starterMayApproveAlone: boolean;
   votes: RecordedApproval[];
+  /** what a signed vote is bound to, and the plan's keys (approvals.requireSignatures / keys) */
+  workflowId: string;
+  /** the first run id of the workflow's chain (workflowInfo().firstExecutionRunId) */
+  runId: string;
+  /** workflow time, ms: a signature older than 15 minutes is stale */
+  now: number;
+  signatures: SignaturePolicy;
 }
 
 export class ApprovalRejected extends Error {
@@ -27,7 +40,7 @@ export class ApprovalRejected extends Error {
 }
 
 /** Throws ApprovalRejected with the reason and the fix; returns the parsed approval otherwise. */
-export function checkApproval(ctx: GateContext, input: unknown): Approval {
+export function checkApproval(ctx: GateContext, input: unknown): VoteInput {
   const parsed = approvalSchema.safeParse(input);
   if (!parsed.success) {
     throw new ApprovalRejected(parsed.error.issues.map((i) => `${i.path.join('.') || 'approval'}: ${i.message}`).join('; '));
@@ -41,6 +54,9 @@ export function checkApproval(ctx: GateContext, input: unknown): Approval {
   if (!allowed.includes(vote.approver)) {
     throw new ApprovalRejected(`${vote.approver} may not approve for ${vote.role}: the plan allows ${allowed.join(', ') || 'nobody'}`);
   }
+  // Who the approver is must be settled before their vote is counted against the others.
+  const bad = checkVoteSignature(ctx.signatures, { ...vote, workflowId: ctx.workflowId, runId: ctx.runId, gate: ctx.gateId }, ctx.now);
+  if (bad) throw new ApprovalRejected(bad);
   const current = ctx.votes.filter((v) => v.gate === ctx.gateId);
   if (current.some((v) => v.role === vote.role)) {
     throw new ApprovalRejected(`${vote.role} has already voted at ${ctx.gateId}; a vote cannot be changed`);

@@ -33,6 +33,9 @@ export interface Approval {
   approver: string;
   decision: Decision;
   comment?: string;
+  /** a signed vote (approvals.requireSignatures): SSHSIG armor and the signing time, verified by the validator */
+  signature?: string;
+  signedAt?: string;
 }
 export interface RecordedApproval extends Approval {
   gate: string;

@@ -1,6 +1,7 @@
 /** Rules across fields that a per-field schema cannot express. */
 import type { Plan } from './plan-schema';
 import { parseDuration } from './duration';
+import { parsePublicKey, SignatureProblem } from './approval-signature';
 
 export interface PlanProblem {
   path: string;
@@ -46,6 +47,34 @@ export function crossFieldProblems(plan: Plan): PlanProblem[] {
   }
   if (plan.thresholds.errorRateWarn > plan.thresholds.errorRateRollback) {
     problems.push({ path: 'thresholds.errorRateWarn', message: 'the warning rate is above the rollback rate: make errorRateWarn smaller than errorRateRollback' });
+  }
+  problems.push(...signatureProblems(plan));
+  return problems;
+}
+
+/** Signed votes: every key must parse, and with requireSignatures every approver needs one. */
+function signatureProblems(plan: Plan): PlanProblem[] {
+  const { keys, requireSignatures, approvers } = plan.approvals;
+  const problems: PlanProblem[] = [];
+  for (const [person, listed] of Object.entries(keys)) {
+    (Array.isArray(listed) ? listed : [listed]).forEach((line, i) => {
+      try {
+        parsePublicKey(line);
+      } catch (err) {
+        if (!(err instanceof SignatureProblem)) throw err;
+        const at = Array.isArray(listed) ? `approvals.keys.${person}.${i}` : `approvals.keys.${person}`;
+        problems.push({ path: at, message: `${err.message}; print yours with: cat ~/.ssh/id_ed25519.pub` });
+      }
+    });
+  }
+  if (requireSignatures) {
+    const people = [...new Set(Object.values(approvers).flat())];
+    for (const person of people.filter((p) => !(p in keys))) {
+      problems.push({
+        path: `approvals.keys.${person}`,
+        message: `approvals.requireSignatures is on but ${person} has no key: add approvals.keys.${person}: "ssh-ed25519 AAAA… ${person}@host" (the line of their ~/.ssh/id_ed25519.pub)`,
+      });
+    }
   }
   return problems;
 }

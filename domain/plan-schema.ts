@@ -123,6 +123,10 @@ export const planSchema = z.strictObject({
           starterMayApproveAlone: z.boolean().default(false),
         })
         .prefault({}),
+      /** every vote must be signed with the approver's SSH key (`cutover approve --key`) */
+      requireSignatures: z.boolean().default(false),
+      /** approver → OpenSSH Ed25519 public key ("ssh-ed25519 AAAA… you@host"), or a list of them */
+      keys: z.record(name, z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])).default({}),
     })
     .prefault({}),
   monitoring: z

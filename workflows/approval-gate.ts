@@ -3,8 +3,9 @@
  * monitoring decision points. Votes arrive by update (validated, the caller learns at once) or
  * by signal (the Temporal UI's form; invalid votes are kept in `rejected` for the status view).
  */
-import { condition, log, setHandler } from '@temporalio/workflow';
+import { condition, defineQuery, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ApprovalRejected, checkApproval, gateOutcome, type GateContext } from '../domain/approval-rules';
+import { NO_SIGNATURES, type GateInfo, type SignaturePolicy } from '../domain/signed-vote';
 import type { Approval, Decision, RecordedApproval, RejectedApproval } from '../domain/cutover-model';
 import { approveSignal, approveUpdate } from './messages';
 
@@ -16,8 +17,12 @@ export interface GateSpec {
   summary: string;
 }
 
+/** What `cutover approve` needs to sign a vote: the open gate and what the signature binds to. */
+export const approvalGateQuery = defineQuery<GateInfo>('approvalGate');
+
 export class ApprovalGates {
   private current?: GateSpec;
+  private signatures: SignaturePolicy = NO_SIGNATURES;
 
   constructor(
     private readonly approvers: Record<string, string[]>,
@@ -39,6 +44,15 @@ export class ApprovalGates {
         this.rejected.push({ ...(approval as Approval), at: new Date().toISOString(), reason: err.message });
       }
     });
+    setHandler(approvalGateQuery, () => {
+      const { workflowId, runId, gateId, roles } = this.context();
+      return { workflowId, runId, gate: gateId, roles, requireSignatures: this.signatures.required };
+    });
+  }
+
+  /** The plan's approvals.requireSignatures and approvals.keys (signed votes). */
+  useSignatures(approvals: { requireSignatures?: boolean; keys?: SignaturePolicy['keys'] }): void {
+    this.signatures = { required: !!approvals.requireSignatures, keys: approvals.keys ?? {} };
   }
 
   get openGate(): string | undefined {
@@ -53,6 +67,11 @@ export class ApprovalGates {
       starter: this.starter,
       starterMayApproveAlone: this.starterMayApproveAlone,
       votes: this.votes,
+      workflowId: workflowInfo().workflowId,
+      // The chain's first run: stable across the monitoring's continue-as-new.
+      runId: workflowInfo().firstExecutionRunId,
+      now: Date.now(),
+      signatures: this.signatures,
     };
   }
 

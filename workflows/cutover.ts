@@ -8,7 +8,6 @@ import {
   CancellationScope,
   ParentClosePolicy,
   condition,
-  executeChild,
   startChild,
   isCancellation,
   log,
@@ -29,7 +28,7 @@ import { act } from './activity-proxies';
 import { failureMessage } from './failure-message';
 import { renderCutoverDetails } from './cutover-details';
 import * as phases from './cutover-phases';
-import { rollbackWorkflow } from './rollback';
+import { runRollbackChild } from './rollback-child';
 import { notifyBestEffort } from './notify-best-effort';
 import { monitoringWorkflow } from './monitoring';
 
@@ -98,6 +97,7 @@ export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverView>
     notifyBestEffort(loaded, { key: `${cutoverId}:${key}`, text, severity, cutoverId });
   const { approvals } = loaded.plan;
   const gates = new ApprovalGates(approvals.approvers, view.startedBy, approvals.gate.starterMayApproveAlone);
+  gates.useSignatures(approvals);
   view.approvals = gates.votes;
   view.rejectedApprovals = gates.rejected;
   const ctx: phases.PhaseContext = { cutoverId, runId: workflowInfo().runId, loaded, compensations: [] };
@@ -190,14 +190,16 @@ export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverView>
     view.rollback = { workflowId, reason };
     setStatus('ROLLING_BACK', `rolling back: ${reason}`);
     await notify('rollback', `Cutover ${cutoverId} rolling back: ${reason}`, 'critical');
-    const result = await CancellationScope.nonCancellable(() =>
-      executeChild(rollbackWorkflow, {
-        workflowId,
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        staticSummary: `Rollback of ${cutoverId}`,
-        args: [{ plan: input.plan, loaded, cutoverId, reason, requestedBy: cutoverId, compensations: [...ctx.compensations].reverse(), backup: ctx.backup, baseline: ctx.baseline }],
-      }),
-    );
+    const result = await runRollbackChild(workflowId, `Rollback of ${cutoverId}`, {
+      plan: input.plan,
+      loaded,
+      cutoverId,
+      reason,
+      requestedBy: cutoverId,
+      compensations: [...ctx.compensations].reverse(),
+      backup: ctx.backup,
+      baseline: ctx.baseline,
+    });
     Object.assign(view.rollback, { status: result.status, durationMs: result.durationMs, message: result.message });
     const final = result.status === 'ROLLED_BACK' ? 'ROLLED_BACK' : 'FAILED';
     setStatus(final, final === 'ROLLED_BACK' ? `${reason}; rolled back: V1 serving` : `rollback failed, needs a human: ${result.message}`);

@@ -5,12 +5,9 @@
  * probes go on. Continues as new before its history grows large, carrying its state.
  */
 import {
-  CancellationScope,
-  ParentClosePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
-  executeChild,
   log,
   patched,
   setCurrentDetails,
@@ -24,12 +21,12 @@ import { hourLabel, nextDue, timetable } from '../domain/monitoring-schedule';
 import type { Verdict } from '../domain/decision-matrix';
 import { parseDuration } from '../domain/duration';
 import { workflowIds } from '../domain/names';
-import { phaseKey, statusKey } from '../domain/search-attributes';
+import { phaseKey, planKey, statusKey } from '../domain/search-attributes';
 import { monitoringStatusQuery, rollbackSignal } from './messages';
 import { ApprovalGates, type GateSpec } from './approval-gate';
 import { act } from './activity-proxies';
 import { checkpoint, sentinel } from './monitoring-checks';
-import { rollbackWorkflow } from './rollback';
+import { runRollbackChild } from './rollback-child';
 import { renderMonitoringDetails } from './monitoring-details';
 import { notifyBestEffort } from './notify-best-effort';
 
@@ -50,6 +47,7 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
   const table = timetable(plan.monitoring);
   view.durationMs = table.durationMs;
   const gates = new ApprovalGates(plan.approvals.approvers, '(monitoring)', true, state.votes, state.rejected);
+  gates.useSignatures(plan.approvals);
   const specFor = (index: number): GateSpec => {
     const point = plan.monitoring.decisionPoints[index];
     return { id: point.label, roles: point.roles, timeoutMs: parseDuration(point.timeout), onTimeout: point.onTimeout === 'rollback' ? 'NO_GO' : 'GO', summary: point.label };
@@ -64,7 +62,8 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
       uptimePct: uptimePct(state),
       openDecision: point ? { label: point.label, roles: point.roles, deadlineOffsetMs: state.openDecision!.deadlineOffsetMs } : undefined,
     });
-    upsertSearchAttributes([{ key: statusKey, value: status }, { key: phaseKey, value: 'monitoring' }]);
+    // The plan too, so `CutoverPlan="x" AND CutoverStatus="ROLLED_BACK"` finds a rollback after SUCCESS.
+    upsertSearchAttributes([{ key: statusKey, value: status }, { key: phaseKey, value: 'monitoring' }, { key: planKey, value: plan.name }]);
     setCurrentDetails(renderMonitoringDetails(view));
     return view;
   };
@@ -154,14 +153,15 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
     view.rollback = { workflowId, reason, startedOffsetMs: state.rollbackStartedOffsetMs };
     refresh('ROLLING_BACK', reason);
     await notify('rollback', `Monitoring of ${input.cutoverId}: rolling back — ${reason}`, 'critical');
-    const result = await CancellationScope.nonCancellable(() =>
-      executeChild(rollbackWorkflow, {
-        workflowId,
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        staticSummary: `Rollback of ${input.cutoverId} from monitoring`,
-        args: [{ plan: input.plan, loaded, cutoverId: input.cutoverId, reason, requestedBy: workflowInfo().workflowId, backup: input.backup, baseline: input.baseline }],
-      }),
-    );
+    const result = await runRollbackChild(workflowId, `Rollback of ${input.cutoverId} from monitoring`, {
+      plan: input.plan,
+      loaded,
+      cutoverId: input.cutoverId,
+      reason,
+      requestedBy: workflowInfo().workflowId,
+      backup: input.backup,
+      baseline: input.baseline,
+    });
     Object.assign(view.rollback!, { status: result.status, durationMs: result.durationMs, message: result.message });
     view.report = await act('quick', 'Write the monitoring report').writeMonitoringReport(loaded, refresh(result.status === 'ROLLED_BACK' ? 'ROLLED_BACK' : 'FAILED', `${reason}; rollback ${result.status}: ${result.message}`));
     return refresh();

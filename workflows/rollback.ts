@@ -13,6 +13,10 @@ import { act } from './activity-proxies';
 import { failureMessage } from './failure-message';
 import { notifyBestEffort } from './notify-best-effort';
 
+/** What an on-call engineer does next when the recorded backup cannot be trusted. */
+const NEXT_STEP_AFTER_REFUSAL = (plan: string) =>
+  `Next: list the plan's archives (ls <backup.dir>/${plan}.*), then roll back with an intact one: cutover rollback --plan <plan file> --backup <label> --reason "…"`;
+
 const MANUAL_ORDER: Compensation[] = ['switchTrafficToV1', 'stopV2', 'restoreBackup', 'startV1'];
 
 export async function rollbackWorkflow(input: RollbackInput & { loaded?: LoadedPlan }): Promise<RollbackView> {
@@ -59,7 +63,10 @@ export async function rollbackWorkflow(input: RollbackInput & { loaded?: LoadedP
         view.steps.push({ name: 'verify backup', state: 'passed', durationMs: 0, message: backup.archive });
       } catch (err) {
         view.steps.push({ name: 'verify backup', state: 'failed', durationMs: 0, message: failureMessage(err) });
-        return finish('FAILED', `rollback refused, nothing touched: ${failureMessage(err)}. Services now: ${await services()}. Restore a good backup by hand, then run the rollback again.`);
+        const message = `rollback refused, nothing touched: ${failureMessage(err)}. Services now: ${await services()}. ${NEXT_STEP_AFTER_REFUSAL(loaded.plan.name)}`;
+        // The most urgent state of all (V1 may be stopped, V2 unproven) must never be silent.
+        await notifyBestEffort(loaded, { key: `${input.cutoverId ?? workflowInfo().workflowId}:rollback-refused`, text: `Rollback of ${input.cutoverId ?? workflowInfo().workflowId} REFUSED, needs a human: ${message}`, severity: 'critical' });
+        return finish('FAILED', message);
       }
     }
     for (const compensation of todo) {
@@ -76,7 +83,8 @@ export async function rollbackWorkflow(input: RollbackInput & { loaded?: LoadedP
     const id = input.cutoverId ?? workflowInfo().workflowId;
     if (failed.length) {
       const message = `${failed.map((s) => `${s.name}: ${s.message}`).join('; ')}. Services now: ${await services()}`;
-      await notifyBestEffort(loaded, { key: `${id}:rollback-failed`, text: `Rollback of ${id} FAILED, needs a human: ${message}`, severity: 'critical' });
+      const next = `Next: fix what the failed step names, then run the rollback again (each step is idempotent): cutover rollback --plan <plan file> --reason "…"`;
+      await notifyBestEffort(loaded, { key: `${id}:rollback-failed`, text: `Rollback of ${id} FAILED, needs a human: ${message}. ${next}`, severity: 'critical' });
       return finish('FAILED', message);
     }
     await notifyBestEffort(loaded, { key: `${id}:rolled-back`, text: `Rollback of ${id} complete ✓ - V1 serving (${Date.now() - started} ms)`, severity: 'warning' });

@@ -7,10 +7,12 @@ import { renderMonitoring } from '../render-monitoring';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { PhaseTracker } from '../../domain/phase-tracker';
 import { withClient } from '../with-client';
+import { afterSuccess, afterSuccessLine } from '../after-success';
+import { readView } from '../read-view';
 import { EXIT, exitCodeForStatus } from '../exit-codes';
 
 export async function queryStatus(client: Client, id: string): Promise<CutoverView> {
-  return client.workflow.getHandle(id).query<CutoverView>('status');
+  return readView<CutoverView>(client, id);
 }
 
 /** A terminal gets a live table; a pipe or CI log gets one line per event, in the seed's signature. */
@@ -58,9 +60,14 @@ export function registerStatus(program: Command) {
     .description('show a cutover (phases, votes, rollback) or its monitoring (<id>-monitoring: checkpoints, decisions)')
     .action(async (id: string, opts: { json?: boolean }) =>
       withClient(async (client) => {
-        const view = await client.workflow.getHandle(id).query<CutoverView | MonitoringView>('status');
-        if (opts.json) console.log(JSON.stringify(view, null, 2));
-        else console.log('rows' in view ? renderMonitoring(view) : renderStatus(view));
+        const view = await readView<CutoverView | MonitoringView>(client, id);
+        if ('rows' in view) {
+          console.log(opts.json ? JSON.stringify(view, null, 2) : renderMonitoring(view));
+          return;
+        }
+        const after = await afterSuccess(client, view);
+        if (opts.json) console.log(JSON.stringify(after ? { ...view, afterSuccess: after } : view, null, 2));
+        else console.log([renderStatus(view), afterSuccessLine(after)].filter(Boolean).join('\n'));
       }),
     );
   program

@@ -8,6 +8,10 @@ const ctx = (votes: RecordedApproval[] = [], over: Partial<GateContext> = {}): G
   starter: 'starter',
   starterMayApproveAlone: false,
   votes,
+  workflowId: 'cutover-x',
+  runId: 'run-1',
+  now: Date.parse('2026-01-31T18:00:00Z'),
+  signatures: { required: false, keys: {} },
   ...over,
 });
 const vote = (role: string, approver: string, decision: 'GO' | 'NO_GO' = 'GO'): RecordedApproval => ({ role, approver, decision, gate: 'go-no-go', at: '', via: 'update' });

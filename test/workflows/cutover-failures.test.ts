@@ -147,4 +147,7 @@ test('a corrupt backup makes the rollback refuse and the cutover FAILED, saying 
   expect(view.message).toMatch(/rollback failed, needs a human: rollback refused, nothing touched: backup .* is corrupt/);
   expect(view.message).toMatch(/V1 \(loans-v1\) stopped, V2 \(loans-v2\) running/);
   expect(await isUp(f.urls.v2)).toBe(true);
+  // The most urgent state is never silent: a critical message with both services and what to do next.
+  const critical = fs.readFileSync(path.join(f.workdir, 'notifications.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((n) => n.severity === 'critical');
+  expect(critical.map((n) => n.text).join('\n')).toMatch(/REFUSED, needs a human: .*V1 \(loans-v1\) stopped, V2 \(loans-v2\) running.*Next: .*cutover rollback --plan .* --backup/);
 });

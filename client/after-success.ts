@@ -1,0 +1,45 @@
+/**
+ * A cutover that ended SUCCESS hands over to its monitoring, which may roll back hours later.
+ * Whoever looks at the cutover must see that, not a green SUCCESS over a V1 that serves again.
+ */
+import type { Client } from '@temporalio/client';
+import type { CutoverView } from '../domain/cutover-model';
+import type { MonitoringView } from '../domain/monitoring-model';
+import { readView } from './read-view';
+
+export interface AfterSuccess {
+  monitoringWorkflowId: string;
+  status: MonitoringView['status'] | 'UNKNOWN';
+  /** when the monitoring's rollback started (the rollback workflow's start time) */
+  rollbackAt?: string;
+  rollbackStatus?: string;
+  message: string;
+}
+
+const LATER_STATES = ['ROLLING_BACK', 'ROLLED_BACK', 'FAILED', 'ESCALATED'];
+
+export async function afterSuccess(client: Client, view: CutoverView): Promise<AfterSuccess | undefined> {
+  if (view.status !== 'SUCCESS' || !view.monitoringWorkflowId) return undefined;
+  const id = view.monitoringWorkflowId;
+  let monitoring: MonitoringView;
+  try {
+    monitoring = await readView<MonitoringView>(client, id);
+  } catch (err) {
+    return { monitoringWorkflowId: id, status: 'UNKNOWN', message: `monitoring ${id} did not answer: ${(err as Error).message}` };
+  }
+  let rollbackAt: string | undefined;
+  if (monitoring.rollback) {
+    rollbackAt = await client.workflow
+      .getHandle(monitoring.rollback.workflowId)
+      .describe()
+      .then((d) => d.startTime.toISOString(), () => undefined);
+  }
+  return { monitoringWorkflowId: id, status: monitoring.status, rollbackAt, rollbackStatus: monitoring.rollback?.status, message: monitoring.message };
+}
+
+/** "SUCCESS, then ROLLED_BACK by its monitoring at …", or undefined while nothing happened after. */
+export function afterSuccessLine(after: AfterSuccess | undefined): string | undefined {
+  if (!after || !LATER_STATES.includes(after.status)) return undefined;
+  const at = after.rollbackAt ? ` at ${after.rollbackAt}` : '';
+  return `SUCCESS, then ${after.status} by its monitoring${at} (${after.monitoringWorkflowId}): ${after.message}`;
+}

@@ -1,0 +1,13 @@
+/**
+ * A workflow's status view. A finished cutover or monitoring returns its view as its result, so
+ * reading it needs no worker to replay the history (a query on a closed workflow does, and fails
+ * while the worker is down or busy); a running one answers the `status` query.
+ */
+import type { Client } from '@temporalio/client';
+
+export async function readView<T>(client: Client, id: string): Promise<T> {
+  const handle = client.workflow.getHandle(id);
+  const { status } = await handle.describe();
+  if (status.name === 'COMPLETED') return (await handle.result()) as T;
+  return handle.query<T>('status');
+}
