@@ -93,3 +93,9 @@ export function codecDataConverter(env: NodeJS.ProcessEnv = process.env): DataCo
   if (!keys) return undefined;
   return { payloadCodecs: [new AesGcmPayloadCodec(keys)], failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH };
 }
+
+/** Worker/client options with the codec when configured, nothing otherwise: `{ ...withCodec(), … }`. */
+export function withCodec(env: NodeJS.ProcessEnv = process.env): { dataConverter?: DataConverter } {
+  const dataConverter = codecDataConverter(env);
+  return dataConverter ? { dataConverter } : {};
+}

@@ -1,17 +1,14 @@
 /** One place that decides how the worker is built, for the process and for the tests alike. */
 import path from 'node:path';
+import { withCodec } from '../infra/payload-codec';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
 import { TASK_QUEUE } from '../domain/names';
 import { createActivities } from '../activities';
-import { codecDataConverter } from '../infra/payload-codec';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
 
 export function workerOptions(connection: NativeConnection, namespace: string, overrides: Partial<WorkerOptions> = {}): WorkerOptions {
-  // CUTOVER_CODEC_KEYS / CUTOVER_CODEC_KEY_FILE: payloads encrypted (infra/payload-codec.ts);
-  // neither set: the SDK's plain JSON, as before.
-  const dataConverter = codecDataConverter();
   return {
     connection,
     namespace,
@@ -21,7 +18,8 @@ export function workerOptions(connection: NativeConnection, namespace: string, o
     // default 0 would cancel a service stop halfway.
     shutdownGraceTime: (process.env.CUTOVER_SHUTDOWN_GRACE ?? '30s') as Duration,
     ...(overrides.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }),
-    ...(dataConverter ? { dataConverter } : {}),
+    // CUTOVER_CODEC_KEYS / _KEY_FILE set: payloads encrypted (infra/payload-codec.ts); else plain JSON
+    ...withCodec(),
     ...overrides,
   };
 }

@@ -6,10 +6,11 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { childEnv } from './service-driver';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ServiceSpec } from '../../domain/plan-schema';
 import { FailureType } from '../failure-types';
-import { childEnv, type ServiceDriver, type ServiceState } from './service-driver';
+import type { ServiceDriver, ServiceState } from './service-driver';
 
 export type ProcessSpec = Extract<ServiceSpec, { driver: 'process' }>;
 export interface ProcessDriverOptions {
