@@ -4,22 +4,23 @@
  * SIGINT/SIGTERM shut it down gracefully (the SDK installs those handlers).
  */
 import { Worker } from '@temporalio/worker';
+import { CodecConfigError, loadCodecKeys } from '../infra/codec-config';
 import { createLogger } from '../infra/logger';
 import { installRuntime } from '../infra/temporal-runtime';
 import { connectWorker } from '../infra/temporal-connection';
 import { workerOptions } from './worker-options';
 import { TASK_QUEUE } from '../domain/names';
-import { CodecConfigError, loadCodecKeys } from '../infra/codec-config';
 
 async function main() {
   const logger = createLogger('cutover-worker');
   installRuntime(logger, { metricsBindAddress: process.env.CUTOVER_METRICS_ADDRESS });
-  const payloadCodec = loadCodecKeys()?.[0]?.id ?? 'off'; // a bad key setting stops us before connecting
+  // a bad key setting stops the worker here, before it connects
+  logger.info({ payloadCodec: loadCodecKeys()?.[0]?.id ?? 'off' }, 'payload codec (current key id)');
   const { connection, namespace } = await connectWorker();
   try {
     const bundle = process.env.CUTOVER_WORKFLOW_BUNDLE;
     const worker = await Worker.create(workerOptions(connection, namespace, bundle ? { workflowBundle: { codePath: bundle } } : {}));
-    logger.info({ taskQueue: TASK_QUEUE, namespace, payloadCodec }, 'worker polling');
+    logger.info({ taskQueue: TASK_QUEUE, namespace }, 'worker polling');
     await worker.run();
     logger.info('worker stopped');
   } finally {
