@@ -132,6 +132,19 @@ test('`temporal workflow show` without a codec endpoint shows no secret; with --
   for (const secret of SECRETS) expect(texts).toContain(secret);
 });
 
+test('a codec server with a token decodes only for `temporal --codec-auth "Bearer <token>"`', async () => {
+  const guarded = await startCodecServer(keys, [], { CUTOVER_CODEC_SERVER_TOKEN: 'tok-for-test' });
+  try {
+    const { workflowId } = runs[0]!;
+    const texts = payloadsOf(JSON.parse(await showJson(workflowId, '--codec-endpoint', guarded.url, '--codec-auth', 'Bearer tok-for-test'))).map((p) => p.text).join('\n');
+    expect(texts).toContain(NOTE_SECRET);
+    // without the token the CLI gets 401s and retries until its command timeout: it fails, showing nothing
+    await expect(showJson(workflowId, '--codec-endpoint', guarded.url, '--command-timeout', '5s')).rejects.toThrow();
+  } finally {
+    await guarded.stop();
+  }
+});
+
 test('the cutover CLI decrypts with the keys, and without them says which setting is missing', async () => {
   const cli = (extraEnv: Record<string, string>) =>
     promisify(execFile)(path.join(REPO, 'bin/cutover'), ['status', runs[0]!.workflowId, '--json'], {
