@@ -20,7 +20,7 @@ import { killGroup, startWorkerProcess } from '../helpers/worker-process';
 import { createDemoFixture, freePort, REPO, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { base64Forms, newKeys, startCodecServer, type CodecServerProcess } from './codec-helpers';
-import { newPage, uiTest } from './ui-browser';
+import { newPage, uiTest } from '../helpers/ui-browser';
 
 const TEMPORAL = process.env.CUTOVER_TEMPORAL_CLI ?? path.resolve(__dirname, '../../.tools/bin/temporal');
 const keys = newKeys();
