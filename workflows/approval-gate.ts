@@ -3,9 +3,10 @@
  * monitoring decision points. Votes arrive by update (validated, the caller learns at once) or
  * by signal (the Temporal UI's form; invalid votes are kept in `rejected` for the status view).
  */
-import { condition, log, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
 import { ApprovalRejected, checkApproval, gateOutcome, type GateContext } from '../domain/approval-rules';
 import type { Approval, Decision, RecordedApproval, RejectedApproval } from '../domain/cutover-model';
+import { keepLast } from '../domain/message-log';
 import { approveSignal, approveUpdate } from './messages';
 
 export interface GateSpec {
@@ -16,8 +17,20 @@ export interface GateSpec {
   summary: string;
 }
 
+/** A field of a rejected vote as shown in status: a string, cut short, or what it was instead. */
+const shown = (value: unknown, fallback: string) => (typeof value === 'string' ? (value.length > 100 ? `${value.slice(0, 100)}…` : value) : value === undefined ? fallback : `(${typeof value})`);
+
+/** A vote signal as it can be listed, whatever arrived: the reason says what was wrong with it. */
+function rejectedVote(raw: unknown, reason: string): RejectedApproval {
+  const o = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const decision = o.decision === 'GO' || o.decision === 'NO_GO' ? o.decision : 'NO_GO';
+  return { role: shown(o.role, '(missing)'), approver: shown(o.approver, '(missing)'), decision, at: new Date().toISOString(), reason: reason.slice(0, 500) };
+}
+
 export class ApprovalGates {
   private current?: GateSpec;
+  /** called after every vote or rejected signal vote, outside any command (details and status only) */
+  onChange?: () => void;
 
   constructor(
     private readonly approvers: Record<string, string[]>,
@@ -27,18 +40,39 @@ export class ApprovalGates {
     readonly votes: RecordedApproval[] = [],
     readonly rejected: RejectedApproval[] = [],
   ) {
-    setHandler(approveUpdate, (approval) => this.record(approval, 'update'), {
-      validator: (approval) => void checkApproval(this.context(), approval),
+    setHandler(approveUpdate, (approval) => this.record(checkApproval(this.context(), approval), 'update'), {
+      // Non-retryable: a rejected vote is final, and the caller's CLI must not say "retryable: true".
+      validator: (approval) => {
+        try {
+          checkApproval(this.context(), approval);
+        } catch (err) {
+          throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err), 'ApprovalRejected');
+        }
+      },
     });
-    setHandler(approveSignal, (approval) => {
+    // A signal has no caller to answer: whatever arrives, the handler records and never throws.
+    setHandler(approveSignal, (approval: unknown) => {
       try {
         this.record(checkApproval(this.context(), approval), 'signal');
       } catch (err) {
-        if (!(err instanceof ApprovalRejected)) throw err;
-        log.warn(`approval signal rejected: ${err.message}`);
-        this.rejected.push({ ...(approval as Approval), at: new Date().toISOString(), reason: err.message });
+        const reason = err instanceof ApprovalRejected ? err.message : `not taken: ${err instanceof Error ? err.message : String(err)}`;
+        log.warn(`approval signal rejected: ${reason.slice(0, 300)}`);
+        this.rejected.push(rejectedVote(approval, reason));
+        keepLast(this.rejected);
+        this.onChange?.();
       }
     });
+  }
+
+  /** Who has voted and who is still missing, e.g. "GO/NO-GO: engineering ✓ (alice); waiting for operations". */
+  progress(): string | undefined {
+    const spec = this.current;
+    if (!spec) return undefined;
+    const votes = this.votes.filter((v) => v.gate === spec.id);
+    const done = votes.map((v) => `${v.role} ${v.decision === 'GO' ? '✓' : '✗ NO-GO'} (${v.approver})`);
+    const missing = spec.roles.filter((r) => !votes.some((v) => v.role === r));
+    const label = spec.id === 'go-no-go' ? 'GO/NO-GO' : spec.id;
+    return `${label}: ${[...done, ...(missing.length ? [`waiting for ${missing.join(' + ')}`] : [])].join('; ')}`;
   }
 
   get openGate(): string | undefined {
@@ -60,6 +94,7 @@ export class ApprovalGates {
     const gate = this.current!.id;
     this.votes.push({ ...approval, gate, at: new Date().toISOString(), via });
     log.info(`${gate}: ${approval.role} ${approval.decision} by ${approval.approver}`);
+    this.onChange?.();
     return { gate, outcome: gateOutcome(this.context()) };
   }
 

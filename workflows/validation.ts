@@ -4,7 +4,9 @@
  * each run writes its JSON report and speaks up only when something is wrong: a PASS is silent,
  * so a 4-hourly schedule does not train people to ignore the channel.
  */
-import { log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { z } from 'zod';
+import { checkInput, validationInputSchema } from '../domain/message-schemas';
 import type { PlanRef } from '../domain/cutover-model';
 import type { Kpis } from '../domain/kpi-compare';
 import type { ServiceRole } from '../domain/plan-schema';
@@ -29,8 +31,19 @@ export interface ValidationResult {
   report: ValidationReport;
 }
 
-export async function validationWorkflow(input: ValidationInput): Promise<ValidationResult> {
+// Every field of the interface is in the schema (a field added to one only fails tsc).
+export const SCHEMA_COVERS_INPUT: [Exclude<keyof ValidationInput, keyof z.input<typeof validationInputSchema>>] extends [never] ? true : false = true;
+
+export async function validationWorkflow(rawInput: ValidationInput): Promise<ValidationResult> {
   const { workflowId } = workflowInfo();
+  const checked = checkInput<ValidationInput>(validationInputSchema, rawInput);
+  if (!checked.ok) {
+    // Fails the run visibly (schedule, UI, CutoverStatus=FAILED), never its workflow task: no retry fixes an input.
+    upsertSearchAttributes([{ key: statusKey, value: 'FAILED' }]);
+    setCurrentDetails(`**FAILED** — invalid input, nothing validated: ${checked.message}`);
+    throw ApplicationFailure.nonRetryable(`invalid input, nothing validated: ${checked.message}`, 'InvalidInput');
+  }
+  const input = checked.value;
   const target = input.target ?? 'v2';
   upsertSearchAttributes([{ key: statusKey, value: 'RUNNING' }]);
   setCurrentDetails(`Validating ${target}…`);
