@@ -87,7 +87,7 @@ export function describeIssues(error: z.ZodError, root = 'input'): string {
       const field = [root, ...issue.path.map(String)].join('.');
       const last = String(issue.path.at(-1) ?? '');
       if (issue.code === 'unrecognized_keys') return `${field}: unknown field(s) ${issue.keys.map((k) => `"${k.slice(0, 40)}"`).join(', ')}: remove them`;
-      if (issue.code === 'invalid_type' && issue.input === undefined) {
+      if (issue.input === undefined) {
         return issue.path.length ? `${field}: required — ${FIELD_HINTS[last] ?? 'add it'}` : `${field}: required — start it with an object, e.g. {"plan": "demo/cutover-plan.yaml"}`;
       }
       if (issue.code === 'invalid_type' && issue.path.length === 0) return `${field}: must be an object, e.g. {"plan": "demo/cutover-plan.yaml"}`;
