@@ -27,6 +27,8 @@ function rejectedVote(raw: unknown, reason: string): RejectedApproval {
   return { role: shown(o.role, '(missing)'), approver: shown(o.approver, '(missing)'), decision, at: new Date().toISOString(), reason: reason.slice(0, 500) };
 }
 
+const VOTE_EXAMPLE = '{"role": "engineering", "approver": "alice", "decision": "GO"}';
+
 export class ApprovalGates {
   private current?: GateSpec;
   /** called after every vote or rejected signal vote, outside any command (details and status only) */
@@ -40,11 +42,11 @@ export class ApprovalGates {
     readonly votes: RecordedApproval[] = [],
     readonly rejected: RejectedApproval[] = [],
   ) {
-    setHandler(approveUpdate, (approval) => this.record(checkApproval(this.context(), approval), 'update'), {
+    setHandler(approveUpdate, (approval) => this.record(this.check(approval), 'update'), {
       // Non-retryable: a rejected vote is final, and the caller's CLI must not say "retryable: true".
       validator: (approval) => {
         try {
-          checkApproval(this.context(), approval);
+          this.check(approval);
         } catch (err) {
           throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err), 'ApprovalRejected');
         }
@@ -53,7 +55,7 @@ export class ApprovalGates {
     // A signal has no caller to answer: whatever arrives, the handler records and never throws.
     setHandler(approveSignal, (approval: unknown) => {
       try {
-        this.record(checkApproval(this.context(), approval), 'signal');
+        this.record(this.check(approval), 'signal');
       } catch (err) {
         const reason = err instanceof ApprovalRejected ? err.message : `not taken: ${err instanceof Error ? err.message : String(err)}`;
         log.warn(`approval signal rejected: ${reason.slice(0, 300)}`);
@@ -77,6 +79,14 @@ export class ApprovalGates {
 
   get openGate(): string | undefined {
     return this.current?.id;
+  }
+
+  /** checkApproval, with a plainer word for a payload that is not even an object (the UI's empty form). */
+  private check(raw: unknown): Approval {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw new ApprovalRejected(`approval: ${raw === undefined ? 'no payload' : `got ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : `a ${typeof raw}`}`}: send ${VOTE_EXAMPLE}`);
+    }
+    return checkApproval(this.context(), raw);
   }
 
   context(): GateContext {

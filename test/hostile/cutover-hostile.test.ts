@@ -41,14 +41,15 @@ test('junk signals and updates at the gate are refused and listed; an empty abor
   for (const { raw } of JUNK) {
     const r = await c.update(id, 'approve', raw);
     expect(r.code).not.toBe(0);
-    expect(`${r.out}${r.err}`).not.toMatch(/retryable: true/i);
+    expect(r.err).toMatch(/^Error: unable to update workflow: .+\(type: ApprovalRejected, retryable: false\)/);
   }
   const denied = await c.update(id, 'approve', '{"role": "engineering", "approver": "mallory", "decision": "GO"}');
-  expect(`${denied.out}${denied.err}`).toMatch(/mallory may not approve for engineering/);
+  expect(denied.err).toMatch(/mallory may not approve for engineering: the plan allows alice \(type: ApprovalRejected, retryable: false\)/);
+  expect((await c.update(id, 'approve', undefined)).err).toMatch(/approval: no payload: send \{"role": "engineering"/);
 
   const view = await c.status<CutoverView>(id);
   expect(view.status).toBe('AWAITING_APPROVAL');
-  expect(view.approvals).toEqual([]);
+  expect(view.approvals ?? []).toEqual([]);
   // Every junk vote signal is listed, bounded, with its strings cut short.
   expect(view.rejectedApprovals.length).toBeLessThanOrEqual(MESSAGES_KEPT);
   expect(view.rejectedApprovals.length).toBe(JUNK.length);

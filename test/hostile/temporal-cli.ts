@@ -52,6 +52,7 @@ export const cli = (address: string) => ({
     const r = await temporal(address, ['workflow', 'query', '--workflow-id', id, '--type', 'status', '--output', 'json']);
     if (r.code !== 0) throw new Error(`status query of ${id} failed: ${r.err || r.out}`);
     const parsed = JSON.parse(r.out);
+    // The Go CLI re-encodes the answer: an empty list comes back as null.
     return (parsed.queryResult?.[0] ?? parsed) as T;
   },
   /** Event types of the whole history, e.g. EVENT_TYPE_WORKFLOW_TASK_FAILED. */
