@@ -21,3 +21,11 @@ export const resumeSignal = defineSignal<[unknown]>('resume');
 export const statusQuery = defineQuery<CutoverView>('status');
 export const rollbackStatusQuery = defineQuery<RollbackView>('status');
 export const monitoringStatusQuery = defineQuery<MonitoringView>('status');
+
+/** The validation workflow's own small view: RUNNING, then its result (or FAILED for a bad input). */
+export interface ValidationStatus {
+  status: 'RUNNING' | 'PASS' | 'WARN' | 'FAIL' | 'FAILED';
+  message: string;
+  reportPath?: string;
+}
+export const validationStatusQuery = defineQuery<ValidationStatus>('status');
