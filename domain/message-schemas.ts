@@ -80,7 +80,7 @@ const FIELD_HINTS: Record<string, string> = {
   cutoverId: 'give the id of the cutover this monitoring belongs to',
 };
 
-/** A zod error as one line per problem, each naming the field (input.x) and the fix. */
+/** A zod error as one line per problem, each naming the field (input.x) and the fix. Parse with `reportInput: true`. */
 export function describeIssues(error: z.ZodError, root = 'input'): string {
   return error.issues
     .map((issue) => {

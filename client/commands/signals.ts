@@ -17,7 +17,7 @@ const me = () => process.env.USER ?? os.userInfo().username;
 
 /** Payloads are built through the same schemas the workflows read them with: a bad option fails here, named. */
 function payload<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, { reportInput: true });
   if (!parsed.success) throw new CliError(`${what}: ${describeIssues(parsed.error, 'option')}`, EXIT.BAD_INPUT);
   return parsed.data;
 }

@@ -12,7 +12,7 @@ import { startService } from '../../activities/service-control';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
-import { cli, HUGE, JUNK, taskFailures } from './temporal-cli';
+import { cli, cutoverCli, HUGE, JUNK, taskFailures } from './temporal-cli';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -102,4 +102,21 @@ test('a bare string as the abort payload is taken as the reason', async () => {
   expect(final.status).toBe('ABORTED');
   expect(final.message).toMatch(/^aborted by someone \(malformed payload\): window closed; V1 untouched/);
   expect(await taskFailures(c, handle.workflowId)).toEqual([]);
+});
+
+test('`cutover abort` confirms the cutover took the stop; a finished one, or a phase that does not exist, is told plainly', async () => {
+  const handle = await startCutover(env.client, fixture.plan, { autoApprove: true, holdBefore: ['phase1'] });
+  const id = handle.workflowId;
+  await waitForStatus(handle, (v) => v.heldBefore === 'phase1');
+  const badPhase = await cutoverCli(env.address, ['resume', id, '--phase', 'phase9']);
+  expect(badPhase.code).toBe(2);
+  expect(badPhase.err).toMatch(/resume: option\.phase: use one of phase0, gate, phase1/);
+  const r = await cutoverCli(env.address, ['abort', id, '--reason', 'window closed']);
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(new RegExp(`^abort taken by ${id}: aborted by \\S+: window closed \\((RUNNING|ABORTED)\\)`));
+  expect(((await handle.result()) as CutoverView).status).toBe('ABORTED');
+  const again = await cutoverCli(env.address, ['abort', id]);
+  expect(again.code).toBe(2);
+  expect(again.err).toMatch(new RegExp(`${id} is not running \\(finished, or no such workflow\\): nothing sent`));
 });

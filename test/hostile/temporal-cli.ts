@@ -82,3 +82,19 @@ export const JUNK: { label: string; raw: RawInput }[] = [
   { label: 'unknown fields', raw: '{"hello": "world", "__proto__": {"polluted": true}}' },
   { label: '100 kB strings', raw: JSON.stringify({ role: HUGE, approver: HUGE, decision: 'GO', comment: HUGE, phase: HUGE }) },
 ];
+
+/** Our own `cutover` CLI, asynchronously: the test's in-process worker must keep running meanwhile. */
+export function cutoverCli(address: string, args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(REPO, 'node_modules/.bin/tsx'), [path.join(REPO, 'client/main.ts'), ...args], {
+      env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, out, err }));
+  });
+}
