@@ -18,6 +18,8 @@ export const MAX_NAME = 100;
 
 const text = z.string().max(MAX_TEXT, { error: `keep it under ${MAX_TEXT} characters` });
 const who = z.string().min(1).max(MAX_NAME, { error: `keep it under ${MAX_NAME} characters` });
+/** Workflow ids (Temporal allows 1000 characters): never a reason to refuse a rollback our own cutover starts. */
+const workflowId = z.string().min(1).max(1000);
 const phase = z.enum(PHASE_IDS, { error: `use one of ${PHASE_IDS.join(', ')}` });
 
 // ---- signals -------------------------------------------------------------------------------
@@ -46,10 +48,12 @@ export const cutoverInputSchema = z.strictObject({
   holdBefore: z.array(phase).max(PHASE_IDS.length).optional(),
   monitor: z.boolean().optional(),
 });
+// Monitoring and rollback inputs mostly come from our own workflows: nothing they send may be refused
+// for a length or a KPI value (a refused rollback leaves V2 serving), so their limits are loose.
 export const monitoringInputSchema = z.strictObject({
   plan: planRef,
-  cutoverId: who,
-  baseline: kpis.optional(),
+  cutoverId: workflowId,
+  baseline: internal.optional(),
   loaded: internal.optional(),
   state: internal.optional(),
   backup: internal.optional(),
@@ -57,12 +61,12 @@ export const monitoringInputSchema = z.strictObject({
 export const rollbackInputSchema = z.strictObject({
   plan: planRef,
   /** a missing reason is not a reason to refuse a rollback: the workflow says "no reason given" */
-  reason: text.optional(),
-  cutoverId: who.optional(),
-  requestedBy: who.optional(),
+  reason: z.string().optional(),
+  cutoverId: workflowId.optional(),
+  requestedBy: workflowId.optional(),
   compensations: z.array(z.enum(ALL_COMPENSATIONS)).optional(),
   backup: internal.optional(),
-  baseline: kpis.optional(),
+  baseline: internal.optional(),
   loaded: internal.optional(),
 });
 export const validationInputSchema = z.strictObject({
