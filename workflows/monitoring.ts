@@ -61,6 +61,8 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
   const table = timetable(plan.monitoring);
   view.durationMs = table.durationMs;
   const gates = new ApprovalGates(plan.approvals.approvers, '(monitoring)', true, state.votes, state.rejected);
+  // After each vote: who is still missing, in status and details (no command from a handler).
+  gates.onChange = () => setCurrentDetails(renderMonitoringDetails(Object.assign(view, { message: gates.progress() ?? view.message })));
   const specFor = (index: number): GateSpec => {
     const point = plan.monitoring.decisionPoints[index];
     return { id: point.label, roles: point.roles, timeoutMs: parseDuration(point.timeout), onTimeout: point.onTimeout === 'rollback' ? 'NO_GO' : 'GO', summary: point.label };
