@@ -42,15 +42,10 @@ export class ApprovalGates {
     readonly votes: RecordedApproval[] = [],
     readonly rejected: RejectedApproval[] = [],
   ) {
-    setHandler(approveUpdate, (approval) => this.record(this.check(approval), 'update'), {
-      // Non-retryable: a rejected vote is final, and the caller's CLI must not say "retryable: true".
-      validator: (approval) => {
-        try {
-          this.check(approval);
-        } catch (err) {
-          throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err), 'ApprovalRejected');
-        }
-      },
+    // The validator rejects before anything enters history; the handler checks again and fails only
+    // the update (an ApplicationFailure), never the workflow task. Non-retryable: a rejected vote is final.
+    setHandler(approveUpdate, (approval) => this.record(this.checkOrReject(approval), 'update'), {
+      validator: (approval) => void this.checkOrReject(approval),
     });
     // A signal has no caller to answer: whatever arrives, the handler records and never throws.
     setHandler(approveSignal, (approval: unknown) => {
@@ -79,6 +74,14 @@ export class ApprovalGates {
 
   get openGate(): string | undefined {
     return this.current?.id;
+  }
+
+  private checkOrReject(raw: unknown): Approval {
+    try {
+      return this.check(raw);
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err), 'ApprovalRejected');
+    }
   }
 
   /** checkApproval, with a plainer word for a payload that is not even an object (the UI's empty form). */

@@ -58,7 +58,8 @@ export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverVi
   const tracker = new PhaseTracker();
   const view: CutoverView = {
     cutoverId,
-    plan: (typeof input.plan === 'string' ? input.plan : String(input.plan.name ?? '(inline)')).slice(0, 200),
+    // No String() on what was sent: {"toString": "x"} would throw out of the workflow body.
+    plan: (typeof input.plan === 'string' ? input.plan : typeof input.plan.name === 'string' ? input.plan.name : '(inline)').slice(0, 200),
     status: 'RUNNING',
     dryRun: !!input.dryRun,
     autoApprove: !!input.autoApprove,

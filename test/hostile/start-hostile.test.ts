@@ -39,6 +39,8 @@ test.each<[string, RawInput, RegExp]>([
   ['an unknown field', '{"plan": "demo/cutover-plan.yaml", "autoAprove": true}', /input: unknown field\(s\) "autoAprove": remove them/],
   ['a phase that does not exist', '{"plan": "demo/cutover-plan.yaml", "holdBefore": ["phase9"]}', /input\.holdBefore\.0: use one of phase0, gate/],
   ['a 100 kB name', JSON.stringify({ plan: 'demo/cutover-plan.yaml', startedBy: HUGE }), /input\.startedBy: keep it under 100 characters/],
+  // An inline plan whose name cannot even be turned into a string: the plan loader refuses it, the workflow does not throw.
+  ['an inline plan named {"toString": …}', '{"plan": {"name": {"toString": "x", "valueOf": 1}}}', /^nothing changed: /],
 ])('cutoverWorkflow started with %s ends ABORTED at once, nothing changed', async (_label, raw, message) => {
   const { id, result } = await run('cutoverWorkflow', raw);
   expect((result as CutoverView).status).toBe('ABORTED');
