@@ -14,6 +14,8 @@ export function renderStatus(view: CutoverView, now = Date.now()): string {
   if (view.heldBefore) lines.push(`  ⏸ held before ${view.heldBefore}: cutover resume ${view.cutoverId}`);
   for (const a of view.approvals) lines.push(`  vote ${a.gate}: ${a.decision} ${a.role} by ${a.approver} (${a.via}${a.signature ? ', signed' : ''})${a.comment ? ` "${a.comment}"` : ''}`);
   for (const r of view.rejectedApprovals) lines.push(`  rejected vote by ${r.approver} for ${r.role}: ${r.reason}`);
+  if (view.rejectedMessages?.count) lines.push(`  ${view.rejectedMessages.count} signal(s) not taken as sent${view.rejectedMessages.count > view.rejectedMessages.last.length ? ` (last ${view.rejectedMessages.last.length})` : ''}:`);
+  for (const m of view.rejectedMessages?.last ?? []) lines.push(`    ${m.at} ${m.name} ${m.honoured ? 'honoured with defaults' : 'rejected'}: ${m.reason}`);
   if (view.rollback) lines.push(`  rollback ${view.rollback.workflowId}: ${view.rollback.status ?? 'running'}${view.rollback.durationMs !== undefined ? ` in ${formatDuration(view.rollback.durationMs)}` : ''}`);
   if (view.monitoringWorkflowId) lines.push(`  monitoring: cutover status ${view.monitoringWorkflowId}`);
   lines.push(FINAL_STATUSES.includes(view.status) ? statusLine(view.status) : `STATUS: ${view.status} — ${view.message}`);

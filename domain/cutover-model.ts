@@ -47,6 +47,24 @@ export interface RejectedApproval extends Approval {
   reason: string;
 }
 
+/**
+ * A signal whose payload was missing pieces, malformed or refused. Stop requests (abort,
+ * rollback) are honoured whatever they carry (`honoured: true`); anything else is dropped.
+ */
+export interface RejectedMessage {
+  name: string;
+  at: string;
+  reason: string;
+  /** the start of what was sent, as JSON */
+  excerpt: string;
+  honoured: boolean;
+}
+/** Bounded: the last few entries and how many there were in all. */
+export interface MessageLog {
+  count: number;
+  last: RejectedMessage[];
+}
+
 /** A plan is either named by path (the worker loads it) or given inline. */
 export type PlanRef = string | Record<string, unknown>;
 
@@ -76,6 +94,10 @@ export interface CutoverView {
   phases: PhaseView[];
   approvals: RecordedApproval[];
   rejectedApprovals: RejectedApproval[];
+  /** signals that were malformed or refused (absent in views from before it existed) */
+  rejectedMessages?: MessageLog;
+  /** the abort or rollback request the cutover took (the first one wins) */
+  stopRequest?: { kind: 'abort' | 'rollback'; reason: string; at: string };
   rollback?: { workflowId: string; reason: string; status?: string; durationMs?: number; message?: string };
   /** the monitoring workflow started after SUCCESS */
   monitoringWorkflowId?: string;

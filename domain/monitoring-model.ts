@@ -1,5 +1,5 @@
 /** The 24-hour monitoring as data: its input, the state it carries across continue-as-new, its view. Pure. */
-import type { PlanRef, RecordedApproval, RejectedApproval } from './cutover-model';
+import type { MessageLog, PlanRef, RecordedApproval, RejectedApproval } from './cutover-model';
 import type { LoadedPlan } from './loaded-plan';
 import type { Kpis } from './kpi-compare';
 import type { BackupInfo } from './rollback-model';
@@ -56,6 +56,8 @@ export interface MonitoringState {
   failStreak: number;
   runs: number;
   rollbackStartedOffsetMs?: number;
+  /** signals not taken as sent, carried across continue-as-new (absent in older runs) */
+  rejectedMessages?: MessageLog;
 }
 
 export interface MonitoringInput {
@@ -84,6 +86,8 @@ export interface MonitoringView {
   decisions: DecisionRecord[];
   votes: RecordedApproval[];
   rejectedVotes: RejectedApproval[];
+  /** signals not taken as sent (malformed, refused), bounded */
+  rejectedMessages?: MessageLog;
   warnings: string[];
   rollback?: { workflowId: string; reason: string; startedOffsetMs: number; status?: string; durationMs?: number; message?: string };
   /** the report files; charts (SVG) are absent from reports written before they existed */

@@ -3,10 +3,11 @@
  * monitoring decision points. Votes arrive by update (validated, the caller learns at once) or
  * by signal (the Temporal UI's form; invalid votes are kept in `rejected` for the status view).
  */
-import { condition, defineQuery, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineQuery, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ApprovalRejected, checkApproval, gateOutcome, type GateContext } from '../domain/approval-rules';
 import { NO_SIGNATURES, type GateInfo, type SignaturePolicy } from '../domain/signed-vote';
 import type { Approval, Decision, RecordedApproval, RejectedApproval } from '../domain/cutover-model';
+import { keepLast } from '../domain/message-log';
 import { approveSignal, approveUpdate } from './messages';
 
 export interface GateSpec {
@@ -17,12 +18,26 @@ export interface GateSpec {
   summary: string;
 }
 
+/** A field of a rejected vote as shown in status: a string, cut short, or what it was instead. */
+const shown = (value: unknown, fallback: string) => (typeof value === 'string' ? (value.length > 100 ? `${value.slice(0, 100)}…` : value) : value === undefined ? fallback : `(${typeof value})`);
+
+/** A vote signal as it can be listed, whatever arrived: the reason says what was wrong with it. */
+function rejectedVote(raw: unknown, reason: string): RejectedApproval {
+  const o = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const decision = o.decision === 'GO' || o.decision === 'NO_GO' ? o.decision : 'NO_GO';
+  return { role: shown(o.role, '(missing)'), approver: shown(o.approver, '(missing)'), decision, at: new Date().toISOString(), reason: reason.slice(0, 500) };
+}
+
+const VOTE_EXAMPLE = '{"role": "engineering", "approver": "alice", "decision": "GO"}';
+
 /** What `cutover approve` needs to sign a vote: the open gate and what the signature binds to. */
 export const approvalGateQuery = defineQuery<GateInfo>('approvalGate');
 
 export class ApprovalGates {
   private current?: GateSpec;
   private signatures: SignaturePolicy = NO_SIGNATURES;
+  /** called after every vote or rejected signal vote, outside any command (details and status only) */
+  onChange?: () => void;
 
   constructor(
     private readonly approvers: Record<string, string[]>,
@@ -32,16 +47,21 @@ export class ApprovalGates {
     readonly votes: RecordedApproval[] = [],
     readonly rejected: RejectedApproval[] = [],
   ) {
-    setHandler(approveUpdate, (approval) => this.record(approval, 'update'), {
-      validator: (approval) => void checkApproval(this.context(), approval),
+    // The validator rejects before anything enters history; the handler checks again and fails only
+    // the update (an ApplicationFailure), never the workflow task. Non-retryable: a rejected vote is final.
+    setHandler(approveUpdate, (approval) => this.record(this.checkOrReject(approval), 'update'), {
+      validator: (approval) => void this.checkOrReject(approval),
     });
-    setHandler(approveSignal, (approval) => {
+    // A signal has no caller to answer: whatever arrives, the handler records and never throws.
+    setHandler(approveSignal, (approval: unknown) => {
       try {
-        this.record(checkApproval(this.context(), approval), 'signal');
+        this.record(this.check(approval), 'signal');
       } catch (err) {
-        if (!(err instanceof ApprovalRejected)) throw err;
-        log.warn(`approval signal rejected: ${err.message}`);
-        this.rejected.push({ ...(approval as Approval), at: new Date().toISOString(), reason: err.message });
+        const reason = err instanceof ApprovalRejected ? err.message : `not taken: ${err instanceof Error ? err.message : String(err)}`;
+        log.warn(`approval signal rejected: ${reason.slice(0, 300)}`);
+        this.rejected.push(rejectedVote(approval, reason));
+        keepLast(this.rejected);
+        this.onChange?.();
       }
     });
     setHandler(approvalGateQuery, () => {
@@ -55,8 +75,35 @@ export class ApprovalGates {
     this.signatures = { required: !!approvals.requireSignatures, keys: approvals.keys ?? {} };
   }
 
+  /** Who has voted and who is still missing, e.g. "GO/NO-GO: engineering ✓ (alice); waiting for operations". */
+  progress(): string | undefined {
+    const spec = this.current;
+    if (!spec) return undefined;
+    const votes = this.votes.filter((v) => v.gate === spec.id);
+    const done = votes.map((v) => `${v.role} ${v.decision === 'GO' ? '✓' : '✗ NO-GO'} (${v.approver})`);
+    const missing = spec.roles.filter((r) => !votes.some((v) => v.role === r));
+    const label = spec.id === 'go-no-go' ? 'GO/NO-GO' : spec.id;
+    return `${label}: ${[...done, ...(missing.length ? [`waiting for ${missing.join(' + ')}`] : [])].join('; ')}`;
+  }
+
   get openGate(): string | undefined {
     return this.current?.id;
+  }
+
+  private checkOrReject(raw: unknown): Approval {
+    try {
+      return this.check(raw);
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err), 'ApprovalRejected');
+    }
+  }
+
+  /** checkApproval, with a plainer word for a payload that is not even an object (the UI's empty form). */
+  private check(raw: unknown): Approval {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw new ApprovalRejected(`approval: ${raw === undefined ? 'no payload' : `got ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : `a ${typeof raw}`}`}: send ${VOTE_EXAMPLE}`);
+    }
+    return checkApproval(this.context(), raw);
   }
 
   context(): GateContext {
@@ -79,6 +126,7 @@ export class ApprovalGates {
     const gate = this.current!.id;
     this.votes.push({ ...approval, gate, at: new Date().toISOString(), via });
     log.info(`${gate}: ${approval.role} ${approval.decision} by ${approval.approver}`);
+    this.onChange?.();
     return { gate, outcome: gateOutcome(this.context()) };
   }
 

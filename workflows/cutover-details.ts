@@ -1,5 +1,6 @@
 import type { CutoverView } from '../domain/cutover-model';
 import { formatDuration } from '../domain/duration';
+import { renderMessageLog } from '../domain/message-log';
 
 const MARK = { pending: '·', running: '▶', passed: '✓', failed: '✗', skipped: '–' } as const;
 
@@ -16,6 +17,8 @@ export function renderCutoverDetails(view: CutoverView): string {
     '|---|---|---|---|',
     ...rows,
     ...(votes.length ? ['', '**Approvals**', ...votes] : []),
+    ...view.rejectedApprovals.slice(-5).map((r) => `- rejected vote by ${r.approver} for ${r.role}: ${r.reason.slice(0, 200)}`),
+    ...renderMessageLog(view.rejectedMessages),
     ...(view.rollback ? ['', `**Rollback** \`${view.rollback.workflowId}\`: ${view.rollback.status ?? 'running'} — ${view.rollback.reason}`] : []),
   ]
     .join('\n')

@@ -22,7 +22,10 @@ import type { LoadedPlan } from '../domain/loaded-plan';
 import { parseDuration } from '../domain/duration';
 import { workflowIds } from '../domain/names';
 import { phaseKey, planKey, statusKey } from '../domain/search-attributes';
+import { cutoverInputSchema, checkInput } from '../domain/message-schemas';
+import { emptyLog } from '../domain/message-log';
 import { abortSignal, resumeSignal, rollbackSignal, statusQuery } from './messages';
+import { MessageIntake, stopText } from './message-intake';
 import { ApprovalGates } from './approval-gate';
 import { act } from './activity-proxies';
 import { failureMessage } from './failure-message';
@@ -45,12 +48,17 @@ const DRY_RUN_PHASES: PhaseId[] = ['phase0', 'phase2'];
 /** Ends the phases early on purpose (NO-GO, abort): not a failure of a step. */
 class CutoverHalted extends Error {}
 
-export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverView> {
+export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverView> {
   const cutoverId = workflowInfo().workflowId;
+  // Anyone can start this from the UI or the `temporal` CLI: a bad input ends the run at once
+  // (ABORTED, nothing changed) instead of failing its workflow task for ever.
+  const checked = checkInput<CutoverInput>(cutoverInputSchema, rawInput);
+  const input: CutoverInput = checked.ok ? checked.value : { plan: '(invalid input)' };
   const tracker = new PhaseTracker();
   const view: CutoverView = {
     cutoverId,
-    plan: typeof input.plan === 'string' ? input.plan : String(input.plan.name ?? '(inline)'),
+    // No String() on what was sent: {"toString": "x"} would throw out of the workflow body.
+    plan: (typeof input.plan === 'string' ? input.plan : typeof input.plan.name === 'string' ? input.plan.name : '(inline)').slice(0, 200),
     status: 'RUNNING',
     dryRun: !!input.dryRun,
     autoApprove: !!input.autoApprove,
@@ -63,17 +71,23 @@ export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverView>
   let stopRequest: { kind: 'abort' | 'rollback'; reason: string } | undefined;
   const resumed = new Set<PhaseId>();
   const scope = new CancellationScope();
+  // Handlers never throw: a payload they cannot use is noted in view.rejectedMessages and the UI details.
+  const messages = new MessageIntake(emptyLog(), () => setCurrentDetails(renderCutoverDetails(view)));
+  view.rejectedMessages = messages.log;
+  const takeStop = (kind: 'abort' | 'rollback', raw: unknown) => {
+    const request = messages.stop(kind, raw);
+    if (!stopRequest) {
+      stopRequest = { kind, reason: stopText(kind, request) };
+      view.stopRequest = { ...stopRequest, at: new Date().toISOString() };
+    }
+    scope.cancel();
+  };
   setHandler(statusQuery, () => view);
-  setHandler(abortSignal, ({ reason, by }) => {
-    stopRequest ??= { kind: 'abort', reason: `aborted by ${by ?? 'someone'}${reason ? `: ${reason}` : ''}` };
-    scope.cancel();
-  });
-  setHandler(rollbackSignal, ({ reason, by }) => {
-    stopRequest ??= { kind: 'rollback', reason: `rollback requested by ${by ?? 'someone'}${reason ? `: ${reason}` : ''}` };
-    scope.cancel();
-  });
-  setHandler(resumeSignal, ({ phase }) => {
-    (phase ? [phase] : (input.holdBefore ?? [])).forEach((p) => resumed.add(p));
+  setHandler(abortSignal, (raw) => takeStop('abort', raw));
+  setHandler(rollbackSignal, (raw) => takeStop('rollback', raw));
+  setHandler(resumeSignal, (raw) => {
+    const request = messages.resume(raw);
+    if (request) (request.phase ? [request.phase] : (input.holdBefore ?? [])).forEach((p) => resumed.add(p));
   });
 
   const setStatus = (status: CutoverStatus, message: string) => {
@@ -81,6 +95,11 @@ export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverView>
     upsertSearchAttributes([{ key: statusKey, value: status }]);
     setCurrentDetails(renderCutoverDetails(view));
   };
+  if (!checked.ok) {
+    setStatus('ABORTED', `nothing changed: ${checked.message}`);
+    log.error(`${statusLine('ABORTED')}: invalid input: ${checked.message}`);
+    return view;
+  }
   setStatus('RUNNING', 'loading the plan');
 
   let loaded: LoadedPlan;
@@ -100,6 +119,11 @@ export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverView>
   gates.useSignatures(approvals);
   view.approvals = gates.votes;
   view.rejectedApprovals = gates.rejected;
+  // Each vote says who is still missing; view and details only (no command from a handler).
+  gates.onChange = () => {
+    if (view.status === 'AWAITING_APPROVAL') view.message = gates.progress() ?? view.message;
+    setCurrentDetails(renderCutoverDetails(view));
+  };
   const ctx: phases.PhaseContext = { cutoverId, runId: workflowInfo().runId, loaded, compensations: [] };
 
   const runPhase = async (id: PhaseId, body: () => Promise<string>) => {

@@ -1,5 +1,6 @@
 import type { MonitoringView } from '../domain/monitoring-model';
 import { hourLabel } from '../domain/monitoring-schedule';
+import { renderMessageLog } from '../domain/message-log';
 
 /** The live details markdown of the monitoring workflow in the Temporal UI: the seed's spreadsheet. */
 export function renderMonitoringDetails(view: MonitoringView): string {
@@ -14,6 +15,7 @@ export function renderMonitoringDetails(view: MonitoringView): string {
     ...rows,
     ...view.decisions.map((d) => `- ${d.label}: **${d.outcome}** (${d.via})`),
     ...view.warnings.map((w) => `- WARN ${w}`),
+    ...renderMessageLog(view.rejectedMessages),
   ]
     .join('\n')
     .slice(0, 20_000);

@@ -22,7 +22,11 @@ import type { Verdict } from '../domain/decision-matrix';
 import { parseDuration } from '../domain/duration';
 import { workflowIds } from '../domain/names';
 import { phaseKey, planKey, statusKey } from '../domain/search-attributes';
+import { monitoringInputSchema, TRUSTED_FIELDS } from '../domain/message-schemas';
+import { emptyLog } from '../domain/message-log';
 import { monitoringStatusQuery, rollbackSignal } from './messages';
+import { MessageIntake, stopText } from './message-intake';
+import { refuseInput, refusedMonitoring } from './input-gate';
 import { ApprovalGates, type GateSpec } from './approval-gate';
 import { act } from './activity-proxies';
 import { checkpoint, sentinel } from './monitoring-checks';
@@ -33,14 +37,21 @@ import { notifyBestEffort } from './notify-best-effort';
 /** Continue-as-new well before the server's suggestion would matter for a 24-hour loop. */
 const HISTORY_LIMIT = 4_000;
 
-export async function monitoringWorkflow(input: MonitoringInput): Promise<MonitoringView> {
+export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<MonitoringView> {
+  // Bad input, or a hand-started run handing over what only the cutover may: ends FAILED at once.
+  const refused = refuseInput<MonitoringInput>(monitoringInputSchema, rawInput, TRUSTED_FIELDS.monitoring, (i) => [i.cutoverId]);
+  if (refused) return refusedMonitoring(rawInput, refused);
+  const input = rawInput;
   const state = input.state ?? initialState(Date.now());
   // Handlers first: a status query or a rollback signal may come before the plan is loaded.
   const view: MonitoringView = { cutoverId: input.cutoverId, status: 'MONITORING', message: 'loading the plan', elapsedMs: state.elapsedMs, durationMs: 0, uptimePct: uptimePct(state), runs: state.runs, rows: state.rows, decisions: state.decisions, votes: state.votes, rejectedVotes: state.rejected, warnings: state.warnings };
   let stopReason: string | undefined;
   setHandler(monitoringStatusQuery, () => view);
-  setHandler(rollbackSignal, ({ reason, by }) => {
-    stopReason ??= `rollback requested by ${by ?? 'someone'}${reason ? `: ${reason}` : ''}`;
+  // Never throws; an empty rollback from the UI is a rollback (see domain/message-readers.ts).
+  const intake = new MessageIntake((state.rejectedMessages ??= emptyLog()), () => setCurrentDetails(renderMonitoringDetails(view)));
+  view.rejectedMessages = intake.log;
+  setHandler(rollbackSignal, (raw) => {
+    stopReason ??= stopText('rollback', intake.stop('rollback', raw));
   });
   const loaded: LoadedPlan = input.loaded ?? (await act('quick', 'Load and validate the plan').loadPlan(input.plan));
   const { plan } = loaded;
@@ -48,6 +59,8 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
   view.durationMs = table.durationMs;
   const gates = new ApprovalGates(plan.approvals.approvers, '(monitoring)', true, state.votes, state.rejected);
   gates.useSignatures(plan.approvals);
+  // After each vote: who is still missing, in status and details (no command from a handler).
+  gates.onChange = () => setCurrentDetails(renderMonitoringDetails(Object.assign(view, { message: gates.progress() ?? view.message })));
   const specFor = (index: number): GateSpec => {
     const point = plan.monitoring.decisionPoints[index];
     return { id: point.label, roles: point.roles, timeoutMs: parseDuration(point.timeout), onTimeout: point.onTimeout === 'rollback' ? 'NO_GO' : 'GO', summary: point.label };

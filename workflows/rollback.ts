@@ -8,6 +8,9 @@ import { CancellationScope, log, setCurrentDetails, setHandler, upsertSearchAttr
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { BackupInfo, Compensation, RollbackInput, RollbackView } from '../domain/rollback-model';
 import { statusKey } from '../domain/search-attributes';
+import { rollbackInputSchema, TRUSTED_FIELDS } from '../domain/message-schemas';
+import { workflowIds } from '../domain/names';
+import { refuseInput } from './input-gate';
 import { rollbackStatusQuery } from './messages';
 import { act } from './activity-proxies';
 import { failureMessage } from './failure-message';
@@ -19,9 +22,13 @@ const NEXT_STEP_AFTER_REFUSAL = (plan: string) =>
 
 const MANUAL_ORDER: Compensation[] = ['switchTrafficToV1', 'stopV2', 'restoreBackup', 'startV1'];
 
-export async function rollbackWorkflow(input: RollbackInput & { loaded?: LoadedPlan }): Promise<RollbackView> {
+export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: LoadedPlan }): Promise<RollbackView> {
   const started = Date.now();
-  const view: RollbackView = { status: 'RUNNING', reason: input.reason, steps: [], message: 'starting' };
+  // Bad input, or a hand-started run naming its own backup/undo list/loaded plan: FAILED, nothing touched.
+  const refused = refuseInput<RollbackInput>(rollbackInputSchema, rawInput, TRUSTED_FIELDS.rollback, (i) => (i.cutoverId ? [i.cutoverId, workflowIds.monitoring(i.cutoverId)] : []));
+  const input: RollbackInput & { loaded?: LoadedPlan } = refused ? { plan: '(invalid input)', reason: '(refused)' } : rawInput;
+  const reason = input.reason || 'no reason given';
+  const view: RollbackView = { status: 'RUNNING', reason, steps: [], message: 'starting' };
   setHandler(rollbackStatusQuery, () => view);
   const finish = (status: RollbackView['status'], message: string) => {
     Object.assign(view, { status, message, durationMs: Date.now() - started });
@@ -30,6 +37,7 @@ export async function rollbackWorkflow(input: RollbackInput & { loaded?: LoadedP
     (status === 'ROLLED_BACK' ? log.info : log.error)(`Rollback ${status} in ${view.durationMs} ms: ${message}`);
     return view;
   };
+  if (refused) return finish('FAILED', `nothing touched: ${refused}`);
   upsertSearchAttributes([{ key: statusKey, value: 'RUNNING' }]);
 
   const step = async <T>(name: string, body: () => Promise<T>): Promise<T | undefined> => {
@@ -88,6 +96,6 @@ export async function rollbackWorkflow(input: RollbackInput & { loaded?: LoadedP
       return finish('FAILED', message);
     }
     await notifyBestEffort(loaded, { key: `${id}:rolled-back`, text: `Rollback of ${id} complete ✓ - V1 serving (${Date.now() - started} ms)`, severity: 'warning' });
-    return finish('ROLLED_BACK', `V1 serving (${input.reason})`);
+    return finish('ROLLED_BACK', `V1 serving (${reason})`);
   });
 }

@@ -4,13 +4,16 @@
  * each run writes its JSON report and speaks up only when something is wrong: a PASS is silent,
  * so a 4-hourly schedule does not train people to ignore the channel.
  */
-import { log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { z } from 'zod';
+import { checkInput, validationInputSchema } from '../domain/message-schemas';
 import type { PlanRef } from '../domain/cutover-model';
 import type { Kpis } from '../domain/kpi-compare';
 import type { ServiceRole } from '../domain/plan-schema';
 import { planKey, statusKey } from '../domain/search-attributes';
 import { describeProblems, summarizeReport, type CheckStatus, type ValidationReport } from '../domain/validation-report';
 import { act } from './activity-proxies';
+import { validationStatusQuery, type ValidationStatus } from './messages';
 import { notifyBestEffort } from './notify-best-effort';
 
 export interface ValidationInput {
@@ -29,17 +32,34 @@ export interface ValidationResult {
   report: ValidationReport;
 }
 
-export async function validationWorkflow(input: ValidationInput): Promise<ValidationResult> {
+// Every field of the interface is in the schema (a field added to one only fails tsc).
+export const SCHEMA_COVERS_INPUT: [Exclude<keyof ValidationInput, keyof z.input<typeof validationInputSchema>>] extends [never] ? true : false = true;
+
+export async function validationWorkflow(rawInput: ValidationInput): Promise<ValidationResult> {
   const { workflowId } = workflowInfo();
+  // Like every workflow here it answers `status`, from the first moment (a query adds nothing to history).
+  const status: ValidationStatus = { status: 'RUNNING', message: 'starting' };
+  setHandler(validationStatusQuery, () => status);
+  const checked = checkInput<ValidationInput>(validationInputSchema, rawInput);
+  if (!checked.ok) {
+    Object.assign(status, { status: 'FAILED', message: `invalid input, nothing validated: ${checked.message}` });
+    // Fails the run visibly (schedule, UI, CutoverStatus=FAILED), never its workflow task: no retry fixes an input.
+    upsertSearchAttributes([{ key: statusKey, value: 'FAILED' }]);
+    setCurrentDetails(`**FAILED** — invalid input, nothing validated: ${checked.message}`);
+    throw ApplicationFailure.nonRetryable(`invalid input, nothing validated: ${checked.message}`, 'InvalidInput');
+  }
+  const input = checked.value;
   const target = input.target ?? 'v2';
   upsertSearchAttributes([{ key: statusKey, value: 'RUNNING' }]);
   setCurrentDetails(`Validating ${target}…`);
+  status.message = `validating ${target}`;
 
   const loaded = await act('quick', 'Load and validate the plan')
     .loadPlan(input.plan)
     .catch((err: unknown) => {
       // No plan, no notification channel: the run fails visibly (schedule, UI) instead of saying RUNNING.
       upsertSearchAttributes([{ key: statusKey, value: 'FAILED' }]);
+      Object.assign(status, { status: 'FAILED', message: `cannot load the plan: ${err instanceof Error ? err.message : String(err)}` });
       throw err;
     });
   upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
@@ -50,6 +70,7 @@ export async function validationWorkflow(input: ValidationInput): Promise<Valida
   const reportPath = await act('quick', 'Write the validation report').writeValidationReport(loaded, report, workflowId);
 
   upsertSearchAttributes([{ key: statusKey, value: report.status }]);
+  Object.assign(status, { status: report.status, message: summary, reportPath });
   setCurrentDetails(`**${report.status}** — ${name} (${target})\n\n${summary}\n\nReport: \`${reportPath}\``);
   if (report.status !== 'PASS') {
     const problems = describeProblems(report, report.status).join('; ');

@@ -2,15 +2,35 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { z } from 'zod';
 import { TASK_QUEUE, workflowIds } from '../../domain/names';
 import type { RollbackInput, RollbackView } from '../../domain/rollback-model';
+import { abortPayloadSchema, describeIssues, resumePayloadSchema, rollbackPayloadSchema } from '../../domain/message-schemas';
 import { checkPlanFile } from './plan';
+import { confirmStop } from './confirm-stop';
 import { stamp, uiLink } from './start';
 import { withClient } from '../with-client';
 import { CliError, EXIT } from '../exit-codes';
 
 const me = () => process.env.USER ?? os.userInfo().username;
+
+/** Payloads are built through the same schemas the workflows read them with: a bad option fails here, named. */
+function payload<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value, { reportInput: true });
+  if (!parsed.success) throw new CliError(`${what}: ${describeIssues(parsed.error, 'option')}`, EXIT.BAD_INPUT);
+  return parsed.data;
+}
+
+/** A signal to a workflow that has ended or never existed is told as such, not as a stack trace. */
+async function signalRunning(client: Client, id: string, name: string, body: unknown) {
+  try {
+    await client.workflow.getHandle(id).signal(name, body);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new CliError(`${id} is not running (finished, or no such workflow): nothing sent. See: cutover status ${id}`, EXIT.BAD_INPUT);
+    throw err;
+  }
+}
 
 export function registerSignals(program: Command) {
   program
@@ -20,8 +40,9 @@ export function registerSignals(program: Command) {
     .description('stop a cutover: before Phase 3 it ends ABORTED with V1 untouched; from Phase 3 on it rolls back')
     .action(async (id: string, opts: { reason?: string }) =>
       withClient(async (client) => {
-        await client.workflow.getHandle(id).signal('abort', { reason: opts.reason, by: me() });
-        console.log(`abort sent to ${id}; follow it with: cutover watch ${id}`);
+        await signalRunning(client, id, 'abort', payload(abortPayloadSchema, { reason: opts.reason, by: me() }, 'abort'));
+        const taken = await confirmStop(client, id, 'the abort');
+        console.log(`abort taken by ${id}: ${taken}; follow it with: cutover watch ${id}`);
       }),
     );
   program
@@ -31,7 +52,7 @@ export function registerSignals(program: Command) {
     .description('continue a cutover held by --hold-before')
     .action(async (id: string, opts: { phase?: string }) =>
       withClient(async (client) => {
-        await client.workflow.getHandle(id).signal('resume', { phase: opts.phase, by: me() });
+        await signalRunning(client, id, 'resume', payload(resumePayloadSchema, { phase: opts.phase, by: me() }, 'resume'));
         console.log(`resume sent to ${id}`);
       }),
     );
@@ -49,8 +70,9 @@ export function registerSignals(program: Command) {
           // a second, separate rollback would race the one monitoring would start.
           for (const target of id.endsWith('-monitoring') ? [id] : [id, workflowIds.monitoring(id)]) {
             try {
-              await client.workflow.getHandle(target).signal('rollback', { reason: opts.reason, by: me() });
-              console.log(`rollback requested from ${target}; follow it with: cutover status ${target}`);
+              await client.workflow.getHandle(target).signal('rollback', payload(rollbackPayloadSchema, { reason: opts.reason, by: me() }, 'rollback'));
+              const taken = await confirmStop(client, target, 'the rollback request');
+              console.log(`rollback taken by ${target}: ${taken}; follow it with: cutover status ${target}`);
               return;
             } catch (err) {
               if (!(err instanceof WorkflowNotFoundError)) throw err;

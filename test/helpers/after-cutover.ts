@@ -22,10 +22,12 @@ export async function afterCutoverState(fixture: DemoFixture, prefix = 'cutover-
 }
 
 export async function startMonitoring(client: Client, fixture: DemoFixture, prefix?: string) {
-  const { cutoverId, backup, baseline } = await afterCutoverState(fixture, prefix);
+  const { cutoverId, baseline } = await afterCutoverState(fixture, prefix);
+  // No `backup`: only a cutover may hand one over (a hand-started monitoring refuses it); its
+  // rollback finds the archive made above in the plan's backup folder.
   return client.workflow.start('monitoringWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: `${cutoverId}-monitoring`,
-    args: [{ plan: fixture.plan, cutoverId, backup, baseline }],
+    args: [{ plan: fixture.plan, cutoverId, baseline }],
   });
 }
