@@ -1,6 +1,7 @@
 /** Rules across fields that a per-field schema cannot express. */
 import type { Plan } from './plan-schema';
 import { parseDuration } from './duration';
+import { dataPaths, staticEscape } from './data-paths';
 
 export interface PlanProblem {
   path: string;
@@ -46,6 +47,10 @@ export function crossFieldProblems(plan: Plan): PlanProblem[] {
   }
   if (plan.thresholds.errorRateWarn > plan.thresholds.errorRateRollback) {
     problems.push({ path: 'thresholds.errorRateWarn', message: 'the warning rate is above the rollback rate: make errorRateWarn smaller than errorRateRollback' });
+  }
+  for (const { field, value } of dataPaths(plan)) {
+    const escape = staticEscape(value, plan.workdir);
+    if (escape) problems.push({ path: field, message: escape });
   }
   return problems;
 }

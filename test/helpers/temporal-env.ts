@@ -11,7 +11,7 @@ import { bundleWorkflowCode, Worker, type WorkerOptions } from '@temporalio/work
 import { phaseKey, planKey, statusKey } from '../../domain/search-attributes';
 import { createLogger } from '../../infra/logger';
 import { installRuntime } from '../../infra/temporal-runtime';
-import { workerOptions, WORKFLOWS_PATH } from '../../worker/worker-options';
+import { workerOptions, WORKFLOWS_PATH, type CutoverWorkerOptions } from '../../worker/worker-options';
 
 const TOOLS_BIN = path.resolve(__dirname, '../../.tools/bin');
 export const SEARCH_ATTRIBUTE_KEYS = [phaseKey, statusKey, planKey];
@@ -50,6 +50,7 @@ export function bundleWorkflows() {
   return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
 }
 
-export async function createWorker(env: TestWorkflowEnvironment, bundle: { code: string }, overrides: Partial<WorkerOptions> = {}) {
-  return Worker.create(workerOptions(env.nativeConnection, env.namespace ?? 'default', { workflowBundle: bundle, ...overrides }));
+/** Test workers accept inline plans: the fixtures hand each test's plan over in the workflow input. */
+export async function createWorker(env: TestWorkflowEnvironment, bundle: { code: string }, overrides: Partial<WorkerOptions> = {}, cutover: CutoverWorkerOptions = {}) {
+  return Worker.create(workerOptions(env.nativeConnection, env.namespace ?? 'default', { workflowBundle: bundle, ...overrides }, { allowInlinePlans: true, ...cutover }));
 }

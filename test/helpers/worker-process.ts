@@ -6,7 +6,7 @@ import { REPO } from './demo-fixture';
 export function startWorkerProcess(address: string): Promise<ChildProcess> {
   const child = spawn('node', ['--import', 'tsx', 'worker/main.ts'], {
     cwd: REPO,
-    env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', CUTOVER_LOG_PRETTY: '0', CUTOVER_LOG_LEVEL: 'info' },
+    env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', CUTOVER_LOG_PRETTY: '0', CUTOVER_LOG_LEVEL: 'info', CUTOVER_ALLOW_INLINE_PLANS: '1' },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
