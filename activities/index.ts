@@ -9,7 +9,7 @@ import { createPlanActivities, type PlanPolicy } from './plan-loader';
 import { checkPrerequisites } from './prerequisites';
 import { serviceHealth, startService, stopService } from './service-control';
 import { driverFor } from './services/driver-factory';
-import { backupForCutover, findLatestBackup, pruneOldBackups, restoreBackupArchive, verifyBackupArchive } from './backup-steps';
+import { backupForCutover, chooseManualRollbackBackup, findLatestBackup, pruneOldBackups, restoreBackupArchive, verifyBackupArchive } from './backup-steps';
 import { runTestSuite } from './test-suite';
 import { compareWithBaseline, shadowCompare } from './kpis';
 import { switchTraffic } from './traffic';
@@ -46,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     backupForCutover,
     pruneOldBackups,
     findLatestBackup,
+    chooseManualRollbackBackup,
     verifyBackupArchive,
     restoreBackupArchive,
     shadowCompare,
