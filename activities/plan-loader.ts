@@ -58,9 +58,10 @@ const refuse = (message: string) => ApplicationFailure.nonRetryable(message, Fai
 /** The plan file a ref names, only if it lies inside one of the plan folders; never read otherwise. */
 export function planFileFor(ref: string, planDirs: string[]): string {
   const candidates = path.isAbsolute(ref) ? [ref] : planDirs.map((dir) => path.resolve(dir, ref));
-  const allowed = candidates.filter((file) => planDirs.some((dir) => !escapeReason(dir, file)));
-  const file = allowed.find((f) => fs.existsSync(f)) ?? allowed[0];
-  if (!file) {
+  const allowed = (file: string) => planDirs.some((dir) => !escapeReason(dir, file));
+  // The first that exists decides (a symlink out of the folder is refused, not skipped).
+  const file = candidates.find((f) => fs.existsSync(f)) ?? candidates.find(allowed);
+  if (!file || !allowed(file)) {
     throw refuse(
       `plan path "${ref}" is outside the folders this worker reads plans from (CUTOVER_PLAN_DIR): ${planDirs.join(', ')}. ` +
         'Put the plan file in one of them (and pass its path), or add its folder to CUTOVER_PLAN_DIR when starting the worker.',
