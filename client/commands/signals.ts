@@ -43,9 +43,9 @@ export function registerSignals(program: Command) {
     .option('--backup <label>', "with --plan: restore this backup label (see the plan's backup dir) instead of the newest")
     .option('--wait', 'wait for the rollback to finish; exit 0 when V1 serves again')
     .description('roll back to V1: signals a running cutover, or starts rollbackWorkflow on its own')
-    .action(async (id: string | undefined, opts: { reason: string; plan?: string; backup?: string; wait?: boolean }) =>
-      withClient(async (client) => {
-        if (opts.backup && !opts.plan) throw new CliError('--backup LABEL needs --plan FILE: it picks the archive of a manual rollback', EXIT.BAD_INPUT);
+    .action(async (id: string | undefined, opts: { reason: string; plan?: string; backup?: string; wait?: boolean }) => {
+      if (opts.backup && !opts.plan) throw new CliError('--backup LABEL needs --plan FILE: it picks the archive of a manual rollback', EXIT.BAD_INPUT);
+      return withClient(async (client) => {
         if (id && !opts.plan) {
           // A finished cutover hands over to its monitoring, which owns the rollback from then on:
           // a second, separate rollback would race the one monitoring would start.
@@ -76,6 +76,6 @@ export function registerSignals(program: Command) {
           console.log(`${result.status} in ${result.durationMs} ms: ${result.message}`);
           process.exitCode = result.status === 'ROLLED_BACK' ? EXIT.OK : EXIT.FAILED;
         }
-      }),
-    );
+      });
+    });
 }
