@@ -90,3 +90,33 @@ test('autoApprove is refused unless the plan sets approvals.allowAutoApprove', a
   expect(view.message).toContain('nothing changed: autoApprove: plan "no-auto" does not allow skipping the GO/NO-GO gate');
   expect(view.phases.every((p) => p.state === 'pending')).toBe(true);
 });
+
+test('a monitoring or rollback started by hand ignores a plan object in its input and loads the plan under the policy', async () => {
+  const workdir = fs.mkdtempSync(path.join(planDir, 'smuggled-'));
+  const smuggled = { plan: { ...plan('smuggled', workdir), approvals: { approvers: {} } }, workdir: '/', source: '(inline)' };
+  const outcome = async (type: string, args: Record<string, unknown>) => {
+    const handle = await env.client.workflow.start(type, { taskQueue: TASK_QUEUE, workflowId: uniqueId(type), args: [args] });
+    // however the workflow reports a refused plan (a failure or an ended view), it names the policy
+    return handle.result().then(
+      (view: { message?: string }) => view.message ?? '',
+      (err: unknown) => {
+        const messages: string[] = [];
+        for (let e = err as (Error & { cause?: unknown }) | undefined; e; e = e.cause as typeof e) messages.push(e.message);
+        return messages.join(' ← ');
+      },
+    );
+  };
+  expect(await outcome('monitoringWorkflow', { cutoverId: 'c1', plan: '../../etc/passwd', loaded: smuggled })).toContain('outside the folders this worker reads plans from');
+  expect(await outcome('rollbackWorkflow', { plan: '../../etc/passwd', reason: 'r', loaded: smuggled })).toContain('outside the folders this worker reads plans from');
+});
+
+test('a rollback started by hand never restores an archive path from its input: it looks only at the plan\'s own backups', async () => {
+  const { file, workdir } = planFile('manual-path');
+  const backup = { archive: '/etc/passwd', sha256: 'a'.repeat(64), bytes: 1, createdAt: '2026-01-01T00:00:00.000Z' };
+  const handle = await env.client.workflow.start('rollbackWorkflow', { taskQueue: TASK_QUEUE, workflowId: uniqueId('manual-path'), args: [{ plan: file, reason: 'r', backup }] });
+  const view = (await handle.result()) as { status: string; message: string; steps: Array<{ name: string; state: string }> };
+  expect(view.status).toBe('FAILED');
+  expect(view.message).toContain(`rollback refused, nothing touched: no backup of plan "manual-path" in ${path.join(workdir, 'backups')}`);
+  expect(view.message).not.toContain('/etc/passwd');
+  expect(view.steps.map((s) => `${s.name}: ${s.state}`)).toEqual(['verify backup: failed']);
+});
