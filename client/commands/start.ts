@@ -76,17 +76,16 @@ export function registerStart(program: Command) {
 
 /**
  * The Web UI's address: CUTOVER_UI_URL when set; else derived from the Temporal address the
- * client uses (TEMPORAL_ADDRESS or the profile): Temporal Cloud → cloud.temporal.io, the dev
- * server (`temporal server start-dev`, UI on the gRPC port + 1000) → http://HOST:PORT+1000,
- * any other server → http://HOST:8080 (the temporal-ui image's default).
+ * client uses (TEMPORAL_ADDRESS or the profile): Temporal Cloud → cloud.temporal.io; otherwise
+ * http://HOST:PORT+1000, where both the dev server (`temporal server start-dev`) and this repo's
+ * docker-compose serve the UI (7233 → 8233). Any other layout: set CUTOVER_UI_URL.
  */
 export function uiBase(address: string, env: NodeJS.ProcessEnv = process.env): string {
   if (env.CUTOVER_UI_URL) return env.CUTOVER_UI_URL.replace(/\/+$/, '');
   const [host, portText] = address.replace(/^[a-z]+:\/\//, '').split(':');
   if (/\.tmprl\.cloud$/.test(host)) return 'https://cloud.temporal.io';
   const port = Number(portText || 7233);
-  const local = host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '0.0.0.0';
-  return local ? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port + 1000}` : `http://${host}:8080`;
+  return `http://${host === '0.0.0.0' ? 'localhost' : host}:${port + 1000}`;
 }
 
 export function uiLink(namespace: string, workflowId: string): string {

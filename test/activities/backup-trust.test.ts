@@ -116,5 +116,5 @@ test('the UI link follows CUTOVER_UI_URL, else the configured Temporal address',
   expect(uiBase('localhost:7233', {})).toBe('http://localhost:8233');
   expect(uiBase('127.0.0.1:17233', {})).toBe('http://127.0.0.1:18233');
   expect(uiBase('my-ns.a1b2c.tmprl.cloud:7233', {})).toBe('https://cloud.temporal.io');
-  expect(uiBase('temporal.internal:7233', {})).toBe('http://temporal.internal:8080');
+  expect(uiBase('temporal.internal:7233', {})).toBe('http://temporal.internal:8233');
 });
