@@ -71,7 +71,13 @@ export async function rollbackWorkflow(input: RollbackInput & { loaded?: LoadedP
         }
       } catch (err) {
         view.steps.push({ name: 'verify backup', state: 'failed', durationMs: 0, message: failureMessage(err) });
-        return finish('FAILED', `rollback refused, nothing touched: ${failureMessage(err)}. Services now: ${await services()}. Restore a good backup by hand, then run the rollback again.`);
+        const message = `rollback refused, nothing touched: ${failureMessage(err)}. Services now: ${await services()}. Restore a good backup by hand, then run the rollback again.`;
+        // The most urgent state of all (V1 may be stopped, V2 may be bad): never silent.
+        if (patched('rollback-refusal-notifies')) {
+          const id = input.cutoverId ?? workflowInfo().workflowId;
+          await notifyBestEffort(loaded, { key: `${id}:rollback-refused`, text: `Rollback of ${id} REFUSED, needs a human: ${message}`, severity: 'critical' });
+        }
+        return finish('FAILED', message);
       }
     }
     for (const compensation of todo) {

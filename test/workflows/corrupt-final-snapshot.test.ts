@@ -65,6 +65,8 @@ test('a corrupt final snapshot: the cutover\'s rollback refuses it; a manual rol
   expect(fs.readFileSync(path.join(f.workdir, 'data', watched), 'utf8')).toBe('clobbered by a bad V2');
   expect(await isUp(f.urls.v1)).toBe(false);
   expect(await isUp(f.urls.v2)).toBe(true);
+  const sent = fs.readFileSync(path.join(f.workdir, 'notifications.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  expect(sent).toContainEqual(expect.objectContaining({ severity: 'critical', text: expect.stringContaining(`Rollback of ${view.cutoverId} REFUSED, needs a human: rollback refused, nothing touched: backup ${final}`) }));
 
   const label = readManifest(phase1)!.label;
   const run = await cli(['rollback', '--plan', planFile, '--backup', label, '--reason', 'final snapshot corrupt', '--wait']);
