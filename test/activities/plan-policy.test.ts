@@ -4,6 +4,8 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { createPlanActivities } from '../../activities/plan-loader';
 import { insideWorkdir } from '../../activities/plan-paths';
+import { ProcessDriver } from '../../activities/services/process-driver';
+import { notify } from '../../activities/notify';
 import { checkPlan } from '../../domain/plan-check';
 import { safeSlug, unsafeIdReason } from '../../domain/names';
 import { FailureType } from '../../activities/failure-types';
@@ -116,4 +118,16 @@ test('workflow ids become safe file names; ids with separators or ".." are refus
   expect(unsafeIdReason('../x')).toBe('it contains a path separator ("/" or "\\")');
   expect(unsafeIdReason('x..y')).toBe('it contains ".."');
   expect(unsafeIdReason('cutover-loans-2')).toBeUndefined();
+});
+
+test('the process driver and the notifier refuse a runDir or notifications file outside the workdir, even from a plan that skipped the loader', async () => {
+  const workdir = tempDir('driver');
+  const spec = { ...service('v1', 1), runDir: '../run', env: {}, healthPath: '/health', startTimeout: '5s', stopGrace: '1s' };
+  const driverFailure = await failureOf(() => new ProcessDriver(spec as never, { cwd: workdir }));
+  expect(driverFailure.type).toBe(FailureType.InvalidServiceConfig);
+  expect(driverFailure.message).toMatch(/^runDir of service svc-v1: .* is outside the plan's workdir .*: set services.<role>.runDir to a folder inside/);
+  const loaded = { plan: { name: 'policy', notifications: { file: '../notes.log' } }, workdir, source: '(smuggled)' } as never;
+  const notifyFailure = await failureOf(notify(loaded, { key: 'k', text: 't', severity: 'info' }));
+  expect(notifyFailure.message).toMatch(/^notifications\.file: .* is outside the plan's workdir/);
+  expect(fs.existsSync(path.join(path.dirname(workdir), 'notes.log'))).toBe(false);
 });
