@@ -1,53 +1,48 @@
-/** The backup activities as the workflows call them: plan in, paths anchored at the plan's folder. */
-import fs from 'node:fs';
+/** The backup activities as the workflows call them: plan in, paths confined to the plan's workdir. */
 import path from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { BackupInfo } from '../domain/rollback-model';
-import { createBackup, pruneBackups, restoreBackup, verifyBackup } from './backups';
-import { FailureType } from './failure-types';
+import { safeSlug } from '../domain/names';
+import { createBackup, pruneBackups, readManifest, restoreBackup } from './backups';
+import { backupDir, chooseRollbackBackup, labelPrefix, ownArchives, ownedBy, trustedBackup, type BackupChoice } from './backup-trust';
+import { insideWorkdir } from './plan-paths';
 
-const labelPrefix = (loaded: LoadedPlan) => `${loaded.plan.name}.`;
-const backupDir = (loaded: LoadedPlan) => path.resolve(loaded.workdir, loaded.plan.backup.dir);
-
-export function backupForCutover(loaded: LoadedPlan, cutoverId: string): Promise<BackupInfo> {
-  const label = `${labelPrefix(loaded)}${cutoverId.replace(/[^A-Za-z0-9_.-]/g, '-')}`;
-  return createBackup({ paths: loaded.plan.backup.paths, dir: loaded.plan.backup.dir, cwd: loaded.workdir, label });
+/** `label` carries the workflow id, which may come from anyone: a slug, never a path. */
+export function backupForCutover(loaded: LoadedPlan, label: string): Promise<BackupInfo> {
+  const paths = loaded.plan.backup.paths.map((p, i) => path.relative(loaded.workdir, insideWorkdir(loaded, p, `backup.paths.${i}`)));
+  return createBackup({ paths, dir: backupDir(loaded), cwd: loaded.workdir, label: `${labelPrefix(loaded)}${safeSlug(label)}`, plan: loaded.plan.name });
 }
 
+/** Only this plan's archives age out here: another plan's in the same dir are not ours to delete. */
 export async function pruneOldBackups(loaded: LoadedPlan): Promise<number> {
-  const { removed } = await pruneBackups({ dir: backupDir(loaded), retentionDays: loaded.plan.backup.retentionDays });
+  const owns = (archive: string) => {
+    const manifest = readManifest(archive);
+    return manifest ? ownedBy(loaded, manifest) : path.basename(archive).startsWith(labelPrefix(loaded));
+  };
+  const { removed } = await pruneBackups({ dir: backupDir(loaded), retentionDays: loaded.plan.backup.retentionDays, owns });
   return removed.length;
 }
 
-/** For a manual rollback: the newest archive this plan made. */
+/** The newest archive of this plan (a cutover's rollback that has no recorded backup). */
 export async function findLatestBackup(loaded: LoadedPlan): Promise<BackupInfo> {
-  const dir = backupDir(loaded);
-  const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(labelPrefix(loaded)) && f.endsWith('.tar.gz')) : [];
-  // Newest by time of writing: the final snapshot taken after V1 stopped wins over Phase 1's.
-  const newest = names
-    .map((name) => ({ name, mtime: fs.statSync(path.join(dir, name)).mtimeMs }))
-    .sort((a, b) => b.mtime - a.mtime)[0];
-  if (!newest) {
-    throw ApplicationFailure.nonRetryable(`no backup of plan "${loaded.plan.name}" in ${dir}: a rollback needs the Phase 1 archive`, FailureType.BackupNotFound);
-  }
-  const archive = path.join(dir, newest.name);
-  const manifest = JSON.parse(fs.readFileSync(`${archive}.manifest.json`, 'utf8')) as { archiveSha256: string; archiveBytes: number; createdAt: string };
-  return { archive, sha256: manifest.archiveSha256, bytes: manifest.archiveBytes, createdAt: manifest.createdAt };
+  const newest = ownArchives(loaded)[0];
+  if (!newest) return (await chooseRollbackBackup(loaded)).backup; // throws BackupNotFound with the dir
+  const m = newest.manifest;
+  return { archive: newest.archive, sha256: m.archiveSha256, bytes: m.archiveBytes, createdAt: m.createdAt };
 }
 
-export async function verifyBackupArchive(_loaded: LoadedPlan, backup: BackupInfo): Promise<string> {
-  const result = await verifyBackup(backup.archive);
-  const actual = result.actual;
-  if (!result.ok || (actual && actual !== backup.sha256)) {
-    throw ApplicationFailure.nonRetryable(
-      `backup ${backup.archive} is corrupt or missing: ${result.reason ?? `sha256 ${actual} differs from ${backup.sha256} recorded at backup time`}`,
-      FailureType.BackupCorrupt,
-    );
-  }
-  return backup.sha256;
+/** A manual rollback's choice: by label, else the newest, with the Phase 1 fallback (see backup-trust). */
+export function chooseManualRollbackBackup(loaded: LoadedPlan, opts: { label?: string } = {}): Promise<BackupChoice> {
+  return chooseRollbackBackup(loaded, opts);
+}
+
+export async function verifyBackupArchive(loaded: LoadedPlan, backup: BackupInfo): Promise<string> {
+  return (await trustedBackup(loaded, backup.archive, backup.sha256)).sha256;
 }
 
 export async function restoreBackupArchive(loaded: LoadedPlan, backup: BackupInfo): Promise<{ restored: string[]; displaced: string }> {
-  return restoreBackup({ archive: backup.archive, expectedSha256: backup.sha256, cwd: loaded.workdir, paths: loaded.plan.backup.paths });
+  // Checked again here: this activity may be called with any BackupInfo, not only a verified one.
+  const trusted = await trustedBackup(loaded, backup.archive, backup.sha256);
+  const paths = loaded.plan.backup.paths.map((p, i) => path.relative(loaded.workdir, insideWorkdir(loaded, p, `backup.paths.${i}`)));
+  return restoreBackup({ archive: trusted.archive, expectedSha256: trusted.sha256, cwd: loaded.workdir, paths });
 }

@@ -90,7 +90,20 @@ function infoOf(archive: string): BackupInfo {
   return { archive, sha256: m.archiveSha256, bytes: m.archiveBytes, manifest, createdAt: m.createdAt };
 }
 
-export async function createBackup(input: { paths: string[]; dir: string; cwd: string; label: string }): Promise<BackupInfo> {
+/** What a manifest says about its archive: whose it is (plan, label) and its checksum. */
+export interface BackupManifest { label: string; plan?: string; createdAt: string; archive: string; archiveSha256: string; archiveBytes: number }
+
+/** The manifest beside an archive, or undefined when it is missing or not a manifest. */
+export function readManifest(archive: string): BackupManifest | undefined {
+  try {
+    const m = JSON.parse(fs.readFileSync(`${archive}.manifest.json`, 'utf8')) as BackupManifest;
+    return typeof m.label === 'string' && typeof m.archiveSha256 === 'string' && typeof m.archive === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function createBackup(input: { paths: string[]; dir: string; cwd: string; label: string; plan?: string }): Promise<BackupInfo> {
   const cwd = path.resolve(input.cwd);
   if (!LABEL.test(input.label)) throw ApplicationFailure.nonRetryable(`backup label "${input.label}" must be a plain name`, FailureType.InvalidBackupConfig);
   const paths = checkPaths(input.paths, cwd);
@@ -120,7 +133,7 @@ export async function createBackup(input: { paths: string[]; dir: string; cwd: s
     for (const rel of paths.flatMap((p) => listFiles(cwd, p))) {
       files.push({ path: rel, bytes: fs.statSync(path.join(cwd, rel)).size, sha256: await sha256File(path.join(cwd, rel)) });
     }
-    const manifest = { label: input.label, createdAt, cwd, paths, files, archive: path.basename(archive), archiveSha256: sha256, archiveBytes: bytes };
+    const manifest = { label: input.label, plan: input.plan, createdAt, cwd, paths, files, archive: path.basename(archive), archiveSha256: sha256, archiveBytes: bytes };
     fs.writeFileSync(`${archive}.manifest.json`, JSON.stringify(manifest, null, 2));
     fs.writeFileSync(`${archive}.sha256`, `${sha256}  ${path.basename(archive)}\n`);
     fs.renameSync(partial, archive);
@@ -189,20 +202,22 @@ export async function restoreBackup(input: { archive: string; expectedSha256?: s
   }
 }
 
-export async function pruneBackups(input: { dir: string; retentionDays: number; now?: number | string; cwd?: string }): Promise<{ removed: string[] }> {
+/** `owns` limits pruning to one plan's archives (and what their restores displaced): a shared dir keeps the others. */
+export async function pruneBackups(input: { dir: string; retentionDays: number; now?: number | string; cwd?: string; owns?: (archive: string) => boolean }): Promise<{ removed: string[] }> {
+  const owns = input.owns ?? (() => true);
   const dir = path.resolve(input.cwd ?? process.cwd(), input.dir);
   if (!fs.existsSync(dir)) return { removed: [] };
   const cutoff = new Date(input.now ?? Date.now()).getTime() - input.retentionDays * 86_400_000;
   const removed: string[] = [];
   for (const name of fs.readdirSync(dir).filter((f) => f.endsWith(ARCHIVE_EXT)).sort()) {
     const archive = path.join(dir, name);
-    if (fs.statSync(archive).mtimeMs >= cutoff) continue;
+    if (fs.statSync(archive).mtimeMs >= cutoff || !owns(archive)) continue;
     for (const f of [archive, ...sidecars(archive)]) fs.rmSync(f, { force: true });
     removed.push(archive);
   }
   for (const name of fs.readdirSync(dir).filter((f) => f.includes('.displaced-'))) {
     const displaced = path.join(dir, name);
-    if (fs.statSync(displaced).mtimeMs >= cutoff) continue;
+    if (fs.statSync(displaced).mtimeMs >= cutoff || !owns(path.join(dir, `${name.slice(0, name.indexOf('.displaced-'))}${ARCHIVE_EXT}`))) continue;
     fs.rmSync(displaced, { recursive: true, force: true });
     removed.push(displaced);
   }

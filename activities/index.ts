@@ -5,11 +5,11 @@
 import path from 'node:path';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import { parseDuration } from '../domain/duration';
-import { createPlanActivities } from './plan-loader';
+import { createPlanActivities, type PlanPolicy } from './plan-loader';
 import { checkPrerequisites } from './prerequisites';
 import { serviceHealth, startService, stopService } from './service-control';
 import { driverFor } from './services/driver-factory';
-import { backupForCutover, findLatestBackup, pruneOldBackups, restoreBackupArchive, verifyBackupArchive } from './backup-steps';
+import { backupForCutover, chooseManualRollbackBackup, findLatestBackup, pruneOldBackups, restoreBackupArchive, verifyBackupArchive } from './backup-steps';
 import { runTestSuite } from './test-suite';
 import { compareWithBaseline, shadowCompare } from './kpis';
 import { switchTraffic } from './traffic';
@@ -19,14 +19,12 @@ import { writeMonitoringReport } from './reports/monitoring-report';
 import { productionValidation, validateProduction } from './post-cutover-check';
 import { writeValidationReport } from './reports/validation-report-file';
 
-export interface ActivityDeps {
-  /** where relative plan paths given to the worker are resolved */
-  planBaseDir: string;
-}
+/** what the worker allows: plan folders, inline plans (see plan-loader) */
+export type ActivityDeps = PlanPolicy;
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createPlanActivities(deps.planBaseDir),
+    ...createPlanActivities(deps),
     checkPrerequisites,
     serviceHealth,
     startService,
@@ -48,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     backupForCutover,
     pruneOldBackups,
     findLatestBackup,
+    chooseManualRollbackBackup,
     verifyBackupArchive,
     restoreBackupArchive,
     shadowCompare,

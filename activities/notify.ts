@@ -7,6 +7,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { log } from './activity-log';
 import type { LoadedPlan } from '../domain/loaded-plan';
+import { insideWorkdir } from './plan-paths';
 
 export interface Notification {
   /** a stable key per state change, so a retried activity does not post twice to the file */
@@ -20,7 +21,7 @@ export async function notify(loaded: LoadedPlan, message: Notification): Promise
   const { notifications } = loaded.plan;
   const delivered: string[] = [];
   if (notifications.file) {
-    const file = path.resolve(loaded.workdir, notifications.file);
+    const file = insideWorkdir(loaded, notifications.file, 'notifications.file');
     await mkdir(path.dirname(file), { recursive: true });
     // A retried activity (the Slack post failed after the file was written) writes the line once.
     const written = await readFile(file, 'utf8').then((text) => text.includes(`"key":${JSON.stringify(message.key)}`), () => false);

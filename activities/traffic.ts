@@ -4,8 +4,11 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { ServiceRole } from '../domain/plan-schema';
+import { FailureType } from './failure-types';
+import { insideWorkdir } from './plan-paths';
 
 export interface TrafficPointer {
   active: ServiceRole;
@@ -14,9 +17,11 @@ export interface TrafficPointer {
   switchedAt: string;
 }
 
+const pointerFile = (loaded: LoadedPlan) => insideWorkdir(loaded, loaded.plan.traffic!.pointerFile, 'traffic.pointerFile');
+
 export async function switchTraffic(loaded: LoadedPlan, role: ServiceRole): Promise<TrafficPointer | null> {
   if (!loaded.plan.traffic) return null;
-  const file = path.resolve(loaded.workdir, loaded.plan.traffic.pointerFile);
+  const file = pointerFile(loaded);
   const spec = loaded.plan.services[role];
   const current = await readTraffic(loaded);
   if (current?.active === role && current.upstream === spec.baseUrl) return current;
@@ -27,11 +32,35 @@ export async function switchTraffic(loaded: LoadedPlan, role: ServiceRole): Prom
   return pointer;
 }
 
+const isPointer = (v: unknown): v is TrafficPointer =>
+  !!v && typeof v === 'object' && ((v as TrafficPointer).active === 'v1' || (v as TrafficPointer).active === 'v2') && typeof (v as TrafficPointer).upstream === 'string';
+
+/**
+ * The pointer as last written, or null when there is none yet (no switch so far). A file that
+ * is there but unreadable or not a pointer is an error: which upstream the router follows is
+ * then unknown, and silently overwriting it could hide a hand edit or a half-written file.
+ */
 export async function readTraffic(loaded: LoadedPlan): Promise<TrafficPointer | null> {
   if (!loaded.plan.traffic) return null;
+  const file = pointerFile(loaded);
+  let text: string;
   try {
-    return JSON.parse(await readFile(path.resolve(loaded.workdir, loaded.plan.traffic.pointerFile), 'utf8')) as TrafficPointer;
-  } catch {
-    return null;
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw ApplicationFailure.nonRetryable(`traffic.pointerFile ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): fix its permissions`, FailureType.TrafficPointerCorrupt);
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (!isPointer(parsed)) {
+    throw ApplicationFailure.nonRetryable(
+      `traffic.pointerFile ${file} is corrupt (not a {"active": "v1"|"v2", "upstream": ...} pointer): check which upstream the router serves, then fix or delete the file and retry`,
+      FailureType.TrafficPointerCorrupt,
+    );
+  }
+  return parsed;
 }

@@ -31,6 +31,8 @@ export const FailureType = {
   ServiceStopFailed: 'ServiceStopFailed',
   /** the service did not answer its health URL with 2xx before the deadline */
   ServiceUnhealthy: 'ServiceUnhealthy',
+  /** the traffic pointer file exists but is not a pointer this tool wrote: which upstream is live is unknown */
+  TrafficPointerCorrupt: 'TrafficPointerCorrupt',
   /** the service spec cannot work (bad unit name, program not on PATH) */
   InvalidServiceConfig: 'InvalidServiceConfig',
 } as const;

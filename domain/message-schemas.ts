@@ -66,6 +66,8 @@ export const rollbackInputSchema = z.strictObject({
   requestedBy: workflowId.optional(),
   compensations: z.array(z.enum(ALL_COMPENSATIONS)).optional(),
   backup: internal.optional(),
+  /** a manual rollback names the archive by label; the worker finds it in the plan's backup folder */
+  backupLabel: z.string().max(300, { error: 'a backup label is a file name prefix, e.g. loans-demo.cutover-loans-demo-…' }).optional(),
   baseline: internal.optional(),
   loaded: internal.optional(),
 });

@@ -2,6 +2,7 @@
 import type { Plan } from './plan-schema';
 import { parseDuration } from './duration';
 import { parsePublicKey, SignatureProblem } from './approval-signature';
+import { dataPaths, staticEscape } from './data-paths';
 
 export interface PlanProblem {
   path: string;
@@ -48,6 +49,10 @@ export function crossFieldProblems(plan: Plan): PlanProblem[] {
   if (plan.thresholds.errorRateWarn > plan.thresholds.errorRateRollback) {
     problems.push({ path: 'thresholds.errorRateWarn', message: 'the warning rate is above the rollback rate: make errorRateWarn smaller than errorRateRollback' });
   }
+  for (const { field, value } of dataPaths(plan)) {
+    const escape = staticEscape(value, plan.workdir);
+    if (escape) problems.push({ path: field, message: escape });
+  }
   problems.push(...signatureProblems(plan));
   return problems;
 }
@@ -74,6 +79,9 @@ function signatureProblems(plan: Plan): PlanProblem[] {
         path: `approvals.keys.${person}`,
         message: `approvals.requireSignatures is on but ${person} has no key: add approvals.keys.${person}: "ssh-ed25519 AAAA… ${person}@host" (the line of their ~/.ssh/id_ed25519.pub)`,
       });
+    }
+    if (plan.approvals.allowAutoApprove) {
+      problems.push({ path: 'approvals.allowAutoApprove', message: 'signed votes are required, yet auto-approve would open the gate with no signature: remove allowAutoApprove or requireSignatures' });
     }
   }
   return problems;

@@ -114,6 +114,8 @@ export const planSchema = z.strictObject({
   approvals: z
     .strictObject({
       approvers: z.record(name, approverList).default({}),
+      /** lets a start with autoApprove skip the GO/NO-GO gate (rehearsals, demos); off for production plans */
+      allowAutoApprove: z.boolean().default(false),
       gate: z
         .strictObject({
           roles: z.array(name).min(1).default(['engineering', 'operations']),

@@ -20,8 +20,13 @@ export interface RollbackInput {
   requestedBy?: string;
   /** default: everything (a manual rollback of a cutover whose state is unknown) */
   compensations?: Compensation[];
-  /** default: the newest backup in the plan's backup dir */
+  /**
+   * The backup the cutover recorded; used only when a cutover or its monitoring started this
+   * rollback (a parent workflow). A rollback started by hand never restores a path from its input.
+   */
   backup?: BackupInfo;
+  /** manual rollback: restore this backup label (`cutover rollback --backup LABEL`); default the newest of the plan */
+  backupLabel?: string;
   /** V1's KPIs before the cutover, to prove V1 is back as it was */
   baseline?: Kpis;
 }

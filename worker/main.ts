@@ -8,7 +8,7 @@ import { CodecConfigError, loadCodecKeys } from '../infra/codec-config';
 import { createLogger } from '../infra/logger';
 import { installRuntime } from '../infra/temporal-runtime';
 import { connectWorker } from '../infra/temporal-connection';
-import { workerOptions } from './worker-options';
+import { planPolicyFromEnv, workerOptions } from './worker-options';
 import { TASK_QUEUE } from '../domain/names';
 
 async function main() {
@@ -20,7 +20,8 @@ async function main() {
   try {
     const bundle = process.env.CUTOVER_WORKFLOW_BUNDLE;
     const worker = await Worker.create(workerOptions(connection, namespace, bundle ? { workflowBundle: { codePath: bundle } } : {}));
-    logger.info({ taskQueue: TASK_QUEUE, namespace }, 'worker polling');
+    const { planDirs, allowInlinePlans } = planPolicyFromEnv();
+    logger.info({ taskQueue: TASK_QUEUE, namespace, planDirs, allowInlinePlans }, 'worker polling');
     await worker.run();
     logger.info('worker stopped');
   } finally {

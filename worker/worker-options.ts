@@ -4,16 +4,34 @@ import { withCodec } from '../infra/payload-codec';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
 import { TASK_QUEUE } from '../domain/names';
-import { createActivities } from '../activities';
+import { createActivities, type ActivityDeps } from '../activities';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
 
-export function workerOptions(connection: NativeConnection, namespace: string, overrides: Partial<WorkerOptions> = {}): WorkerOptions {
+/**
+ * The worker's plan policy from its environment: CUTOVER_PLAN_DIR is a list of folders
+ * (separated by "${path.delimiter}"; default the working directory) and inline plans in workflow
+ * input need CUTOVER_ALLOW_INLINE_PLANS=1, because an inline plan runs its commands on this host.
+ */
+export function planPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): ActivityDeps {
+  const dirs = (env.CUTOVER_PLAN_DIR ?? '').split(path.delimiter).filter((d) => d.trim());
+  return { planDirs: dirs.length ? dirs.map((d) => path.resolve(d)) : [process.cwd()], allowInlinePlans: env.CUTOVER_ALLOW_INLINE_PLANS === '1' };
+}
+
+export interface CutoverWorkerOptions {
+  /** default: CUTOVER_PLAN_DIR, else the working directory */
+  planDirs?: string[];
+  /** default: CUTOVER_ALLOW_INLINE_PLANS=1 */
+  allowInlinePlans?: boolean;
+}
+
+export function workerOptions(connection: NativeConnection, namespace: string, overrides: Partial<WorkerOptions> = {}, cutover: CutoverWorkerOptions = {}): WorkerOptions {
+  const fromEnv = planPolicyFromEnv();
   return {
     connection,
     namespace,
     taskQueue: TASK_QUEUE,
-    activities: createActivities({ planBaseDir: process.env.CUTOVER_PLAN_DIR ?? process.cwd() }),
+    activities: createActivities({ planDirs: cutover.planDirs ?? fromEnv.planDirs, allowInlinePlans: cutover.allowInlinePlans ?? fromEnv.allowInlinePlans }),
     // In-flight activities get this long to finish (and heartbeat) on SIGINT/SIGTERM; the
     // default 0 would cancel a service stop halfway.
     shutdownGraceTime: (process.env.CUTOVER_SHUTDOWN_GRACE ?? '30s') as Duration,

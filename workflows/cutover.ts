@@ -104,7 +104,7 @@ export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverVi
 
   let loaded: LoadedPlan;
   try {
-    loaded = await act('quick', 'Load and validate the plan').loadPlan(input.plan);
+    loaded = await act('quick', 'Load and validate the plan').loadPlan(input.plan, { autoApprove: !!input.autoApprove });
   } catch (err) {
     setStatus('ABORTED', `nothing changed: ${failureMessage(err)}`);
     log.error(statusLine('ABORTED'));

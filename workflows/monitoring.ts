@@ -53,7 +53,10 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
   setHandler(rollbackSignal, (raw) => {
     stopReason ??= stopText('rollback', intake.stop('rollback', raw));
   });
-  const loaded: LoadedPlan = input.loaded ?? (await act('quick', 'Load and validate the plan').loadPlan(input.plan));
+  // A plan object in the input is trusted only from the cutover (the parent); started by hand,
+  // the plan is loaded by the worker under its plan policy (CUTOVER_PLAN_DIR, inline plans).
+  const manual = !workflowInfo().parent && patched('monitoring-trusts-only-parent-plan');
+  const loaded: LoadedPlan = (!manual && input.loaded) || (await act('quick', 'Load and validate the plan').loadPlan(input.plan));
   const { plan } = loaded;
   const table = timetable(plan.monitoring);
   view.durationMs = table.durationMs;

@@ -4,7 +4,7 @@
  * The backup is verified before anything is touched: a rollback that cannot restore refuses
  * and leaves the services as they are, rather than making things worse.
  */
-import { CancellationScope, log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, log, patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { BackupInfo, Compensation, RollbackInput, RollbackView } from '../domain/rollback-model';
 import { statusKey } from '../domain/search-attributes';
@@ -55,25 +55,40 @@ export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: Load
 
   // Whoever cancels this workflow still gets V1 back: the undos are not cancellable.
   return CancellationScope.nonCancellable(async () => {
+    // Started by hand (UI, CLI): nothing in the input but the plan ref and a label is trusted;
+    // a plan object or backup path handed in is the cutover's to give, not a caller's.
+    const manual = !workflowInfo().parent && patched('rollback-trusts-only-recorded');
     let loaded: LoadedPlan;
     try {
-      loaded = input.loaded ?? (await act('quick', 'Load and validate the plan').loadPlan(input.plan));
+      loaded = (!manual && input.loaded) || (await act('quick', 'Load and validate the plan').loadPlan(input.plan));
     } catch (err) {
       return finish('FAILED', `cannot load the plan, nothing touched: ${failureMessage(err)}`);
     }
     const todo = input.compensations ?? MANUAL_ORDER;
     const services = () => act('quick', 'Describe service states').describeServices(loaded);
-    let backup: BackupInfo | undefined = input.backup;
+    let backup: BackupInfo | undefined = manual ? undefined : input.backup;
     if (todo.includes('restoreBackup')) {
       try {
-        backup ??= await act('quick', 'Find the newest backup').findLatestBackup(loaded);
-        await act('service', `Verify backup checksum ${backup.archive}`).verifyBackupArchive(loaded, backup);
-        view.steps.push({ name: 'verify backup', state: 'passed', durationMs: 0, message: backup.archive });
+        if (manual) {
+          // By label, else the newest of the plan; a corrupt final snapshot falls back to the
+          // same cutover's Phase 1 archive (said in the step). Verified inside the choice.
+          const choice = await act('service', 'Choose and verify the backup').chooseManualRollbackBackup(loaded, { label: input.backupLabel });
+          backup = choice.backup;
+          view.steps.push({ name: 'verify backup', state: 'passed', durationMs: 0, message: choice.note });
+        } else {
+          // The cutover's own record: if it is corrupt the rollback refuses, no silent fallback.
+          backup ??= await act('quick', 'Find the newest backup').findLatestBackup(loaded);
+          await act('service', `Verify backup checksum ${backup.archive}`).verifyBackupArchive(loaded, backup);
+          view.steps.push({ name: 'verify backup', state: 'passed', durationMs: 0, message: backup.archive });
+        }
       } catch (err) {
         view.steps.push({ name: 'verify backup', state: 'failed', durationMs: 0, message: failureMessage(err) });
         const message = `rollback refused, nothing touched: ${failureMessage(err)}. Services now: ${await services()}. ${NEXT_STEP_AFTER_REFUSAL(loaded.plan.name)}`;
-        // The most urgent state of all (V1 may be stopped, V2 unproven) must never be silent.
-        await notifyBestEffort(loaded, { key: `${input.cutoverId ?? workflowInfo().workflowId}:rollback-refused`, text: `Rollback of ${input.cutoverId ?? workflowInfo().workflowId} REFUSED, needs a human: ${message}`, severity: 'critical' });
+        // The most urgent state of all (V1 may be stopped, V2 may be bad): never silent.
+        if (patched('rollback-refusal-notifies')) {
+          const id = input.cutoverId ?? workflowInfo().workflowId;
+          await notifyBestEffort(loaded, { key: `${id}:rollback-refused`, text: `Rollback of ${id} REFUSED, needs a human: ${message}`, severity: 'critical' });
+        }
         return finish('FAILED', message);
       }
     }

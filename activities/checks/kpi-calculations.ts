@@ -4,8 +4,8 @@
  * baseline file from the plan (validation.baselineFile), so scheduled runs during monitoring
  * still compare against what V1 computed before the switch.
  */
+import { insideWorkdir } from '../plan-paths';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import { compareKpis, describeComparison, type Kpis } from '../../domain/kpi-compare';
 import { getJsonObject, guarded, serviceUrl, type Check } from './check-util';
@@ -46,7 +46,7 @@ async function resolveBaseline(loaded: LoadedPlan, baseline?: Kpis): Promise<{ k
   if (baseline && Object.keys(baseline).length) return { kpis: baseline, source: 'shadow run' };
   const file = loaded.plan.validation.baselineFile;
   if (!file) return undefined;
-  const absolute = path.resolve(loaded.workdir, file);
+  const absolute = insideWorkdir(loaded, file, 'validation.baselineFile');
   return { kpis: await readBaselineFile(absolute), source: absolute };
 }
 

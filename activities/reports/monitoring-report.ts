@@ -7,13 +7,16 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import type { MonitoringView } from '../../domain/monitoring-model';
+import { safeSlug } from '../../domain/names';
+import { fileInside, insideWorkdir } from '../plan-paths';
 import { buildReport, renderMarkdown } from './report-content';
 import { monitoringCharts, renderChart } from './report-charts';
 
 export async function writeMonitoringReport(loaded: LoadedPlan, view: MonitoringView): Promise<{ json: string; markdown: string; charts: string[] }> {
-  const dir = path.resolve(loaded.workdir, loaded.plan.reports.dir);
+  const dir = insideWorkdir(loaded, loaded.plan.reports.dir, 'reports.dir');
   await mkdir(dir, { recursive: true });
-  const base = path.join(dir, `${view.cutoverId}-monitoring`);
+  // The cutover id comes from whoever started the workflow (UI, CLI): a slug, never a path.
+  const base = fileInside(dir, `${safeSlug(view.cutoverId, 'cutover')}-monitoring`);
   const { thresholds } = loaded.plan;
   const charts = monitoringCharts(view, { latencyWarnMs: thresholds.latencyWarnMs, errorRateWarnPct: thresholds.errorRateWarn * 100, memoryDrift: thresholds.memoryDrift }).map((c) => ({
     ...c,

@@ -10,6 +10,7 @@ import { childEnv } from './service-driver';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ServiceSpec } from '../../domain/plan-schema';
 import { FailureType } from '../failure-types';
+import { escapeReason } from '../plan-paths';
 import type { ServiceDriver, ServiceState } from './service-driver';
 
 export type ProcessSpec = Extract<ServiceSpec, { driver: 'process' }>;
@@ -66,6 +67,11 @@ export class ProcessDriver implements ServiceDriver {
   constructor(private readonly spec: ProcessSpec, private readonly opts: ProcessDriverOptions = {}) {
     const base = path.resolve(opts.cwd ?? process.cwd());
     const runDir = path.resolve(base, spec.runDir ?? '.data/run');
+    // pid files are read, written and removed here: they stay inside the plan's workdir.
+    const escape = escapeReason(base, runDir);
+    if (escape) {
+      throw ApplicationFailure.nonRetryable(`runDir of service ${spec.name}: ${escape}: set services.<role>.runDir to a folder inside the plan's workdir`, FailureType.InvalidServiceConfig);
+    }
     this.pidFile = path.join(runDir, `${spec.name}.pid`);
     this.logFile = path.join(runDir, `${spec.name}.log`);
     this.cwd = path.resolve(base, spec.cwd ?? '.');

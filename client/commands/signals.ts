@@ -61,10 +61,12 @@ export function registerSignals(program: Command) {
     .argument('[id]', 'a running cutover to roll back (omit with --plan for a manual rollback)')
     .requiredOption('--reason <text>', 'why; kept in the rollback record')
     .option('--plan <file>', 'manual rollback of this plan with its newest backup (no running cutover needed)')
+    .option('--backup <label>', "with --plan: restore this backup label (see the plan's backup dir) instead of the newest")
     .option('--wait', 'wait for the rollback to finish; exit 0 when V1 serves again')
     .description('roll back to V1: signals a running cutover, or starts rollbackWorkflow on its own')
-    .action(async (id: string | undefined, opts: { reason: string; plan?: string; wait?: boolean }) =>
-      withClient(async (client) => {
+    .action(async (id: string | undefined, opts: { reason: string; plan?: string; backup?: string; wait?: boolean }) => {
+      if (opts.backup && !opts.plan) throw new CliError('--backup LABEL needs --plan FILE: it picks the archive of a manual rollback', EXIT.BAD_INPUT);
+      return withClient(async (client) => {
         if (id && !opts.plan) {
           // A finished cutover hands over to its monitoring, which owns the rollback from then on:
           // a second, separate rollback would race the one monitoring would start.
@@ -82,7 +84,7 @@ export function registerSignals(program: Command) {
         }
         if (!opts.plan) throw new CliError('give a running cutover id, or --plan FILE for a manual rollback', EXIT.BAD_INPUT);
         const loaded = await checkPlanFile(opts.plan);
-        const input: RollbackInput = { plan: path.resolve(opts.plan), reason: opts.reason, requestedBy: me(), cutoverId: id };
+        const input: RollbackInput = { plan: path.resolve(opts.plan), reason: opts.reason, requestedBy: me(), cutoverId: id, backupLabel: opts.backup };
         const workflowId = id ? workflowIds.rollback(id) : `rollback-${loaded.plan.name}-${stamp()}`;
         const handle = await client.workflow.start('rollbackWorkflow', {
           taskQueue: TASK_QUEUE,
@@ -96,6 +98,6 @@ export function registerSignals(program: Command) {
           console.log(`${result.status} in ${result.durationMs} ms: ${result.message}`);
           process.exitCode = result.status === 'ROLLED_BACK' ? EXIT.OK : EXIT.FAILED;
         }
-      }),
-    );
+      });
+    });
 }

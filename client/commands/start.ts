@@ -2,7 +2,8 @@
 import path from 'node:path';
 import os from 'node:os';
 import type { Command } from 'commander';
-import { TASK_QUEUE, workflowIds } from '../../domain/names';
+import { TASK_QUEUE, unsafeIdReason, workflowIds } from '../../domain/names';
+import { connectConfig } from '../../infra/temporal-connection';
 import { PHASE_IDS, type CutoverInput, type PhaseId } from '../../domain/cutover-model';
 import { planKey, statusKey } from '../../domain/search-attributes';
 import { checkPlanFile } from './plan';
@@ -37,6 +38,10 @@ export function registerStart(program: Command) {
     .option('--worker-path <path>', "the plan's path as the worker sees it (relative to its CUTOVER_PLAN_DIR), when the worker runs elsewhere, e.g. in docker-compose")
     .description('start a cutover; prints its workflow id and UI link')
     .action(async (file: string, opts: StartOptions) => {
+      const unsafe = opts.id === undefined ? undefined : unsafeIdReason(opts.id);
+      // The id names report files and backups: refused here, and reduced to a slug by the worker
+      // for ids that come from elsewhere (the UI, the temporal CLI).
+      if (unsafe) throw new CliError(`--id "${opts.id}" is refused: ${unsafe}. Use letters, digits, ".", "_" and "-", e.g. --id cutover-loans-rehearsal-2`, EXIT.BAD_INPUT);
       const loaded = await checkPlanFile(file);
       const bad = (opts.holdBefore ?? []).filter((p) => !PHASE_IDS.includes(p as PhaseId));
       if (bad.length) throw new CliError(`--hold-before: unknown phase ${bad.join(', ')}; use ${PHASE_IDS.join(', ')}`, EXIT.BAD_INPUT);
@@ -69,7 +74,20 @@ export function registerStart(program: Command) {
     });
 }
 
+/**
+ * The Web UI's address: CUTOVER_UI_URL when set; else derived from the Temporal address the
+ * client uses (TEMPORAL_ADDRESS or the profile): Temporal Cloud → cloud.temporal.io; otherwise
+ * http://HOST:PORT+1000, where both the dev server (`temporal server start-dev`) and this repo's
+ * docker-compose serve the UI (7233 → 8233). Any other layout: set CUTOVER_UI_URL.
+ */
+export function uiBase(address: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CUTOVER_UI_URL) return env.CUTOVER_UI_URL.replace(/\/+$/, '');
+  const [host, portText] = address.replace(/^[a-z]+:\/\//, '').split(':');
+  if (/\.tmprl\.cloud$/.test(host)) return 'https://cloud.temporal.io';
+  const port = Number(portText || 7233);
+  return `http://${host === '0.0.0.0' ? 'localhost' : host}:${port + 1000}`;
+}
+
 export function uiLink(namespace: string, workflowId: string): string {
-  const base = process.env.CUTOVER_UI_URL ?? 'http://localhost:8233';
-  return `${base}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`;
+  return `${uiBase(connectConfig().connectionOptions.address)}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`;
 }

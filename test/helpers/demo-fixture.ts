@@ -65,7 +65,7 @@ export async function createDemoFixture(opts: FixtureOptions = {}): Promise<Demo
     backup: { paths: ['data'], dir: 'backups' },
     traffic: { pointerFile: 'active-upstream.json' },
     tests: { command: DEMO_TESTS, cwd: REPO, timeout: '3m' },
-    approvals: { approvers: { engineering: ['alice'], operations: ['bob', 'starter'], dataQuality: ['carol'] } },
+    approvals: { allowAutoApprove: true, approvers: { engineering: ['alice'], operations: ['bob', 'starter'], dataQuality: ['carol'] } },
     notifications: { file: 'notifications.log' },
     reports: { dir: 'reports' },
   };

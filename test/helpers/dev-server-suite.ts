@@ -5,14 +5,16 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { ChildProcess } from 'node:child_process';
+import type { CutoverWorkerOptions } from '../../worker/worker-options';
 import { bundleWorkflows, createWorker, startDevServer } from './temporal-env';
 import { killGroup, startWorkerProcess } from './worker-process';
 
-export function devServerWithWorker(): { readonly env: TestWorkflowEnvironment } {
+/** `cutover` overrides the worker's plan policy (default for tests: inline plans allowed). */
+export function devServerWithWorker(cutover: CutoverWorkerOptions = {}): { readonly env: TestWorkflowEnvironment } {
   const suite = {} as { env: TestWorkflowEnvironment; worker?: Worker; running?: Promise<void> };
   beforeAll(async () => {
     suite.env = await startDevServer();
-    suite.worker = await createWorker(suite.env, await bundleWorkflows());
+    suite.worker = await createWorker(suite.env, await bundleWorkflows(), {}, cutover);
     suite.running = suite.worker.run();
   }, 120_000);
   afterAll(async () => {

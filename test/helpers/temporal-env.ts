@@ -5,13 +5,14 @@
  * CUTOVER_ALLOW_DOWNLOAD=1 the SDK's own download is used (machines with internet).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkerOptions } from '@temporalio/worker';
 import { phaseKey, planKey, statusKey } from '../../domain/search-attributes';
 import { createLogger } from '../../infra/logger';
 import { installRuntime } from '../../infra/temporal-runtime';
-import { workerOptions, WORKFLOWS_PATH } from '../../worker/worker-options';
+import { workerOptions, WORKFLOWS_PATH, type CutoverWorkerOptions } from '../../worker/worker-options';
 
 const TOOLS_BIN = path.resolve(__dirname, '../../.tools/bin');
 export const SEARCH_ATTRIBUTE_KEYS = [phaseKey, statusKey, planKey];
@@ -51,6 +52,10 @@ export function bundleWorkflows() {
   return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
 }
 
-export async function createWorker(env: TestWorkflowEnvironment, bundle: { code: string }, overrides: Partial<WorkerOptions> = {}) {
-  return Worker.create(workerOptions(env.nativeConnection, env.namespace ?? 'default', { workflowBundle: bundle, ...overrides }));
+/**
+ * Test workers accept inline plans (the fixtures hand each test's plan over in the workflow
+ * input) and plan files from the repo and the temp dir (where the fixtures write them).
+ */
+export async function createWorker(env: TestWorkflowEnvironment, bundle: { code: string }, overrides: Partial<WorkerOptions> = {}, cutover: CutoverWorkerOptions = {}) {
+  return Worker.create(workerOptions(env.nativeConnection, env.namespace ?? 'default', { workflowBundle: bundle, ...overrides }, { allowInlinePlans: true, planDirs: [process.cwd(), os.tmpdir()], ...cutover }));
 }

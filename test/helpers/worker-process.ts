@@ -1,12 +1,14 @@
 /** The real worker as a separate process, so a test can SIGKILL it like a crashed host. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
 import { REPO } from './demo-fixture';
 
 /** One process per worker (no tsx wrapper), in its own group so SIGKILL takes all of it. */
 export function startWorkerProcess(address: string): Promise<ChildProcess> {
   const child = spawn('node', ['--import', 'tsx', 'worker/main.ts'], {
     cwd: REPO,
-    env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', CUTOVER_LOG_PRETTY: '0', CUTOVER_LOG_LEVEL: 'info' },
+    env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', CUTOVER_LOG_PRETTY: '0', CUTOVER_LOG_LEVEL: 'info', CUTOVER_ALLOW_INLINE_PLANS: '1', CUTOVER_PLAN_DIR: [REPO, os.tmpdir()].join(path.delimiter) },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
