@@ -149,3 +149,10 @@ export function formatSpan(ms: number): string {
   if (ms < 2 * 3_600_000) return `${Math.round((ms / 60_000) * 10) / 10} min`;
   return `${Math.round((ms / 3_600_000) * 10) / 10} h`;
 }
+
+/** "uptime 100% of measured time; 9.5 min not measured", "uptime 100%", or "no samples yet". */
+export function uptimeLine(s: MonitoringState): string {
+  if (!s.probes.total) return 'uptime: no samples yet';
+  const gaps = unmeasuredMs(s.gaps);
+  return `uptime ${uptimePct(s)}%${gaps ? ` of measured time; ${formatSpan(gaps)} not measured` : ''}`;
+}

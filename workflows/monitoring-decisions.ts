@@ -13,6 +13,8 @@ export interface DecisionContext {
   state: MonitoringState;
   gates: ApprovalGates;
   specFor(index: number): GateSpec;
+  /** a point opened later than this after its scheduled time opened late (one probe interval) */
+  lateAfterMs: number;
   notify(key: string, text: string, severity?: 'info' | 'warning' | 'critical'): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ export class DecisionPoints {
     const fromOpen = patched('decision-window-from-open');
     const lateMs = offsetNow(state) - scheduledOffsetMs;
     state.openDecision = { index, openedOffsetMs: scheduledOffsetMs, deadlineOffsetMs: scheduledOffsetMs + spec.timeoutMs, openedAt: new Date().toISOString(), scheduledOffsetMs, windowMs: spec.timeoutMs };
-    const lateText = fromOpen && lateMs > 60_000 ? ` — due at ${hourLabel(scheduledOffsetMs)}, opened ${formatSpan(lateMs)} late after an outage, with its whole window` : '';
+    const lateText = fromOpen && lateMs > this.c.lateAfterMs ? ` — due at ${hourLabel(scheduledOffsetMs)}, opened ${formatSpan(lateMs)} late after an outage, with its whole window` : '';
     await this.c.notify(
       `open:${spec.id}`,
       `${spec.id}: waiting for ${spec.roles.join(', ')} (GO to continue, NO_GO to roll back; default ${spec.onTimeout === 'GO' ? 'continue' : 'rollback'} after ${formatSpan(spec.timeoutMs)})${lateText}`,

@@ -19,7 +19,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LoadedPlan } from '../domain/loaded-plan';
-import { GAP_WHY, formatSpan, initialState, unmeasuredMs, uptimePct, type MonitoringInput, type MonitoringStatus, type MonitoringView } from '../domain/monitoring-model';
+import { GAP_WHY, formatSpan, initialState, unmeasuredMs, uptimeLine, uptimePct, type MonitoringInput, type MonitoringStatus, type MonitoringView } from '../domain/monitoring-model';
 import { catchUp, hourLabel, nextDue, timetable } from '../domain/monitoring-schedule';
 import type { Verdict } from '../domain/decision-matrix';
 import { parseDuration } from '../domain/duration';
@@ -93,7 +93,7 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
   refresh('MONITORING', `monitoring ${plan.services.v2.name} for ${plan.monitoring.duration}`);
   if (state.runs === 1) await notify('start', `Monitoring ${plan.services.v2.name} for ${plan.monitoring.duration}: ${table.validations.length} validations, decision points at ${plan.monitoring.decisionPoints.map((d) => d.at).join(', ')}`);
 
-  const points = new DecisionPoints({ state, gates, specFor, notify });
+  const points = new DecisionPoints({ state, gates, specFor, notify, lateAfterMs: table.sentinelMs });
   for (;;) {
     if (stopReason) break;
     const deadline = state.openDecision?.deadlineOffsetMs;
@@ -144,7 +144,7 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
     }
     if (!step && due.kinds.includes('sentinel')) await act_on(await sentinel(loaded, state, due.at), `${label} sentinel`);
     if (summaryAt !== undefined && !stopReason) {
-      await notify(`summary:${summaryAt}`, `${hourLabel(summaryAt)} checkpoint: ${state.warnings.length ? `${state.warnings.length} warning(s): ${state.warnings.join('; ')}` : 'all metrics stable ✓'} (uptime ${uptimePct(state)}%${state.gaps?.length ? ` of measured time; ${formatSpan(unmeasuredMs(state.gaps))} not measured` : ''})`);
+      await notify(`summary:${summaryAt}`, `${hourLabel(summaryAt)} checkpoint: ${state.warnings.length ? `${state.warnings.length} warning(s): ${state.warnings.join('; ')}` : 'all metrics stable ✓'} (${uptimeLine(state)})`);
     }
     for (const point of stopReason ? [] : decisions) await points.open(point.index, point.at);
     refresh(state.openDecision ? 'AWAITING_DECISION' : 'MONITORING', `${label}: ${state.rows.at(-1)?.status ?? 'probing'}`);
@@ -158,9 +158,9 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
   }
 
   if (stopReason) return rollBack(stopReason);
-  const report = await act('quick', 'Write the 24-hour report').writeMonitoringReport(loaded, refresh('COMPLETED', `24-hour monitoring complete, uptime ${uptimePct(state)}%`));
+  const report = await act('quick', 'Write the 24-hour report').writeMonitoringReport(loaded, refresh('COMPLETED', `${plan.monitoring.duration} monitoring complete, ${uptimeLine(state)}`));
   view.report = report;
-  await notify('complete', `24-Hour Cutover Complete ✓ — uptime ${uptimePct(state)}%, ${state.rows.length} validations, ${state.warnings.length} warning(s). Report: ${report.markdown}`);
+  await notify('complete', `${table.durationMs >= 24 * 3_600_000 ? '24-Hour Cutover Complete ✓' : `${plan.monitoring.duration} monitoring complete ✓`} — ${uptimeLine(state)}, ${state.rows.length} validations, ${state.warnings.length} warning(s). Report: ${report.markdown}`);
   return refresh();
 
   async function rollBack(reason: string): Promise<MonitoringView> {
