@@ -141,6 +141,7 @@ export const initialState = (startMs: number): MonitoringState => ({
 export const uptimePct = (s: MonitoringState) => (s.probes.total ? Math.round((s.probes.healthy / s.probes.total) * 100_000) / 1000 : 100);
 
 export const GAP_WHY = 'worker or server unreachable';
+export const BUSY_WHY = 'a step ran long (a FAIL re-run, or a step retried after its worker was lost)';
 export const unmeasuredMs = (gaps: UnmeasuredInterval[] | undefined) => (gaps ?? []).reduce((sum, g) => sum + (g.toOffsetMs - g.fromOffsetMs), 0);
 
 /** "5 min", "90 s", "2 h": for "default after 5 min, no vote" and gap lengths. */

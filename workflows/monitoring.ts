@@ -19,7 +19,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LoadedPlan } from '../domain/loaded-plan';
-import { GAP_WHY, formatSpan, initialState, unmeasuredMs, uptimeLine, uptimePct, type MonitoringInput, type MonitoringStatus, type MonitoringView } from '../domain/monitoring-model';
+import { BUSY_WHY, GAP_WHY, formatSpan, initialState, unmeasuredMs, uptimeLine, uptimePct, type MonitoringInput, type MonitoringStatus, type MonitoringView } from '../domain/monitoring-model';
 import { catchUp, hourLabel, nextDue, timetable } from '../domain/monitoring-schedule';
 import type { Verdict } from '../domain/decision-matrix';
 import { parseDuration } from '../domain/duration';
@@ -132,6 +132,11 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
     // the missed probes are skipped, not run in a burst that would count unmeasured time as up.
     const behind = now - due.at > table.sentinelMs && patched('outages-are-gaps');
     const step = behind ? catchUp(table, state.elapsedMs, now, probeUntil) : undefined;
+    // Behind without an outage seen (a step ran long: a FAIL re-run, an activity retried after its
+    // worker died): nothing was probed meanwhile either, so that is a gap too.
+    if (step && !outage && step.skippedProbes + (step.validationAt !== undefined ? 1 : 0) > 1) {
+      (state.gaps ??= []).push({ fromOffsetMs: due.at, toOffsetMs: now, from: new Date(state.startMs + due.at).toISOString(), to: new Date(state.startMs + now).toISOString(), why: BUSY_WHY });
+    }
     const at = step ? step.lastAt : due.at;
     state.elapsedMs = at;
     const validationAt = step ? step.validationAt : due.kinds.includes('validation') ? due.at : undefined;

@@ -13,6 +13,7 @@ import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo
 import { killGroup } from '../helpers/worker-process';
 import { devServerWithWorkerProcesses } from '../helpers/dev-server-suite';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
+import { retryLines } from '../../client/render-retries';
 
 const suite = devServerWithWorkerProcesses();
 let env: TestWorkflowEnvironment;
@@ -52,19 +53,14 @@ test('a worker killed during Phase 2 tests and restarted: the run is retried, th
   let finished = false;
   void result.finally(() => (finished = true));
   while (!finished) {
-    const { raw } = await handle.describe();
-    for (const a of raw.pendingActivities ?? []) {
-      for (const p of a.heartbeatDetails?.payloads ?? []) {
-        const retry = (JSON.parse(Buffer.from(p.data!).toString('utf8')) as { retry?: string }).retry;
-        if (retry) causes.add(retry);
-      }
-    }
+    // What `cutover status` prints under the phases (client/render-retries.ts).
+    for (const line of await retryLines(handle)) causes.add(line);
     await new Promise((r) => setTimeout(r, 250));
   }
   const view = await result;
   expect(view.status).toBe('SUCCESS');
   expect(view.phases.find((p) => p.id === 'phase2')!.message).toMatch(/tests PASSED/);
-  expect([...causes].some((c) => /^worker lost during the test run.*, retrying 2\/3$/.test(c))).toBe(true);
+  expect([...causes].some((c) => /^ {2}↻ runPlanTests attempt 2\/3: worker lost during the test run.*, retrying 2\/3$/.test(c))).toBe(true);
   expect(await isUp(fixture.urls.v2)).toBe(true);
   // The test run was the step retried: attempt 2 on the new worker, scheduled once.
   const history = await handle.fetchHistory();
