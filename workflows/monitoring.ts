@@ -57,7 +57,9 @@ export async function monitoringWorkflow(input: MonitoringInput): Promise<Monito
   };
   if (state.openDecision) gates.open(specFor(state.openDecision.index));
   const refresh = (status: MonitoringStatus = view.status, message = view.message) => {
-    const point = state.openDecision && plan.monitoring.decisionPoints[state.openDecision.index];
+    // A monitoring that ended (rolled back, completed) takes no votes: it never shows one as awaited.
+    const active = status === 'MONITORING' || status === 'AWAITING_DECISION';
+    const point = active && state.openDecision && plan.monitoring.decisionPoints[state.openDecision.index];
     Object.assign(view, {
       status,
       message,
