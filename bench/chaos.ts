@@ -79,8 +79,12 @@ async function main() {
     if (!want(phase)) continue;
     const f = await fixture();
     await startService(f.loaded(), 'v1');
-    const handle = await startCutover(env.client, f.plan, { autoApprove: true });
-    await waitForStatus(handle, (v) => v.currentPhase === phase);
+    // Held before the phase, then resumed: most phases take milliseconds, so the kill follows the
+    // resume at once (in the phase, or just before it); phase 2's test run is long enough to wait for.
+    const handle = await startCutover(env.client, f.plan, { autoApprove: true, holdBefore: [phase] });
+    await waitForStatus(handle, (v) => v.heldBefore === phase);
+    await handle.signal('resume', { phase });
+    if (phase === 'phase2') await waitForStatus(handle, (v) => v.currentPhase === phase);
     const back = await outage();
     const view = (await handle.result()) as CutoverView;
     const end = performance.now();
@@ -105,7 +109,7 @@ async function main() {
       }),
     );
     const handle = await startMonitoring(env.client, f);
-    for (;;) if ((await handle.query<MonitoringView>('status')).openDecision) break;
+    while (!(await handle.query<MonitoringView>('status')).openDecision) await sleep(100);
     const back = await outage();
     const view = (await handle.result()) as MonitoringView;
     const end = performance.now();
