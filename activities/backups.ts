@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from './failure-types';
-import { heartbeat } from './heartbeat';
+import { heartbeat, keepAlive } from './heartbeat';
 import { runCommand } from './services/service-driver';
 
 export interface BackupInfo {
@@ -59,12 +59,14 @@ function listFiles(root: string, rel: string): string[] {
 }
 
 async function tar(args: string[], what: string): Promise<void> {
-  const beat = setInterval(() => heartbeat({ tar: what }), 5_000);
+  // runCommand heartbeats every ~2 s, runs tar in its own process group and kills it on
+  // cancellation; a tar left by a dead worker is killed by the next one (child-registry).
+  const stop = keepAlive(() => ({ tar: what }));
   try {
     const r = await runCommand(['tar', ...args], { timeoutMs: 60 * 60_000 });
     if (r.code !== 0) throw ApplicationFailure.retryable(`tar ${what} failed (exit ${r.code}): ${r.stderr.trim()}`, FailureType.BackupFailed);
   } finally {
-    clearInterval(beat);
+    stop();
   }
 }
 
@@ -121,6 +123,8 @@ export async function createBackup(input: { paths: string[]; dir: string; cwd: s
     if ((await verifyBackup(archive)).ok && fs.existsSync(`${archive}.manifest.json`)) return infoOf(archive);
   }
 
+  // A partial that nothing has written to for a while was left by an attempt whose worker died.
+  removePartials(dir, (f) => f.startsWith(`${input.label}-`), 30_000);
   const createdAt = new Date().toISOString();
   const archive = path.join(dir, `${input.label}-${createdAt.replace(/[:.]/g, '-')}${ARCHIVE_EXT}`);
   // Written under a temporary name and renamed last: a crash never leaves a final-named half archive.
@@ -202,13 +206,29 @@ export async function restoreBackup(input: { archive: string; expectedSha256?: s
   }
 }
 
+/** Removes `*.partial-*` archives not written to for `idleMs` (a live tar writes continuously). */
+function removePartials(dir: string, match: (name: string) => boolean, idleMs: number, now = Date.now()): string[] {
+  const stale = fs.readdirSync(dir).filter((f) => /\.partial-[0-9a-f]+$/.test(f) && match(f));
+  return stale.flatMap((name) => {
+    const file = path.join(dir, name);
+    try {
+      if (now - fs.statSync(file).mtimeMs < idleMs) return [];
+      fs.rmSync(file, { force: true });
+      return [file];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** `owns` limits pruning to one plan's archives (and what their restores displaced): a shared dir keeps the others. */
 export async function pruneBackups(input: { dir: string; retentionDays: number; now?: number | string; cwd?: string; owns?: (archive: string) => boolean }): Promise<{ removed: string[] }> {
   const owns = input.owns ?? (() => true);
   const dir = path.resolve(input.cwd ?? process.cwd(), input.dir);
   if (!fs.existsSync(dir)) return { removed: [] };
   const cutoff = new Date(input.now ?? Date.now()).getTime() - input.retentionDays * 86_400_000;
-  const removed: string[] = [];
+  // Partials of crashed attempts go whatever the retention: they never were a backup.
+  const removed: string[] = removePartials(dir, (f) => owns(path.join(dir, f.replace(/\.partial-[0-9a-f]+$/, ''))), 10 * 60_000);
   for (const name of fs.readdirSync(dir).filter((f) => f.endsWith(ARCHIVE_EXT)).sort()) {
     const archive = path.join(dir, name);
     if (fs.statSync(archive).mtimeMs >= cutoff || !owns(archive)) continue;

@@ -7,7 +7,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from './failure-types';
-import { cancellationSignal, heartbeat } from './heartbeat';
+import { cancellationSignal, heartbeat, HEARTBEAT_EVERY_MS, retryCause } from './heartbeat';
+import { log } from './activity-log';
+import { trackChild } from './child-registry';
 import { parseTestOutput, type TestRunner } from './test-output-parser';
 import { childEnv } from './services/service-driver';
 
@@ -23,7 +25,6 @@ export interface TestSuiteResult {
 }
 
 const KEEP_CHARS = 256 * 1024; // summaries are at the end; bound memory for chatty suites
-const HEARTBEAT_MS = 5_000;
 const KILL_GRACE_MS = 5_000;
 const tailOf = (text: string, lines = 40) => text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trimEnd().split('\n').slice(-lines).join('\n');
 
@@ -31,8 +32,13 @@ export async function runTestSuite(input: { command: string[]; cwd?: string; tim
   const [program, ...args] = input.command;
   const cwd = path.resolve(input.cwd ?? process.cwd());
   const started = Date.now();
+  // Retried only after a lost worker (a failed suite is final): say so in the log and the heartbeat.
+  const retry = retryCause('the test run');
+  if (retry) log.warn(retry);
   // Own process group so a timeout kills the runner's workers too (npm → jest → workers).
   const child = spawn(program!, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv({ CI: 'true' }) });
+  // Recorded, so a worker that dies mid-run has the runner killed by the next one on the host.
+  const untrack = trackChild(child.pid, `test suite: ${input.command.join(' ')}`);
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-KEEP_CHARS);
@@ -56,7 +62,7 @@ export async function runTestSuite(input: { command: string[]; cwd?: string; tim
     timedOut = true;
     stopRun();
   }, input.timeoutMs);
-  const beat = setInterval(() => heartbeat({ elapsedMs: Date.now() - started, last: tailOf(output, 1) }), HEARTBEAT_MS);
+  const beat = setInterval(() => heartbeat({ elapsedMs: Date.now() - started, last: tailOf(output, 1), ...(retry ? { retry } : {}) }), HEARTBEAT_EVERY_MS);
   const signal = cancellationSignal();
   signal?.addEventListener('abort', stopRun);
 
@@ -71,6 +77,7 @@ export async function runTestSuite(input: { command: string[]; cwd?: string; tim
   } finally {
     clearTimeout(timer);
     clearInterval(beat);
+    untrack();
     signal?.removeEventListener('abort', stopRun);
   }
 

@@ -20,19 +20,43 @@ export interface CheckpointRow {
 
 export interface DecisionRecord {
   label: string;
+  /** the point's scheduled offset (charts mark it there) */
   offsetMs: number;
+  /** when it was due by the timetable; absent in records made before windows counted from opening */
+  scheduledAt?: string;
+  /** workflow time at which it opened and the leads were notified: its window counts from here */
   openedAt: string;
+  openedOffsetMs?: number;
   decidedAt: string;
+  /** the plan's timeout: how long the leads had */
+  windowMs?: number;
+  /** time the leads could not vote (worker or server unreachable) added to the window */
+  extendedMs?: number;
   outcome: 'continue' | 'rollback';
   via: 'votes' | 'timeout-default';
   roles: string[];
+  /** "default after 5 min, no vote" — never "the leads decided" when nobody did */
+  note?: string;
 }
 
 export interface OpenDecision {
   index: number;
+  /** when it actually opened (after the notification); the scheduled offset is scheduledOffsetMs */
   openedOffsetMs: number;
   deadlineOffsetMs: number;
   openedAt: string;
+  scheduledOffsetMs?: number;
+  windowMs?: number;
+  extendedMs?: number;
+}
+
+/** Time nobody measured: the worker or the server was unreachable, so no probe ran. */
+export interface UnmeasuredInterval {
+  fromOffsetMs: number;
+  toOffsetMs: number;
+  from: string;
+  to: string;
+  why: string;
 }
 
 export interface MonitoringState {
@@ -58,6 +82,10 @@ export interface MonitoringState {
   rollbackStartedOffsetMs?: number;
   /** signals not taken as sent, carried across continue-as-new (absent in older runs) */
   rejectedMessages?: MessageLog;
+  /** outages: no probe ran, nothing is counted for them (absent in states from before gaps existed) */
+  gaps?: UnmeasuredInterval[];
+  /** decision points that came due while another was open (a long outage can miss two) */
+  pendingDecisions?: { index: number; scheduledOffsetMs: number }[];
 }
 
 export interface MonitoringInput {
@@ -81,7 +109,7 @@ export interface MonitoringView {
   /** how many runs (continue-as-new) the monitoring took so far */
   runs: number;
   next?: { offsetMs: number; what: string };
-  openDecision?: { label: string; roles: string[]; deadlineOffsetMs: number };
+  openDecision?: { label: string; roles: string[]; deadlineOffsetMs: number; openedOffsetMs?: number };
   rows: CheckpointRow[];
   decisions: DecisionRecord[];
   votes: RecordedApproval[];
@@ -89,6 +117,11 @@ export interface MonitoringView {
   /** signals not taken as sent (malformed, refused), bounded */
   rejectedMessages?: MessageLog;
   warnings: string[];
+  /** unmeasured intervals and their total; uptime counts measured time only */
+  gaps?: UnmeasuredInterval[];
+  unmeasuredMs?: number;
+  /** probes that ran; 0 means uptime is unknown, not 100% */
+  probes?: number;
   rollback?: { workflowId: string; reason: string; startedOffsetMs: number; status?: string; durationMs?: number; message?: string };
   /** the report files; charts (SVG) are absent from reports written before they existed */
   report?: { json: string; markdown: string; charts?: string[] };
@@ -108,4 +141,23 @@ export const initialState = (startMs: number): MonitoringState => ({
   runs: 1,
 });
 
+/** Healthy probes over probes that ran: missed probes are not counted either way (see gaps). */
 export const uptimePct = (s: MonitoringState) => (s.probes.total ? Math.round((s.probes.healthy / s.probes.total) * 100_000) / 1000 : 100);
+
+export const GAP_WHY = 'worker or server unreachable';
+export const BUSY_WHY = 'a step ran long (a FAIL re-run, or a step retried after its worker was lost)';
+export const unmeasuredMs = (gaps: UnmeasuredInterval[] | undefined) => (gaps ?? []).reduce((sum, g) => sum + (g.toOffsetMs - g.fromOffsetMs), 0);
+
+/** "5 min", "90 s", "2 h": for "default after 5 min, no vote" and gap lengths. */
+export function formatSpan(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 2 * 3_600_000) return `${Math.round((ms / 60_000) * 10) / 10} min`;
+  return `${Math.round((ms / 3_600_000) * 10) / 10} h`;
+}
+
+/** "uptime 100% of measured time; 9.5 min not measured", "uptime 100%", or "no samples yet". */
+export function uptimeLine(s: MonitoringState): string {
+  if (!s.probes.total) return 'uptime: no samples yet';
+  const gaps = unmeasuredMs(s.gaps);
+  return `uptime ${uptimePct(s)}%${gaps ? ` of measured time; ${formatSpan(gaps)} not measured` : ''}`;
+}

@@ -68,3 +68,29 @@ export function nextDue(table: Timetable, after: number, probeUntil = table.dura
 }
 
 export const hourLabel = (ms: number) => `Hour ${Number.isInteger(ms / 3_600_000) ? ms / 3_600_000 : (ms / 3_600_000).toFixed(2)}`;
+
+/** What a loop that fell behind still owes after an outage: no sentinel tick is replayed. */
+export interface CatchUp {
+  /** the last moment that came due in the interval: the loop carries on after it */
+  lastAt: number;
+  /** the latest missed full validation, run once (late) so no checkpoint row is lost */
+  validationAt?: number;
+  summaryAt?: number;
+  /** every missed decision point, earliest first: each opens late and gets its whole window */
+  decisions: { index: number; at: number }[];
+  /** sentinel ticks nobody probed */
+  skippedProbes: number;
+}
+
+/** Everything due in (after, until], collapsed: probes missed during an outage are not run in a burst. */
+export function catchUp(table: Timetable, after: number, until: number, probeUntil = table.durationMs): CatchUp {
+  const result: CatchUp = { lastAt: after, decisions: [], skippedProbes: 0 };
+  for (let due = nextDue(table, after, probeUntil); due && due.at <= until; due = nextDue(table, due.at, probeUntil)) {
+    result.lastAt = due.at;
+    if (due.kinds.includes('validation')) result.validationAt = due.at;
+    if (due.kinds.includes('sentinel')) result.skippedProbes++;
+    if (due.kinds.includes('summary')) result.summaryAt = due.at;
+    if (due.decision !== undefined) result.decisions.push({ index: due.decision, at: due.at });
+  }
+  return result;
+}

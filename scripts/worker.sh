@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the cutover worker in the background (pid and log in .data/), if it is not already up.
 #   scripts/worker.sh        start      scripts/worker.sh stop
+# "worker polling" is reported only when THIS process says so (its pid in the log line, in the
+# part of the log written after it started); if it exits first, its own error is printed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 pidfile="$root/.data/worker.pid"
@@ -14,12 +16,28 @@ if [ "${1:-}" = "stop" ]; then
 fi
 if running; then echo "worker already running (pid $(cat "$pidfile"))"; exit 0; fi
 cd "$root"
-CUTOVER_PLAN_DIR="$root" CUTOVER_LOG_PRETTY=0 nohup node_modules/.bin/tsx worker/main.ts >>"$log" 2>&1 &
-echo $! >"$pidfile"
-for _ in $(seq 1 150); do
-  grep -q '"worker polling"' "$log" 2>/dev/null && { echo "worker polling task queue cutover (log: .data/worker.log)"; exit 0; }
-  running || { echo "worker exited; see $log" >&2; tail -20 "$log" >&2; exit 1; }
+# The "worker polling" line is logged at info: a quieter level would hide the very line we wait for.
+case "${CUTOVER_LOG_LEVEL:-info}" in warn | error | fatal | silent) export CUTOVER_LOG_LEVEL=info ;; esac
+touch "$log"
+offset=$(($(wc -c <"$log") + 1)) # only what this start writes counts
+# node directly (no tsx wrapper): the pid recorded is the process that logs its pid.
+CUTOVER_PLAN_DIR="$root" CUTOVER_LOG_PRETTY=0 nohup node --import tsx worker/main.ts >>"$log" 2>&1 &
+pid=$!
+echo "$pid" >"$pidfile"
+fresh() { tail -c +"$offset" "$log" 2>/dev/null; }
+for _ in $(seq 1 450); do # bundling the workflows takes a while on a busy host
+  if fresh | grep '"worker polling"' | grep -q "\"pid\":$pid[,}]"; then
+    echo "worker polling task queue cutover (pid $pid, log: .data/worker.log)"
+    exit 0
+  fi
+  if ! kill -0 "$pid" 2>/dev/null; then
+    rm -f "$pidfile"
+    echo "worker (pid $pid) exited before polling; its output:" >&2
+    fresh | tail -25 >&2
+    exit 1
+  fi
   sleep 0.2
 done
-echo "worker did not start polling within 30 s; see $log" >&2
+echo "worker (pid $pid) did not start polling within 90 s; its output so far:" >&2
+fresh | tail -25 >&2
 exit 1

@@ -10,18 +10,21 @@ import { installRuntime } from '../infra/temporal-runtime';
 import { connectWorker } from '../infra/temporal-connection';
 import { planPolicyFromEnv, workerOptions } from './worker-options';
 import { TASK_QUEUE } from '../domain/names';
+import { reapOrphans } from '../activities/child-registry';
 
 async function main() {
   const logger = createLogger('cutover-worker');
   installRuntime(logger, { metricsBindAddress: process.env.CUTOVER_METRICS_ADDRESS });
   // a bad key setting stops the worker here, before it connects
   logger.info({ payloadCodec: loadCodecKeys()?.[0]?.id ?? 'off' }, 'payload codec (current key id)');
+  // What a previous worker on this host left running (a tar, a test runner) when it died.
+  reapOrphans((message) => logger.warn(message));
   const { connection, namespace } = await connectWorker();
   try {
     const bundle = process.env.CUTOVER_WORKFLOW_BUNDLE;
     const worker = await Worker.create(workerOptions(connection, namespace, bundle ? { workflowBundle: { codePath: bundle } } : {}));
     const { planDirs, allowInlinePlans } = planPolicyFromEnv();
-    logger.info({ taskQueue: TASK_QUEUE, namespace, planDirs, allowInlinePlans }, 'worker polling');
+    logger.info({ taskQueue: TASK_QUEUE, namespace, planDirs, allowInlinePlans, pid: process.pid }, 'worker polling');
     await worker.run();
     logger.info('worker stopped');
   } finally {

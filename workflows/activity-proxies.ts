@@ -12,17 +12,22 @@ export const presets = {
   /** reads and probes: fast, safe to repeat */
   quick: { startToCloseTimeout: '1m', retry } satisfies ActivityOptions,
   /**
-   * starts, stops, backups: heartbeat so a dead worker is noticed in seconds, not minutes. An
+   * starts, stops, backups, restores: they heartbeat every ~2 s, so a dead worker is noticed in
+   * about 6 s and the step retried on another (a rollback with a lost worker costs seconds). An
    * abort waits for the step to settle: a rollback must not start V1 while its stop still runs.
    */
   service: {
     startToCloseTimeout: '10m',
-    heartbeatTimeout: '20s',
+    heartbeatTimeout: '6s',
     retry,
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   } satisfies ActivityOptions,
-  /** a test suite runs once: a second run of a failed suite proves nothing */
-  long: { startToCloseTimeout: '30m', heartbeatTimeout: '30s', retry: { ...retry, maximumAttempts: 1 } } satisfies ActivityOptions,
+  /**
+   * the test suite: a suite that ran and failed is final (TestSuiteFailed is non-retryable: a
+   * second run of a red suite proves nothing), but a run whose worker was lost is retried on
+   * another — it heartbeats every ~2 s, so a lost worker is noticed in 10 s.
+   */
+  long: { startToCloseTimeout: '30m', heartbeatTimeout: '10s', retry } satisfies ActivityOptions,
   /** validations only read: retried, so a worker restart mid-check costs a retry, not a rollback */
   validation: { startToCloseTimeout: '10m', heartbeatTimeout: '30s', retry } satisfies ActivityOptions,
 } as const;

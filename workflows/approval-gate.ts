@@ -3,12 +3,13 @@
  * monitoring decision points. Votes arrive by update (validated, the caller learns at once) or
  * by signal (the Temporal UI's form; invalid votes are kept in `rejected` for the status view).
  */
-import { ApplicationFailure, condition, defineQuery, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineQuery, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ApprovalRejected, checkApproval, gateOutcome, type GateContext } from '../domain/approval-rules';
 import { NO_SIGNATURES, type GateInfo, type SignaturePolicy } from '../domain/signed-vote';
 import type { Approval, Decision, RecordedApproval, RejectedApproval } from '../domain/cutover-model';
 import { keepLast } from '../domain/message-log';
 import { approveSignal, approveUpdate } from './messages';
+import { formatSpan } from '../domain/monitoring-model';
 
 export interface GateSpec {
   id: string;
@@ -32,6 +33,22 @@ const VOTE_EXAMPLE = '{"role": "engineering", "approver": "alice", "decision": "
 
 /** What `cutover approve` needs to sign a vote: the open gate and what the signature binds to. */
 export const approvalGateQuery = defineQuery<GateInfo>('approvalGate');
+
+/** When and how a gate was decided: a default is told apart from a vote, with the window it had. */
+export interface GateResult {
+  decision: Decision;
+  timedOut: boolean;
+  openedAt?: string;
+  decidedAt?: string;
+  windowMs?: number;
+  /** time the approvers could not vote (worker or server gone) that was given back */
+  extendedMs?: number;
+  /** "default after 30 min, no vote" when timedOut */
+  note?: string;
+}
+
+/** A timer that fires this much after it was due means the worker (or the server) was gone. */
+const GATE_LATE_MS = 10_000;
 
 export class ApprovalGates {
   private current?: GateSpec;
@@ -151,18 +168,47 @@ export class ApprovalGates {
     return this.current ? gateOutcome(this.context()) : undefined;
   }
 
-  recordTimeout(spec: GateSpec): void {
-    this.votes.push({ role: '(timeout)', approver: 'timeout-default', decision: spec.onTimeout, gate: spec.id, at: new Date().toISOString(), via: 'timeout-default' });
+  recordTimeout(spec: GateSpec, comment?: string): void {
+    this.votes.push({ role: '(timeout)', approver: 'timeout-default', decision: spec.onTimeout, gate: spec.id, at: new Date().toISOString(), via: 'timeout-default', ...(comment ? { comment } : {}) });
   }
 
-  /** Resolves with the decision; a timeout is an outcome (the plan's default), not an error. */
-  async decide(spec: GateSpec): Promise<{ decision: Decision; timedOut: boolean }> {
+  /**
+   * Resolves with the decision; a timeout is an outcome (the plan's default), not an error. The
+   * window counts from the opening and only while a worker could take votes: the wait runs in
+   * ticks (≤ 20 per window), and a tick that fired late gives back the time since the last one,
+   * so a worker returning after the deadline re-arms for the rest instead of applying the
+   * default at once.
+   */
+  async decide(spec: GateSpec): Promise<GateResult> {
     this.open(spec);
+    const decided = () => gateOutcome(this.context()) !== undefined;
     try {
-      const decided = await condition(() => gateOutcome(this.context()) !== undefined, spec.timeoutMs, { summary: spec.summary });
-      if (decided) return { decision: gateOutcome(this.context())!, timedOut: false };
-      this.recordTimeout(spec);
-      return { decision: spec.onTimeout, timedOut: true };
+      // Patched: a gate already waiting when this came in replays with its single timer.
+      if (!patched('gate-window-served')) {
+        if (await condition(decided, spec.timeoutMs, { summary: spec.summary })) return { decision: gateOutcome(this.context())!, timedOut: false };
+        this.recordTimeout(spec);
+        return { decision: spec.onTimeout, timedOut: true };
+      }
+      const openedMs = Date.now();
+      const tickMs = Math.max(60_000, Math.ceil(spec.timeoutMs / 20));
+      let deadline = openedMs + spec.timeoutMs;
+      let extendedMs = 0;
+      const times = () => ({ openedAt: new Date(openedMs).toISOString(), decidedAt: new Date().toISOString(), windowMs: spec.timeoutMs, extendedMs: extendedMs || undefined });
+      for (;;) {
+        const aliveMs = Date.now();
+        const dueMs = Math.min(deadline, aliveMs + tickMs);
+        if (await condition(decided, dueMs - aliveMs, { summary: spec.summary })) return { decision: gateOutcome(this.context())!, timedOut: false, ...times() };
+        const now = Date.now();
+        if (now - dueMs > GATE_LATE_MS) {
+          deadline += now - aliveMs;
+          extendedMs += now - aliveMs;
+          log.warn(`${spec.id}: the worker or the server was unreachable for about ${formatSpan(now - dueMs)}; the window is extended by ${formatSpan(now - aliveMs)}`);
+        }
+        if (now >= deadline) break;
+      }
+      const note = `default after ${formatSpan(spec.timeoutMs)}${extendedMs ? ` (+${formatSpan(extendedMs)} given back for an outage)` : ''}, no vote`;
+      this.recordTimeout(spec, note);
+      return { decision: spec.onTimeout, timedOut: true, note, ...times() };
     } finally {
       this.close();
     }

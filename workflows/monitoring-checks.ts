@@ -43,7 +43,8 @@ function unreachable(err: unknown): Pick<ValidationReport, 'status' | 'checks'> 
   return { status: 'FAIL', checks: Object.fromEntries(CHECK_NAMES.map((n) => [n, { status: 'FAIL', metrics: {}, message }])) as ValidationReport['checks'] };
 }
 
-export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, offsetMs: number, baseline?: Kpis): Promise<Verdict> {
+/** `late` says why a validation missed during an outage ran only when monitoring resumed. */
+export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, offsetMs: number, baseline?: Kpis, late?: string): Promise<Verdict> {
   const label = hourLabel(offsetMs);
   // A validation that cannot even run (worker gone past its retries, service unreachable) is a
   // FAIL row like any other: the matrix decides, the 24-hour loop goes on.
@@ -75,7 +76,7 @@ export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, off
     memoryMb: reading.memoryMb,
     cpuPct: cpu,
     status: report.status,
-    note: [failedFirst ? `re-run after a FAIL` : '', ...failing, ...verdict.reasons].filter(Boolean).join('; ') || undefined,
+    note: [late ?? '', failedFirst ? `re-run after a FAIL` : '', ...failing, ...verdict.reasons].filter(Boolean).join('; ') || undefined,
   });
   return verdict;
 }

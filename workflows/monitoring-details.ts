@@ -13,7 +13,8 @@ export function renderMonitoringDetails(view: MonitoringView): string {
     '| Time | Latency (ms) | Error Rate (%) | Memory (MB) | CPU (%) | Status |',
     '|---|---|---|---|---|---|',
     ...rows,
-    ...view.decisions.map((d) => `- ${d.label}: **${d.outcome}** (${d.via})`),
+    ...(view.gaps ?? []).map((g) => `- not measured ${hourLabel(g.fromOffsetMs)}–${hourLabel(g.toOffsetMs)}: ${g.why}`),
+    ...view.decisions.map((d) => `- ${d.label}: **${d.outcome}** (${d.via}${d.note ? `: ${d.note}` : ''})`),
     ...view.warnings.map((w) => `- WARN ${w}`),
     ...renderMessageLog(view.rejectedMessages),
   ]

@@ -16,8 +16,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LoadedPlan } from '../domain/loaded-plan';
-import { initialState, uptimePct, type MonitoringInput, type MonitoringStatus, type MonitoringView } from '../domain/monitoring-model';
-import { hourLabel, nextDue, timetable } from '../domain/monitoring-schedule';
+import { BUSY_WHY, GAP_WHY, formatSpan, initialState, unmeasuredMs, uptimeLine, uptimePct, type MonitoringInput, type MonitoringStatus, type MonitoringView } from '../domain/monitoring-model';
+import { catchUp, hourLabel, nextDue, timetable } from '../domain/monitoring-schedule';
 import type { Verdict } from '../domain/decision-matrix';
 import { parseDuration } from '../domain/duration';
 import { workflowIds } from '../domain/names';
@@ -33,6 +33,7 @@ import { checkpoint, sentinel } from './monitoring-checks';
 import { runRollbackChild } from './rollback-child';
 import { renderMonitoringDetails } from './monitoring-details';
 import { notifyBestEffort } from './notify-best-effort';
+import { DecisionPoints } from './monitoring-decisions';
 
 /** Continue-as-new well before the server's suggestion would matter for a 24-hour loop. */
 const HISTORY_LIMIT = 4_000;
@@ -70,13 +71,18 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
   };
   if (state.openDecision) gates.open(specFor(state.openDecision.index));
   const refresh = (status: MonitoringStatus = view.status, message = view.message) => {
-    const point = state.openDecision && plan.monitoring.decisionPoints[state.openDecision.index];
+    // A monitoring that ended (rolled back, completed) takes no votes: it never shows one as awaited.
+    const active = status === 'MONITORING' || status === 'AWAITING_DECISION';
+    const point = active && state.openDecision && plan.monitoring.decisionPoints[state.openDecision.index];
     Object.assign(view, {
       status,
       message,
       elapsedMs: state.elapsedMs,
       uptimePct: uptimePct(state),
-      openDecision: point ? { label: point.label, roles: point.roles, deadlineOffsetMs: state.openDecision!.deadlineOffsetMs } : undefined,
+      openDecision: point ? { label: point.label, roles: point.roles, deadlineOffsetMs: state.openDecision!.deadlineOffsetMs, openedOffsetMs: state.openDecision!.openedOffsetMs } : undefined,
+      gaps: state.gaps ?? [],
+      unmeasuredMs: unmeasuredMs(state.gaps),
+      probes: state.probes.total,
     });
     // The plan too, so `CutoverPlan="x" AND CutoverStatus="ROLLED_BACK"` finds a rollback after SUCCESS.
     upsertSearchAttributes([{ key: statusKey, value: status }, { key: phaseKey, value: 'monitoring' }, { key: planKey, value: plan.name }]);
@@ -104,6 +110,7 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
   refresh('MONITORING', `monitoring ${plan.services.v2.name} for ${plan.monitoring.duration}`);
   if (state.runs === 1) await notify('start', `Monitoring ${plan.services.v2.name} for ${plan.monitoring.duration}: ${table.validations.length} validations, decision points at ${plan.monitoring.decisionPoints.map((d) => d.at).join(', ')}`);
 
+  const points = new DecisionPoints({ state, gates, specFor, notify, lateAfterMs: table.sentinelMs });
   for (;;) {
     if (stopReason) break;
     const deadline = state.openDecision?.deadlineOffsetMs;
@@ -116,37 +123,52 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
     const waitMs = state.startMs + target - Date.now();
     const what = target === deadline ? `${specFor(state.openDecision!.index).id}: deadline` : due!.decision !== undefined ? plan.monitoring.decisionPoints[due!.decision].label : due!.kinds.includes('validation') ? `${hourLabel(target)} validation` : 'Sentinel probe';
     view.next = { offsetMs: target, what };
-    if (waitMs > 0) await condition(() => !!stopReason || gates.outcome() !== undefined, waitMs, { summary: what });
+    const aliveMs = Date.now() - state.startMs;
+    const timerFired = waitMs > 0 && !(await condition(() => !!stopReason || gates.outcome() !== undefined, waitMs, { summary: what }));
     if (stopReason) break;
     const now = Date.now() - state.startMs;
-    if (state.openDecision) {
-      const decided = gates.outcome();
-      if (decided || now >= state.openDecision.deadlineOffsetMs) {
-        const spec = specFor(state.openDecision.index);
-        if (!decided) gates.recordTimeout(spec);
-        const outcome = (decided ?? spec.onTimeout) === 'GO' ? 'continue' : 'rollback';
-        state.decisions.push({ label: spec.id, offsetMs: state.openDecision.openedOffsetMs, openedAt: state.openDecision.openedAt, decidedAt: new Date().toISOString(), outcome, via: decided ? 'votes' : 'timeout-default', roles: spec.roles });
-        gates.close();
-        state.openDecision = undefined;
-        await notify(`decision:${spec.id}`, `${spec.id}: ${outcome === 'continue' ? 'GO — monitoring continues' : 'ROLLBACK decided'}${decided ? '' : ' (no decision in time: plan default)'}`, outcome === 'rollback' ? 'critical' : 'info');
-        if (outcome === 'rollback') stopReason = `${spec.id}: the leads decided to roll back`;
-        refresh('MONITORING', `${spec.id}: ${outcome}`);
+    // A timer that fired more than a probe interval after it was due: the worker (or the server)
+    // was gone. Nobody measured that time, and the leads could not vote in it. Patched (also the
+    // catch-up below): a monitoring that went through an outage before this replays its burst.
+    const outage = timerFired && now - target > table.sentinelMs && patched('outages-are-gaps');
+    if (outage) {
+      const gap = { fromOffsetMs: target, toOffsetMs: now, from: new Date(state.startMs + target).toISOString(), to: new Date(state.startMs + now).toISOString(), why: GAP_WHY };
+      (state.gaps ??= []).push(gap);
+      points.extendForOutage(aliveMs, now);
+      if (now - target > 3 * table.sentinelMs) {
+        await notify(`gap:${target}`, `Monitoring resumed at ${hourLabel(now)}: not measured for ${formatSpan(now - target)} (from ${hourLabel(target)}, ${GAP_WHY}); uptime counts measured time only`, 'warning');
       }
     }
+    const settled = await points.settle(now);
+    if (settled) {
+      if (settled.rollbackReason) stopReason ??= settled.rollbackReason;
+      refresh('MONITORING', `${settled.label}: ${settled.outcome}`);
+    }
     if (!due || now < due.at) continue;
-    state.elapsedMs = due.at;
-    const label = hourLabel(due.at);
-    if (due.kinds.includes('validation')) await act_on(await checkpoint(loaded, state, due.at, input.baseline), label);
-    if (due.kinds.includes('sentinel')) await act_on(await sentinel(loaded, state, due.at), `${label} sentinel`);
-    if (due.kinds.includes('summary') && !stopReason) {
-      await notify(`summary:${due.at}`, `${label} checkpoint: ${state.warnings.length ? `${state.warnings.length} warning(s): ${state.warnings.join('; ')}` : 'all metrics stable ✓'} (uptime ${uptimePct(state)}%)`);
+    // Behind by more than a probe interval (an outage, or a long step such as a FAIL re-run):
+    // the missed probes are skipped, not run in a burst that would count unmeasured time as up.
+    const behind = now - due.at > table.sentinelMs && patched('outages-are-gaps');
+    const step = behind ? catchUp(table, state.elapsedMs, now, probeUntil) : undefined;
+    // Behind without an outage seen (a step ran long: a FAIL re-run, an activity retried after its
+    // worker died): nothing was probed meanwhile either, so that is a gap too.
+    if (step && !outage && step.skippedProbes + (step.validationAt !== undefined ? 1 : 0) > 1) {
+      (state.gaps ??= []).push({ fromOffsetMs: due.at, toOffsetMs: now, from: new Date(state.startMs + due.at).toISOString(), to: new Date(state.startMs + now).toISOString(), why: BUSY_WHY });
     }
-    if (due.decision !== undefined && !stopReason) {
-      const spec = specFor(due.decision);
-      gates.open(spec);
-      state.openDecision = { index: due.decision, openedOffsetMs: due.at, deadlineOffsetMs: due.at + spec.timeoutMs, openedAt: new Date().toISOString() };
-      await notify(`open:${spec.id}`, `${spec.id}: waiting for ${spec.roles.join(', ')} (GO to continue, NO_GO to roll back; default ${spec.onTimeout === 'GO' ? 'continue' : 'rollback'} after ${plan.monitoring.decisionPoints[due.decision].timeout})`);
+    const at = step ? step.lastAt : due.at;
+    state.elapsedMs = at;
+    const validationAt = step ? step.validationAt : due.kinds.includes('validation') ? due.at : undefined;
+    const summaryAt = step ? step.summaryAt : due.kinds.includes('summary') ? due.at : undefined;
+    const decisions = step ? step.decisions : due.decision !== undefined ? [{ index: due.decision, at: due.at }] : [];
+    const label = hourLabel(at);
+    if (validationAt !== undefined) {
+      const late = step ? `ran late at ${hourLabel(now)}: ${outage ? GAP_WHY : 'the previous step ran long'}` : undefined;
+      await act_on(await checkpoint(loaded, state, validationAt, input.baseline, late), hourLabel(validationAt));
     }
+    if (!step && due.kinds.includes('sentinel')) await act_on(await sentinel(loaded, state, due.at), `${label} sentinel`);
+    if (summaryAt !== undefined && !stopReason) {
+      await notify(`summary:${summaryAt}`, `${hourLabel(summaryAt)} checkpoint: ${state.warnings.length ? `${state.warnings.length} warning(s): ${state.warnings.join('; ')}` : 'all metrics stable ✓'} (${uptimeLine(state)})`);
+    }
+    for (const point of stopReason ? [] : decisions) await points.open(point.index, point.at);
     refresh(state.openDecision ? 'AWAITING_DECISION' : 'MONITORING', `${label}: ${state.rows.at(-1)?.status ?? 'probing'}`);
     // A rollback decided in this step is carried out here, never lost to a continue-as-new.
     if (stopReason) break;
@@ -158,9 +180,9 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
   }
 
   if (stopReason) return rollBack(stopReason);
-  const report = await act('quick', 'Write the 24-hour report').writeMonitoringReport(loaded, refresh('COMPLETED', `24-hour monitoring complete, uptime ${uptimePct(state)}%`));
+  const report = await act('quick', 'Write the 24-hour report').writeMonitoringReport(loaded, refresh('COMPLETED', `${plan.monitoring.duration} monitoring complete, ${uptimeLine(state)}`));
   view.report = report;
-  await notify('complete', `24-Hour Cutover Complete ✓ — uptime ${uptimePct(state)}%, ${state.rows.length} validations, ${state.warnings.length} warning(s). Report: ${report.markdown}`);
+  await notify('complete', `${table.durationMs >= 24 * 3_600_000 ? '24-Hour Cutover Complete ✓' : `${plan.monitoring.duration} monitoring complete ✓`} — ${uptimeLine(state)}, ${state.rows.length} validations, ${state.warnings.length} warning(s). Report: ${report.markdown}`);
   return refresh();
 
   async function rollBack(reason: string): Promise<MonitoringView> {

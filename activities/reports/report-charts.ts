@@ -27,6 +27,8 @@ export interface ChartOptions {
   /** horizontal reference lines (a plan threshold), drawn dotted; keepInView stretches the y axis to show it */
   limits?: { value: number; label: string; keepInView?: boolean }[];
   maxHours?: number;
+  /** unmeasured intervals (hours), shaded and labelled "not measured" */
+  gaps?: { from: number; to: number; label: string }[];
   width?: number;
   height?: number;
 }
@@ -57,6 +59,8 @@ export function renderChart(o: ChartOptions): string {
       grid: { left: 80, right: o.limits?.length ? 110 : 40, top: 70, bottom: 60 },
       xAxis: { type: 'value', name: 'Hours since the switch', nameLocation: 'middle', nameGap: 32, min: 0, max: o.maxHours, interval: o.maxHours && o.maxHours >= 12 ? 2 : undefined },
       yAxis: { type: 'value', name: o.yAxisName, nameLocation: 'middle', nameGap: 55, max: keep.length ? ({ max }: { max: number }) => Math.max(max, ...keep) : undefined },
+      // A chart without a single reading says so instead of drawing empty axes that look like "all fine".
+      graphic: o.points.length ? [] : [{ type: 'text', left: 'center', top: 'middle', style: { text: 'no data: nothing was measured in this period', fontSize: 14, fill: '#7a7a7a' } }],
       series: [
         {
           type: 'line',
@@ -65,6 +69,12 @@ export function renderChart(o: ChartOptions): string {
           symbolSize: 6,
           lineStyle: { width: 2, color: STATUS_COLOR.PASS },
           data: o.points.map((p) => ({ value: [p.hours, p.value], itemStyle: { color: STATUS_COLOR[p.status ?? 'PASS'] } })),
+          markArea: {
+            silent: true,
+            itemStyle: { color: 'rgba(160,160,160,0.25)' },
+            label: { color: '#555', fontSize: 10, position: 'insideTop' as const },
+            data: (o.gaps ?? []).map((g) => [{ xAxis: g.from, name: g.label }, { xAxis: g.to }]),
+          },
           markLine: {
             // The default precision (2) rounds the line's position: a decision at 1 minute would sit at 1.2.
             precision: 6,
@@ -115,14 +125,16 @@ export function monitoringCharts(view: MonitoringView, limits: ChartLimits = {})
       const value = pick(r);
       return typeof value === 'number' ? [{ hours: r.offsetMs / H, value: Math.round(value * 1000) / 1000, status: r.status }] : [];
     });
+  const gaps = (view.gaps ?? []).map((g) => ({ from: g.fromOffsetMs / H, to: g.toOffsetMs / H, label: 'not measured' }));
   const base = (title: string, seriesName: string, yAxisName: string, data: ChartPoint[]): ChartOptions => ({
     title,
-    subtitle: `${view.cutoverId} — ${view.status}`,
+    subtitle: `${view.cutoverId} — ${view.status}${gaps.length ? ` — shaded: not measured (${gaps.map((g) => g.label).length} gap(s))` : ''}`,
     seriesName,
     yAxisName,
     points: data,
     markers,
     maxHours,
+    gaps,
   });
   const memory = points((r) => r.memoryMb);
   const hour1 = view.rows.find((r) => r.offsetMs >= H && typeof r.memoryMb === 'number')?.memoryMb;

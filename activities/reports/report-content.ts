@@ -1,5 +1,5 @@
 /** What the final report says, computed from the monitoring view. Pure, so it is unit-testable. */
-import type { CheckpointRow, DecisionRecord, MonitoringView } from '../../domain/monitoring-model';
+import { formatSpan, type CheckpointRow, type DecisionRecord, type MonitoringView, type UnmeasuredInterval } from '../../domain/monitoring-model';
 import type { Decision, RecordedApproval } from '../../domain/cutover-model';
 import { hourLabel } from '../../domain/monitoring-schedule';
 
@@ -23,7 +23,15 @@ export interface MonitoringReport {
   status: MonitoringView['status'];
   message: string;
   monitoredFor: string;
-  uptimePct: number;
+  /** the plan's monitoring duration, and how long this run actually monitored */
+  plannedMs: number;
+  monitoredMs: number;
+  /** healthy probes over probes that ran; null when nothing was measured ("no samples", not 100%) */
+  uptimePct: number | null;
+  /** sentinel probes and full validations that took a reading */
+  samples?: number;
+  /** time nobody measured (worker or server unreachable): uptime leaves it out */
+  unmeasured: { totalMs: number; gaps: UnmeasuredInterval[] };
   /** checkpoints with a failed validation or a non-zero error rate, each counted once */
   errorCount: number;
   errors: { failedValidations: number; errorRateSamples: number; samples: number; peakErrorRatePct?: number };
@@ -87,8 +95,12 @@ export function buildReport(plan: string, view: MonitoringView): MonitoringRepor
     cutoverId: view.cutoverId,
     status: view.status,
     message: view.message,
-    monitoredFor: hourLabel(view.elapsedMs),
-    uptimePct: view.uptimePct,
+    monitoredFor: formatSpan(view.elapsedMs),
+    plannedMs: view.durationMs,
+    monitoredMs: view.elapsedMs,
+    uptimePct: view.probes === 0 ? null : view.uptimePct,
+    samples: view.probes,
+    unmeasured: { totalMs: view.unmeasuredMs ?? 0, gaps: view.gaps ?? [] },
     errorCount: view.rows.filter((r) => r.status === 'FAIL' || (r.errorRatePct ?? 0) > 0).length,
     errors: {
       failedValidations: view.rows.filter((r) => r.status === 'FAIL').length,
@@ -109,6 +121,25 @@ export function buildReport(plan: string, view: MonitoringView): MonitoringRepor
 }
 
 const cell = (x: unknown) => (x === undefined || x === null ? '' : String(x).replace(/\|/g, '/'));
+const span = (g: UnmeasuredInterval) => `${hourLabel(g.fromOffsetMs)}–${hourLabel(g.toOffsetMs)}`;
+const gapRow = (g: UnmeasuredInterval) => ({ offsetMs: g.fromOffsetMs, line: `| ${span(g)} | not measured: ${g.why} (${formatSpan(g.toOffsetMs - g.fromOffsetMs)}, ${g.from} → ${g.to}) | | | | | |` });
+
+/** "100% of measured time; 9.5 min not measured (1 gap: …)", or "no samples" when nothing ran. */
+export function uptimeText(r: Pick<MonitoringReport, 'uptimePct' | 'unmeasured'>): string {
+  if (r.uptimePct === null) return 'no samples (nothing was measured)';
+  const { totalMs, gaps } = r.unmeasured;
+  if (!gaps.length) return `**${r.uptimePct}%**`;
+  const whys = [...new Set(gaps.map((g) => g.why))].join('; ');
+  return `**${r.uptimePct}%** of measured time; ${formatSpan(totalMs)} not measured (${gaps.length} gap${gaps.length > 1 ? 's' : ''}: ${whys})`;
+}
+
+/** A run shorter than the runbook's 24 hours (a rehearsal, or ended early) says so in its title. */
+function title(r: MonitoringReport): string {
+  const full = r.plannedMs >= 24 * 3_600_000;
+  if (r.status === 'COMPLETED') return full ? '24-Hour Cutover Complete ✓' : `${formatSpan(r.plannedMs)} monitoring complete ✓ (shorter than the runbook's 24 hours)`;
+  return `Monitoring ended: ${r.status} after ${r.monitoredFor} of ${formatSpan(r.plannedMs)}`;
+}
+
 const who = (v: RecordedApproval) => (v.via === 'timeout-default' ? `no vote in time: plan default ${v.decision} at ${v.at}` : `${v.decision} ${v.role} by ${v.approver} at ${v.at} (${v.via})${v.comment ? ` — "${v.comment}"` : ''}`);
 
 /** `charts` are file names beside the Markdown, so the links work wherever the folder is copied. */
@@ -116,13 +147,14 @@ export function renderMarkdown(r: MonitoringReport, charts: { title: string; fil
   const t = (x: Trend, unit: string) => `${x.firstHour ?? '–'} ${unit} → ${x.lastHour ?? '–'} ${unit}${x.changePct !== undefined ? ` (${x.changePct > 0 ? '+' : ''}${x.changePct}%)` : ''}`;
   const e = r.errors;
   return [
-    `# ${r.status === 'COMPLETED' ? '24-Hour Cutover Complete ✓' : `Monitoring ended: ${r.status}`} — ${r.plan}`,
+    `# ${title(r)} — ${r.plan}`,
     '',
     `Cutover \`${r.cutoverId}\`, monitored for ${r.monitoredFor}. ${r.message}`,
     '',
     ...(r.verdict.ready ? ['**Status: All criteria met**', '', `**${r.verdict.text}**`] : [`**Verdict:** ${r.verdict.text}`]),
     '',
-    `- Uptime: **${r.uptimePct}%**`,
+    `- Uptime: ${uptimeText(r)}`,
+    ...(r.samples !== undefined ? [`- Samples: ${r.samples} reading(s) of V2 (sentinel probes and validations)${r.samples === 0 ? ' — monitoring ended before the first probe' : ''}`] : []),
     `- Errors: **${r.errorCount}** checkpoint(s) — failed validations ${e.failedValidations} of ${r.checkpoints}, error-rate samples above 0% ${e.errorRateSamples} of ${e.samples}${e.peakErrorRatePct !== undefined ? ` (peak ${e.peakErrorRatePct}%)` : ''}`,
     `- Latency (first hour → last hour): ${t(r.trends.latencyMs, 'ms')}`,
     `- Memory (first hour → last hour): ${t(r.trends.memoryMb, 'MB')}`,
@@ -134,12 +166,15 @@ export function renderMarkdown(r: MonitoringReport, charts: { title: string; fil
     '',
     '| Time | Latency (ms) | Error Rate (%) | Memory (MB) | CPU (%) | Status | Note |',
     '|---|---|---|---|---|---|---|',
-    ...r.rows.map((x) => `| ${x.label} (${x.at}) | ${x.latencyMs?.toFixed(1) ?? ''} | ${cell(x.errorRatePct)} | ${cell(x.memoryMb)} | ${cell(x.cpuPct)} | ${x.status} | ${cell(x.note)} |`),
+    ...[...r.rows.map((x) => ({ offsetMs: x.offsetMs, line: `| ${x.label} (${x.at}) | ${x.latencyMs?.toFixed(1) ?? ''} | ${cell(x.errorRatePct)} | ${cell(x.memoryMb)} | ${cell(x.cpuPct)} | ${x.status} | ${cell(x.note)} |` })), ...r.unmeasured.gaps.map(gapRow)]
+      .sort((a, b) => a.offsetMs - b.offsetMs)
+      .map((x) => x.line),
+    ...(r.rows.length ? [] : ['', '_No checkpoint ran: the monitoring ended before its first validation._']),
     '',
     '## Decisions',
     '',
     ...(r.decisions.length ? [] : ['- none yet']),
-    ...r.decisions.flatMap((d) => [`- **${d.label}** (${hourLabel(d.offsetMs)}): ${d.outcome === 'continue' ? 'continue' : 'ROLLBACK'} (${d.via}), opened ${d.openedAt}, decided ${d.decidedAt}`, ...d.votes.map((v) => `  - ${who(v)}`)]),
+    ...r.decisions.flatMap((d) => [`- **${d.label}** (${hourLabel(d.offsetMs)}): ${d.outcome === 'continue' ? 'continue' : 'ROLLBACK'} (${d.via}), opened ${d.openedAt}, decided ${d.decidedAt}${d.note ? ` — ${d.note}` : ''}${d.scheduledAt && d.openedOffsetMs !== undefined && d.openedOffsetMs - d.offsetMs > 60_000 ? ` (due ${d.scheduledAt}, opened late after an outage)` : ''}`, ...d.votes.map((v) => `  - ${who(v)}`)]),
     '',
     '## Sign-offs',
     '',

@@ -3,9 +3,11 @@
  * argv runner the drivers share. Commands always go through execFile: never a shell, so names
  * from a plan cannot inject anything.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../failure-types';
+import { cancellationSignal, keepAlive } from '../heartbeat';
+import { trackChild } from '../child-registry';
 
 export type ServiceState = 'running' | 'stopped' | 'unknown';
 
@@ -31,6 +33,8 @@ export interface CommandOptions {
   timeoutMs?: number;
 }
 
+const MAX_OUTPUT = 4 * 1024 * 1024;
+
 /**
  * Variables no child of the worker (a service, a driver's command, the test suite) inherits:
  * the worker's Temporal credentials, the payload codec's keys (CUTOVER_CODEC_*), and anything
@@ -47,31 +51,61 @@ export function childEnv(own: Record<string, string> = {}): NodeJS.ProcessEnv {
 /**
  * Runs argv and resolves with its outcome whatever the exit code; callers decide what a
  * non-zero exit means. Only "cannot run at all" (program missing, not executable) rejects,
- * non-retryably, because no retry brings a missing program back.
+ * non-retryably, because no retry brings a missing program back. The command runs in its own
+ * process group, recorded in the run folder (activities/child-registry.ts): a timeout or the
+ * activity's cancellation kills the whole group, and a worker that died mid-command has it
+ * killed by the next worker on the host. It heartbeats every ~2 s while it runs.
  */
 export function runCommand(argv: readonly string[], opts: CommandOptions = {}): Promise<CommandResult> {
   const [program, ...args] = argv;
   if (!program) throw ApplicationFailure.nonRetryable('empty command', FailureType.InvalidServiceConfig);
   return new Promise((resolve, reject) => {
-    execFile(
-      program,
-      args,
-      // env passed explicitly: the default is Node's own process.env, which a test sandbox
-      // (jest) does not share, so a fake program put first on PATH would not be found;
-      // scrubbed, so systemctl, docker and a plan's exec commands see none of the worker's secrets
-      { cwd: opts.cwd, env: childEnv(), timeout: opts.timeoutMs ?? 60_000, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
-      (err, stdout, stderr) => {
-        const code = (err as NodeJS.ErrnoException | null)?.code;
-        if (typeof code === 'string' && ['ENOENT', 'EACCES', 'ENOTDIR'].includes(code)) {
-          const where = opts.cwd ? ` (cwd ${opts.cwd})` : '';
-          reject(ApplicationFailure.nonRetryable(`cannot run "${program}"${where}: ${code}`, FailureType.InvalidServiceConfig));
-          return;
-        }
-        const killed = (err as { killed?: boolean } | null)?.killed ?? false;
-        const exit = err ? (typeof code === 'number' ? code : null) : 0;
-        resolve({ code: exit, stdout, stderr, timedOut: killed && exit === null });
-      },
-    );
+    // env passed explicitly: the default is Node's own process.env, which a test sandbox
+    // (jest) does not share, so a fake program put first on PATH would not be found;
+    // scrubbed, so systemctl, docker and a plan's exec commands see none of the worker's secrets
+    const child = spawn(program, args, { cwd: opts.cwd, env: childEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const untrack = trackChild(child.pid, argv.join(' '));
+    const stopBeat = keepAlive(() => ({ command: program }));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString('utf8')).slice(-MAX_OUTPUT)));
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-MAX_OUTPUT)));
+    let killed = false;
+    const killGroup = () => {
+      killed = true;
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+        setTimeout(() => {
+          try {
+            process.kill(-child.pid!, 'SIGKILL');
+          } catch {
+            // gone
+          }
+        }, 5_000).unref();
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(killGroup, opts.timeoutMs ?? 60_000);
+    const signal = cancellationSignal();
+    signal?.addEventListener('abort', killGroup);
+    const done = () => {
+      clearTimeout(timer);
+      stopBeat();
+      untrack();
+      signal?.removeEventListener('abort', killGroup);
+    };
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      done();
+      if (['ENOENT', 'EACCES', 'ENOTDIR'].includes(err.code ?? '')) {
+        const where = opts.cwd ? ` (cwd ${opts.cwd})` : '';
+        reject(ApplicationFailure.nonRetryable(`cannot run "${program}"${where}: ${err.code}`, FailureType.InvalidServiceConfig));
+      } else reject(err);
+    });
+    child.once('close', (code) => {
+      done();
+      resolve({ code, stdout, stderr, timedOut: killed && code === null });
+    });
   });
 }
 

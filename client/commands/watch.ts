@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { FINAL_STATUSES, type CutoverView } from '../../domain/cutover-model';
 import { renderStatus } from '../render-status';
 import { renderMonitoring } from '../render-monitoring';
+import { retryLines } from '../render-retries';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { PhaseTracker } from '../../domain/phase-tracker';
 import { withClient } from '../with-client';
@@ -68,6 +69,8 @@ export function registerStatus(program: Command) {
         const after = await afterSuccess(client, view);
         if (opts.json) console.log(JSON.stringify(after ? { ...view, afterSuccess: after } : view, null, 2));
         else console.log([renderStatus(view), afterSuccessLine(after)].filter(Boolean).join('\n'));
+        // A step on its second attempt says why (a lost worker, not a failure of the step).
+        if (!opts.json) for (const line of await retryLines(client.workflow.getHandle(id)).catch(() => [])) console.log(line);
       }),
     );
   program

@@ -82,7 +82,7 @@ test('while the final sign-off is open, the signed roles show and the verdict sa
   };
   const report = buildReport('demo', view);
   expect(report.signOffs.map((s) => s.approver)).toEqual(['alice', undefined, undefined]);
-  expect(report.verdict.text).toBe('Not ready for steady-state operations: monitoring still running (Hour 24 so far); no sign-off from operations, dataQuality');
+  expect(report.verdict.text).toBe('Not ready for steady-state operations: monitoring still running (24 h so far); no sign-off from operations, dataQuality');
 });
 
 test('a rollback: the failed validation is counted, the rollback and what is missing are said', () => {
@@ -94,7 +94,7 @@ test('a rollback: the failed validation is counted, the rollback and what is mis
     'Not ready for steady-state operations: rolled back to V1 (Hour 3.03 sentinel: error rate 50.000% over 5%: immediate rollback); 1 failed validation(s); no sign-off from engineering, operations, dataQuality',
   );
   const md = renderMarkdown(report);
-  expect(md).toMatch(/^# Monitoring ended: ROLLED_BACK — demo\n/);
+  expect(md).toMatch(/^# Monitoring ended: ROLLED_BACK after 3 h of 24 h — demo\n/);
   expect(md).toContain('- Rollback `cutover-demo-20251227-rollback`: ROLLED_BACK — Hour 3.03 sentinel');
   // A pipe in a note would split the Markdown table cell.
   expect(md).toContain('| Hour 3 (2025-12-27T12:00:00.000Z) | 40.0 | 48.5 | 70 | 9 | FAIL | error_handling: 5xx / rising |');
