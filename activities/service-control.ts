@@ -31,7 +31,18 @@ export async function startService(loaded: LoadedPlan, role: ServiceRole): Promi
   const driver = driverFor(spec, { cwd: loaded.workdir });
   log.info(`starting ${role} (${spec.name})`);
   await driver.start();
-  await waitHealthy(spec, parseDuration(spec.startTimeout), (probe) => heartbeat({ probe }));
+  let checkedMs = 0;
+  await waitHealthy(spec, parseDuration(spec.startTimeout), async (probe, elapsedMs) => {
+    heartbeat({ probe });
+    // A process we started and that died since will never answer: say so now, not at the
+    // start timeout (each retry would wait it out again). Only the process driver knows for
+    // sure; other drivers' status may read "stopped" until the service is up.
+    if (spec.driver !== 'process' || elapsedMs - checkedMs < 1_000) return;
+    checkedMs = elapsedMs;
+    if ((await driver.status()) === 'stopped') {
+      throw ApplicationFailure.nonRetryable(`${spec.name} exited while starting, before it answered ${spec.baseUrl}${spec.healthPath}: see its log (${spec.name}.log) in the plan's runDir (${spec.runDir})`, FailureType.ServiceStartFailed);
+    }
+  });
   return serviceHealth(loaded, role);
 }
 

@@ -150,6 +150,9 @@ export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverVi
       summary: `GO/NO-GO: waiting for ${approvals.gate.roles.join(' + ')}`,
     };
     if (input.autoApprove) return `GO (auto-approve for ${spec.roles.join(', ')})`;
+    // Open before the status says AWAITING_APPROVAL: a vote sent the moment someone sees it
+    // must count, not meet "no decision is open" while the notification is still on its way.
+    gates.open(spec);
     setStatus('AWAITING_APPROVAL', spec.summary);
     await notify('gate-open', `Cutover ${cutoverId} awaiting GO/NO-GO from ${spec.roles.join(', ')} (timeout ${approvals.gate.timeout})`);
     const { decision, timedOut } = await gates.decide(spec);
