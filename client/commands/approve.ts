@@ -48,6 +48,9 @@ export function registerApprove(program: Command) {
       const givenKey = opts.key === undefined ? undefined : resolveKey(opts.key); // a wrong path is told before connecting
       await withClient(async (client) => {
         const handle = client.workflow.getHandle(id);
+        // A vote on a finished workflow: say it ended, not "no workflow in this namespace".
+        const { status } = await handle.describe();
+        if (status.name !== 'RUNNING') throw new CliError(`${id} has ended (${status.name}): its votes are closed and nothing was recorded. See: cutover status ${id}`, EXIT.BAD_INPUT);
         const gate = await gateInfo(handle);
         if (opts.key !== undefined || gate?.requireSignatures) {
           if (!gate) throw new CliError(`${id} does not answer the approvalGate query: it is still loading its plan (try again in a moment), or it predates signed votes (vote without --key)`, EXIT.BAD_INPUT);
