@@ -91,7 +91,7 @@ test('autoApprove is refused unless the plan sets approvals.allowAutoApprove', a
   expect(view.phases.every((p) => p.state === 'pending')).toBe(true);
 });
 
-test('a monitoring or rollback started by hand ignores a plan object in its input and loads the plan under the policy', async () => {
+test('a monitoring or rollback started by hand refuses a plan object in its input: nothing of it is used', async () => {
   const workdir = fs.mkdtempSync(path.join(planDir, 'smuggled-'));
   const smuggled = { plan: { ...plan('smuggled', workdir), approvals: { approvers: {} } }, workdir: '/', source: '(inline)' };
   const outcome = async (type: string, args: Record<string, unknown>) => {
@@ -106,15 +106,31 @@ test('a monitoring or rollback started by hand ignores a plan object in its inpu
       },
     );
   };
-  expect(await outcome('monitoringWorkflow', { cutoverId: 'c1', plan: '../../etc/passwd', loaded: smuggled })).toContain('outside the folders this worker reads plans from');
-  expect(await outcome('rollbackWorkflow', { plan: '../../etc/passwd', reason: 'r', loaded: smuggled })).toContain('outside the folders this worker reads plans from');
+  // Refused at the door (the trust rule of the input schemas), before any plan is read.
+  const monitoring = await outcome('monitoringWorkflow', { cutoverId: 'c1', plan: '../../etc/passwd', loaded: smuggled });
+  expect(monitoring).toContain("refused, nothing checked or changed: input.loaded: accepted only from the cutover's own workflows (this run has no parent)");
+  const rollback = await outcome('rollbackWorkflow', { plan: '../../etc/passwd', reason: 'r', loaded: smuggled });
+  expect(rollback).toContain("nothing touched: input.loaded: accepted only from the cutover's own workflows (this run has no parent)");
+  for (const message of [monitoring, rollback]) expect(message).not.toMatch(/root:|smuggled/);
+  // The plan path alone is still loaded under the policy.
+  expect(await outcome('rollbackWorkflow', { plan: '../../etc/passwd', reason: 'r' })).toContain('outside the folders this worker reads plans from');
 });
 
 test('a rollback started by hand never restores an archive path from its input: it looks only at the plan\'s own backups', async () => {
   const { file, workdir } = planFile('manual-path');
   const backup = { archive: '/etc/passwd', sha256: 'a'.repeat(64), bytes: 1, createdAt: '2026-01-01T00:00:00.000Z' };
-  const handle = await env.client.workflow.start('rollbackWorkflow', { taskQueue: TASK_QUEUE, workflowId: uniqueId('manual-path'), args: [{ plan: file, reason: 'r', backup }] });
-  const view = (await handle.result()) as { status: string; message: string; steps: Array<{ name: string; state: string }> };
+  const run = async (args: Record<string, unknown>) =>
+    (await (await env.client.workflow.start('rollbackWorkflow', { taskQueue: TASK_QUEUE, workflowId: uniqueId('manual-path'), args: [args] })).result()) as {
+      status: string;
+      message: string;
+      steps: Array<{ name: string; state: string }>;
+    };
+  const smuggled = await run({ plan: file, reason: 'r', backup });
+  expect(smuggled.status).toBe('FAILED');
+  expect(smuggled.message).toContain("nothing touched: input.backup: accepted only from the cutover's own workflows");
+  expect(smuggled.steps).toEqual([]);
+  // Without one, it looks in the plan's backup folder, and finds nothing there.
+  const view = await run({ plan: file, reason: 'r' });
   expect(view.status).toBe('FAILED');
   expect(view.message).toContain(`rollback refused, nothing touched: no backup of plan "manual-path" in ${path.join(workdir, 'backups')}`);
   expect(view.message).not.toContain('/etc/passwd');

@@ -60,6 +60,8 @@ async function signedFixture(more: (plan: Record<string, any>) => void = () => u
     mutate: (plan) => {
       plan.approvals.approvers.engineering.push('starter');
       plan.approvals.requireSignatures = true;
+      // signed votes and auto-approve exclude each other (plan check)
+      plan.approvals.allowAutoApprove = false;
       plan.approvals.keys = Object.fromEntries(Object.entries(k).map(([name, key]) => [name, key.publicKey]));
       more(plan);
     },
