@@ -57,7 +57,9 @@ async function main() {
     for (const e of (await handle.fetchHistory()).events ?? []) {
       const a = e.activityTaskScheduledEventAttributes;
       if (!a || !DESTRUCTIVE.includes(a.activityType?.name ?? '')) continue;
-      const key = `${a.activityType!.name}:${Buffer.from(a.input?.payloads?.at(-1)?.data ?? []).toString('utf8')}`;
+      // Same step = same type, input and summary (V2 is started twice on purpose: shadow run, activation).
+      const summary = Buffer.from(e.userMetadata?.summary?.data ?? []).toString('utf8');
+      const key = `${a.activityType!.name}:${summary}:${Buffer.from(a.input?.payloads?.at(-1)?.data ?? []).toString('utf8')}`;
       seen.set(key, (seen.get(key) ?? 0) + 1);
     }
     const dup = [...seen].filter(([, n]) => n > 1).map(([k]) => k.split(':')[0]);
