@@ -9,8 +9,11 @@ import { NON_RETRYABLE } from '../domain/non-retryable';
 const retry: RetryPolicy = { maximumAttempts: 3, initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: NON_RETRYABLE };
 
 export const presets = {
-  /** reads and probes: fast, safe to repeat */
-  quick: { startToCloseTimeout: '1m', retry } satisfies ActivityOptions,
+  /**
+   * reads, probes, the traffic switch: fast (milliseconds) and safe to repeat. They do not
+   * heartbeat, so their start-to-close limit is what a lost worker costs: 20 s, not a minute.
+   */
+  quick: { startToCloseTimeout: '20s', retry } satisfies ActivityOptions,
   /**
    * starts, stops, backups, restores: they heartbeat every ~2 s, so a dead worker is noticed in
    * about 6 s and the step retried on another (a rollback with a lost worker costs seconds). An

@@ -3,7 +3,7 @@ import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, TemporalFail
 /** What a timeout most likely means, in words an on-call engineer can act on. */
 const TIMEOUT_MEANING: Record<string, string> = {
   HEARTBEAT: 'the worker running this step stopped answering (crashed or lost its connection)',
-  START_TO_CLOSE: 'the step ran past its time limit (hung, or far slower than planned)',
+  START_TO_CLOSE: 'the step did not finish within its time limit (it hung, or the worker running it was lost)',
   SCHEDULE_TO_START: 'no worker picked the step up in time (is a worker running and polling the task queue?)',
   SCHEDULE_TO_CLOSE: 'the step did not finish within its overall limit, retries included',
 };
