@@ -18,6 +18,19 @@ export interface CheckpointRow {
   note?: string;
 }
 
+/** One sentinel probe as measured: between checkpoints, and all a short monitoring may have. */
+export interface SentinelSample {
+  offsetMs: number;
+  at: string;
+  healthy: boolean;
+  errorRatePct?: number;
+  memoryMb: number | null;
+  cpuPct: number | null;
+  detail?: string;
+}
+/** The last hour at the default cadence: enough for a report, small enough for continue-as-new. */
+export const SENTINEL_SAMPLES_KEPT = 60;
+
 export interface DecisionRecord {
   label: string;
   /** the point's scheduled offset (charts mark it there) */
@@ -84,6 +97,8 @@ export interface MonitoringState {
   rejectedMessages?: MessageLog;
   /** outages: no probe ran, nothing is counted for them (absent in states from before gaps existed) */
   gaps?: UnmeasuredInterval[];
+  /** the latest sentinel probes (at most SENTINEL_SAMPLES_KEPT; absent in states from before they were kept) */
+  sentinelSamples?: SentinelSample[];
   /** decision points that came due while another was open (a long outage can miss two) */
   pendingDecisions?: { index: number; scheduledOffsetMs: number }[];
 }
@@ -119,6 +134,8 @@ export interface MonitoringView {
   warnings: string[];
   /** unmeasured intervals and their total; uptime counts measured time only */
   gaps?: UnmeasuredInterval[];
+  /** the latest sentinel probes (at most SENTINEL_SAMPLES_KEPT; absent in states from before they were kept) */
+  sentinelSamples?: SentinelSample[];
   unmeasuredMs?: number;
   /** probes that ran; 0 means uptime is unknown, not 100% */
   probes?: number;

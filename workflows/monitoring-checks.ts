@@ -6,7 +6,7 @@ import { proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { Kpis } from '../domain/kpi-compare';
-import type { MonitoringState } from '../domain/monitoring-model';
+import { SENTINEL_SAMPLES_KEPT, type MonitoringState } from '../domain/monitoring-model';
 import { decide, type Verdict } from '../domain/decision-matrix';
 import { cpuPct, windowErrorRate } from '../domain/monitoring-figures';
 import { hourLabel } from '../domain/monitoring-schedule';
@@ -26,6 +26,17 @@ async function read(loaded: LoadedPlan, state: MonitoringState, offsetMs: number
   if (reading.requests !== undefined && reading.errors !== undefined) state.lastCounters = { requests: reading.requests, errors: reading.errors };
   const cpu = cpuPct(state.lastCpu, reading.cpuSeconds, offsetMs);
   if (reading.cpuSeconds !== null) state.lastCpu = { seconds: reading.cpuSeconds, offsetMs };
+  const samples = (state.sentinelSamples ??= []);
+  samples.push({
+    offsetMs,
+    at: new Date().toISOString(),
+    healthy: reading.healthy,
+    errorRatePct: errorRate === undefined ? undefined : Math.round(errorRate * 100_000) / 1000,
+    memoryMb: reading.memoryMb,
+    cpuPct: cpu ?? null,
+    detail: reading.healthy ? undefined : reading.detail.slice(0, 200),
+  });
+  samples.splice(0, samples.length - SENTINEL_SAMPLES_KEPT);
   return { reading, errorRate, cpu };
 }
 

@@ -81,6 +81,7 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
       uptimePct: uptimePct(state),
       openDecision: point ? { label: point.label, roles: point.roles, deadlineOffsetMs: state.openDecision!.deadlineOffsetMs, openedOffsetMs: state.openDecision!.openedOffsetMs } : undefined,
       gaps: state.gaps ?? [],
+      sentinelSamples: state.sentinelSamples ?? [],
       unmeasuredMs: unmeasuredMs(state.gaps),
       probes: state.probes.total,
     });

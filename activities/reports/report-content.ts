@@ -1,5 +1,5 @@
 /** What the final report says, computed from the monitoring view. Pure, so it is unit-testable. */
-import { formatSpan, type CheckpointRow, type DecisionRecord, type MonitoringView, type UnmeasuredInterval } from '../../domain/monitoring-model';
+import { formatSpan, type CheckpointRow, type DecisionRecord, type MonitoringView, type SentinelSample, type UnmeasuredInterval } from '../../domain/monitoring-model';
 import type { Decision, RecordedApproval } from '../../domain/cutover-model';
 import { hourLabel } from '../../domain/monitoring-schedule';
 
@@ -38,6 +38,8 @@ export interface MonitoringReport {
   checkpoints: number;
   trends: { latencyMs: Trend; memoryMb: Trend; errorRatePct: Trend };
   rows: CheckpointRow[];
+  /** the latest sentinel probes (absent in reports written before they were kept) */
+  sentinel?: { probes: number; kept: number; samples: SentinelSample[] };
   /** every decision point with the votes that decided it (who and when) */
   decisions: (DecisionRecord & { votes: RecordedApproval[] })[];
   votes: RecordedApproval[];
@@ -111,6 +113,8 @@ export function buildReport(plan: string, view: MonitoringView): MonitoringRepor
     checkpoints: view.rows.length,
     trends: { latencyMs: trend(view.rows, (r) => r.latencyMs), memoryMb: trend(view.rows, (r) => r.memoryMb), errorRatePct: trend(view.rows, (r) => r.errorRatePct) },
     rows: view.rows,
+    /** the latest sentinel probes as measured (between checkpoints; all a short monitoring has) */
+    sentinel: { probes: view.probes ?? 0, kept: view.sentinelSamples?.length ?? 0, samples: view.sentinelSamples ?? [] },
     decisions: view.decisions.map((d) => ({ ...d, votes: view.votes.filter((v) => v.gate === d.label) })),
     votes: view.votes,
     signOffs: signOffs(view),
@@ -170,6 +174,7 @@ export function renderMarkdown(r: MonitoringReport, charts: { title: string; fil
       .sort((a, b) => a.offsetMs - b.offsetMs)
       .map((x) => x.line),
     ...(r.rows.length ? [] : ['', '_No checkpoint ran: the monitoring ended before its first validation._']),
+    ...sentinelSection(r.sentinel),
     '',
     '## Decisions',
     '',
@@ -184,4 +189,18 @@ export function renderMarkdown(r: MonitoringReport, charts: { title: string; fil
     ...(r.warnings.length ? ['', '## Warnings', '', ...r.warnings.map((w) => `- ${w}`)] : []),
     '',
   ].join('\n');
+}
+
+/** The sentinel's own readings: between checkpoints they are the only measurements there are. */
+function sentinelSection(sentinel: MonitoringReport['sentinel'] | undefined): string[] {
+  if (!sentinel?.samples.length) return [];
+  const shown = sentinel.kept < sentinel.probes ? `the last ${sentinel.kept} of ${sentinel.probes} probes` : `all ${sentinel.kept} probes`;
+  return [
+    '',
+    `## Sentinel readings (${shown})`,
+    '',
+    '| Time | Healthy | Error Rate (%) | Memory (MB) | CPU (%) | Detail |',
+    '|---|---|---|---|---|---|',
+    ...sentinel.samples.map((x) => `| ${hourLabel(x.offsetMs)} (${x.at}) | ${x.healthy ? 'yes' : '**no**'} | ${cell(x.errorRatePct)} | ${cell(x.memoryMb)} | ${cell(x.cpuPct)} | ${cell(x.detail)} |`),
+  ];
 }

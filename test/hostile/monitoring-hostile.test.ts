@@ -57,6 +57,9 @@ test('junk votes, updates and unknown signals are listed and ignored; an error r
   const final = (await handle.result()) as MonitoringView;
   expect(final.status).toBe('ROLLED_BACK');
   expect(final.rollback).toMatchObject({ reason: expect.stringMatching(/sentinel: error rate \d+(\.\d+)?% over 5%/), status: 'ROLLED_BACK' });
+  // The sentinel's own readings are kept for the report: the last one saw the error rate.
+  expect(final.sentinelSamples!.length).toBeGreaterThan(0);
+  expect(final.sentinelSamples!.at(-1)!.errorRatePct).toBeGreaterThan(5);
   expect(await isUp(fixture!.urls.v1)).toBe(true);
   expect(await isUp(fixture!.urls.v2)).toBe(false);
   expect(await taskFailures(c, id)).toEqual([]);

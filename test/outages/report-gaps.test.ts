@@ -41,3 +41,19 @@ test('catching up after an outage skips the missed probes, runs the latest valid
   const table = timetable({ duration: '24h', cadence: [{ until: '8h', every: '30m' }], sentinelEvery: '1m', sentinelRequests: 5, summaryEvery: '4h', decisionPoints: [{ at: '1h', label: 'h1', roles: ['e'], timeout: '1h', onTimeout: 'continue' }] } as never);
   expect(catchUp(table, 50 * M, 95 * M + 20_000)).toEqual({ lastAt: 95 * M, validationAt: 90 * M, decisions: [{ index: 0, at: H }], skippedProbes: 43 });
 });
+
+test('a short monitoring with no checkpoint yet shows what its sentinel measured, unhealthy probes marked', () => {
+  const samples = [
+    { offsetMs: 1 * M, at: '2025-12-27T09:01:00.000Z', healthy: true, errorRatePct: 0, memoryMb: 61.5, cpuPct: 2.1 },
+    { offsetMs: 2 * M, at: '2025-12-27T09:02:00.000Z', healthy: false, errorRatePct: 12.5, memoryMb: 61.7, cpuPct: null, detail: 'HTTP 503 | draining' },
+  ];
+  const view: MonitoringView = { ...completedView(), status: 'ROLLED_BACK', elapsedMs: 2 * M, rows: [], decisions: [], votes: [], probes: 5, gaps: [], unmeasuredMs: 0, sentinelSamples: samples };
+  const report = buildReport('demo', view);
+  expect(report.sentinel).toEqual({ probes: 5, kept: 2, samples });
+  const md = renderMarkdown(report);
+  expect(md).toContain('## Sentinel readings (the last 2 of 5 probes)');
+  expect(md).toContain('| Hour 0.03 (2025-12-27T09:02:00.000Z) | **no** | 12.5 | 61.7 |  | HTTP 503 / draining |');
+  expect(md).toMatch(/\| Hour 0\.02 \(2025-12-27T09:01:00\.000Z\) \| yes \| 0 \| 61\.5 \| 2\.1 \| {2}\|/);
+  // a view without kept readings (older runs) has no such section
+  expect(renderMarkdown(buildReport('demo', { ...view, sentinelSamples: undefined }))).not.toContain('Sentinel readings');
+});
