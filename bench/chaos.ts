@@ -40,7 +40,7 @@ async function main() {
   let worker: ChildProcess = await startWorkerProcess(env.address);
   const fixtures: DemoFixture[] = [];
   const fixture = async (mutate?: (plan: Record<string, any>) => void) => {
-    const f = await createDemoFixture({ mutate });
+    const f = await createDemoFixture({ mutate, testSuite: 'quick' });
     fixtures.push(f);
     return f;
   };

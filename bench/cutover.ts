@@ -26,7 +26,7 @@ async function main() {
   const rollbacks: number[] = [];
   await worker.runUntil(async () => {
     for (let i = 0; i < runs; i++) {
-      const fixture = await createDemoFixture();
+      const fixture = await createDemoFixture({ testSuite: 'quick' });
       try {
         await startService(fixture.loaded(), 'v1');
         const t0 = performance.now();
@@ -47,7 +47,7 @@ async function main() {
       } finally {
         await fixture.cleanup();
       }
-      const fixture2 = await createDemoFixture();
+      const fixture2 = await createDemoFixture({ testSuite: 'quick' });
       try {
         await startService(fixture2.loaded(), 'v1');
         const handle = await startCutover(env.client, fixture2.plan, { autoApprove: true, holdBefore: ['phase5'] });

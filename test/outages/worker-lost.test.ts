@@ -32,7 +32,7 @@ const testRunners = () =>
     .filter((r) => r.what.startsWith('test suite:'));
 
 test('a worker killed during Phase 2 tests and restarted: the run is retried, the cause is shown, the cutover ends SUCCESS', async () => {
-  fixture = await createDemoFixture();
+  fixture = await createDemoFixture({ testSuite: 'quick' }) // the kill must land while the suite runs;
   await startService(fixture.loaded(), 'v1');
   const first = await suite.startWorker();
   const handle = await startCutover(env.client, fixture.plan, { autoApprove: true });
