@@ -1,18 +1,11 @@
 /** The CLI as a user runs it: a real subprocess, its output and its exit code. */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runCutover } from '../helpers/cutover-cli';
 
 const REPO = path.resolve(__dirname, '../..');
-const cutover = (...args: string[]) => {
-  const r = spawnSync(path.join(REPO, 'node_modules/.bin/tsx'), [path.join(REPO, 'client/main.ts'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' },
-    timeout: 60_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const cutover = (...args: string[]) => runCutover(args);
 
 test('plan check accepts the demo plan', () => {
   const r = cutover('plan', 'check', path.join(REPO, 'demo/cutover-plan.yaml'));

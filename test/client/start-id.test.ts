@@ -1,19 +1,11 @@
 /** `cutover start --id` and `cutover plan check` as a user runs them: real subprocesses, nothing started. */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runCutover } from '../helpers/cutover-cli';
 
 const REPO = path.resolve(__dirname, '../..');
-const cutover = (...args: string[]) => {
-  const r = spawnSync(path.join(REPO, 'node_modules/.bin/tsx'), [path.join(REPO, 'client/main.ts'), ...args], {
-    encoding: 'utf8',
-    // nothing listens here: a command that got as far as Temporal would fail differently
-    env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' },
-    timeout: 60_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const cutover = (...args: string[]) => runCutover(args);
 const DEMO_PLAN = path.join(REPO, 'demo/cutover-plan.yaml');
 
 test.each(['../x', 'a/b', '..'])('start --id %s is refused before anything else, naming the rule', (id) => {

@@ -22,9 +22,10 @@ export interface CliResult {
 /** A hostile input: `undefined` = no --input at all (the UI's empty form), otherwise the raw JSON text. */
 export type RawInput = string | undefined;
 
-export function temporal(address: string, args: string[]): Promise<CliResult> {
+/** Runs a program to its end, asynchronously (an in-process worker must keep running meanwhile). */
+function run(program: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TEMPORAL, [...args, '--address', address, '--namespace', 'default'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -32,6 +33,10 @@ export function temporal(address: string, args: string[]): Promise<CliResult> {
     child.on('error', reject);
     child.on('exit', (code) => resolve({ code, out, err }));
   });
+}
+
+export function temporal(address: string, args: string[]): Promise<CliResult> {
+  return run(TEMPORAL, [...args, '--address', address, '--namespace', 'default']);
 }
 
 /** --input-file rather than --input: a 100 kB argument is close to the kernel's per-argument limit. */
@@ -85,16 +90,5 @@ export const JUNK: { label: string; raw: RawInput }[] = [
 
 /** Our own `cutover` CLI, asynchronously: the test's in-process worker must keep running meanwhile. */
 export function cutoverCli(address: string, args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(REPO, 'node_modules/.bin/tsx'), [path.join(REPO, 'client/main.ts'), ...args], {
-      env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, out, err }));
-  });
+  return run(path.join(REPO, 'node_modules/.bin/tsx'), [path.join(REPO, 'client/main.ts'), ...args], { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default' });
 }

@@ -3,15 +3,15 @@
  * a cutover whose monitoring rolled back says so to whoever looks at the cutover, in the CLI and
  * in a search by plan.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CutoverView } from '../../domain/cutover-model';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { startService } from '../../activities/service-control';
+import { runCutover } from '../helpers/cutover-cli';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
-import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
+import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
 
 const suite = devServerWithWorker();
@@ -26,12 +26,11 @@ afterEach(async () => {
 const notifications = (f: DemoFixture) =>
   fs.readFileSync(path.join(f.workdir, 'notifications.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; severity: string });
 
-const cli = (...args: string[]) =>
-  spawnSync(path.join(REPO, 'node_modules/.bin/tsx'), [path.join(REPO, 'client/main.ts'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default' },
-    timeout: 60_000,
-  });
+const cli = (...args: string[]) => {
+  const r = runCutover(args, { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default' });
+  return { status: r.code, stdout: r.out, stderr: r.err };
+};
+
 
 test('a rollback that cannot start ends the cutover FAILED and notifies (critical) with what to do next', async () => {
   fixture = await createDemoFixture();
