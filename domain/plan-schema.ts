@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration';
+import { checkSchema, databaseSchema, prometheusServerSchema } from './check-schema';
 
 /** A fix for a wrong value; a missing value falls through to zod's own issue, reported as "required". */
 const hint = (text: string) => (issue: { input?: unknown }) => (issue.input === undefined ? undefined : text);
@@ -111,6 +112,12 @@ export const planSchema = z.strictObject({
       errorsMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: hint('use a Prometheus metric name') }).default('demo_http_errors_total'),
     })
     .prefault({}),
+  /** the checks, as data (domain/check-schema.ts); without it, the built-in checks of the demo's HTTP contract */
+  checks: z.array(checkSchema).min(1, { error: hint('list at least one check, or leave `checks` out for the built-in ones') }).optional(),
+  /** the Prometheus server `prometheus` checks query */
+  prometheus: prometheusServerSchema.optional(),
+  /** named PostgreSQL databases `sql` checks query (read-only) */
+  databases: z.record(name, databaseSchema).default({}),
   approvals: z
     .strictObject({
       approvers: z.record(name, approverList).default({}),
