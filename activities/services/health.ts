@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ServiceSpec } from '../../domain/plan-schema';
 import { FailureType } from '../failure-types';
 import { heartbeat } from '../heartbeat';
+import { httpRequest, joinUrl } from '../../infra/http-client';
 
 export type HealthTarget = Pick<ServiceSpec, 'name' | 'baseUrl'> & { healthPath?: string };
 
@@ -18,24 +19,17 @@ const POLL_MS = 200;
 
 /** Joins by string, not `new URL(path, base)`, which would drop a base path like /api. */
 export function healthUrl(spec: HealthTarget): string {
-  return spec.baseUrl.replace(/\/+$/, '') + (spec.healthPath ?? '/health');
+  return joinUrl(spec.baseUrl, spec.healthPath ?? '/health');
 }
 
 export async function probeHealth(spec: HealthTarget): Promise<ProbeResult> {
   try {
-    const res = await fetch(healthUrl(spec), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text.slice(0, 500);
-    }
-    return { healthy: res.ok, status: res.status, body };
+    // A probe is one attempt: the caller polls, and a retry would hide how often it fails.
+    const answer = await httpRequest(healthUrl(spec), { timeoutMs: PROBE_TIMEOUT_MS, retries: 0 });
+    const body = answer.json !== undefined ? answer.json : answer.text.slice(0, 500);
+    return { healthy: answer.status >= 200 && answer.status < 300, status: answer.status, body };
   } catch (err) {
-    // undici hides the useful part ("ECONNREFUSED") in err.cause
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    return { healthy: false, error: [e.message, e.cause?.code ?? e.cause?.message].filter(Boolean).join(': ') };
+    return { healthy: false, error: err instanceof Error ? err.message : String(err) };
   }
 }
 
