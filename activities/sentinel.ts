@@ -7,6 +7,7 @@ import type { LoadedPlan } from '../domain/loaded-plan';
 import type { ServiceRole } from '../domain/plan-schema';
 import { probeHealth, describeProbe } from './services/health';
 import { readServiceMetrics } from './checks/service-metrics';
+import { httpRequest, joinUrl } from '../infra/http-client';
 
 export interface SentinelReading {
   healthy: boolean;
@@ -26,11 +27,10 @@ export async function sentinelProbe(loaded: LoadedPlan, role: ServiceRole): Prom
   let syntheticErrors = 0;
   const count = health.healthy ? loaded.plan.monitoring.sentinelRequests : 0;
   for (let i = 0; i < count; i++) {
-    const ok = await fetch(new URL('/kpis', spec.baseUrl), { signal: AbortSignal.timeout(5_000) }).then(
-      async (res) => {
-        await res.arrayBuffer();
-        return res.status < 500;
-      },
+    // The sentinel's own requests are well-formed: any non-2xx (a 404 from a lost base path
+    // included) means the probe did not get its answer, so it counts as an error.
+    const ok = await httpRequest(joinUrl(spec.baseUrl, '/kpis'), { timeoutMs: 5_000 }).then(
+      (answer) => answer.status >= 200 && answer.status <= 299,
       () => false,
     );
     if (!ok) syntheticErrors++;

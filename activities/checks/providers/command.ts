@@ -49,7 +49,7 @@ function readJson(spec: CommandProviderSpec, cwd: string, result: CommandResult,
     try {
       return { json: JSON.parse(result.stdout), source: 'stdout' };
     } catch (err) {
-      return { problem: `stdout is not JSON (stdoutJson: true): ${(err as Error).message}; it starts "${result.stdout.slice(0, 80)}"`, source: 'stdout' };
+      return { problem: `stdout is not JSON (stdoutJson: true): ${(err as Error).message}; it starts ${JSON.stringify(result.stdout.slice(0, 80))}`, source: 'stdout' };
     }
   }
   return {};

@@ -27,6 +27,14 @@ function requestHeaders(spec: HttpProviderSpec, ctx: ProviderContext, jsonBody: 
   return headers;
 }
 
+/** {{ service }} etc. filled in every string of a JSON body (keys left as written). */
+function templated(value: unknown, vars: Record<string, string>): unknown {
+  if (typeof value === 'string') return fillTemplate(value, vars);
+  if (Array.isArray(value)) return value.map((v) => templated(v, vars));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, templated(v, vars)]));
+  return value;
+}
+
 function statusOk(spec: HttpProviderSpec, status: number): boolean {
   if (spec.expectStatus === undefined) return status >= 200 && status <= 299;
   return (Array.isArray(spec.expectStatus) ? spec.expectStatus : [spec.expectStatus]).includes(status);
@@ -38,11 +46,11 @@ function parseBody(spec: HttpProviderSpec, answer: HttpAnswer): { value?: unknow
   if (spec.parse === 'prometheus') {
     const samples = parsePrometheusText(answer.text);
     const names = [...new Set(samples.map((s) => s.name))];
-    if (!names.length) return { why: `no Prometheus samples in the answer (starts "${answer.text.slice(0, 80)}")` };
+    if (!names.length) return { why: `no Prometheus samples in the answer (starts ${JSON.stringify(answer.text.slice(0, 80))})` };
     return { value: Object.fromEntries(names.map((n) => [n, sumMetric(samples, n) ?? null])) };
   }
   if (answer.text.trim() === '') return { value: null };
-  if (answer.json === undefined) return { why: `the answer is not JSON (starts "${answer.text.slice(0, 80)}"): set parse: text` };
+  if (answer.json === undefined) return { why: `the answer is not JSON (starts ${JSON.stringify(answer.text.slice(0, 80))}): set parse: text` };
   return { value: answer.json };
 }
 
@@ -65,7 +73,7 @@ export const httpProvider: Provider<HttpProviderSpec> = async (spec, ctx) => {
   if (problem) throw new CheckConfigError(`http.extract "${spec.extract}": ${problem}`);
   const url = joinUrl(ctx.target.service.baseUrl, fillTemplate(spec.path, ctx.vars));
   const jsonBody = spec.body !== undefined && typeof spec.body !== 'string';
-  const body = spec.body === undefined ? undefined : typeof spec.body === 'string' ? fillTemplate(spec.body, ctx.vars) : JSON.stringify(spec.body);
+  const body = spec.body === undefined ? undefined : typeof spec.body === 'string' ? fillTemplate(spec.body, ctx.vars) : JSON.stringify(templated(spec.body, ctx.vars));
   const headers = requestHeaders(spec, ctx, jsonBody);
   const timeoutMs = parseDuration(spec.timeout);
   const what = `${spec.method} ${url}`;
