@@ -42,14 +42,14 @@ function readJson(spec: CommandProviderSpec, cwd: string, result: CommandResult,
     try {
       return { json: JSON.parse(fs.readFileSync(file, 'utf8')), source: file };
     } catch (err) {
-      return { problem: `command.reportFile ${file} is not valid JSON: ${(err as Error).message}`, source: file };
+      return { problem: `command.reportFile ${file} is not valid JSON: ${(err as Error).message.replace(/\s+/g, ' ')}`, source: file };
     }
   }
   if (spec.stdoutJson) {
     try {
       return { json: JSON.parse(result.stdout), source: 'stdout' };
-    } catch (err) {
-      return { problem: `stdout is not JSON (stdoutJson: true): ${(err as Error).message}; it starts ${JSON.stringify(result.stdout.slice(0, 80))}`, source: 'stdout' };
+    } catch {
+      return { problem: `stdout is not JSON (stdoutJson: true); it starts ${JSON.stringify(result.stdout.slice(0, 80))}`, source: 'stdout' };
     }
   }
   return {};
@@ -77,7 +77,8 @@ export const commandProvider: Provider<CommandProviderSpec> = async (spec, ctx) 
   if (produced.problem) {
     // A script that failed and wrote nothing usable is a failed check (exitOk false), not a plan mistake.
     if (!exitOk) return { ok: true, value: { exitCode }, fields: { ...fields, reportProblem: produced.problem }, summary: `${shown} ${how}; ${produced.problem}` };
-    throw new CheckConfigError(`${produced.problem} although ${shown} ${how}: check the path and what the command writes`);
+    const fix = produced.source === 'stdout' ? 'check what the command prints' : 'check the path and what the command writes';
+    throw new CheckConfigError(`${produced.problem} although ${shown} ${how}: ${fix}`);
   }
   if (produced.json === undefined) return { ok: true, value: { exitCode }, fields, summary: `${shown} ${how} in ${durationMs} ms` };
   if (spec.format === 'seed-report') {
