@@ -11,10 +11,11 @@ import { CheckConfigError, type ProviderAnswer } from '../../activities/checks/p
 import { childrenDir } from '../../activities/child-registry';
 import { startService } from '../../activities/service-control';
 import { createDemoFixture, REPO, type DemoFixture } from '../helpers/demo-fixture';
-import { providerContext } from './support';
+import { providerContext, startApiProxy, type ApiProxy } from './support';
 
 let fixture: DemoFixture;
 let loaded: LoadedPlan;
+let proxy: ApiProxy;
 const SCRIPT = path.join(REPO, 'demo/validation/production_validation.py');
 
 beforeAll(async () => {
@@ -23,9 +24,11 @@ beforeAll(async () => {
   loaded = fixture.loaded();
   fs.mkdirSync(path.join(fixture.workdir, 'sub'));
   await startService(loaded, 'v2');
+  proxy = await startApiProxy(fixture.urls.v2);
 });
 afterAll(async () => {
   delete process.env.CUTOVER_RUN_DIR;
+  await proxy?.close();
   await fixture?.cleanup();
 });
 
@@ -108,11 +111,13 @@ test('format seed-report: a malformed report is a config error naming what is wr
 });
 
 describe("the demo's seed-style script, run by the provider against the real service", () => {
-  const seedCheck = (extra: string[] = []) =>
-    run({ argv: ['python3', SCRIPT, '--base-url', fixture.urls.v2, '--samples', '5', ...extra], reportFile: 'production_validation_report.json', format: 'seed-report', timeout: '2m' });
+  const seedCheck = (baseUrl: string, extra: string[] = []) =>
+    run({ argv: ['python3', SCRIPT, '--base-url', baseUrl, '--samples', '5', ...extra], reportFile: 'production_validation_report.json', format: 'seed-report', timeout: '2m' });
 
-  test('healthy: PASS with the five seed keys, each PASS', async () => {
-    const answer = okAnswer(await seedCheck());
+  test('healthy, behind a gateway base path: PASS with the five seed keys, each PASS', async () => {
+    const answer = okAnswer(await seedCheck(`${proxy.url}/api`));
+    expect(proxy.seen.length).toBeGreaterThanOrEqual(15); // 19 today: 4 /kpis, /integrity, 5 samples, 4 malformed, /metrics, 4 audit
+    expect(proxy.seen.every((r) => r.url.startsWith('/api/'))).toBe(true);
     expect(answer.fields).toMatchObject({ exitCode: 0, exitOk: true, reportStatus: 'PASS' });
     const checks = answer.fields!.checks as Array<{ name: string; status: string }>;
     expect(checks.map((c) => [c.name, c.status])).toEqual(['kpi_calculations', 'data_integrity', 'performance', 'error_handling', 'audit_trail'].map((n) => [n, 'PASS']));
@@ -123,7 +128,7 @@ describe("the demo's seed-style script, run by the provider against the real ser
   test('a KPI drift against the saved baseline and an audit gap each FAIL their check; the script exits 1', async () => {
     const res = await fetch(`${fixture.urls.v2}/admin/faults`, { method: 'POST', body: JSON.stringify({ auditGap: 5, kpiDrift: { kpi: 'par30', relative: 0.05 } }) });
     expect(res.status).toBe(200);
-    const answer = okAnswer(await seedCheck(['--baseline-file', path.join(fixture.workdir, 'baseline.json')]));
+    const answer = okAnswer(await seedCheck(fixture.urls.v2, ['--baseline-file', path.join(fixture.workdir, 'baseline.json')]));
     expect(answer.fields).toMatchObject({ exitCode: 1, exitOk: false, reportStatus: 'FAIL' });
     const byName = Object.fromEntries((answer.fields!.checks as Array<{ name: string; status: string; message: string }>).map((c) => [c.name, c]));
     expect(byName.audit_trail).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/1 gap\(s\) in sequence numbers \(\d+ -> \d+\)/) });

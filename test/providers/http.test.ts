@@ -5,7 +5,7 @@
  */
 import { httpProviderSchema, type HttpProviderSpec } from '../../domain/check-schema';
 import type { LoadedPlan } from '../../domain/loaded-plan';
-import { httpProvider, jmespathProblem } from '../../activities/checks/providers/http';
+import { httpProvider, httpSpecProblems, jmespathProblem } from '../../activities/checks/providers/http';
 import { CheckConfigError, type ProviderAnswer } from '../../activities/checks/providers/provider';
 import { compareWithBaseline, fetchKpis } from '../../activities/kpis';
 import { sentinelProbe } from '../../activities/sentinel';
@@ -115,6 +115,11 @@ test('a bad JMESPath expression is a config error before any request; jmespathPr
   expect(proxy.seen.length).toBe(before);
   expect(jmespathProblem('groups.*.par30 | max(@)')).toBeUndefined();
   expect(jmespathProblem('kpis.[')).toMatch(/^not a JMESPath expression/);
+  expect(httpSpecProblems({ extract: 'kpis.[', headers: { Authorization: 'Bearer abc', 'X-Api-Key': 'k', 'x-team': 'loans' } }, 'checks[1].http')).toEqual([
+    { path: 'checks[1].http.extract', message: expect.stringMatching(/^not a JMESPath expression/) },
+    { path: 'checks[1].http.headers.Authorization', message: expect.stringMatching(/move it to headersFromEnv: \{ Authorization: SOME_ENV_VAR \}/) },
+    { path: 'checks[1].http.headers.X-Api-Key', message: expect.stringMatching(/^a credential written in the plan/) },
+  ]);
 });
 
 describe('the other HTTP users keep the base path', () => {
