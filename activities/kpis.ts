@@ -3,17 +3,21 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { ServiceRole } from '../domain/plan-schema';
 import { compareKpis, describeComparison, type KpiComparison, type Kpis } from '../domain/kpi-compare';
+import { httpRequest, joinUrl } from '../infra/http-client';
 import { FailureType } from './failure-types';
 import { compareChecksWithBaseline, shadowChecks, type DataShadowResult } from './checks/shadow-checks';
 
+/** GET through the one HTTP client: 2xx with a JSON body, else a throw saying what came back. */
 export async function fetchJson(url: string, timeoutMs = 10_000): Promise<unknown> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
-  return res.json();
+  const answer = await httpRequest(url, { timeoutMs });
+  if (answer.status < 200 || answer.status > 299) throw new Error(`GET ${url} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
+  if (answer.json === undefined) throw new Error(`GET ${url} did not answer JSON: ${answer.text.slice(0, 200)}`);
+  return answer.json;
 }
 
 export async function fetchKpis(loaded: LoadedPlan, role: ServiceRole): Promise<Kpis> {
-  const body = (await fetchJson(new URL('/kpis', loaded.plan.services[role].baseUrl).toString())) as { kpis?: unknown };
+  // joinUrl keeps a base path (http://h/api + /kpis → http://h/api/kpis); new URL() dropped it.
+  const body = (await fetchJson(joinUrl(loaded.plan.services[role].baseUrl, '/kpis'))) as { kpis?: unknown };
   if (!body.kpis || typeof body.kpis !== 'object') {
     throw ApplicationFailure.nonRetryable(`${role} /kpis has no "kpis" object: is this the right service?`, FailureType.InvalidServiceConfig);
   }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { log } from './activity-log';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import { insideWorkdir } from './plan-paths';
+import { httpRequest, type HttpNoAnswer } from '../infra/http-client';
 
 export interface Notification {
   /** a stable key per state change, so a retried activity does not post twice to the file */
@@ -33,14 +34,16 @@ export async function notify(loaded: LoadedPlan, message: Notification): Promise
     if (!url) {
       log.warn(`notification not sent to Slack: env var ${notifications.slackWebhookEnv} is not set on the worker`);
     } else {
-      const res = await fetch(url, {
+      // Said without the URL (it is a credential), so HttpNoAnswer's message is not passed on.
+      const answer = await httpRequest(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ text: message.text }),
-        signal: AbortSignal.timeout(10_000),
+        timeoutMs: 10_000,
+      }).catch((err: unknown) => {
+        throw new Error(`Slack webhook (${notifications.slackWebhookEnv}) did not answer: ${(err as HttpNoAnswer).code ?? 'no answer'}`);
       });
-      // Said without the URL: it is a credential.
-      if (!res.ok) throw new Error(`Slack webhook (${notifications.slackWebhookEnv}) answered ${res.status}`);
+      if (answer.status < 200 || answer.status > 299) throw new Error(`Slack webhook (${notifications.slackWebhookEnv}) answered ${answer.status}`);
       delivered.push('slack');
     }
   }

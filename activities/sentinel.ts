@@ -9,6 +9,7 @@ import { probeHealth, describeProbe } from './services/health';
 import { readServiceMetrics } from './checks/service-metrics';
 import { runChecksAt } from './checks/run-checks';
 import type { OutcomeBrief } from '../domain/validation-report';
+import { httpRequest, joinUrl } from '../infra/http-client';
 
 export interface SentinelReading {
   healthy: boolean;
@@ -31,11 +32,10 @@ export async function sentinelProbe(loaded: LoadedPlan, role: ServiceRole): Prom
   // Synthetic GET /kpis is the demo contract's; a plan with data checks measures its own traffic (Prometheus).
   const count = health.healthy && !loaded.plan.checks ? loaded.plan.monitoring.sentinelRequests : 0;
   for (let i = 0; i < count; i++) {
-    const ok = await fetch(new URL('/kpis', spec.baseUrl), { signal: AbortSignal.timeout(5_000) }).then(
-      async (res) => {
-        await res.arrayBuffer();
-        return res.status < 500;
-      },
+    // The sentinel's own requests are well-formed: any non-2xx (a 404 from a lost base path
+    // included) means the probe did not get its answer, so it counts as an error.
+    const ok = await httpRequest(joinUrl(spec.baseUrl, '/kpis'), { timeoutMs: 5_000 }).then(
+      (answer) => answer.status >= 200 && answer.status <= 299,
       () => false,
     );
     if (!ok) syntheticErrors++;

@@ -31,6 +31,8 @@ export interface CommandOptions {
   cwd?: string;
   /** kill the command (SIGTERM) after this many ms; default 60 s */
   timeoutMs?: number;
+  /** set on top of the scrubbed worker env (childEnv): what a plan passes on purpose */
+  env?: Record<string, string>;
 }
 
 const MAX_OUTPUT = 4 * 1024 * 1024;
@@ -63,7 +65,7 @@ export function runCommand(argv: readonly string[], opts: CommandOptions = {}): 
     // env passed explicitly: the default is Node's own process.env, which a test sandbox
     // (jest) does not share, so a fake program put first on PATH would not be found;
     // scrubbed, so systemctl, docker and a plan's exec commands see none of the worker's secrets
-    const child = spawn(program, args, { cwd: opts.cwd, env: childEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, { cwd: opts.cwd, env: childEnv(opts.env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const untrack = trackChild(child.pid, argv.join(' '));
     const stopBeat = keepAlive(() => ({ command: program }));
     let stdout = '';

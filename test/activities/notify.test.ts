@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { notify } from '../../activities/notify';
 import { loadInlinePlan } from '../../activities/plan-loader';
+import { freePort } from '../helpers/demo-fixture';
 
 const plan = (extra: Record<string, unknown>) =>
   loadInlinePlan(
@@ -77,4 +78,10 @@ test('a retried notification writes its line to the file once', async () => {
   await notify(loaded, { key: 'same', text: 'Hour 4 checkpoint' });
   await notify(loaded, { key: 'same', text: 'Hour 4 checkpoint' });
   expect(fs.readFileSync(path.join(loaded.workdir, 'n.log'), 'utf8').trim().split('\n')).toHaveLength(1);
+});
+
+test('a webhook that does not answer at all fails with the cause, still without the URL', async () => {
+  process.env.TEST_CUTOVER_WEBHOOK = `http://127.0.0.1:${await freePort()}/services/T000/B000/secret-token`;
+  const err = await notify(plan({ slackWebhookEnv: 'TEST_CUTOVER_WEBHOOK' }), { key: 'k', text: 'x' }).catch((e: Error) => e);
+  expect((err as Error).message).toBe('Slack webhook (TEST_CUTOVER_WEBHOOK) did not answer: ECONNREFUSED');
 });
