@@ -150,7 +150,7 @@ async function runOnce(loaded: LoadedPlan, check: CheckSpec, role: ServiceRole, 
     }
     const decided = decide(check, vars, defaults);
     const trendValue = check.trend ? numberOf(evaluate(check.trend.value ?? 'result.value', vars)) : undefined;
-    const detail = comparison ? describeValueComparison(comparison) : `${headline(result)}${answer.summary ? `; ${answer.summary}` : ''}`;
+    const detail = comparison ? describeValueComparison(comparison) : answer.summary || headline(result);
     const message = decided.inconclusive ? `inconclusive: ${decided.inconclusive}` : decided.message ?? (decided.rule && decided.status !== 'PASS' ? `${decided.rule} (${detail})` : detail);
     return done({ ...decided, message }, metrics, trendValue);
   } catch (err) {
