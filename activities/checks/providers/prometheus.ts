@@ -24,7 +24,7 @@ interface PromAnswer {
 export const prometheusProvider: Provider<PrometheusProviderSpec> = async (spec, ctx) => {
   const server = ctx.loaded.plan.prometheus;
   if (!server) throw new CheckConfigError('a prometheus check needs the plan\'s top-level `prometheus:` (address: http://HOST:9090)');
-  const query = fillTemplate(spec.query, ctx.vars);
+  const query = fillTemplate(spec.query, { ...ctx.vars, window: promDuration(ctx.vars.window) });
   const params = new URLSearchParams({ query });
   let path = '/api/v1/query';
   if (spec.step) {
@@ -36,11 +36,12 @@ export const prometheusProvider: Provider<PrometheusProviderSpec> = async (spec,
     path = '/api/v1/query_range';
   }
   const url = joinUrl(server.address, path);
+  const auth = authHeaders(ctx); // a missing secret is a config error, not "did not answer"
   let answer;
   try {
     answer = await httpRequest(url, {
       method: 'POST', // long queries do not fit a URL; Prometheus takes the form body alike
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...authHeaders(ctx) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...auth },
       body: params.toString(),
       timeoutMs: parseDuration(server.timeout),
       retries: 1, // a query only reads: safe to send again
@@ -63,6 +64,13 @@ export const prometheusProvider: Provider<PrometheusProviderSpec> = async (spec,
   }
   return readResult(query, body.data.resultType ?? '', body.data.result);
 };
+
+/** A plan duration PromQL cannot read ("1.5h") becomes one it can ("5400s"); "5m" stays "5m". */
+function promDuration(window: string): string {
+  if (/^(\d+(ms|s|m|h|d|w|y))+$/.test(window)) return window;
+  const ms = parseDuration(window);
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
 
 function authHeaders(ctx: ProviderContext): Record<string, string> {
   const server = ctx.loaded.plan.prometheus;
