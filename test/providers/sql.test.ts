@@ -2,8 +2,12 @@
  * The sql provider against a real PostgreSQL (one server for the file): scalars, rows, bind
  * parameters, a refused write, the statement timeout, config errors, an unreachable server.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { CheckConfigError } from '../../activities/checks/providers/provider';
 import { sqlProvider, toBindParams } from '../../activities/checks/providers/sql';
+import { generateDataset, startDemoService, type DemoService } from '../../demo/harness';
 import { freePort } from '../helpers/demo-fixture';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { providerContext } from './context';
@@ -76,4 +80,62 @@ test('config mistakes name the field and the fix', async () => {
 test('an unreachable server is inconclusive', async () => {
   const closed = `postgres://u:p@127.0.0.1:${await freePort()}/db`;
   expect(await run('SELECT 1', ctx({ WAREHOUSE_URL: closed }))).toEqual({ ok: false, inconclusive: expect.stringMatching(/database warehouse unreachable: .*ECONNREFUSED/) });
+});
+
+describe('the demo publishing its KPI results into the warehouse', () => {
+  let dataDir: string;
+  const svc: Partial<Record<'v1' | 'v2', DemoService>> = {};
+  const ROWS_PER_VERSION = 11 * (1 + 4 + 5 + 5); // 11 KPIs: totals + 4 segments + 5 regions + 5 products
+  const published = (version: string, kind: string, grp: string, kpi: string) =>
+    db.sql<{ value: number }>('SELECT value FROM kpi_results WHERE version = $1 AND grp_kind = $2 AND grp = $3 AND kpi = $4', [version, kind, grp, kpi]).then((r) => r[0]?.value);
+  async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`not reached: ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const faults = (s: DemoService, body: unknown, method = 'POST') =>
+    fetch(`${s.url}/admin/faults`, { method, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? JSON.stringify(body) : undefined }).then((r) => r.json());
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-sqldata-'));
+    generateDataset(dataDir, { rows: 2_000, seed: 11, csv: 'always' });
+    const env = { DEMO_WAREHOUSE_URL: db.url };
+    [svc.v1, svc.v2] = await Promise.all([startDemoService({ version: 'v1', dataDir, env }), startDemoService({ version: 'v2', dataDir, env })]);
+    await until('both versions published', async () =>
+      (await db.sql<{ n: number }>('SELECT count(*)::int AS n FROM kpi_results GROUP BY version')).map((r) => r.n).join() === `${ROWS_PER_VERSION},${ROWS_PER_VERSION}`);
+  });
+  afterAll(async () => {
+    await Promise.all([svc.v1?.stop(), svc.v2?.stop()]);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('totals and every breakdown land in kpi_results; the sql provider reads them per version', async () => {
+    const served = (await (await fetch(`${svc.v2!.url}/kpis`)).json()) as { kpis: Record<string, number>; breakdowns: Record<string, Record<string, Record<string, number>>> };
+    expect(await published('v2', 'total', 'all', 'par30')).toBe(served.kpis.par30);
+    expect(await published('v2', 'region', 'north', 'nplRatio')).toBe(served.breakdowns.region.north.nplRatio);
+    const q = `SELECT grp, value FROM kpi_results WHERE version = {{ version }} AND grp_kind = 'segment' AND kpi = 'par30' ORDER BY grp`;
+    const [a1, a2] = await Promise.all((['v1', 'v2'] as const).map((role) => sqlProvider({ database: 'warehouse', query: q, timeout: '10s' },
+      providerContext({ role, databases: { warehouse: { urlEnv: 'WAREHOUSE_URL' } }, env: { WAREHOUSE_URL: db.url } }))));
+    if (!a1.ok || !a2.ok) throw new Error(`inconclusive: ${JSON.stringify([a1, a2])}`);
+    const [r1, r2] = [a1.value, a2.value] as { grp: string; value: number }[][];
+    expect(r1.map((r) => r.grp)).toEqual(['corporate', 'microfinance', 'retail', 'sme']);
+    expect(r2.every((r, i) => r.grp === r1[i].grp && Math.abs(r.value - r1[i].value) < 1e-12)).toBe(true);
+  });
+
+  test('a one-group drift and a KPI drift are published too; republishing replaces, never duplicates', async () => {
+    const truth = { sme: await published('v1', 'segment', 'sme', 'par30'), total: await published('v1', 'total', 'all', 'par30') };
+    await faults(svc.v2!, { groupDrift: { group: 'sme', kpi: 'par30', relative: 0.2 } });
+    await until('V2 publishes the drifted group', async () => Math.abs((await published('v2', 'segment', 'sme', 'par30')) - truth.sme * 1.2) < 1e-12);
+    expect(await published('v2', 'total', 'all', 'par30')).toBeCloseTo(truth.total, 12);
+    await faults(svc.v2!, { groupDrift: null, kpiDrift: { kpi: 'par30', relative: 0.05 } });
+    await until('V2 publishes the drifted total', async () => Math.abs((await published('v2', 'total', 'all', 'par30')) - truth.total * 1.05) < 1e-12);
+    expect(await published('v2', 'segment', 'sme', 'par30')).toBeCloseTo(truth.sme * 1.05, 12);
+    await faults(svc.v2!, undefined, 'DELETE');
+    await until('V2 publishes the true figures again', async () => Math.abs((await published('v2', 'total', 'all', 'par30')) - truth.total) < 1e-12);
+    expect(await db.sql('SELECT version, count(*)::int AS n FROM kpi_results GROUP BY version ORDER BY version'))
+      .toEqual([{ version: 'v1', n: ROWS_PER_VERSION }, { version: 'v2', n: ROWS_PER_VERSION }]);
+    expect(await (await fetch(`${svc.v2!.url}/metrics`)).text()).toMatch(/demo_warehouse_publishes_total\{result="ok",service="loans-analytics",version="v2"\} [4-9]/);
+  });
 });
