@@ -4,7 +4,7 @@
 # V1 on :8101, then runs `cutover start demo/cutover-plan.yaml --auto-approve --watch`.
 #   scripts/demo.sh               the cutover; ends STATUS: SUCCESS with V2 serving
 #   scripts/demo.sh --fault       V2 drifts after activation; ends ROLLED_BACK with V1 serving
-#   scripts/demo.sh stop          stops the demo services, the worker and the dev server
+#   scripts/demo.sh stop          stops the demo services, the worker, the dev server, PostgreSQL and Prometheus
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -22,10 +22,16 @@ if [ "${1:-}" = "stop" ]; then
   cutover service stop "$plan" v2 || true
   scripts/worker.sh stop
   scripts/dev-server.sh stop
+  scripts/components.sh stop
   exit 0
 fi
 
 scripts/install-tools.sh --no-java
+# PostgreSQL (:5433, the warehouse V1/V2 publish their KPIs into) and Prometheus (:9091,
+# scraping both); their URLs are exported before the worker starts, so the worker's checks and
+# the services it starts (they inherit its environment) see them.
+scripts/components.sh start
+eval "$(scripts/components.sh env)"
 scripts/dev-server.sh
 scripts/worker.sh stop >/dev/null   # a worker left from an older checkout would run old code
 scripts/worker.sh

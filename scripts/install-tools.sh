@@ -76,8 +76,27 @@ install_chromium() {
   fi
 }
 
+# Prometheus for the prometheus checks, their tests and the demo (scripts/components.sh runs
+# it on its own port and data folder): Debian's package, a single static Go binary that apt
+# installs reliably, rather than a build from source. Only as root with apt-get; elsewhere a
+# message saying how. On a host with systemd the package also enables its own service (:9090),
+# which nothing here uses or touches.
+install_prometheus() {
+  local bin="${CUTOVER_PROMETHEUS:-prometheus}"
+  if command -v "$bin" >/dev/null && "$bin" --version >/dev/null 2>&1; then return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing prometheus (apt-get) for the prometheus checks and the demo"
+    if ! { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }; then
+      say "prometheus could not be installed: install it (apt-get install prometheus) or set CUTOVER_PROMETHEUS to a prometheus binary"; exit 1
+    fi
+  else
+    say "no prometheus on PATH: install it as root (apt-get install prometheus, or your distribution's package), or set CUTOVER_PROMETHEUS to its path"; exit 1
+  fi
+}
+
 install_node_modules
 install_temporal_cli
 install_chromium
+install_prometheus
 [ "$want_java" = 1 ] && install_test_server
-say "ready: $("$tools/bin/temporal" --version)"
+say "ready: $("$tools/bin/temporal" --version); $("${CUTOVER_PROMETHEUS:-prometheus}" --version 2>&1 | head -1)"

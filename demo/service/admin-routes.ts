@@ -10,7 +10,8 @@ import type { Handler } from './routes';
  * only act at start and is refused here.
  */
 function view(ctx: ServiceContext): Reply {
-  return json(200, { faults: ctx.faults.current, status: ctx.faults.status(), rows: ctx.dataset?.rows ?? 0 });
+  const warehouse = ctx.warehouse ? { warehouse: ctx.warehouse.status } : {};
+  return json(200, { faults: ctx.faults.current, status: ctx.faults.status(), rows: ctx.dataset?.rows ?? 0, ...warehouse });
 }
 
 function afterChange(ctx: ServiceContext, before: Faults, action: string): Reply {
@@ -19,6 +20,8 @@ function afterChange(ctx: ServiceContext, before: Faults, action: string): Reply
   const rowsChanged = before.lostRows !== now.lostRows || before.duplicatedRows !== now.duplicatedRows;
   if (rowsChanged && ctx.dataset) reloadDataset(ctx, `row faults changed by ${action}`);
   ctx.log.warn({ faults: now, action }, 'faults changed');
+  // the figures may have changed (a drift, a reload): publish them, as a recompute would
+  void ctx.warehouse?.publish();
   return view(ctx);
 }
 

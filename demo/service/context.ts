@@ -3,7 +3,9 @@ import type { Manifest } from '../pipeline/manifest';
 import { AuditLog } from './audit-log';
 import { loadDataset, type LoadedDataset, type PipelineVersion } from './dataset';
 import type { FaultState } from './fault-state';
+import { kpiSnapshot } from './kpi-snapshot';
 import type { ServiceMetrics } from './metrics';
+import type { Warehouse } from './warehouse';
 
 /** Everything a request handler may touch; one per process. */
 export interface ServiceContext {
@@ -18,6 +20,8 @@ export interface ServiceContext {
   audit: AuditLog;
   metrics: ServiceMetrics;
   log: Logger;
+  /** where the KPI results are published (DEMO_WAREHOUSE_URL), or null */
+  warehouse: Warehouse | null;
 }
 
 /** (Re)loads the data dir under the current row faults and records it in the audit trail. */
@@ -26,6 +30,7 @@ export function reloadDataset(ctx: ServiceContext, reason: string): void {
   const { lostRows, duplicatedRows } = ctx.faults.current;
   const dataset = loadDataset(ctx.version, ctx.dataDir, { lostRows, duplicatedRows });
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+  kpiSnapshot(dataset, {}); // the breakdowns are computed once per load, before any request waits on them
   ctx.dataset = dataset;
   ctx.metrics.rows.set(dataset.rows);
   ctx.audit.append('load', { reason, source: dataset.source, rows: dataset.rows, expectedRows: ctx.manifest.rows, durationMs });

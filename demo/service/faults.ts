@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KPI_NAMES, type KpiResult, type Kpis } from '../pipeline/kpi-types';
+import { GROUP_NAMES } from '../pipeline/loan-schema';
 
 /**
  * Fault injection, off unless asked for. Set at start from DEMO_FAULTS (JSON) and/or one env var
@@ -7,6 +8,12 @@ import { KPI_NAMES, type KpiResult, type Kpis } from '../pipeline/kpi-types';
  */
 const fields = {
   kpiDrift: z.object({ kpi: z.enum([...KPI_NAMES, 'all']).default('all'), relative: z.number().min(-1).max(100) }),
+  /** one breakdown group only (any dimension's group name): the totals stay true, as when loans are misclassified */
+  groupDrift: z.object({
+    group: z.enum(Object.values(GROUP_NAMES).flat() as [string, ...string[]]),
+    kpi: z.enum([...KPI_NAMES, 'all']).default('all'),
+    relative: z.number().min(-1).max(100),
+  }),
   errorRate: z.number().min(0).max(1),
   latencyMs: z.number().min(0).max(600_000),
   failOnStart: z.union([z.boolean(), z.object({ exitCode: z.number().int().min(1).max(255) })]),
@@ -17,7 +24,7 @@ const fields = {
   memoryLeakMbPerSec: z.number().min(0).max(1024),
 };
 export const FaultsSchema = z.object({
-  kpiDrift: fields.kpiDrift.optional(), errorRate: fields.errorRate.optional(),
+  kpiDrift: fields.kpiDrift.optional(), groupDrift: fields.groupDrift.optional(), errorRate: fields.errorRate.optional(),
   latencyMs: fields.latencyMs.optional(), failOnStart: fields.failOnStart.optional(),
   hangOnStop: fields.hangOnStop.optional(), lostRows: fields.lostRows.optional(),
   duplicatedRows: fields.duplicatedRows.optional(), auditGap: fields.auditGap.optional(),
@@ -35,6 +42,10 @@ const ENV_VARS: Record<string, (v: string) => Partial<Record<keyof Faults, unkno
   DEMO_FAULT_KPI_DRIFT: (v) => {
     const [kpi, rel] = v.includes(':') ? v.split(':') : ['all', v];
     return { kpiDrift: { kpi, relative: Number(rel) } };
+  },
+  DEMO_FAULT_GROUP_DRIFT: (v) => {
+    const parts = v.split(':'); // group:kpi:relative or group:relative
+    return { groupDrift: parts.length === 3 ? { group: parts[0], kpi: parts[1], relative: Number(parts[2]) } : { group: parts[0], relative: Number(parts[1]) } };
   },
   DEMO_FAULT_ERROR_RATE: (v) => ({ errorRate: Number(v) }),
   DEMO_FAULT_LATENCY_MS: (v) => ({ latencyMs: Number(v) }),
@@ -77,14 +88,17 @@ export function applyPatch(current: Faults, patch: FaultsPatch): Faults {
   return FaultsSchema.parse(next);
 }
 
-/** Multiplies the drifted KPI(s) by (1 + relative), in the totals and in every group. */
-export function driftResult(result: KpiResult, drift: Faults['kpiDrift']): KpiResult {
-  if (!drift || drift.relative === 0) return result;
-  const apply = (k: Kpis): Kpis => {
+type Drift = { kpi: string; relative: number } | undefined;
+/** Multiplies the drifted KPI(s) by (1 + relative): kpiDrift in the totals and every group, groupDrift in its group only. */
+export function driftResult(result: KpiResult, faults: Pick<Faults, 'kpiDrift' | 'groupDrift'>): KpiResult {
+  const { kpiDrift, groupDrift } = faults;
+  const apply = (k: Kpis, drift: Drift): Kpis => {
+    if (!drift || drift.relative === 0) return k;
     const out = { ...k };
     for (const name of KPI_NAMES) if (drift.kpi === 'all' || drift.kpi === name) out[name] = k[name] * (1 + drift.relative);
     return out;
   };
-  const groups = result.groups && Object.fromEntries(Object.entries(result.groups).map(([g, k]) => [g, apply(k)]));
-  return { kpis: apply(result.kpis), ...(groups ? { groups } : {}) };
+  const groups = result.groups && Object.fromEntries(Object.entries(result.groups).map(([g, k]) =>
+    [g, apply(apply(k, kpiDrift), g === groupDrift?.group ? groupDrift : undefined)]));
+  return { kpis: apply(result.kpis, kpiDrift), ...(groups ? { groups } : {}) };
 }

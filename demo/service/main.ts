@@ -8,6 +8,8 @@ import { faultsFromEnv } from './faults';
 import { createMetrics } from './metrics';
 import { createDemoServer } from './server';
 import { installShutdown } from './shutdown';
+import { kpiSnapshot } from './kpi-snapshot';
+import { Warehouse } from './warehouse';
 
 /**
  * npx tsx demo/service/main.ts --version v1|v2 --port N --data DIR
@@ -44,8 +46,13 @@ function main(): void {
   const ctx: ServiceContext = {
     version: config.version, dataDir: config.dataDir, manifest, dataset: null, ready: false,
     draining: false, startedAt: Date.now(), faults: new FaultState(faults), audit: new AuditLog(),
-    metrics: createMetrics(config.version), log: logger,
+    metrics: createMetrics(config.version), log: logger, warehouse: null,
   };
+  if (process.env.DEMO_WAREHOUSE_URL) {
+    ctx.warehouse = new Warehouse(process.env.DEMO_WAREHOUSE_URL, config.version, manifest.asOfDate,
+      () => (ctx.dataset ? kpiSnapshot(ctx.dataset, ctx.faults.current) : null), logger,
+      (ok) => ctx.metrics.warehousePublishes.inc({ result: ok ? 'ok' : 'error' }));
+  }
   if (faults.auditGap) ctx.audit.skipNext(faults.auditGap);
   const demo = createDemoServer(ctx);
   installShutdown(ctx, demo, config.drainTimeoutMs);
@@ -67,6 +74,7 @@ function main(): void {
     }
     ctx.ready = true;
     logger.info({ rows: ctx.dataset?.rows }, 'ready');
+    void ctx.warehouse?.publish();
   });
 }
 

@@ -10,6 +10,7 @@ export interface ServiceMetrics {
   rows: Gauge;
   inFlight: Gauge;
   ready: Gauge;
+  warehousePublishes: Counter<'result'>;
 }
 
 export function createMetrics(version: string): ServiceMetrics {
@@ -38,6 +39,10 @@ export function createMetrics(version: string): ServiceMetrics {
     }),
     inFlight: new Gauge({ name: 'demo_http_in_flight_requests', help: 'Requests being handled, not counting /metrics scrapes', registers: [registry] }),
     rows: new Gauge({ name: 'demo_dataset_rows', help: 'Rows loaded', registers: [registry] }),
+    warehousePublishes: new Counter({
+      name: 'demo_warehouse_publishes_total', help: 'KPI result publishes to the warehouse (DEMO_WAREHOUSE_URL), by result',
+      labelNames: ['result'], registers: [registry],
+    }),
     ready: new Gauge({ name: 'demo_ready', help: '1 when serving, 0 while loading or draining', registers: [registry] }),
   };
   new Gauge({ name: 'demo_service_info', help: 'Always 1; labels say which version runs', labelNames: ['pipeline'], registers: [registry] })

@@ -4,6 +4,7 @@ import { handleFaultsDelete, handleFaultsGet, handleFaultsPost } from './admin-r
 import type { ServiceContext } from './context';
 import { driftResult } from './faults';
 import { checkQuery, ClientError, json, nonNegativeInt, type Reply } from './http-util';
+import { breakdowns } from './kpi-snapshot';
 
 export type Handler = (ctx: ServiceContext, req: IncomingMessage, query: URLSearchParams) => Reply | Promise<Reply>;
 
@@ -45,11 +46,12 @@ const kpis: Handler = (ctx, _req, query) => {
   const by = (byRaw ?? undefined) as GroupDimension | undefined;
   const dataset = requireReady(ctx);
   const started = process.hrtime.bigint();
-  const result = driftResult(dataset.computeKpis(by), ctx.faults.current.kpiDrift);
+  const result = driftResult(dataset.computeKpis(by), ctx.faults.current);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   ctx.metrics.kpiCompute.observe({ by: by ?? 'none' }, seconds);
   ctx.audit.append('compute', { by: by ?? null, rows: dataset.rows, durationMs: seconds * 1000 });
-  return json(200, { version: ctx.version, rows: dataset.rows, ...(by ? { by } : {}), ...result });
+  // breakdowns: every dimension at once, so one answer can be compared group by group
+  return json(200, { version: ctx.version, rows: dataset.rows, ...(by ? { by } : {}), ...result, breakdowns: breakdowns(dataset, ctx.faults.current) });
 };
 
 const metrics: Handler = async (ctx, _req, query) => {

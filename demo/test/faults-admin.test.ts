@@ -1,5 +1,6 @@
 import type { DemoService } from '../harness';
-import { kpiDifferences } from '../pipeline/kpi-types';
+import { kpiDifferences, type Kpis } from '../pipeline/kpi-types';
+import { faultsFromEnv } from '../service/faults';
 import { dataset, eventually, getJson, postJson, ServicePool } from './support';
 
 /** Each fault switched on and off at run time through /admin/faults on a running service. */
@@ -122,5 +123,42 @@ describe('faults set through /admin/faults', () => {
     await postJson(v2.url + '/admin/faults', { latencyMs: 1 });
     const { events } = (await getJson(v2.url + '/audit?after=0&limit=10000')).body;
     expect(events.some((e: { path?: string; method?: string }) => e.path === '/admin/faults' && e.method === 'POST')).toBe(true);
+  });
+});
+
+describe('breakdowns and the one-group drift', () => {
+  it('GET /kpis carries every breakdown, equal to what ?by= computes, beside unchanged totals', async () => {
+    const all = (await getJson(v1.url + '/kpis')).body;
+    expect(Object.keys(all.breakdowns)).toEqual(['segment', 'region', 'product']);
+    for (const by of ['segment', 'region', 'product']) {
+      const one = (await getJson(`${v1.url}/kpis?by=${by}`)).body;
+      expect(all.breakdowns[by]).toEqual(one.groups);
+      expect(one.kpis).toEqual(all.kpis);
+    }
+    // V2 computes the same breakdowns its own way
+    const v2All = (await getJson(v2.url + '/kpis')).body;
+    for (const [by, groups] of Object.entries(all.breakdowns as Record<string, Record<string, Kpis>>)) {
+      for (const [g, kpis] of Object.entries(groups)) expect(kpiDifferences(kpis, v2All.breakdowns[by][g], 1e-9)).toEqual([]);
+    }
+  });
+
+  it('groupDrift moves one KPI of one group only: the totals and every other group stay true', async () => {
+    const before = (await getJson(v2.url + '/kpis')).body;
+    const set = await postJson(v2.url + '/admin/faults', { groupDrift: { group: 'sme', kpi: 'par30', relative: 0.2 } });
+    expect(set.body.faults).toEqual({ groupDrift: { group: 'sme', kpi: 'par30', relative: 0.2 } });
+    const after = (await getJson(v2.url + '/kpis')).body;
+    expect(after.kpis).toEqual(before.kpis);
+    expect(after.breakdowns.segment.sme.par30).toBeCloseTo(before.breakdowns.segment.sme.par30 * 1.2, 12);
+    expect({ ...after.breakdowns.segment.sme, par30: 0 }).toEqual({ ...before.breakdowns.segment.sme, par30: 0 });
+    expect(after.breakdowns.region).toEqual(before.breakdowns.region);
+    expect((await getJson(v2.url + '/kpis?by=segment')).body.groups.sme.par30).toBe(after.breakdowns.segment.sme.par30);
+  });
+
+  it('groupDrift names a known group; the env form is group[:kpi]:relative', async () => {
+    const res = await postJson(v2.url + '/admin/faults', { groupDrift: { group: 'atlantis', relative: 0.1 } });
+    expect(res.status).toBe(400);
+    expect(res.body.issues).toMatch(/groupDrift\.group/);
+    expect(faultsFromEnv({ DEMO_FAULT_GROUP_DRIFT: 'north:nplRatio:0.1' })).toEqual({ groupDrift: { group: 'north', kpi: 'nplRatio', relative: 0.1 } });
+    expect(faultsFromEnv({ DEMO_FAULT_GROUP_DRIFT: 'mortgage:-0.05' })).toEqual({ groupDrift: { group: 'mortgage', kpi: 'all', relative: -0.05 } });
   });
 });
