@@ -69,6 +69,14 @@ export async function createOrdersFixture(opts: { v2Env?: Record<string, string>
     }
     throw new Error(`${url} did not come up`);
   };
+  const stop = async (role: 'v1' | 'v2') => {
+    const child = children[role];
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  };
   return {
     workdir,
     ports,
@@ -80,16 +88,9 @@ export async function createOrdersFixture(opts: { v2Env?: Record<string, string>
       children[role] = spawn(spec.command[0], spec.command.slice(1), { env: { ...process.env, ...env }, stdio: 'ignore' });
       await waitUp(urls[role]);
     },
-    async stop(role) {
-      const child = children[role];
-      if (!child || child.exitCode !== null) return;
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
-    },
+    stop,
     async cleanup() {
-      await Promise.all((['v1', 'v2'] as const).map((r) => this.stop(r)));
+      await Promise.all((['v1', 'v2'] as const).map(stop));
       fs.rmSync(workdir, { recursive: true, force: true });
     },
   };
