@@ -22,6 +22,9 @@ export function writeOrders(dir: string) {
 
 export interface OrdersFixture {
   workdir: string;
+  name: string;
+  /** V2 reads it on every request: write {"drift": "east:0.05"} etc. to break it at run time */
+  faultFile: string;
   ports: { v1: number; v2: number };
   urls: { v1: string; v2: string };
   loaded: (checks: unknown[], extra?: Record<string, unknown>) => LoadedPlan;
@@ -32,17 +35,26 @@ export interface OrdersFixture {
   cleanup: () => Promise<void>;
 }
 
-export async function createOrdersFixture(opts: { v2Env?: Record<string, string> } = {}): Promise<OrdersFixture> {
+export interface OrdersOptions {
+  /** service names are `<name>-v1`, `<name>-v2` (Prometheus jobs, pid files) */
+  name?: string;
+  /** env for both services (e.g. ORDERS_DB_URL) */
+  env?: Record<string, string>;
+  v2Env?: Record<string, string>;
+}
+
+export async function createOrdersFixture(opts: OrdersOptions = {}): Promise<OrdersFixture> {
+  const name = opts.name ?? 'orders';
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-orders-'));
   writeOrders(path.join(workdir, 'data'));
   const ports = { v1: await freePort(), v2: await freePort() };
   const urls = { v1: `http://127.0.0.1:${ports.v1}/api`, v2: `http://127.0.0.1:${ports.v2}/api` };
   const children: Partial<Record<'v1' | 'v2', ChildProcess>> = {};
   const service = (role: 'v1' | 'v2', env: Record<string, string> = {}) => ({
-    name: `orders-${role}`,
+    name: `${name}-${role}`,
     driver: 'process',
     command: ['node', ORDERS_SERVICE, '--port', String(ports[role]), '--data', path.join(workdir, 'data'), '--version', role],
-    env,
+    env: { ...opts.env, ...env },
     runDir: path.join(workdir, 'run'),
     baseUrl: urls[role],
     healthPath: '/health',
@@ -50,9 +62,9 @@ export async function createOrdersFixture(opts: { v2Env?: Record<string, string>
     startTimeout: '20s',
   });
   const plan = (checks: unknown[], extra: Record<string, unknown> = {}) => ({
-    name: 'orders-test',
+    name: `${name}-plan`,
     workdir,
-    services: { v1: service('v1'), v2: { ...service('v2', opts.v2Env), artifact: ORDERS_SERVICE } },
+    services: { v1: service('v1'), v2: { ...service('v2', { ORDERS_FAULT_FILE: path.join(workdir, 'v2-faults.json'), ...opts.v2Env }), artifact: ORDERS_SERVICE } },
     backup: { paths: ['data'], dir: 'backups' },
     traffic: { pointerFile: 'active-upstream.json' },
     tests: { command: ['node', '-e', 'console.log("3 passed, 0 failed")'], timeout: '1m' },
@@ -77,15 +89,18 @@ export async function createOrdersFixture(opts: { v2Env?: Record<string, string>
       child.kill('SIGTERM');
     });
   };
+  const faultFile = path.join(workdir, 'v2-faults.json');
   return {
     workdir,
+    name,
+    faultFile,
     ports,
     urls,
     plan,
     loaded: (checks, extra) => loadInlinePlan(plan(checks, extra), workdir),
     async start(role, env = {}) {
       const spec = service(role);
-      children[role] = spawn(spec.command[0], spec.command.slice(1), { env: { ...process.env, ...env }, stdio: 'ignore' });
+      children[role] = spawn(spec.command[0], spec.command.slice(1), { env: { ...process.env, ...spec.env, ...env }, stdio: 'ignore' });
       await waitUp(urls[role]);
     },
     stop,
