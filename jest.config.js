@@ -2,7 +2,12 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+    // the CEL library ships ES modules only; jest's CommonJS runtime needs it compiled
+    '^.+/node_modules/@marcbachmann/cel-js/.+\\.js$': ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
   setupFiles: ['<rootDir>/test/helpers/jest-setup.ts'],
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/demo/test/**/*.test.ts'],
   testTimeout: 120_000,

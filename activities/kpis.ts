@@ -5,6 +5,7 @@ import type { ServiceRole } from '../domain/plan-schema';
 import { compareKpis, describeComparison, type KpiComparison, type Kpis } from '../domain/kpi-compare';
 import { httpRequest, joinUrl } from '../infra/http-client';
 import { FailureType } from './failure-types';
+import { compareChecksWithBaseline, shadowChecks, type DataShadowResult } from './checks/shadow-checks';
 
 /** GET through the one HTTP client: 2xx with a JSON body, else a throw saying what came back. */
 export async function fetchJson(url: string, timeoutMs = 10_000): Promise<unknown> {
@@ -25,12 +26,15 @@ export async function fetchKpis(loaded: LoadedPlan, role: ServiceRole): Promise<
 
 export interface ShadowResult {
   baseline: Kpis;
-  comparison: KpiComparison;
+  /** the built-in KPI comparison; plans with `checks:` give each shadow check's outcome instead */
+  comparison?: KpiComparison;
+  outcomes?: DataShadowResult['outcomes'];
   summary: string;
 }
 
 /** V1 serves production; V2 computes on the same data; both are asked and compared. */
 export async function shadowCompare(loaded: LoadedPlan): Promise<ShadowResult> {
+  if (loaded.plan.checks) return shadowChecks(loaded);
   const [baseline, candidate] = await Promise.all([fetchKpis(loaded, 'v1'), fetchKpis(loaded, 'v2')]);
   const comparison = compareKpis(baseline, candidate, loaded.plan.thresholds.kpiTolerance);
   const summary = describeComparison(comparison);
@@ -39,7 +43,8 @@ export async function shadowCompare(loaded: LoadedPlan): Promise<ShadowResult> {
 }
 
 /** After a switch or a rollback: does the service now serving match what V1 computed before? */
-export async function compareWithBaseline(loaded: LoadedPlan, role: ServiceRole, baseline: Kpis): Promise<{ comparison: KpiComparison; summary: string }> {
+export async function compareWithBaseline(loaded: LoadedPlan, role: ServiceRole, baseline: Kpis): Promise<{ comparison?: KpiComparison; summary: string }> {
+  if (loaded.plan.checks) return compareChecksWithBaseline(loaded, role, baseline);
   const comparison = compareKpis(baseline, await fetchKpis(loaded, role), loaded.plan.thresholds.kpiTolerance);
   const summary = describeComparison(comparison);
   if (!comparison.ok) throw ApplicationFailure.nonRetryable(`${role} KPIs differ from the pre-cutover baseline: ${summary}`, FailureType.KpiMismatch, comparison);

@@ -14,12 +14,14 @@ import type { LoadedPlan } from '../domain/loaded-plan';
 import type { PlanRef } from '../domain/cutover-model';
 import { FailureType } from './failure-types';
 import { confinementProblems, escapeReason } from './plan-paths';
+import { checkListProblems } from './checks/check-lint';
+import { CHECK_LINTS } from './checks/providers/lints';
 
 function validated(raw: unknown, source: string, workdirOf: (planWorkdir: string) => string, shownAs = source): LoadedPlan {
   const result = checkPlan(raw);
   if (!result.ok) throw new PlanError(shownAs, result.problems);
   const workdir = workdirOf(result.plan.workdir ?? '.');
-  const escapes = confinementProblems(result.plan, workdir);
+  const escapes = [...confinementProblems(result.plan, workdir), ...checkListProblems(result.plan, CHECK_LINTS)];
   if (escapes.length) throw new PlanError(shownAs, escapes);
   return { plan: result.plan, workdir, source };
 }

@@ -10,6 +10,7 @@ import { describeProblems, summarizeReport, type ValidationReport } from '../dom
 import { runProductionValidation } from './checks/production-validation';
 import { FailureType } from './failure-types';
 import { log } from './activity-log';
+import type { CheckMoment } from '../domain/check-schema';
 
 /**
  * Phase 5: PASS or WARN returns (a WARN is for people to weigh, not a reason to roll back);
@@ -20,7 +21,7 @@ export async function validateProduction(
   role: ServiceRole,
   baseline?: Kpis,
 ): Promise<{ status: 'PASS' | 'WARN'; summary: string; report: ValidationReport }> {
-  const report = await productionValidation(loaded, role, baseline);
+  const report = await productionValidation(loaded, role, baseline, 'phase5');
   const summary = summarizeReport(report);
   if (report.status === 'FAIL') {
     const problems = describeProblems(report).join('; ');
@@ -30,8 +31,8 @@ export async function validateProduction(
 }
 
 /** The same checks for the monitoring loop and Schedules: a FAIL is data to act on, not an error. */
-export async function productionValidation(loaded: LoadedPlan, role: ServiceRole, baseline?: Kpis): Promise<ValidationReport> {
-  const report = await runProductionValidation(loaded, role, { baseline });
+export async function productionValidation(loaded: LoadedPlan, role: ServiceRole, baseline?: Kpis, moment: CheckMoment = 'phase5'): Promise<ValidationReport> {
+  const report = await runProductionValidation(loaded, role, { baseline, moment });
   if (report.status !== 'PASS') log.warn(`production validation of ${report.target.name}: ${summarizeReport(report)}`, { role, status: report.status });
   return report;
 }

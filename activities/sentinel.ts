@@ -7,6 +7,8 @@ import type { LoadedPlan } from '../domain/loaded-plan';
 import type { ServiceRole } from '../domain/plan-schema';
 import { probeHealth, describeProbe } from './services/health';
 import { readServiceMetrics } from './checks/service-metrics';
+import { runChecksAt } from './checks/run-checks';
+import type { OutcomeBrief } from '../domain/validation-report';
 import { httpRequest, joinUrl } from '../infra/http-client';
 
 export interface SentinelReading {
@@ -19,13 +21,16 @@ export interface SentinelReading {
   errors?: number;
   memoryMb: number | null;
   cpuSeconds: number | null;
+  /** the plan's `sentinel` data checks, when it has `checks:` */
+  outcomes?: OutcomeBrief[];
 }
 
 export async function sentinelProbe(loaded: LoadedPlan, role: ServiceRole): Promise<SentinelReading> {
   const spec = loaded.plan.services[role];
   const health = await probeHealth(spec);
   let syntheticErrors = 0;
-  const count = health.healthy ? loaded.plan.monitoring.sentinelRequests : 0;
+  // Synthetic GET /kpis is the demo contract's; a plan with data checks measures its own traffic (Prometheus).
+  const count = health.healthy && !loaded.plan.checks ? loaded.plan.monitoring.sentinelRequests : 0;
   for (let i = 0; i < count; i++) {
     // The sentinel's own requests are well-formed: any non-2xx (a 404 from a lost base path
     // included) means the probe did not get its answer, so it counts as an error.
@@ -36,7 +41,9 @@ export async function sentinelProbe(loaded: LoadedPlan, role: ServiceRole): Prom
     if (!ok) syntheticErrors++;
   }
   const metrics = health.healthy ? await readServiceMetrics(loaded, role).catch(() => undefined) : undefined;
+  const outcomes = loaded.plan.checks ? (await runChecksAt(loaded, role, 'sentinel')).map(({ name, report, status, message, rule, inconclusive, onFail, trendValue }) => ({ name, report, status, message, rule, inconclusive, onFail, trendValue })) : undefined;
   return {
+    outcomes,
     healthy: health.healthy,
     detail: describeProbe(health),
     syntheticRequests: count,

@@ -11,6 +11,7 @@ import { registerValidate } from './commands/validate';
 import { registerReport } from './commands/report';
 import { registerSchedule } from './commands/schedule';
 import { registerCodecServer } from './commands/codec-server';
+import { registerCheck } from './commands/check';
 import { CliError, EXIT } from './exit-codes';
 
 const program = new Command('cutover')
@@ -23,6 +24,7 @@ registerApprove(program);
 registerSignals(program);
 registerService(program);
 registerValidate(program);
+registerCheck(program);
 registerReport(program);
 registerSchedule(program);
 registerCodecServer(program);

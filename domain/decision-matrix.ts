@@ -16,6 +16,8 @@ export interface Sample {
   retried?: boolean;
   memoryMb?: number | null;
   avgLatencyMs?: number;
+  /** the plan's data checks, weighed (failureLimit, trends): what each asks for */
+  checks?: { rollback: string[]; fail: string[]; warn: string[] };
 }
 
 export interface Verdict {
@@ -29,8 +31,9 @@ export function decide(sample: Sample, baseline: { hour1MemoryMb?: number }, pla
   if (sample.errorRate !== undefined && sample.errorRate > t.errorRateRollback) {
     return { action: 'rollback', reasons: [`error rate ${(sample.errorRate * 100).toFixed(2)}% over ${(t.errorRateRollback * 100).toFixed(0)}%: immediate rollback`] };
   }
-  if (!sample.healthy || sample.validation === 'FAIL') {
-    const what = !sample.healthy ? 'service unhealthy' : 'validation FAIL';
+  if (sample.checks?.rollback.length) return { action: 'rollback', reasons: sample.checks.rollback.map((r) => `${r}: immediate rollback`) };
+  if (!sample.healthy || sample.validation === 'FAIL' || sample.checks?.fail.length) {
+    const what = !sample.healthy ? 'service unhealthy' : sample.validation === 'FAIL' ? 'validation FAIL' : `check FAIL (${sample.checks!.fail.join('; ')})`;
     if (!sample.retried) return { action: 'retry', reasons: [`${what}: re-run once (may be transient)`] };
     return { action: plan.monitoring.onRepeatedFail, reasons: [`${what} twice in a row`] };
   }
@@ -41,5 +44,6 @@ export function decide(sample: Sample, baseline: { hour1MemoryMb?: number }, pla
   }
   if (sample.avgLatencyMs !== undefined && sample.avgLatencyMs > t.latencyWarnMs) reasons.push(`average latency ${sample.avgLatencyMs.toFixed(0)} ms over ${t.latencyWarnMs} ms`);
   if (sample.validation === 'WARN') reasons.push('validation WARN');
+  reasons.push(...(sample.checks?.warn ?? []));
   return { action: reasons.length ? 'warn' : 'ok', reasons };
 }

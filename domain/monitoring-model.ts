@@ -4,6 +4,7 @@ import type { LoadedPlan } from './loaded-plan';
 import type { Kpis } from './kpi-compare';
 import type { BackupInfo } from './rollback-model';
 import type { CheckStatus } from './validation-report';
+import type { TrendState } from './trend';
 
 /** One row of the seed's spreadsheet: Time | Latency (ms) | Error Rate (%) | Memory (MB) | CPU (%) | Status. */
 export interface CheckpointRow {
@@ -99,6 +100,10 @@ export interface MonitoringState {
   gaps?: UnmeasuredInterval[];
   /** the latest sentinel probes (at most SENTINEL_SAMPLES_KEPT; absent in states from before they were kept) */
   sentinelSamples?: SentinelSample[];
+  /** data checks: consecutive FAILs per check (failureLimit), absent before checks were data */
+  checkStreaks?: Record<string, number>;
+  /** data checks with a trend: the reference and the latest readings per check */
+  trends?: Record<string, TrendState>;
   /** decision points that came due while another was open (a long outage can miss two) */
   pendingDecisions?: { index: number; scheduledOffsetMs: number }[];
 }

@@ -26,11 +26,26 @@ export interface ValidationReport {
   timestamp: string;
   target: { role: ServiceRole; name: string; baseUrl: string };
   durationMs: number;
-  checks: Record<CheckName, CheckResult>;
+  /** report key → result: the seed's five keys for the built-in checks, or what a plan's `checks:` feed */
+  checks: Record<string, CheckResult>;
+  /** with `checks:` in the plan, each check's own verdict (several may feed one key) */
+  outcomes?: OutcomeBrief[];
+}
+
+/** One data check's verdict as reports and the monitoring's decision matrix see it. */
+export interface OutcomeBrief {
+  name: string;
+  report: string;
+  status: CheckStatus;
+  message: string;
+  rule?: string;
+  inconclusive?: string;
+  onFail?: 'retry' | 'rollback';
+  trendValue?: number;
 }
 
 /** Any FAIL → FAIL, else any WARN → WARN, else PASS. */
-export function overallStatus(checks: Partial<Record<CheckName, Pick<CheckResult, 'status'>>>): CheckStatus {
+export function overallStatus(checks: Partial<Record<string, Pick<CheckResult, 'status'>>>): CheckStatus {
   const statuses = Object.values(checks).map((c) => c?.status);
   if (statuses.includes('FAIL')) return 'FAIL';
   if (statuses.includes('WARN')) return 'WARN';
@@ -40,7 +55,7 @@ export function overallStatus(checks: Partial<Record<CheckName, Pick<CheckResult
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** The one figure worth showing next to a passing check. */
-function highlight(name: CheckName, metrics: Record<string, unknown>): string | undefined {
+function highlight(name: string, metrics: Record<string, unknown>): string | undefined {
   switch (name) {
     case 'kpi_calculations': {
       const max = num(metrics.maxRelative);
@@ -58,8 +73,13 @@ function highlight(name: CheckName, metrics: Record<string, unknown>): string | 
       const seq = num(metrics.lastSeqAfter);
       return seq === undefined ? undefined : `lastSeq ${seq}`;
     }
-    default:
-      return undefined;
+    default: {
+      const comparison = metrics.comparison as { maxRelative?: unknown } | undefined;
+      const max = num(comparison?.maxRelative);
+      if (max !== undefined) return `max ${(max * 100).toFixed(4)}%`;
+      const value = num((metrics.result as { value?: unknown } | undefined)?.value);
+      return value === undefined ? undefined : `value ${Number.isInteger(value) ? value : value.toPrecision(4)}`;
+    }
   }
 }
 
@@ -69,7 +89,7 @@ function highlight(name: CheckName, metrics: Record<string, unknown>): string | 
  * A check that did not pass shows its message instead of its figure: that is what someone acts on.
  */
 export function summarizeReport(report: Pick<ValidationReport, 'status' | 'checks'>): string {
-  const parts = CHECK_NAMES.filter((n) => report.checks[n]).map((name) => {
+  const parts = Object.keys(report.checks).map((name) => {
     const check = report.checks[name];
     const detail = check.status === 'PASS' ? highlight(name, check.metrics) : check.message;
     return detail ? `${name} ${check.status} (${detail})` : `${name} ${check.status}`;
@@ -79,5 +99,5 @@ export function summarizeReport(report: Pick<ValidationReport, 'status' | 'check
 
 /** The checks that did not pass, each as "name: message" (for a failure message). */
 export function describeProblems(report: Pick<ValidationReport, 'checks'>, status: CheckStatus = 'FAIL'): string[] {
-  return CHECK_NAMES.filter((n) => report.checks[n]?.status === status).map((n) => `${n}: ${report.checks[n].message}`);
+  return Object.keys(report.checks).filter((n) => report.checks[n]?.status === status).map((n) => `${n}: ${report.checks[n].message}`);
 }

@@ -12,6 +12,7 @@ import { cpuPct, windowErrorRate } from '../domain/monitoring-figures';
 import { hourLabel } from '../domain/monitoring-schedule';
 import { parseDuration } from '../domain/duration';
 import { act } from './activity-proxies';
+import { weighOutcomes } from './monitoring-outcomes';
 import { failureMessage } from './failure-message';
 import { CHECK_NAMES, type ValidationReport } from '../domain/validation-report';
 
@@ -42,14 +43,15 @@ async function read(loaded: LoadedPlan, state: MonitoringState, offsetMs: number
 
 export async function sentinel(loaded: LoadedPlan, state: MonitoringState, offsetMs: number): Promise<Verdict> {
   const { reading, errorRate } = await read(loaded, state, offsetMs);
-  const verdict = decide({ healthy: reading.healthy, errorRate, retried: state.failStreak > 0 }, state, loaded.plan);
-  state.failStreak = reading.healthy ? 0 : state.failStreak + 1;
+  const checks = weighOutcomes(loaded, state, reading.outcomes, offsetMs);
+  const verdict = decide({ healthy: reading.healthy, errorRate, retried: state.failStreak > 0, checks }, state, loaded.plan);
+  state.failStreak = reading.healthy && !checks.fail.length ? 0 : state.failStreak + 1;
   if (!reading.healthy) verdict.reasons.push(reading.detail);
   return verdict;
 }
 
 /** A full validation; a FAIL is re-run once after the plan's wait, since it may be transient. */
-function unreachable(err: unknown): Pick<ValidationReport, 'status' | 'checks'> {
+function unreachable(err: unknown): Pick<ValidationReport, 'status' | 'checks' | 'outcomes'> {
   const message = `validation could not run: ${failureMessage(err)}`;
   return { status: 'FAIL', checks: Object.fromEntries(CHECK_NAMES.map((n) => [n, { status: 'FAIL', metrics: {}, message }])) as ValidationReport['checks'] };
 }
@@ -61,7 +63,7 @@ export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, off
   // FAIL row like any other: the matrix decides, the 24-hour loop goes on.
   const validate = () =>
     act('validation', `${label} production validation`)
-      .productionValidation(loaded, 'v2', baseline)
+      .productionValidation(loaded, 'v2', baseline, 'checkpoint')
       .catch((err: unknown) => unreachable(err));
   let report = await validate();
   const failedFirst = report.status === 'FAIL';
@@ -72,12 +74,15 @@ export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, off
   const { reading, errorRate, cpu } = await read(loaded, state, offsetMs);
   const avgLatencyMs = report.checks.performance?.metrics.avgMs as number | undefined;
   if (offsetMs >= 3_600_000 && state.hour1MemoryMb === undefined && reading.memoryMb !== null) state.hour1MemoryMb = reading.memoryMb;
+  const checks = weighOutcomes(loaded, state, report.outcomes, offsetMs);
+  // With data checks the outcomes decide (failureLimit can make a FAIL a WARN); the built-in checks' status otherwise.
+  const validation = report.outcomes ? (checks.fail.length || checks.rollback.length ? 'FAIL' : checks.warn.length ? 'WARN' : 'PASS') : report.status;
   const verdict = decide(
-    { healthy: reading.healthy, errorRate, validation: report.status, retried: failedFirst, memoryMb: reading.memoryMb, avgLatencyMs },
+    { healthy: reading.healthy, errorRate, validation: report.outcomes ? undefined : validation, retried: failedFirst, memoryMb: reading.memoryMb, avgLatencyMs, checks },
     state,
     loaded.plan,
   );
-  const failing = Object.entries(report.checks).filter(([, c]) => c.status !== 'PASS').map(([name, c]) => `${name}: ${c.message}`);
+  const failing = report.outcomes ? [] : Object.entries(report.checks).filter(([, c]) => c.status !== 'PASS').map(([name, c]) => `${name}: ${c.message}`);
   state.rows.push({
     at: new Date().toISOString(),
     offsetMs,
@@ -86,7 +91,7 @@ export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, off
     errorRatePct: errorRate === undefined ? undefined : Math.round(errorRate * 100_000) / 1000,
     memoryMb: reading.memoryMb,
     cpuPct: cpu,
-    status: report.status,
+    status: validation,
     note: [late ?? '', failedFirst ? `re-run after a FAIL` : '', ...failing, ...verdict.reasons].filter(Boolean).join('; ') || undefined,
   });
   return verdict;

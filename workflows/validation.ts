@@ -65,7 +65,7 @@ export async function validationWorkflow(rawInput: ValidationInput): Promise<Val
   upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
   const name = loaded.plan.services[target].name;
   // A FAIL is data here, not an error: the run completes and says FAIL (Phase 5 is what throws).
-  const report = await act('long', `Production validation of ${name} (${target})`).productionValidation(loaded, target, input.baseline);
+  const report = await act('long', `Production validation of ${name} (${target})`).productionValidation(loaded, target, input.baseline, 'schedule');
   const summary = summarizeReport(report);
   const reportPath = await act('quick', 'Write the validation report').writeValidationReport(loaded, report, workflowId);
 

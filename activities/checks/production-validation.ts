@@ -16,6 +16,10 @@ import { checkPerformance } from './performance';
 import { checkErrorHandling } from './error-handling';
 import { checkAuditTrail } from './audit-trail';
 
+import type { CheckMoment } from '../../domain/check-schema';
+import { reportFromOutcomes, runChecksAt } from './run-checks';
+import { planBaseline } from './plan-baseline';
+
 export type { CheckContext } from './check-util';
 
 export const CHECKS: Record<CheckName, Check> = {
@@ -26,11 +30,19 @@ export const CHECKS: Record<CheckName, Check> = {
   audit_trail: checkAuditTrail,
 };
 
-/** Never throws for a failed check; logging is the caller's (the CLI prints, activities log). */
-export async function runProductionValidation(loaded: LoadedPlan, role: ServiceRole, ctx: CheckContext = {}): Promise<ValidationReport> {
+/**
+ * Never throws for a failed check; logging is the caller's (the CLI prints, activities log).
+ * A plan with `checks:` runs its own data checks for the moment; one without runs the five
+ * built-in checks of the demo's HTTP contract.
+ */
+export async function runProductionValidation(loaded: LoadedPlan, role: ServiceRole, ctx: CheckContext & { moment?: CheckMoment } = {}): Promise<ValidationReport> {
   const spec = loaded.plan.services[role];
   const timestamp = new Date().toISOString();
   const started = performance.now();
+  if (loaded.plan.checks) {
+    const outcomes = await runChecksAt(loaded, role, ctx.moment ?? 'phase5', { baseline: ctx.baseline ?? (await planBaseline(loaded)) });
+    return reportFromOutcomes(loaded, role, outcomes, timestamp, Math.round(performance.now() - started));
+  }
   const checks = {} as Record<CheckName, CheckResult>;
   for (const name of CHECK_NAMES) {
     heartbeat({ check: name });

@@ -1,0 +1,10 @@
+/** What each provider can tell about its own block before anything runs (PromQL, JMESPath syntax). */
+import type { ExtraLint } from '../check-lint';
+import { jmespathProblem } from './jmespath';
+
+export const CHECK_LINTS: ExtraLint[] = [
+  (check, at) => {
+    const problem = check.http?.extract ? jmespathProblem(check.http.extract) : undefined;
+    return problem ? [{ path: `${at}.http.extract`, message: problem }] : [];
+  },
+];

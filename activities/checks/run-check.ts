@@ -1,0 +1,185 @@
+/**
+ * Runs one data check against one target: the provider fetches, compare mode measures every
+ * numeric field against V1 (live or recorded), the CEL rules decide, an inconclusive answer
+ * becomes what the plan says. Never throws for the service's sake: a FAIL says why.
+ */
+import type { LoadedPlan } from '../../domain/loaded-plan';
+import type { ServiceRole } from '../../domain/plan-schema';
+import { providerOf, type CheckMoment, type CheckSpec, type ProviderName } from '../../domain/check-schema';
+import type { CheckOutcome } from '../../domain/check-outcome';
+import type { CheckStatus } from '../../domain/validation-report';
+import { compareValues, describeValueComparison, flattenNumbers, type FlatValues, type ValueComparison } from '../../domain/value-compare';
+import { cancellationSignal, heartbeat } from '../heartbeat';
+import { evaluate, evaluateBool, toCel } from './cel';
+import { CheckConfigError, type Provider, type ProviderAnswer, type ProviderContext } from './providers/provider';
+
+export type ProviderRegistry = Partial<Record<ProviderName, Provider<never>>>;
+
+export interface CheckRunContext {
+  moment: CheckMoment;
+  /** V1's values recorded earlier (shadow run), flattened and keyed `<check>:<path>`; or a plain flat map (legacy baselines) */
+  baseline?: FlatValues;
+  /** ask V1 live for compare checks (it is running: the shadow run) */
+  v1Live?: boolean;
+  providers: ProviderRegistry;
+  env?: NodeJS.ProcessEnv;
+  /** how long an inconclusive: retry waits between attempts */
+  retryDelayMs?: number;
+}
+
+const MAX_SHOWN = 4_000;
+
+/** Keeps history and reports small: a long answer is cut, with a note saying so. */
+export function truncateValue(value: unknown): unknown {
+  const text = JSON.stringify(value);
+  if (text === undefined || text.length <= MAX_SHOWN) return value;
+  return { truncated: true, bytes: text.length, start: text.slice(0, MAX_SHOWN) };
+}
+
+async function fetchAnswer(loaded: LoadedPlan, check: CheckSpec, role: ServiceRole, run: CheckRunContext): Promise<ProviderAnswer> {
+  const provider = providerOf(check)!;
+  const impl = run.providers[provider] as Provider<unknown> | undefined;
+  if (!impl) throw new CheckConfigError(`provider "${provider}" is not available on this worker`);
+  const service = loaded.plan.services[role];
+  const window = check.prometheus?.window ?? '5m';
+  const ctx: ProviderContext = {
+    loaded,
+    target: { role, service },
+    vars: { service: service.name, version: role, window },
+    env: run.env ?? process.env,
+    signal: cancellationSignal(),
+  };
+  return impl(check[provider], ctx);
+}
+
+/** The recorded reference for one check: its own `<name>:` entries, else a legacy flat map. */
+export function baselineFor(check: CheckSpec, baseline?: FlatValues): FlatValues | undefined {
+  if (!baseline) return undefined;
+  const prefix = `${check.name}:`;
+  const own = Object.entries(baseline).filter(([k]) => k.startsWith(prefix));
+  if (own.length) return Object.fromEntries(own.map(([k, v]) => [k.slice(prefix.length), v]));
+  const legacy = Object.entries(baseline).filter(([k]) => !k.includes(':'));
+  return legacy.length ? Object.fromEntries(legacy) : undefined;
+}
+
+interface Decided {
+  status: CheckStatus;
+  rule?: string;
+  message?: string;
+  inconclusive?: string;
+}
+
+function decide(check: CheckSpec, vars: Record<string, unknown>, defaults: { fail?: string; failWhy?: string }): Decided {
+  const tried: Array<['fail' | 'warn' | 'pass', string | undefined]> = [
+    ['fail', check.fail ?? defaults.fail],
+    ['warn', check.warn],
+    ['pass', check.pass],
+  ];
+  for (const [kind, rule] of tried) {
+    if (!rule) continue;
+    const answer = evaluateBool(rule, vars);
+    if (!answer.ok) return { status: 'WARN', inconclusive: `rule ${kind}: ${rule} cannot be evaluated: ${answer.error}` };
+    if (kind === 'pass') return answer.value ? { status: 'PASS', rule: `pass: ${rule}` } : { status: 'FAIL', rule: `pass: ${rule}`, message: `not true: ${rule}` };
+    if (answer.value) return { status: kind === 'fail' ? 'FAIL' : 'WARN', rule: `${kind}: ${rule}`, message: kind === 'fail' && !check.fail ? defaults.failWhy : undefined };
+  }
+  return { status: 'PASS' };
+}
+
+function headline(result: Record<string, unknown>): string {
+  const v = result.value;
+  if (typeof v === 'number') return `value ${Number.isInteger(v) ? v : v.toPrecision(4)}`;
+  const bits: string[] = [];
+  if (typeof result.status === 'number') bits.push(`HTTP ${result.status}`);
+  if (typeof result.avgMs === 'number') bits.push(`avg ${(result.avgMs as number).toFixed(1)} ms`);
+  if (typeof result.exitCode === 'number') bits.push(`exit ${result.exitCode}`);
+  if (typeof v === 'string') bits.push(JSON.stringify(v.slice(0, 60)));
+  return bits.join(', ') || 'answered';
+}
+
+/** One check, one target; `inconclusive: retry` tries again after a pause, up to `retries`. */
+export async function runCheck(loaded: LoadedPlan, check: CheckSpec, role: ServiceRole, run: CheckRunContext): Promise<CheckOutcome> {
+  const attempts = check.inconclusive === 'retry' ? check.retries : 1;
+  let outcome: CheckOutcome | undefined;
+  for (let i = 1; i <= attempts; i++) {
+    outcome = await runOnce(loaded, check, role, run);
+    if (!outcome.inconclusive || i === attempts) break;
+    heartbeat({ check: check.name, attempt: i, inconclusive: outcome.inconclusive });
+    await new Promise((r) => setTimeout(r, run.retryDelayMs ?? 2_000));
+  }
+  if (outcome!.inconclusive && check.inconclusive === 'retry') {
+    outcome!.status = 'FAIL';
+    outcome!.message = `still inconclusive after ${attempts} attempts: ${outcome!.inconclusive}`;
+  }
+  return outcome!;
+}
+
+async function runOnce(loaded: LoadedPlan, check: CheckSpec, role: ServiceRole, run: CheckRunContext): Promise<CheckOutcome> {
+  const started = performance.now();
+  const base = { name: check.name, report: check.report ?? check.name, provider: providerOf(check)!, target: role, moment: run.moment, onFail: check.onFail };
+  const done = (d: Decided & { message: string }, metrics: Record<string, unknown>, trendValue?: number): CheckOutcome => ({
+    ...base,
+    status: d.inconclusive && !d.rule ? inconclusiveStatus(check) : d.status,
+    inconclusive: d.inconclusive,
+    rule: d.rule,
+    message: d.message,
+    metrics,
+    trendValue,
+    durationMs: Math.round(performance.now() - started),
+  });
+  heartbeat({ check: check.name, target: role });
+  try {
+    const answer = await fetchAnswer(loaded, check, role, run);
+    if (!answer.ok) return done({ status: 'WARN', inconclusive: answer.inconclusive, message: `inconclusive: ${answer.inconclusive}` }, {});
+    const result: Record<string, unknown> = { ...(answer.fields ?? {}), value: answer.value };
+    const metrics: Record<string, unknown> = { result: truncateValue(result) };
+    const vars: Record<string, unknown> = { result: toCel(result), window: check.prometheus?.window ?? null };
+    let defaults: { fail?: string; failWhy?: string } = {};
+    if (result.statusOk === false || result.exitOk === false) {
+      const why = result.statusOk === false ? `answered HTTP ${String(result.status)}, not an expected status` : `exited ${String(result.exitCode)}, not an accepted exit code`;
+      defaults = { fail: result.statusOk === false ? 'result.statusOk == false' : 'result.exitOk == false', failWhy: why };
+    }
+    let comparison: ValueComparison | undefined;
+    if (check.compare) {
+      const reference = await referenceValues(loaded, check, run);
+      if (!reference.values) return done({ status: 'WARN', inconclusive: reference.why, message: `inconclusive: ${reference.why}` }, metrics);
+      comparison = compareValues(reference.values, flattenNumbers(answer.value), check.compare);
+      // V1's live values are kept (shadow run): Phase 5 and the checkpoints compare with them once V1 is stopped.
+      metrics.comparison = { against: reference.source, ...comparison, ...(reference.source === 'v1 live' ? { referenceValues: reference.values } : {}) };
+      Object.assign(vars, { comparison: toCel(comparison), [reference.source === 'v1 live' ? 'v1' : 'baseline']: toCel(reference.raw) });
+      if (!check.fail) defaults = { fail: 'comparison.ok == false', failWhy: describeValueComparison(comparison) };
+    }
+    const decided = decide(check, vars, defaults);
+    const trendValue = check.trend ? numberOf(evaluate(check.trend.value ?? 'result.value', vars)) : undefined;
+    const detail = comparison ? describeValueComparison(comparison) : `${headline(result)}${answer.summary ? `; ${answer.summary}` : ''}`;
+    const message = decided.inconclusive ? `inconclusive: ${decided.inconclusive}` : decided.message ?? (decided.rule && decided.status !== 'PASS' ? `${decided.rule} (${detail})` : detail);
+    return done({ ...decided, message }, metrics, trendValue);
+  } catch (err) {
+    // A config mistake (missing env var, bad expression the server refused) is a FAIL with its fix; no retry helps.
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof CheckConfigError) return done({ status: 'FAIL', message }, {});
+    return done({ status: 'WARN', inconclusive: message, message: `inconclusive: ${message}` }, {});
+  }
+}
+
+function inconclusiveStatus(check: CheckSpec): CheckStatus {
+  return check.inconclusive === 'fail' ? 'FAIL' : 'WARN';
+}
+
+function numberOf(answer: ReturnType<typeof evaluate>): number | undefined {
+  return answer.ok && typeof answer.value === 'number' && Number.isFinite(answer.value) ? answer.value : undefined;
+}
+
+async function referenceValues(
+  loaded: LoadedPlan,
+  check: CheckSpec,
+  run: CheckRunContext,
+): Promise<{ values?: FlatValues; raw?: unknown; source: string; why?: string }> {
+  if (check.compare!.against === 'v1' && run.v1Live) {
+    const answer = await fetchAnswer(loaded, check, 'v1', run);
+    if (!answer.ok) return { source: 'v1 live', why: `V1 could not be read: ${answer.inconclusive}` };
+    return { values: flattenNumbers(answer.value), raw: answer.value, source: 'v1 live' };
+  }
+  const recorded = baselineFor(check, run.baseline);
+  if (!recorded) return { source: 'baseline', why: 'no baseline: nothing recorded from V1 to compare with (a shadow run records it, or validation.baselineFile)' };
+  return { values: recorded, raw: recorded, source: 'baseline' };
+}
