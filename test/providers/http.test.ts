@@ -3,9 +3,10 @@
  * older HTTP users (KPI fetch, sentinel) that used to drop that base path. One service and one
  * proxy for the whole file.
  */
-import { httpProviderSchema, type HttpProviderSpec } from '../../domain/check-schema';
+import { checkSchema, httpProviderSchema, type HttpProviderSpec } from '../../domain/check-schema';
+import { CHECK_LINTS } from '../../activities/checks/providers/lints';
 import type { LoadedPlan } from '../../domain/loaded-plan';
-import { httpProvider, httpSpecProblems, jmespathProblem } from '../../activities/checks/providers/http';
+import { httpProvider, jmespathProblem } from '../../activities/checks/providers/http';
 import { CheckConfigError, type ProviderAnswer } from '../../activities/checks/providers/provider';
 import { compareWithBaseline, fetchKpis } from '../../activities/kpis';
 import { sentinelProbe } from '../../activities/sentinel';
@@ -115,10 +116,9 @@ test('a bad JMESPath expression is a config error before any request; jmespathPr
   expect(proxy.seen.length).toBe(before);
   expect(jmespathProblem('groups.*.par30 | max(@)')).toBeUndefined();
   expect(jmespathProblem('kpis.[')).toMatch(/^not a JMESPath expression/);
-  expect(httpSpecProblems({ extract: 'kpis.[', headers: { Authorization: 'Bearer abc', 'X-Api-Key': 'k', 'x-team': 'loans' } }, 'checks[1].http')).toEqual([
-    { path: 'checks[1].http.extract', message: expect.stringMatching(/^not a JMESPath expression/) },
-    { path: 'checks[1].http.headers.Authorization', message: expect.stringMatching(/move it to headersFromEnv: \{ Authorization: SOME_ENV_VAR \}/) },
-    { path: 'checks[1].http.headers.X-Api-Key', message: expect.stringMatching(/^a credential written in the plan/) },
+  // plan check: the lint registered for every check with an http block
+  expect(CHECK_LINTS.flatMap((lint) => lint(checkSchema.parse({ name: 'c', http: { extract: 'kpis.[' } }), 'checks.3'))).toEqual([
+    { path: 'checks.3.http.extract', message: expect.stringMatching(/^not a JMESPath expression/) },
   ]);
 });
 
