@@ -11,6 +11,8 @@ import { CheckConfigError, type ProviderAnswer } from '../../activities/checks/p
 import { childrenDir } from '../../activities/child-registry';
 import { startService } from '../../activities/service-control';
 import { createDemoFixture, REPO, type DemoFixture } from '../helpers/demo-fixture';
+import { checkSchema } from '../../domain/check-schema';
+import { runChecksAt } from '../../activities/checks/run-checks';
 import { providerContext, startApiProxy, type ApiProxy } from './support';
 
 let fixture: DemoFixture;
@@ -134,5 +136,18 @@ describe("the demo's seed-style script, run by the provider against the real ser
     expect(byName.audit_trail).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/1 gap\(s\) in sequence numbers \(\d+ -> \d+\)/) });
     expect(byName.kpi_calculations).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/^totals\.par30 off by 5\.000%/) });
     expect(byName.data_integrity.status).toBe('PASS');
+  });
+
+  test('through the check runner with the seed rules: the faulted service FAILs on the report, not only on the exit code', async () => {
+    const seed = checkSchema.parse({
+      name: 'seed_validation',
+      at: ['phase5'],
+      command: { argv: ['python3', SCRIPT, '--base-url', fixture.urls.v2, '--samples', '3'], reportFile: 'production_validation_report.json', format: 'seed-report', okExitCodes: [0, 1] },
+      fail: 'result.value.status == "FAIL"',
+      warn: 'result.value.status == "WARN"',
+    });
+    const [outcome] = await runChecksAt({ ...loaded, plan: { ...loaded.plan, checks: [seed] } }, 'v2', 'phase5');
+    expect(outcome).toMatchObject({ name: 'seed_validation', status: 'FAIL', rule: 'fail: result.value.status == "FAIL"' });
+    expect(outcome.metrics).toMatchObject({ result: { exitCode: 1, exitOk: true, reportStatus: 'FAIL' } });
   });
 });

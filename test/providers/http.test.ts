@@ -3,12 +3,14 @@
  * older HTTP users (KPI fetch, sentinel) that used to drop that base path. One service and one
  * proxy for the whole file.
  */
-import { httpProviderSchema, type HttpProviderSpec } from '../../domain/check-schema';
+import { checkSchema, httpProviderSchema, type HttpProviderSpec } from '../../domain/check-schema';
+import { CHECK_LINTS } from '../../activities/checks/providers/lints';
 import type { LoadedPlan } from '../../domain/loaded-plan';
-import { httpProvider, httpSpecProblems, jmespathProblem } from '../../activities/checks/providers/http';
+import { httpProvider, jmespathProblem } from '../../activities/checks/providers/http';
 import { CheckConfigError, type ProviderAnswer } from '../../activities/checks/providers/provider';
 import { compareWithBaseline, fetchKpis } from '../../activities/kpis';
 import { sentinelProbe } from '../../activities/sentinel';
+import { runChecksAt } from '../../activities/checks/run-checks';
 import { startService } from '../../activities/service-control';
 import { createDemoFixture, freePort, type DemoFixture } from '../helpers/demo-fixture';
 import { providerContext, startApiProxy, type ApiProxy } from './support';
@@ -115,11 +117,22 @@ test('a bad JMESPath expression is a config error before any request; jmespathPr
   expect(proxy.seen.length).toBe(before);
   expect(jmespathProblem('groups.*.par30 | max(@)')).toBeUndefined();
   expect(jmespathProblem('kpis.[')).toMatch(/^not a JMESPath expression/);
-  expect(httpSpecProblems({ extract: 'kpis.[', headers: { Authorization: 'Bearer abc', 'X-Api-Key': 'k', 'x-team': 'loans' } }, 'checks[1].http')).toEqual([
-    { path: 'checks[1].http.extract', message: expect.stringMatching(/^not a JMESPath expression/) },
-    { path: 'checks[1].http.headers.Authorization', message: expect.stringMatching(/move it to headersFromEnv: \{ Authorization: SOME_ENV_VAR \}/) },
-    { path: 'checks[1].http.headers.X-Api-Key', message: expect.stringMatching(/^a credential written in the plan/) },
+  // plan check: the lint registered for every check with an http block
+  expect(CHECK_LINTS.flatMap((lint) => lint(checkSchema.parse({ name: 'c', http: { extract: 'kpis.[' } }), 'checks.3'))).toEqual([
+    { path: 'checks.3.http.extract', message: expect.stringMatching(/^not a JMESPath expression/) },
   ]);
+});
+
+test('through the check runner: the rule reads the extracted value; an unexpected status FAILs by default', async () => {
+  const base = behindApi();
+  const checks = [
+    { name: 'par30_retail', at: ['phase5'], http: { path: '/kpis?by=segment', extract: 'groups.retail.par30' }, fail: 'result.value > 0.9', warn: 'result.value > 0.5' },
+    { name: 'latency', at: ['phase5'], http: { path: '/kpis', samples: 3 }, fail: 'result.failed > 0' },
+    { name: 'bad_route', at: ['phase5'], http: { path: '/kpis?by=nope' } },
+  ].map((c) => checkSchema.parse(c));
+  const outcomes = await runChecksAt({ ...base, plan: { ...base.plan, checks } }, 'v2', 'phase5');
+  expect(outcomes.map((o) => [o.name, o.status])).toEqual([['par30_retail', 'PASS'], ['latency', 'PASS'], ['bad_route', 'FAIL']]);
+  expect(outcomes[2].message).toMatch(/answered HTTP 400, not an expected status/);
 });
 
 describe('the other HTTP users keep the base path', () => {

@@ -14,7 +14,7 @@ import { parsePrometheusText, sumMetric } from '../service-metrics';
 import { CheckConfigError, fillTemplate, secretFromEnv, type Provider, type ProviderContext } from './provider';
 import { jmespathProblem, jmespathSearch } from './jmespath';
 
-export { httpSpecProblems, jmespathProblem } from './jmespath';
+export { jmespathProblem } from './jmespath';
 
 /** Response headers rules may read; anything that could carry a credential is left out. */
 const SECRET_HEADER = /cookie|auth|token|secret|key|session/i;

@@ -34,19 +34,3 @@ export function jmespathSearch(value: unknown, expr: string): unknown {
   return search(value as Parameters<typeof search>[0], expr);
 }
 
-/** Header names whose value is a credential: the plan must name an env var (headersFromEnv) instead. */
-const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie)$|token|api-?key|secret|password/i;
-
-/**
- * What `cutover plan check` should say about one check's `http:` block (pure, no I/O): a bad
- * `extract`, a credential written inline in `headers`. `at` is the block's path, e.g. "checks[2].http".
- */
-export function httpSpecProblems(spec: { extract?: string; headers?: Record<string, string> }, at: string): Array<{ path: string; message: string }> {
-  const problems: Array<{ path: string; message: string }> = [];
-  const extract = spec.extract === undefined ? undefined : jmespathProblem(spec.extract);
-  if (extract) problems.push({ path: `${at}.extract`, message: extract });
-  for (const name of Object.keys(spec.headers ?? {}).filter((h) => CREDENTIAL_HEADER.test(h))) {
-    problems.push({ path: `${at}.headers.${name}`, message: `a credential written in the plan: move it to headersFromEnv: { ${name}: SOME_ENV_VAR } and export SOME_ENV_VAR on the worker` });
-  }
-  return problems;
-}
