@@ -69,10 +69,10 @@ interface Decided {
   inconclusive?: string;
 }
 
-function decide(check: CheckSpec, vars: Record<string, unknown>, defaults: { fail?: string; failWhy?: string }): Decided {
+function decide(check: CheckSpec, vars: Record<string, unknown>, defaults: { fail?: string; failWhy?: string; warn?: string }): Decided {
   const tried: Array<['fail' | 'warn' | 'pass', string | undefined]> = [
     ['fail', check.fail ?? defaults.fail],
-    ['warn', check.warn],
+    ['warn', check.warn ?? defaults.warn],
     ['pass', check.pass],
   ];
   for (const [kind, rule] of tried) {
@@ -133,10 +133,16 @@ async function runOnce(loaded: LoadedPlan, check: CheckSpec, role: ServiceRole, 
     const result: Record<string, unknown> = { ...(answer.fields ?? {}), value: answer.value };
     const metrics: Record<string, unknown> = { result: truncateValue(result) };
     const vars: Record<string, unknown> = { result: toCel(result), window: check.prometheus?.window ?? null };
-    let defaults: { fail?: string; failWhy?: string } = {};
+    let defaults: { fail?: string; failWhy?: string; warn?: string } = {};
+    if (check.command?.format === 'seed-report' && !check.fail && !check.warn && !check.pass) {
+      // The seed's report decides by its own .status, as the runbook's jq reads it.
+      defaults = { fail: 'result.reportStatus == "FAIL"', failWhy: `the script's report says FAIL: ${answer.summary}` };
+      defaults.warn = 'result.reportStatus == "WARN"';
+    }
     if (result.statusOk === false || result.exitOk === false) {
       const why = result.statusOk === false ? `answered HTTP ${String(result.status)}, not an expected status` : `exited ${String(result.exitCode)}, not an accepted exit code`;
-      defaults = { fail: result.statusOk === false ? 'result.statusOk == false' : 'result.exitOk == false', failWhy: why };
+      // A seed report decides by its status even when the script exits 1 on FAIL (its contract).
+      if (!(check.command?.format === 'seed-report' && result.reportStatus !== undefined)) defaults = { fail: result.statusOk === false ? 'result.statusOk == false' : 'result.exitOk == false', failWhy: why };
     }
     let comparison: ValueComparison | undefined;
     if (check.compare) {
