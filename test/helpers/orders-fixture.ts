@@ -106,6 +106,16 @@ export async function createOrdersFixture(opts: OrdersOptions = {}): Promise<Ord
     stop,
     async cleanup() {
       await Promise.all((['v1', 'v2'] as const).map(stop));
+      // and whatever the process driver started (pid files), as the demo fixture does
+      const runDir = path.join(workdir, 'run');
+      for (const file of fs.existsSync(runDir) ? fs.readdirSync(runDir).filter((n) => n.endsWith('.pid')) : []) {
+        const pid = Number(fs.readFileSync(path.join(runDir, file), 'utf8').trim().split(' ')[0]);
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
       fs.rmSync(workdir, { recursive: true, force: true });
     },
   };
