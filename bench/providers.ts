@@ -61,6 +61,26 @@ async function main() {
     await time('prometheus range: p95 latency, 1m at 5s', () => prometheusProvider({ query: 'histogram_quantile(0.95, sum by (le) (rate(demo_http_request_duration_seconds_bucket{job="{{ service }}"}[10s])))', window: '1m', step: '5s' }, ctx));
     await time('sql scalar: one published KPI', () => sqlProvider({ database: 'warehouse', query: `SELECT value FROM kpi_results WHERE version = {{ version }} AND grp_kind = 'total' AND kpi = 'par30'`, timeout: '10s' }, ctx));
     await time('sql rows: every published figure (165 rows)', () => sqlProvider({ database: 'warehouse', query: 'SELECT grp_kind, grp, kpi, value FROM kpi_results WHERE version = {{ version }}', timeout: '10s' }, ctx));
+
+    // detection: how long after a 6% error rate starts does the windowed rate read ≥ 5%?
+    for (const window of ['15s', '30s']) {
+      await fetch(`${svc.url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"errorRate":0.06}' });
+      const t = performance.now();
+      for (;;) {
+        const a = await prometheusProvider({ query: errorRate, window }, { ...ctx, vars: { ...ctx.vars, window } });
+        if (a.ok && (a.value as number) >= 0.05) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      console.log(`${`detect 6% errors, rate over ${window} ≥ 5%`.padEnd(46)} ${((performance.now() - t) / 1000).toFixed(1)} s after injection (scrape every 1 s)`);
+      await fetch(`${svc.url}/admin/faults`, { method: 'DELETE' });
+      const clear = performance.now();
+      for (;;) {
+        const a = await prometheusProvider({ query: errorRate, window }, { ...ctx, vars: { ...ctx.vars, window } });
+        if (a.ok && a.value === 0) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      console.log(`${`  … and back to 0 after the fault is cleared`.padEnd(46)} ${((performance.now() - clear) / 1000).toFixed(1)} s`);
+    }
   } finally {
     clearInterval(traffic);
     await Promise.all([svc.stop(), prom.stop(), db.stop()]);
