@@ -125,6 +125,13 @@ describe('the demo publishing its KPI results into the warehouse', () => {
     const [r1, r2] = [a1.value, a2.value] as { grp: string; value: number }[][];
     expect(r1.map((r) => r.grp)).toEqual(['corporate', 'microfinance', 'retail', 'sme']);
     expect(r2.every((r, i) => r.grp === r1[i].grp && Math.abs(r.value - r1[i].value) < 1e-12)).toBe(true);
+    // the shape compare mode wants: one object, a key per figure (jsonb comes back parsed)
+    const wide = await sqlProvider({ database: 'warehouse', timeout: '10s',
+      query: `SELECT jsonb_object_agg(grp_kind || '.' || grp || '.' || kpi, value) FROM kpi_results WHERE version = {{ version }}` },
+    providerContext({ role: 'v2', databases: { warehouse: { urlEnv: 'WAREHOUSE_URL' } }, env: { WAREHOUSE_URL: db.url } }));
+    if (!wide.ok) throw new Error(wide.inconclusive);
+    expect(Object.keys(wide.value as object)).toHaveLength(ROWS_PER_VERSION);
+    expect((wide.value as Record<string, number>)['segment.sme.par30']).toBe(served.breakdowns.segment.sme.par30);
   });
 
   test('a one-group drift and a KPI drift are published too; republishing replaces, never duplicates', async () => {
