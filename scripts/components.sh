@@ -6,12 +6,13 @@
 #   scripts/components.sh stop     stop both
 #   scripts/components.sh status   one line each
 #   scripts/components.sh env      the variables the worker and the services read (eval it)
-# Ports (loopback only): PostgreSQL DEMO_PG_PORT (5433), Prometheus DEMO_PROM_PORT (9091).
+# Ports (loopback only): PostgreSQL DEMO_PG_PORT (5433), Prometheus DEMO_PROM_PORT (9091);
+# data, logs and pid files in DEMO_COMPONENTS_DIR (.data/demo).
 # The demo services are scraped at 127.0.0.1:8101 (job loans-v1) and :8102 (job loans-v2): the
 # job is the plan's service name, so a check selects a version with job="{{ service }}".
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-base="$root/.data/demo"
+base="${DEMO_COMPONENTS_DIR:-$root/.data/demo}" # another folder for a test run
 pg_port="${DEMO_PG_PORT:-5433}"
 prom_port="${DEMO_PROM_PORT:-9091}"
 pg_dir="$base/postgres"

@@ -89,9 +89,12 @@ describe('the demo publishing its KPI results into the warehouse', () => {
   const published = (version: string, kind: string, grp: string, kpi: string) =>
     db.sql<{ value: number }>('SELECT value FROM kpi_results WHERE version = $1 AND grp_kind = $2 AND grp = $3 AND kpi = $4', [version, kind, grp, kpi]).then((r) => r[0]?.value);
   async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 90_000;
     while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`not reached: ${what}`);
+      if (Date.now() > deadline) {
+        const status = await Promise.all(Object.values(svc).map((s) => fetch(`${s.url}/admin/faults`).then((r) => r.text(), (e: Error) => e.message)));
+        throw new Error(`not reached: ${what}; services say ${status.join(' ')}`);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -102,7 +105,7 @@ describe('the demo publishing its KPI results into the warehouse', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-sqldata-'));
     generateDataset(dataDir, { rows: 2_000, seed: 11, csv: 'always' });
     const env = { DEMO_WAREHOUSE_URL: db.url };
-    [svc.v1, svc.v2] = await Promise.all([startDemoService({ version: 'v1', dataDir, env }), startDemoService({ version: 'v2', dataDir, env })]);
+    [svc.v1, svc.v2] = await Promise.all([startDemoService({ version: 'v1', dataDir, env, startTimeoutMs: 90_000 }), startDemoService({ version: 'v2', dataDir, env, startTimeoutMs: 90_000 })]);
     await until('both versions published', async () =>
       (await db.sql<{ n: number }>('SELECT count(*)::int AS n FROM kpi_results GROUP BY version')).map((r) => r.n).join() === `${ROWS_PER_VERSION},${ROWS_PER_VERSION}`);
   });
@@ -122,6 +125,13 @@ describe('the demo publishing its KPI results into the warehouse', () => {
     const [r1, r2] = [a1.value, a2.value] as { grp: string; value: number }[][];
     expect(r1.map((r) => r.grp)).toEqual(['corporate', 'microfinance', 'retail', 'sme']);
     expect(r2.every((r, i) => r.grp === r1[i].grp && Math.abs(r.value - r1[i].value) < 1e-12)).toBe(true);
+    // the shape compare mode wants: one object, a key per figure (jsonb comes back parsed)
+    const wide = await sqlProvider({ database: 'warehouse', timeout: '10s',
+      query: `SELECT jsonb_object_agg(grp_kind || '.' || grp || '.' || kpi, value) FROM kpi_results WHERE version = {{ version }}` },
+    providerContext({ role: 'v2', databases: { warehouse: { urlEnv: 'WAREHOUSE_URL' } }, env: { WAREHOUSE_URL: db.url } }));
+    if (!wide.ok) throw new Error(wide.inconclusive);
+    expect(Object.keys(wide.value as object)).toHaveLength(ROWS_PER_VERSION);
+    expect((wide.value as Record<string, number>)['segment.sme.par30']).toBe(served.breakdowns.segment.sme.par30);
   });
 
   test('a one-group drift and a KPI drift are published too; republishing replaces, never duplicates', async () => {

@@ -56,7 +56,9 @@ export const sqlProvider: Provider<SqlProviderSpec> = async (spec, ctx) => {
   const connectionString = secretFromEnv(ctx.env, db.urlEnv, `databases.${spec.database}.urlEnv`);
   const { text, values } = toBindParams(spec.query, ctx.vars);
   const timeoutMs = parseDuration(spec.timeout);
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs + 5_000, application_name: 'cutover-check' });
+  // connecting (TCP + SCRAM) gets at least 5 s whatever the statement timeout: a short statement
+  // timeout must not turn a busy host into "unreachable"
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: Math.max(timeoutMs, 5_000), query_timeout: timeoutMs + 5_000, application_name: 'cutover-check' });
   // pg reports a dropped connection as an 'error' event; without a listener it would crash the worker
   client.on('error', () => undefined);
   const abort = () => void client.end().catch(() => undefined);
