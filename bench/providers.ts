@@ -52,7 +52,7 @@ async function main() {
       prometheus: { address: prom.url }, databases: { warehouse: { urlEnv: 'WAREHOUSE_URL' } },
     };
     const loaded = loadInlinePlan(plan, dir);
-    const ctx: ProviderContext = { loaded, target: { role: 'v2', service: loaded.plan.services.v2 }, vars: { service: 'loans-v2', version: 'v2', window: '1m' }, env: { WAREHOUSE_URL: db.url } };
+    const ctx: ProviderContext = { loaded, target: { role: 'v2', service: loaded.plan.services.v2 }, vars: { service: 'loans-v2', version: 'v2', window: '1m', baseUrl: loaded.plan.services.v2.baseUrl }, env: { WAREHOUSE_URL: db.url } };
     await prom.waitForData('rate(demo_http_requests_total{job="loans-v2",route="/audit"}[10s])');
     while ((await db.sql('SELECT 1 FROM kpi_results LIMIT 1').catch(() => [])).length === 0) await new Promise((r) => setTimeout(r, 200));
 

@@ -45,7 +45,7 @@ async function fetchAnswer(loaded: LoadedPlan, check: CheckSpec, role: ServiceRo
   const ctx: ProviderContext = {
     loaded,
     target: { role, service },
-    vars: { service: service.name, version: role, window },
+    vars: { service: service.name, version: role, window, baseUrl: service.baseUrl },
     env: run.env ?? process.env,
     signal: cancellationSignal(),
   };

@@ -11,7 +11,7 @@ import type { ProviderContext } from '../../activities/checks/providers/provider
 
 export function providerContext(loaded: LoadedPlan, role: ServiceRole, env: NodeJS.ProcessEnv = {}, baseUrl?: string): ProviderContext {
   const service = { ...loaded.plan.services[role], ...(baseUrl ? { baseUrl } : {}) };
-  return { loaded, target: { role, service }, vars: { service: service.name, version: role, window: '5m' }, env };
+  return { loaded, target: { role, service }, vars: { service: service.name, version: role, window: '5m', baseUrl: service.baseUrl }, env };
 }
 
 export interface Forwarded {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseDuration } from '../../../domain/duration';
 import type { CommandProviderSpec } from '../../../domain/check-schema';
 import { runCommand, type CommandResult } from '../../services/service-driver';
-import { CheckConfigError, secretFromEnv, type Provider } from './provider';
+import { CheckConfigError, fillTemplate, secretFromEnv, type Provider } from './provider';
 import { parseSeedReport } from './seed-report';
 
 const TAIL = 2_000;
@@ -63,9 +63,11 @@ export const commandProvider: Provider<CommandProviderSpec> = async (spec, ctx) 
   const reportMtimeBefore = spec.reportFile === undefined ? undefined : mtimeOf(path.resolve(cwd, spec.reportFile));
 
   const started = performance.now();
-  const result = await run(spec.argv, cwd, timeoutMs, env);
+  // {{ service }}, {{ version }}, {{ baseUrl }} in an argument: one script checks either target. Still argv, never a shell.
+  const argv = spec.argv.map((a) => fillTemplate(a, ctx.vars));
+  const result = await run(argv, cwd, timeoutMs, env);
   const durationMs = Math.round(performance.now() - started);
-  const shown = spec.argv.join(' ');
+  const shown = argv.join(' ');
   if (result.timedOut) return { ok: false, inconclusive: `${shown} timed out after ${spec.timeout} (killed with its process group); stderr: ${tail(result.stderr).slice(-300) || '(empty)'}` };
 
   const exitCode = result.code ?? -1;

@@ -16,8 +16,8 @@ export interface ProviderTarget {
 export interface ProviderContext {
   loaded: LoadedPlan;
   target: ProviderTarget;
-  /** the template variables: {{ service }}, {{ version }}, {{ window }} */
-  vars: { service: string; version: ServiceRole; window: string };
+  /** the template variables: {{ service }}, {{ version }}, {{ window }}, {{ baseUrl }} (the target's) */
+  vars: { service: string; version: ServiceRole; window: string; baseUrl: string };
   /** the worker's environment, where plans name their secrets */
   env: NodeJS.ProcessEnv;
   /** the activity's cancellation (or undefined outside an activity) */
