@@ -29,12 +29,14 @@ export async function sentinelProbe(loaded: LoadedPlan, role: ServiceRole): Prom
   const spec = loaded.plan.services[role];
   const health = await probeHealth(spec);
   let syntheticErrors = 0;
-  // Synthetic GET /kpis is the demo contract's; a plan with data checks measures its own traffic (Prometheus).
-  const count = health.healthy && !loaded.plan.checks ? loaded.plan.monitoring.sentinelRequests : 0;
+  // Synthetic GET /kpis is the demo contract's; a plan with data checks measures its own traffic
+  // (Prometheus) and sends synthetic requests only to a path it names.
+  const { sentinelPath } = loaded.plan.monitoring;
+  const count = health.healthy && (!loaded.plan.checks || sentinelPath) ? loaded.plan.monitoring.sentinelRequests : 0;
   for (let i = 0; i < count; i++) {
     // The sentinel's own requests are well-formed: any non-2xx (a 404 from a lost base path
     // included) means the probe did not get its answer, so it counts as an error.
-    const ok = await httpRequest(joinUrl(spec.baseUrl, '/kpis'), { timeoutMs: 5_000 }).then(
+    const ok = await httpRequest(joinUrl(spec.baseUrl, sentinelPath ?? '/kpis'), { timeoutMs: 5_000 }).then(
       (answer) => answer.status >= 200 && answer.status <= 299,
       () => false,
     );

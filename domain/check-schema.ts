@@ -123,8 +123,10 @@ export const checkSchema = z.strictObject({
   pass: celRule.optional(),
   /** no data, an unreachable provider, a rule that cannot be evaluated */
   inconclusive: z.enum(['warn', 'fail', 'retry']).default('warn'),
-  /** with inconclusive: retry, attempts before it counts as FAIL */
+  /** with inconclusive: retry, attempts (2 s apart) before `afterRetries` decides */
   retries: z.number().int().min(1).max(10).default(3),
+  /** with inconclusive: retry, what a check still inconclusive after its retries is */
+  afterRetries: z.enum(['warn', 'fail']).default('fail'),
   /** in monitoring: consecutive FAILs before the check counts as failed (Argo's failureLimit) */
   failureLimit: z.number().int().min(1).default(1),
   /** a FAIL's weight in the decision matrix: retry once then the plan's onRepeatedFail (default), or roll back at once */

@@ -46,6 +46,7 @@ export function checkListProblems(plan: Plan, extra: ExtraLint[] = []): PlanProb
     }
     if (check.trend && !check.at.some((m) => m === 'checkpoint' || m === 'sentinel')) add('trend', 'a trend needs readings over time: add "checkpoint" or "sentinel" to `at`');
     if (check.inconclusive !== 'retry' && check.retries !== 3) add('retries', 'retries only apply with inconclusive: retry');
+    if (check.inconclusive !== 'retry' && check.afterRetries !== 'fail') add('afterRetries', 'afterRetries only applies with inconclusive: retry');
     if (check.command && check.at.includes('sentinel')) add('at', 'a command check at every sentinel probe would run a process every minute: run it at checkpoints instead');
     for (const lint of extra) problems.push(...lint(check, at));
   });

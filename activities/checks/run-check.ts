@@ -106,8 +106,8 @@ export async function runCheck(loaded: LoadedPlan, check: CheckSpec, role: Servi
     heartbeat({ check: check.name, attempt: i, inconclusive: outcome.inconclusive });
     await new Promise((r) => setTimeout(r, run.retryDelayMs ?? 2_000));
   }
-  if (outcome!.inconclusive && check.inconclusive === 'retry') {
-    outcome!.status = 'FAIL';
+  if (outcome!.inconclusive && check.inconclusive === 'retry' && !outcome!.rule) {
+    outcome!.status = check.afterRetries === 'warn' ? 'WARN' : 'FAIL';
     outcome!.message = `still inconclusive after ${attempts} attempts: ${outcome!.inconclusive}`;
   }
   return outcome!;

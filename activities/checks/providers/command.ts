@@ -55,7 +55,9 @@ function readJson(spec: CommandProviderSpec, cwd: string, result: CommandResult,
   return {};
 }
 
-export const commandProvider: Provider<CommandProviderSpec> = async (spec, ctx) => {
+export const commandProvider: Provider<CommandProviderSpec> = async (given, ctx) => {
+  // {{ service }}, {{ version }}, {{ baseUrl }} in an argument or the report's name: one script checks either target. Still argv, never a shell.
+  const spec = { ...given, argv: given.argv.map((a) => fillTemplate(a, ctx.vars)), reportFile: given.reportFile && fillTemplate(given.reportFile, ctx.vars) };
   const cwd = path.resolve(ctx.loaded.workdir, spec.cwd ?? '.');
   if (!fs.statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) throw new CheckConfigError(`command.cwd ${cwd} is not a folder: give one relative to the plan's workdir ${ctx.loaded.workdir}`);
   const env = Object.fromEntries(spec.passEnv.map((name) => [name, secretFromEnv(ctx.env, name, 'command.passEnv')]));
@@ -63,8 +65,7 @@ export const commandProvider: Provider<CommandProviderSpec> = async (spec, ctx) 
   const reportMtimeBefore = spec.reportFile === undefined ? undefined : mtimeOf(path.resolve(cwd, spec.reportFile));
 
   const started = performance.now();
-  // {{ service }}, {{ version }}, {{ baseUrl }} in an argument: one script checks either target. Still argv, never a shell.
-  const argv = spec.argv.map((a) => fillTemplate(a, ctx.vars));
+  const argv = spec.argv;
   const result = await run(argv, cwd, timeoutMs, env);
   const durationMs = Math.round(performance.now() - started);
   const shown = argv.join(' ');

@@ -1,0 +1,70 @@
+/**
+ * The demo plan's checks as data (demo/cutover-plan.yaml: http, prometheus, sql, command, compare)
+ * against the real demo services, warehouse and Prometheus: the seed's five keys, and every fault
+ * the demo can inject seen by the check that owns it — a drift in one group the old totals-only
+ * comparison passed included.
+ */
+import { createDemoFixture, type DemoFixture } from '../helpers/demo-fixture';
+import { withDemoPlanChecks } from '../helpers/demo-plan-checks';
+import type { DemoComponents } from '../helpers/demo-components';
+import { startService } from '../../activities/service-control';
+import { baselineFromShadow, runChecksAt } from '../../activities/checks/run-checks';
+import { runProductionValidation } from '../../activities/checks/production-validation';
+import { checkKpiCalculations } from '../../activities/checks/kpi-calculations';
+import { setFaults, kpisOf } from '../validation/validation-helpers';
+import type { FlatValues } from '../../domain/value-compare';
+
+let f: DemoFixture;
+let parts: DemoComponents;
+let baseline: FlatValues;
+const SEED_KEYS = ['kpi_calculations', 'data_integrity', 'performance', 'error_handling', 'audit_trail'];
+
+beforeAll(async () => {
+  f = await createDemoFixture();
+  parts = await withDemoPlanChecks(f);
+  await startService(f.loaded(), 'v1');
+  await startService(f.loaded(), 'v2');
+  // Prometheus has a rate only after two scrapes with traffic in them.
+  for (let i = 0; i < 10; i++) await fetch(`${f.urls.v2}/kpis`);
+  await parts.prom.waitForData('sum(rate(demo_http_requests_total{job="loans-v2"}[30s])) > 0');
+}, 120_000);
+afterAll(async () => {
+  await f?.cleanup();
+  await parts?.stop();
+});
+afterEach(() => setFaults(f.urls.v2, { kpiDrift: null, groupDrift: null, lostRows: null, auditGap: null, latencyMs: null }));
+
+const validate = () => runProductionValidation(f.loaded(), 'v2', { baseline, moment: 'phase5' });
+
+test('the shadow run passes and records V1; Phase 5 yields exactly the seed five keys, all PASS', async () => {
+  const shadow = await runChecksAt(f.loaded(), 'v2', 'shadow', { v1Live: true });
+  expect(shadow.map((o) => [o.name, o.status])).toEqual([['kpi_parity', 'PASS'], ['warehouse_parity', 'PASS']]);
+  baseline = baselineFromShadow(shadow);
+  expect(Object.keys(baseline).filter((k) => k.startsWith('warehouse_parity:')).length).toBeGreaterThan(100);
+  const report = await validate();
+  expect(Object.keys(report.checks)).toEqual(SEED_KEYS);
+  expect(report.outcomes!.map((o) => `${o.name} ${o.status}${o.status === 'PASS' ? '' : ` ${o.message}`}`)).toEqual(['kpi_parity PASS', 'warehouse_parity PASS', 'integrity PASS', 'latency PASS', 'error_rate PASS', 'bad_input PASS', 'seed_validation PASS']);
+  expect(report.status).toBe('PASS');
+});
+
+test('a drift in one region only: the old totals-only check passes it, the data checks FAIL it by name', async () => {
+  const totalsBefore = await kpisOf(f.urls.v2);
+  await setFaults(f.urls.v2, { groupDrift: { group: 'north', relative: 0.05 } });
+  const old = await checkKpiCalculations(f.loaded(), 'v2', { baseline: totalsBefore });
+  expect(old.status).toBe('PASS');
+  const report = await validate();
+  expect(report.checks.kpi_calculations.status).toBe('FAIL');
+  expect(report.checks.kpi_calculations.message).toMatch(/kpi_parity: breakdowns\.region\.north\.\w+ off by 5\.000%/);
+});
+
+test.each([
+  ['kpiDrift', { kpiDrift: { kpi: 'defaultRate', relative: 0.02 } }, 'kpi_calculations', /kpis\.defaultRate off by 2\.000%/],
+  ['lostRows', { lostRows: 0.01 }, 'data_integrity', /fail: !result\.value\.ok/],
+  ['auditGap', { auditGap: 5 }, 'audit_trail', /audit_trail FAIL|FAIL/],
+  ['latencyMs', { latencyMs: 150 }, 'performance', /warn: result\.avgMs > 100\.0/],
+])('the %s fault is seen by the check that owns it', async (_, faults, key, message) => {
+  await setFaults(f.urls.v2, faults);
+  const report = await validate();
+  expect(report.checks[key].status).toBe(key === 'performance' ? 'WARN' : 'FAIL');
+  expect(report.checks[key].message).toMatch(message);
+});
