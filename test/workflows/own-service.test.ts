@@ -6,6 +6,7 @@
  * breaks in a way each check owns. The cutovers run at once on one worker, one file's servers.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CutoverView } from '../../domain/cutover-model';
@@ -109,7 +110,11 @@ async function breakV2(c: (typeof CASES)[number], faults: Record<string, unknown
 
 test('the orders service is cut over by data checks alone, and each check rolls a broken V2 back', async () => {
   const run = (c: (typeof CASES)[number], faults?: Record<string, unknown>) =>
-    startCutover(env.client, planOf(c), { autoApprove: true, holdBefore: ['phase5'] }).then((h) => atHold(h, 'phase5', () => (faults ? breakV2(c, faults) : undefined)));
+    startCutover(env.client, planOf(c), { autoApprove: true, holdBefore: ['phase5'] }).then((h) => {
+      handles[c] = h.workflowId;
+      return atHold(h, 'phase5', () => (faults ? breakV2(c, faults) : undefined));
+    });
+  const handles: Record<string, string> = {};
   const [ok, drift, errors, warehouse, script] = (await Promise.all([
     run('ok'),
     run('drift', { drift: 'east:0.05' }),
@@ -132,4 +137,11 @@ test('the orders service is cut over by data checks alone, and each check rolls 
   expect(failed(warehouse)).toMatch(/data_integrity: west\.orders off by/);
   expect(failed(script)).toMatch(/^ROLLED_BACK/);
   expect(failed(script)).toMatch(/audit_trail: .*FAIL/);
+  // CUTOVER_RECORD_HISTORIES=1 records these runs for the replay suite (test/replay/histories).
+  if (process.env.CUTOVER_RECORD_HISTORIES) {
+    for (const [c, name] of [['ok', 'cutover-data-checks.json'], ['errors', 'cutover-data-checks-rolled-back.json']]) {
+      const out = execFileSync(path.join(REPO, '.tools/bin/temporal'), ['workflow', 'show', '--workflow-id', handles[c], '--address', env.address, '--output', 'json']);
+      fs.writeFileSync(path.join(REPO, 'test/replay/histories', name), out);
+    }
+  }
 }, 300_000);
