@@ -18,7 +18,9 @@ function currentContext(): Context | undefined {
 
 /** Record liveness (and progress details) for the worker; no-op outside an activity. */
 export function heartbeat(details?: unknown): void {
-  currentContext()?.heartbeat(details);
+  const ctx = currentContext();
+  // A local activity (the sentinel) has no heartbeat: the server would log UnknownActivity.
+  if (ctx && !ctx.info.isLocal) ctx.heartbeat(details);
 }
 
 /** Heartbeats every ~2 s while a long step runs (a child process, a copy); returns the stop. */
