@@ -72,13 +72,17 @@ export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, off
     report = await validate();
   }
   const { reading, errorRate, cpu } = await read(loaded, state, offsetMs);
-  const avgLatencyMs = report.checks.performance?.metrics.avgMs as number | undefined;
+  // The spreadsheet's Latency column: the performance key's average, from a built-in or a data check.
+  const perf = report.checks.performance?.metrics as { avgMs?: unknown; result?: { avgMs?: unknown } } | undefined;
+  const latency = perf?.avgMs ?? perf?.result?.avgMs;
+  const avgLatencyMs = typeof latency === 'number' ? latency : undefined;
   if (offsetMs >= 3_600_000 && state.hour1MemoryMb === undefined && reading.memoryMb !== null) state.hour1MemoryMb = reading.memoryMb;
   const checks = weighOutcomes(loaded, state, report.outcomes, offsetMs);
   // With data checks the outcomes decide (failureLimit can make a FAIL a WARN); the built-in checks' status otherwise.
   const validation = report.outcomes ? (checks.fail.length || checks.rollback.length ? 'FAIL' : checks.warn.length ? 'WARN' : 'PASS') : report.status;
   const verdict = decide(
-    { healthy: reading.healthy, errorRate, validation: report.outcomes ? undefined : validation, retried: failedFirst, memoryMb: reading.memoryMb, avgLatencyMs, checks },
+    // With data checks, latency is the plan's rules' business (its performance check), not the built-in threshold.
+    { healthy: reading.healthy, errorRate, validation: report.outcomes ? undefined : validation, retried: failedFirst, memoryMb: reading.memoryMb, avgLatencyMs: report.outcomes ? undefined : avgLatencyMs, checks },
     state,
     loaded.plan,
   );
