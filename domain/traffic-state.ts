@@ -45,3 +45,23 @@ export interface TrafficStep {
   /** answers through the router from the expected version, and how long it took */
   verified?: { answers: number; ms: number; seen: Partial<Record<TrafficRole, number>> };
 }
+
+/** The traffic part of a cutover's status: the strategy, each change to the router, the gaps. */
+export interface TrafficView {
+  strategy: 'cutover' | 'blueGreen' | 'canary';
+  /** who serves now, as the router last read back */
+  now?: string;
+  steps: { at: string; label: string; summary: string; verifiedMs?: number; answers?: number }[];
+  /** cutover strategy: from V1's stop to V2 verified through the router (the router answered 503 + Retry-After) */
+  unservedMs?: number;
+  /** blue-green: V1 kept warm (drained) until then; a rollback before is a switch back */
+  bakeUntil?: string;
+}
+
+/** One status line: "V2 100% (cutover; 3 router changes; nobody served for 4.2 s)". */
+export function trafficLine(t: TrafficView): string {
+  const extra = [t.strategy, `${t.steps.length} router change${t.steps.length === 1 ? '' : 's'}`];
+  if (t.unservedMs !== undefined) extra.push(`nobody served for ${(t.unservedMs / 1000).toFixed(1)} s, the router answered 503 + Retry-After`);
+  if (t.bakeUntil) extra.push(`V1 warm until ${t.bakeUntil}`);
+  return `${t.now ?? 'not switched yet'} (${extra.join('; ')})`;
+}

@@ -5,6 +5,7 @@
  * elsewhere, or without a pid file, it is skipped and the probes through the router are the proof).
  */
 import fs from 'node:fs';
+import { heartbeat } from '../heartbeat';
 
 const WAIT_MS = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,6 +53,7 @@ export async function reloadAndWait<T>(configFile: string, reload: () => Promise
     const now = [...workersOf(master)];
     // new workers started AND the old ones gone: until they quit they still accept connections
     if (now.some((pid) => !old.has(pid)) && !now.some((pid) => old.has(pid))) return result;
+    heartbeat({ waiting: 'nginx workers with the new config' });
     await sleep(20);
   }
   return result;
