@@ -1,0 +1,127 @@
+/**
+ * Steady load through a router during a cutover, every failed request sorted by kind: refused,
+ * reset, timed out, 5xx, and 503 with Retry-After (the maintenance answer: a client told to come
+ * back, not a failure of the router) — plus the longest stretch without a 2xx answer. autocannon
+ * does the sending; bounded in time and count, and loopback only (it is a test tool, not a weapon).
+ *   npx tsx bench/load-generator.ts --url http://127.0.0.1:8100/health [--seconds 30] [--rate 200]
+ */
+import autocannon from 'autocannon';
+
+export interface LoadOptions {
+  url: string;
+  /** concurrent keep-alive connections */
+  connections?: number;
+  /** requests per second over all connections */
+  rate?: number;
+  /** hard bounds: whichever comes first */
+  maxSeconds?: number;
+  maxRequests?: number;
+}
+
+export interface LoadReport {
+  url: string;
+  seconds: number;
+  requests: number;
+  ok: number;
+  failed: { refused: number; reset: number; timeout: number; otherError: number; '5xx': number; '4xx': number };
+  /** 503 answers that carried Retry-After (counted apart from 5xx) */
+  retryAfter503: number;
+  /** the longest time without a 2xx answer, and when it was */
+  longestGapMs: number;
+  gapFrom?: string;
+  /** first and last 503 + Retry-After: the maintenance window as clients saw it */
+  maintenance?: { from: string; to: string; ms: number };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export interface RunningLoad {
+  stop(): Promise<LoadReport>;
+}
+
+export function startLoad(o: LoadOptions): RunningLoad {
+  const host = new URL(o.url).hostname;
+  if (!LOOPBACK.has(host)) throw new Error(`load generator: ${o.url} is not a loopback address; it only loads this machine`);
+  const maxSeconds = Math.min(o.maxSeconds ?? 600, 3600);
+  const report: LoadReport = { url: o.url, seconds: 0, requests: 0, ok: 0, failed: { refused: 0, reset: 0, timeout: 0, otherError: 0, '5xx': 0, '4xx': 0 }, retryAfter503: 0, longestGapMs: 0 };
+  const started = Date.now();
+  // gaps count from the first 2xx (autocannon takes a moment to connect) to the stop request
+  let lastOk: number | undefined;
+  const lastHeaders = new WeakMap<object, string[]>();
+  const gap = (now: number) => {
+    if (lastOk !== undefined && now - lastOk > report.longestGapMs) {
+      report.longestGapMs = now - lastOk;
+      report.gapFrom = new Date(lastOk).toISOString();
+    }
+  };
+  // with a callback autocannon returns its instance (events, stop) rather than a promise
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const instance = autocannon({
+    url: o.url,
+    connections: o.connections ?? 4,
+    overallRate: o.rate ?? 200,
+    duration: maxSeconds,
+    amount: o.maxRequests ?? (o.rate ?? 200) * maxSeconds,
+    timeout: 5,
+    setupClient: (client) => (client as unknown as NodeJS.EventEmitter).on('headers', (h: { headers: string[] }) => lastHeaders.set(client, h.headers)),
+  }, () => done());
+  instance.on('response', (client: object, status: number) => {
+    const now = Date.now();
+    report.requests++;
+    if (status >= 200 && status < 300) {
+      gap(now);
+      lastOk = now;
+      report.ok++;
+    } else if (status === 503 && hasRetryAfter(lastHeaders.get(client))) {
+      report.retryAfter503++;
+      const at = new Date(now).toISOString();
+      report.maintenance = { from: report.maintenance?.from ?? at, to: at, ms: now - Date.parse(report.maintenance?.from ?? at) };
+    } else if (status >= 500) report.failed['5xx']++;
+    else if (status >= 400) report.failed['4xx']++;
+    else report.ok++;
+  });
+  instance.on('reqError', (err: NodeJS.ErrnoException) => {
+    report.requests++;
+    if (err.code === 'ECONNREFUSED') report.failed.refused++;
+    else if (err.code === 'ECONNRESET' || err.code === 'EPIPE') report.failed.reset++;
+    else if (/timed out/.test(err.message)) report.failed.timeout++;
+    else report.failed.otherError++;
+  });
+  return {
+    async stop() {
+      const now = Date.now();
+      gap(now);
+      report.seconds = (now - started) / 1000;
+      instance.stop();
+      await finished;
+      return report;
+    },
+  };
+}
+
+function hasRetryAfter(headers: string[] | undefined): boolean {
+  for (let i = 0; headers && i < headers.length; i += 2) if (headers[i].toLowerCase() === 'retry-after') return true;
+  return false;
+}
+
+export const failedTotal = (r: LoadReport) => Object.values(r.failed).reduce((a, b) => a + b, 0);
+
+export function describeLoad(r: LoadReport): string {
+  const f = r.failed;
+  return [
+    `${r.requests} requests in ${r.seconds.toFixed(1)} s through ${r.url}: ${r.ok} 2xx, ${failedTotal(r)} failed`,
+    `(refused ${f.refused}, reset ${f.reset}, timeout ${f.timeout}, 5xx ${f['5xx']}, 4xx ${f['4xx']}, other ${f.otherError});`,
+    `${r.retryAfter503} answered 503 + Retry-After${r.maintenance ? ` over ${(r.maintenance.ms / 1000).toFixed(2)} s` : ''};`,
+    `longest gap without a 2xx: ${(r.longestGapMs / 1000).toFixed(2)} s`,
+  ].join(' ');
+}
+
+if (require.main === module) {
+  const arg = (name: string, dflt?: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : dflt);
+  const load = startLoad({ url: arg('url')!, maxSeconds: Number(arg('seconds', '30')), rate: Number(arg('rate', '200')) });
+  const stop = () => load.stop().then((r) => (console.log(describeLoad(r)), console.log(JSON.stringify(r)), process.exit(0)));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  setTimeout(stop, Number(arg('seconds', '30')) * 1000);
+}
