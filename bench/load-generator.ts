@@ -1,11 +1,15 @@
 /**
  * Steady load through a router during a cutover, every failed request sorted by kind: refused,
  * reset, timed out, 5xx, and 503 with Retry-After (the maintenance answer: a client told to come
- * back, not a failure of the router) — plus the longest stretch without a 2xx answer. autocannon
- * does the sending; bounded in time and count, and loopback only (it is a test tool, not a weapon).
+ * back, not a failure of the router) — plus the longest stretch without a 2xx answer. Bounded in
+ * time and count, loopback only (a test tool, not a weapon).
+ *
+ * Node's own http client with keep-alive connections, each sending on a fixed schedule: autocannon
+ * (tried first) rate-limits per second, so each connection sends its share in a burst at the start
+ * of every second and idles after it, which hides or invents gaps of up to a second.
  *   npx tsx bench/load-generator.ts --url http://127.0.0.1:8100/health [--seconds 30] [--rate 200]
  */
-import autocannon from 'autocannon';
+import http from 'node:http';
 
 export interface LoadOptions {
   url: string;
@@ -43,66 +47,76 @@ export function startLoad(o: LoadOptions): RunningLoad {
   const host = new URL(o.url).hostname;
   if (!LOOPBACK.has(host)) throw new Error(`load generator: ${o.url} is not a loopback address; it only loads this machine`);
   const maxSeconds = Math.min(o.maxSeconds ?? 600, 3600);
+  const rate = Math.min(o.rate ?? 200, 2000);
+  const connections = o.connections ?? 4;
+  const maxRequests = o.maxRequests ?? rate * maxSeconds;
   const report: LoadReport = { url: o.url, seconds: 0, requests: 0, ok: 0, failed: { refused: 0, reset: 0, timeout: 0, otherError: 0, '5xx': 0, '4xx': 0 }, retryAfter503: 0, longestGapMs: 0 };
   const started = Date.now();
-  // gaps count from the first 2xx (autocannon takes a moment to connect) to the stop request
+  // gaps count from the first 2xx to the stop request
   let lastOk: number | undefined;
-  const lastHeaders = new WeakMap<object, string[]>();
+  let stopping = false;
   const gap = (now: number) => {
     if (lastOk !== undefined && now - lastOk > report.longestGapMs) {
       report.longestGapMs = now - lastOk;
       report.gapFrom = new Date(lastOk).toISOString();
     }
   };
-  // with a callback autocannon returns its instance (events, stop) rather than a promise
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  const instance = autocannon({
-    url: o.url,
-    connections: o.connections ?? 4,
-    overallRate: o.rate ?? 200,
-    duration: maxSeconds,
-    amount: o.maxRequests ?? (o.rate ?? 200) * maxSeconds,
-    timeout: 5,
-    setupClient: (client) => (client as unknown as NodeJS.EventEmitter).on('headers', (h: { headers: string[] }) => lastHeaders.set(client, h.headers)),
-  }, () => done());
-  instance.on('response', (client: object, status: number) => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const answered = (status: number, headers: http.IncomingHttpHeaders) => {
     const now = Date.now();
-    report.requests++;
     if (status >= 200 && status < 300) {
       gap(now);
       lastOk = now;
       report.ok++;
-    } else if (status === 503 && hasRetryAfter(lastHeaders.get(client))) {
+    } else if (status === 503 && headers['retry-after'] !== undefined) {
       report.retryAfter503++;
+      // the window is the one after serving began (not the router still finding V1 at the start)
       const at = new Date(now).toISOString();
-      report.maintenance = { from: report.maintenance?.from ?? at, to: at, ms: now - Date.parse(report.maintenance?.from ?? at) };
+      if (lastOk !== undefined) report.maintenance = { from: report.maintenance?.from ?? at, to: at, ms: now - Date.parse(report.maintenance?.from ?? at) };
     } else if (status >= 500) report.failed['5xx']++;
     else if (status >= 400) report.failed['4xx']++;
     else report.ok++;
-  });
-  instance.on('reqError', (err: NodeJS.ErrnoException) => {
-    report.requests++;
+  };
+  const failed = (err: NodeJS.ErrnoException) => {
     if (err.code === 'ECONNREFUSED') report.failed.refused++;
-    else if (err.code === 'ECONNRESET' || err.code === 'EPIPE') report.failed.reset++;
-    else if (/timed out/.test(err.message)) report.failed.timeout++;
+    else if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || err.message === 'socket hang up') report.failed.reset++;
+    else if (err.code === 'ETIMEDOUT') report.failed.timeout++;
     else report.failed.otherError++;
+  };
+  const once = () =>
+    new Promise<void>((resolve) => {
+      report.requests++;
+      const req = http.get(o.url, { agent, timeout: 5_000 }, (res) => {
+        res.resume();
+        res.on('end', () => (answered(res.statusCode ?? 0, res.headers), resolve()));
+        res.on('error', (e) => (failed(e), resolve()));
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      req.on('error', (e) => (failed(e), resolve()));
+    });
+  // each connection sends on its own fixed schedule, offset so the load is even
+  const everyMs = (1000 * connections) / rate;
+  const loops = Array.from({ length: connections }, async (_, i) => {
+    let due = Date.now() + (i * everyMs) / connections;
+    while (!stopping && report.requests < maxRequests && Date.now() - started < maxSeconds * 1000) {
+      await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+      if (stopping) break;
+      await once();
+      due += everyMs;
+    }
   });
+  const finished = Promise.all(loops);
   return {
     async stop() {
       const now = Date.now();
       gap(now);
       report.seconds = (now - started) / 1000;
-      instance.stop();
+      stopping = true;
       await finished;
+      agent.destroy();
       return report;
     },
   };
-}
-
-function hasRetryAfter(headers: string[] | undefined): boolean {
-  for (let i = 0; headers && i < headers.length; i += 2) if (headers[i].toLowerCase() === 'retry-after') return true;
-  return false;
 }
 
 export const failedTotal = (r: LoadReport) => Object.values(r.failed).reduce((a, b) => a + b, 0);

@@ -6,6 +6,8 @@
  * start time; for blueGreen, a rollback during the bake: decision → V1 answering through the router.
  *   npx tsx bench/traffic.ts [--routers haproxy,nginx] [--strategies cutover,blueGreen,canary] [--rate 200]
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { startService } from '../activities/service-control';
 import type { CutoverView } from '../domain/cutover-model';
@@ -35,7 +37,10 @@ async function router(kind: string, f: DemoFixture): Promise<Router> {
     const h = await startHaproxy({ ...f.urls, v2Disabled: true });
     return { publicUrl: h.publicUrl, stop: h.stop, traffic: { driver: 'haproxy', socket: h.socket, backend: 'app', servers: { v1: 'v1', v2: 'v2' }, publicUrl: h.publicUrl } };
   }
-  const n = await startNginx(upstreamBlock([new URL(f.urls.v1).host]));
+  // inside the plan's workdir: the include is a path the worker writes (confined there)
+  const dir = path.join(f.workdir, 'nginx');
+  fs.mkdirSync(dir);
+  const n = await startNginx(upstreamBlock([new URL(f.urls.v1).host]), dir);
   return { publicUrl: n.publicUrl, stop: n.stop, traffic: { driver: 'nginx', config: n.config, include: n.include, publicUrl: n.publicUrl } };
 }
 
@@ -107,8 +112,9 @@ async function main() {
   await worker.runUntil(async () => {
     for (const routerKind of routers) {
       for (const strategy of strategies) {
-        out.push(...(await oneRun(env.client, routerKind, strategy)));
-        process.stderr.write(`${out.at(-1)}\n`);
+        const lines = await oneRun(env.client, routerKind, strategy);
+        process.stderr.write(`${lines.join('\n')}\n`);
+        out.push(...lines);
       }
       if (strategies.includes('blueGreen')) out.push(...(await oneRun(env.client, routerKind, 'blueGreen', true)));
     }

@@ -3,6 +3,7 @@
  * API, read back with `show servers state`. Optionally the whole server state is written to the
  * file the config names in `server-state-file`, so a restarted HAProxy comes back the same.
  */
+import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import type { TrafficSpec } from '../../domain/traffic-schema';
@@ -21,19 +22,22 @@ const ROLES = ['v1', 'v2'] as const;
 
 export class HaproxyTrafficDriver implements TrafficDriver {
   private readonly persistFile?: string;
+  private readonly socket: string;
   constructor(
     loaded: LoadedPlan,
     private readonly spec: HaproxySpec,
   ) {
+    // relative to the plan's workdir like every plan path; only connected to, so not confined
+    this.socket = path.resolve(loaded.workdir, spec.socket);
     if (spec.persistStateFile) this.persistFile = insideWorkdir(loaded, spec.persistStateFile, 'traffic.persistStateFile');
   }
 
   private server = (role: TrafficRole) => `${this.spec.backend}/${this.spec.servers[role]}`;
 
   async read(): Promise<RouterState> {
-    const text = await haproxyCommand(this.spec.socket, `show servers state ${this.spec.backend}`);
+    const text = await haproxyCommand(this.socket, `show servers state ${this.spec.backend}`);
     if (/can't find backend|No such backend/i.test(text)) {
-      throw ApplicationFailure.nonRetryable(`traffic.backend "${this.spec.backend}" is not a backend of the HAProxy at ${this.spec.socket}: use the backend's name from its config`, FailureType.InvalidTrafficConfig);
+      throw ApplicationFailure.nonRetryable(`traffic.backend "${this.spec.backend}" is not a backend of the HAProxy at ${this.socket}: use the backend's name from its config`, FailureType.InvalidTrafficConfig);
     }
     const rows = parseServersState(text);
     const runtime = {} as Runtime;
@@ -75,9 +79,9 @@ export class HaproxyTrafficDriver implements TrafficDriver {
       ...(target[r].weight >= 0 ? [`set server ${this.server(r)} weight ${target[r].weight}`] : []),
       `set server ${this.server(r)} state ${target[r].admin}`,
     ]);
-    const answer = await haproxyCommand(this.spec.socket, commands.join('; '));
+    const answer = await haproxyCommand(this.socket, commands.join('; '));
     const problem = answer.split('\n').find((l) => /no such|not found|require|denied|unknown|invalid/i.test(l));
     if (problem) throw ApplicationFailure.nonRetryable(`HAProxy refused "${commands.join('; ')}": ${problem.trim()}`, FailureType.RouterConfigRejected);
-    if (this.persistFile) await writeAtomic(this.persistFile, await haproxyCommand(this.spec.socket, 'show servers state'));
+    if (this.persistFile) await writeAtomic(this.persistFile, await haproxyCommand(this.socket, 'show servers state'));
   }
 }

@@ -39,8 +39,8 @@ defaults
   timeout connect 1s
   timeout client 30s
   timeout server 30s
-  retries 3
-  option redispatch
+  # a refused connection is answered with the 503 below at once (a retry would wait up to 1 s first)
+  retries 0
   errorfile 503 ${p('503.http')}
 frontend public
   bind 127.0.0.1:${port}
@@ -54,8 +54,9 @@ backend app
 `;
 }
 
-export const MAINTENANCE_503 =
-  'HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Type: application/json\r\n\r\n{"status":"maintenance","detail":"no upstream is serving; retry shortly"}\n';
+const BODY = '{"status":"maintenance","detail":"no upstream is serving; retry shortly"}\n';
+/** With Content-Length: a client reading keep-alive answers must see where this one ends. */
+export const MAINTENANCE_503 = `HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY}`;
 
 export async function startHaproxy(o: HaproxyOptions, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-haproxy-'))): Promise<HaproxyRouter> {
   if (!HAPROXY) throw new Error('haproxy is not installed: run scripts/install-tools.sh (Debian package haproxy)');
