@@ -80,6 +80,17 @@ export async function setTrafficWeights(loaded: LoadedPlan, v2Percent: number): 
   return changeTraffic(loaded, v2Share(v2Percent), `V2 ${v2Percent}%`);
 }
 
+/**
+ * Before V1 stops (cutover strategy): nobody in the router, so no request is on its way to V1
+ * as it goes; the router answers 503 + Retry-After until V2 is switched in. A pointer file
+ * cannot say "nobody", and an exec router without a weights command is left as it is.
+ */
+export async function drainTrafficForStop(loaded: LoadedPlan): Promise<TrafficStep | null> {
+  const t = loaded.plan.traffic;
+  if (!t || t.driver === 'file' || (t.driver === 'exec' && !t.weights)) return null;
+  return changeTraffic(loaded, { v1: 0, v2: 0 }, 'V1 out of the router before its stop', { verify: false });
+}
+
 /** The router's state now (status, details, reports). */
 export async function readTrafficState(loaded: LoadedPlan): Promise<TrafficStep | null> {
   if (!loaded.plan.traffic) return null;

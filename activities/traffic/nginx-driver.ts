@@ -32,11 +32,15 @@ export class NginxTrafficDriver implements TrafficDriver {
     this.servers = { v1: hostPort(loaded.plan.services.v1.baseUrl), v2: hostPort(loaded.plan.services.v2.baseUrl) };
   }
 
-  /** The upstream block for these weights; a role at 0 is left out (nginx has no weight 0). */
+  /**
+   * The upstream block for these weights; a role at 0 is left out (nginx has no weight 0). Both
+   * at 0 (V1 out before its stop): both marked `down`, so nginx answers from its maintenance page.
+   */
   render(weights: { v1: number; v2: number }): string {
+    const nobody = weights.v1 <= 0 && weights.v2 <= 0;
     const lines = (['v1', 'v2'] as const)
-      .filter((r) => weights[r] > 0)
-      .map((r) => `    server ${this.servers[r]} weight=${weights[r]} max_fails=0; # ${r}`);
+      .filter((r) => nobody || weights[r] > 0)
+      .map((r) => `    server ${this.servers[r]} ${nobody ? 'down' : `weight=${weights[r]} max_fails=0`}; # ${r}`);
     return `# written by cutover: the live upstream (V1 ${weights.v1}%, V2 ${weights.v2}%)\nupstream ${this.spec.upstream} {\n${lines.join('\n')}\n}\n`;
   }
 
@@ -45,13 +49,12 @@ export class NginxTrafficDriver implements TrafficDriver {
     const weights = { v1: 0, v2: 0 };
     for (const m of (raw ?? '').matchAll(/^\s*server\s+(\S+)([^;]*);/gm)) {
       const role = m[1] === this.servers.v1 ? 'v1' : m[1] === this.servers.v2 ? 'v2' : undefined;
-      if (role) weights[role] += Number(/weight=(\d+)/.exec(m[2])?.[1] ?? 1);
+      if (role && !/\bdown\b/.test(m[2])) weights[role] += Number(/weight=(\d+)/.exec(m[2])?.[1] ?? 1);
     }
     return { driver: 'nginx', weights, raw, fingerprint: raw ?? 'no include', readAt: now() };
   }
 
   setWeights(weights: { v1: number; v2: number }): Promise<void> {
-    if (weights.v1 <= 0 && weights.v2 <= 0) throw ApplicationFailure.nonRetryable('nginx: an upstream needs one server with a weight above 0', FailureType.InvalidTrafficConfig);
     return this.install(this.render(weights));
   }
 

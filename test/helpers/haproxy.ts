@@ -39,8 +39,11 @@ defaults
   timeout connect 1s
   timeout client 30s
   timeout server 30s
-  # a refused connection is answered with the 503 below at once (a retry would wait up to 1 s first)
-  retries 0
+  # a request that meets a closing server connection (V1 draining) is sent again, to another
+  # server if one is up; with no server up the 503 below answers at once
+  retries 2
+  option redispatch 1
+  retry-on conn-failure empty-response
   errorfile 503 ${p('503.http')}
 frontend public
   bind 127.0.0.1:${port}
