@@ -30,6 +30,8 @@ export interface LoadReport {
   failed: { refused: number; reset: number; timeout: number; otherError: number; '5xx': number; '4xx': number };
   /** 503 answers that carried Retry-After (counted apart from 5xx) */
   retryAfter503: number;
+  /** requests resent once because a reused keep-alive connection was closed as they went out (not failures unless the resend failed) */
+  resentAfterIdleClose: number;
   /** the longest time without a 2xx answer, and when it was */
   longestGapMs: number;
   gapFrom?: string;
@@ -50,7 +52,7 @@ export function startLoad(o: LoadOptions): RunningLoad {
   const rate = Math.min(o.rate ?? 200, 2000);
   const connections = o.connections ?? 4;
   const maxRequests = o.maxRequests ?? rate * maxSeconds;
-  const report: LoadReport = { url: o.url, seconds: 0, requests: 0, ok: 0, failed: { refused: 0, reset: 0, timeout: 0, otherError: 0, '5xx': 0, '4xx': 0 }, retryAfter503: 0, longestGapMs: 0 };
+  const report: LoadReport = { url: o.url, seconds: 0, requests: 0, ok: 0, failed: { refused: 0, reset: 0, timeout: 0, otherError: 0, '5xx': 0, '4xx': 0 }, retryAfter503: 0, resentAfterIdleClose: 0, longestGapMs: 0 };
   const started = Date.now();
   // gaps count from the first 2xx to the stop request
   let lastOk: number | undefined;
@@ -83,16 +85,26 @@ export function startLoad(o: LoadOptions): RunningLoad {
     else if (err.code === 'ETIMEDOUT') report.failed.timeout++;
     else report.failed.otherError++;
   };
-  const once = () =>
+  // A reset on a REUSED keep-alive connection before any answer byte is the server closing an
+  // idle connection as the request went out (an nginx reload does that): HTTP clients resend an
+  // idempotent request then (RFC 9112 §9.3.1), so do we, once, and count it apart.
+  const once = (retry = true): Promise<void> =>
     new Promise<void>((resolve) => {
-      report.requests++;
+      if (retry) report.requests++;
+      let answering = false;
       const req = http.get(o.url, { agent, timeout: 5_000 }, (res) => {
+        answering = true;
         res.resume();
         res.on('end', () => (answered(res.statusCode ?? 0, res.headers), resolve()));
         res.on('error', (e) => (failed(e), resolve()));
       });
       req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-      req.on('error', (e) => (failed(e), resolve()));
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        const closedIdle = retry && req.reusedSocket && !answering && (e.code === 'ECONNRESET' || e.message === 'socket hang up');
+        if (!closedIdle) return failed(e), resolve();
+        report.resentAfterIdleClose++;
+        void once(false).then(resolve);
+      });
     });
   // each connection sends on its own fixed schedule, offset so the load is even
   const everyMs = (1000 * connections) / rate;
@@ -127,6 +139,7 @@ export function describeLoad(r: LoadReport): string {
     `${r.requests} requests in ${r.seconds.toFixed(1)} s through ${r.url}: ${r.ok} 2xx, ${failedTotal(r)} failed`,
     `(refused ${f.refused}, reset ${f.reset}, timeout ${f.timeout}, 5xx ${f['5xx']}, 4xx ${f['4xx']}, other ${f.otherError});`,
     `${r.retryAfter503} answered 503 + Retry-After${r.maintenance ? ` over ${(r.maintenance.ms / 1000).toFixed(2)} s` : ''};`,
+    `${r.resentAfterIdleClose} resent after a keep-alive close;`,
     `longest gap without a 2xx: ${(r.longestGapMs / 1000).toFixed(2)} s`,
   ].join(' ');
 }
