@@ -36,7 +36,8 @@ export function trafficProblems(plan: Plan): PlanProblem[] {
   if (t?.verify.header && t.verify.jsonField) {
     problems.push({ path: 'traffic.verify', message: 'give either header or jsonField (how an answer names its version), not both' });
   }
-  if (t && !t.publicUrl && t.driver !== 'file') {
+  // exec may drive something with no address of its own to probe (DNS, a cloud balancer's API): its read-back is the check then
+  if (t && !t.publicUrl && (t.driver === 'nginx' || t.driver === 'haproxy')) {
     problems.push({ path: 'traffic.publicUrl', message: `the ${t.driver} driver switches a router: give its public address (e.g. http://127.0.0.1:8100) so every switch is verified through it` });
   }
   return problems;
