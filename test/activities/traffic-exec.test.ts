@@ -1,7 +1,7 @@
 /**
- * The exec traffic driver with a real script as "the router" (it keeps weights in a file and
- * answers through a tiny proxy-less check: no router here, so nothing is probed): the plan's argv
- * get their placeholders, state is read back, the undo restores the weights before the change.
+ * The exec traffic driver with a real script as "the router" (it keeps the weights in a file; no
+ * publicUrl, so nothing is probed): the plan's argv get their placeholders, the state is read
+ * back, and the undo restores the weights from before the change.
  */
 import fs from 'node:fs';
 import path from 'node:path';
