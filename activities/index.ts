@@ -12,7 +12,7 @@ import { driverFor } from './services/driver-factory';
 import { backupForCutover, chooseManualRollbackBackup, findLatestBackup, pruneOldBackups, restoreBackupArchive, verifyBackupArchive } from './backup-steps';
 import { runTestSuite } from './test-suite';
 import { compareWithBaseline, shadowCompare } from './kpis';
-import { switchTraffic } from './traffic';
+import { drainTrafficForStop, readTrafficState, restoreTraffic, setTrafficWeights, switchTraffic, verifyTraffic } from './traffic';
 import { notify } from './notify';
 import { sentinelProbe } from './sentinel';
 import { writeMonitoringReport } from './reports/monitoring-report';
@@ -52,6 +52,11 @@ export function createActivities(deps: ActivityDeps) {
     shadowCompare,
     compareWithBaseline,
     switchTraffic,
+    setTrafficWeights,
+    drainTrafficForStop,
+    restoreTraffic,
+    verifyTraffic,
+    readTrafficState,
     notify,
     sentinelProbe,
     writeMonitoringReport,

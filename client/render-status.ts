@@ -1,6 +1,7 @@
 /** The terminal view of a cutover: one line per phase, approvals, rollback, the status line. */
 import { FINAL_STATUSES, statusLine, type CutoverView } from '../domain/cutover-model';
 import { formatDuration } from '../domain/duration';
+import { trafficLine } from '../domain/traffic-state';
 
 const MARK = { pending: '  ', running: '▶ ', passed: '✓ ', failed: '✗ ', skipped: '– ' } as const;
 
@@ -16,6 +17,10 @@ export function renderStatus(view: CutoverView, now = Date.now()): string {
   for (const r of view.rejectedApprovals) lines.push(`  rejected vote by ${r.approver} for ${r.role}: ${r.reason}`);
   if (view.rejectedMessages?.count) lines.push(`  ${view.rejectedMessages.count} signal(s) not taken as sent${view.rejectedMessages.count > view.rejectedMessages.last.length ? ` (last ${view.rejectedMessages.last.length})` : ''}:`);
   for (const m of view.rejectedMessages?.last ?? []) lines.push(`    ${m.at} ${m.name} ${m.honoured ? 'honoured with defaults' : 'rejected'}: ${m.reason}`);
+  if (view.traffic) {
+    lines.push(`  traffic: ${trafficLine(view.traffic)}`);
+    for (const t of view.traffic.steps) lines.push(`    ${t.at.slice(11, 19)} ${t.label}: ${t.summary}${t.verifiedMs !== undefined ? ` (seen through the router in ${formatDuration(t.verifiedMs)})` : ''}`);
+  }
   if (view.rollback) lines.push(`  rollback ${view.rollback.workflowId}: ${view.rollback.status ?? 'running'}${view.rollback.durationMs !== undefined ? ` in ${formatDuration(view.rollback.durationMs)}` : ''}`);
   if (view.monitoringWorkflowId) lines.push(`  monitoring: cutover status ${view.monitoringWorkflowId}`);
   lines.push(FINAL_STATUSES.includes(view.status) ? statusLine(view.status) : `STATUS: ${view.status} — ${view.message}`);

@@ -1,4 +1,5 @@
 /** What a cutover is made of, as data: phases, states, approvals and the status view. Pure. */
+import type { TrafficView } from './traffic-state';
 export const PHASES = [
   { id: 'phase0', title: 'Phase 0: Pre-cutover validation' },
   { id: 'gate', title: 'GO/NO-GO decision' },
@@ -103,6 +104,8 @@ export interface CutoverView {
   monitoringWorkflowId?: string;
   message: string;
   servicesState?: string;
+  /** who serves through the router, each switch or weight step (plans with a traffic section) */
+  traffic?: TrafficView;
 }
 
 export const statusLine = (status: CutoverStatus) => `STATUS: ${status}${status === 'SUCCESS' ? ' ✓' : ''}`;

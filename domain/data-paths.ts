@@ -16,7 +16,11 @@ export function dataPaths(plan: Plan): DataPath[] {
   const out: DataPath[] = plan.backup.paths.map((value, i) => ({ field: `backup.paths.${i}`, value }));
   out.push({ field: 'backup.dir', value: plan.backup.dir }, { field: 'reports.dir', value: plan.reports.dir });
   if (plan.notifications.file) out.push({ field: 'notifications.file', value: plan.notifications.file });
-  if (plan.traffic) out.push({ field: 'traffic.pointerFile', value: plan.traffic.pointerFile });
+  const t = plan.traffic;
+  if (t) out.push({ field: 'traffic.stateDir', value: t.stateDir });
+  if (t?.driver === 'file') out.push({ field: 'traffic.pointerFile', value: t.pointerFile });
+  if (t?.driver === 'nginx') out.push({ field: 'traffic.include', value: t.include });
+  if (t?.driver === 'haproxy' && t.persistStateFile) out.push({ field: 'traffic.persistStateFile', value: t.persistStateFile });
   if (plan.validation.baselineFile) out.push({ field: 'validation.baselineFile', value: plan.validation.baselineFile });
   for (const role of ['v1', 'v2'] as const) {
     const spec = plan.services[role];

@@ -33,6 +33,12 @@ export const FailureType = {
   ServiceUnhealthy: 'ServiceUnhealthy',
   /** the traffic pointer file exists but is not a pointer this tool wrote: which upstream is live is unknown */
   TrafficPointerCorrupt: 'TrafficPointerCorrupt',
+  /** after a switch the public address did not answer from the new version in time */
+  TrafficNotVerified: 'TrafficNotVerified',
+  /** the router refused the new config (`nginx -t`) or the command; nothing was changed */
+  RouterConfigRejected: 'RouterConfigRejected',
+  /** the router cannot be reached or driven as the plan says (socket, backend, server names, driver limits) */
+  InvalidTrafficConfig: 'InvalidTrafficConfig',
   /** the service spec cannot work (bad unit name, program not on PATH) */
   InvalidServiceConfig: 'InvalidServiceConfig',
 } as const;

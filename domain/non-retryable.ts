@@ -16,4 +16,7 @@ export const NON_RETRYABLE: FailureTypeName[] = [
   FailureType.TestSuiteFailed,
   FailureType.InvalidTestConfig,
   FailureType.InvalidServiceConfig,
+  FailureType.TrafficNotVerified,
+  FailureType.RouterConfigRejected,
+  FailureType.InvalidTrafficConfig,
 ];

@@ -3,6 +3,7 @@ import type { Plan } from './plan-schema';
 import { parseDuration } from './duration';
 import { parsePublicKey, SignatureProblem } from './approval-signature';
 import { dataPaths, staticEscape } from './data-paths';
+import { trafficProblems } from './traffic-rules';
 
 export interface PlanProblem {
   path: string;
@@ -54,6 +55,7 @@ export function crossFieldProblems(plan: Plan): PlanProblem[] {
     if (escape) problems.push({ path: field, message: escape });
   }
   problems.push(...signatureProblems(plan));
+  problems.push(...trafficProblems(plan));
   return problems;
 }
 

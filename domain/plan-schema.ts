@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration';
 import { checkSchema, databaseSchema, prometheusServerSchema } from './check-schema';
+import { strategyFields, trafficSchema } from './traffic-schema';
 
 /** A fix for a wrong value; a missing value falls through to zod's own issue, reported as "required". */
 const hint = (text: string) => (issue: { input?: unknown }) => (issue.input === undefined ? undefined : text);
@@ -76,12 +77,9 @@ export const planSchema = z.strictObject({
     dir: z.string().default('.data/backups'),
     retentionDays: z.number().int().positive().default(90),
   }),
-  traffic: z
-    .strictObject({
-      /** the file a router reads to learn the active upstream (an nginx include, a symlink target...) */
-      pointerFile: z.string(),
-    })
-    .optional(),
+  /** how traffic moves (domain/traffic-schema.ts); `{pointerFile}` alone is the file driver */
+  traffic: trafficSchema.optional(),
+  ...strategyFields,
   tests: z.strictObject({
     command,
     cwd: z.string().optional(),

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job: a full demo cutover of the loans-analytics pipeline, V1 → V2.
 # Installs what is missing, starts the Temporal dev server (UI :8233) and the worker, starts
-# V1 on :8101, then runs `cutover start demo/cutover-plan.yaml --auto-approve --watch`.
+# V1 on :8101 behind HAProxy on :8100 (demo/router/haproxy.cfg; V2 :8102 waits there in
+# maintenance), then runs `cutover start demo/cutover-plan.yaml --auto-approve --watch` with a
+# steady load through :8100 (bench/load-generator.ts) and prints what the clients saw.
 #   scripts/demo.sh               the cutover; ends STATUS: SUCCESS with V2 serving
 #   scripts/demo.sh --fault       V2 drifts after activation; ends ROLLED_BACK with V1 serving
 #   scripts/demo.sh stop          stops the demo services, the worker, the dev server, PostgreSQL and Prometheus
@@ -16,8 +18,27 @@ end_monitoring() {
     --reason "demo reset" --yes >/dev/null 2>&1 || true
 }
 
+router_dir=.data/demo/router
+public=http://127.0.0.1:8100
+stop_router() {
+  if [ -f "$router_dir/haproxy.pid" ]; then kill "$(cat "$router_dir/haproxy.pid")" 2>/dev/null || true; rm -f "$router_dir/haproxy.pid"; fi
+}
+# Our own HAProxy (its config, pid and socket under .data/demo/router), never the system service;
+# restarted each run so V1 serves and V2 is in maintenance, as before any cutover.
+start_router() {
+  local haproxy; haproxy="$(command -v haproxy || echo /usr/sbin/haproxy)"
+  [ -x "$haproxy" ] || { echo "haproxy is missing: run scripts/install-tools.sh as root (or apt-get install haproxy)"; exit 1; }
+  stop_router
+  mkdir -p "$router_dir"
+  "$haproxy" -c -q -f demo/router/haproxy.cfg
+  "$haproxy" -D -f demo/router/haproxy.cfg
+  for _ in $(seq 1 50); do curl -s -o /dev/null "$public/health" && return; sleep 0.1; done
+  echo "HAProxy did not open $public"; exit 1
+}
+
 if [ "${1:-}" = "stop" ]; then
   end_monitoring
+  stop_router
   cutover service stop "$plan" v1 || true
   cutover service stop "$plan" v2 || true
   scripts/worker.sh stop
@@ -44,7 +65,11 @@ fi
 # The starting point of a cutover: V1 serving, V2 not running, traffic on V1.
 cutover service stop "$plan" v2 >/dev/null
 cutover service start "$plan" v1
-rm -f .data/demo/active-upstream.json
+start_router
+echo "public address (HAProxy): $public — V1 :8101 serving, V2 :8102 in maintenance"
+# Steady load through the router for the whole cutover: every failed request by kind.
+node_modules/.bin/tsx bench/load-generator.ts --url "$public/health" --seconds 900 --rate 50 >.data/demo/load.txt 2>&1 &
+load_pid=$!
 
 id="cutover-loans-demo-$(date -u +%Y%m%d-%H%M%S)"
 if [ "${1:-}" = "--fault" ]; then
@@ -59,8 +84,10 @@ if [ "${1:-}" = "--fault" ]; then
 else
   set +e; cutover start "$plan" --auto-approve --id "$id" --watch; code=$?; set -e
 fi
+kill -TERM "$load_pid" 2>/dev/null || true; wait "$load_pid" 2>/dev/null || true
 echo
-echo "serving now: $(cat .data/demo/active-upstream.json 2>/dev/null || echo 'V1 (no switch recorded)')"
+echo "clients through $public during the cutover: $(head -1 .data/demo/load.txt)"
+echo "serving now through $public: $(curl -s "$public/health" || echo 'nothing answers')"
 curl -s http://127.0.0.1:8101/health && echo || echo "V1 (:8101) not answering"
 curl -s http://127.0.0.1:8102/health && echo || echo "V2 (:8102) not answering"
 echo "Temporal UI: http://localhost:8233/namespaces/default/workflows/$id"

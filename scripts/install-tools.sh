@@ -94,9 +94,31 @@ install_prometheus() {
   fi
 }
 
+# Real routers for the traffic tests and the demo: Debian's nginx-light and haproxy, only run
+# by the tests and scripts/demo.sh with their own config and pid files (never the system
+# services: an install that starts them is stopped again). Elsewhere: a clear message.
+install_routers() {
+  local missing=()
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+  [ ${#missing[@]} = 0 ] && return
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing ${missing[*]} (apt-get) for the traffic tests and the demo router"
+    if apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+      # the packages' own services are not ours: the tests start private instances
+      if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then systemctl disable --now nginx haproxy >/dev/null 2>&1 || true; fi
+    else
+      say "${missing[*]} could not be installed: the router tests and the demo's router will fail saying so"
+    fi
+  else
+    say "missing ${missing[*]}: install them (as root: apt-get install nginx-light haproxy); until then the router tests and the demo's router fail saying so"
+  fi
+}
+
 install_node_modules
 install_temporal_cli
 install_chromium
 install_prometheus
+install_routers
 [ "$want_java" = 1 ] && install_test_server
 say "ready: $("$tools/bin/temporal" --version); $("${CUTOVER_PROMETHEUS:-prometheus}" --version 2>&1 | head -1)"

@@ -1,6 +1,7 @@
 import type { CutoverView } from '../domain/cutover-model';
 import { formatDuration } from '../domain/duration';
 import { renderMessageLog } from '../domain/message-log';
+import { trafficLine } from '../domain/traffic-state';
 
 const MARK = { pending: '·', running: '▶', passed: '✓', failed: '✗', skipped: '–' } as const;
 
@@ -16,6 +17,7 @@ export function renderCutoverDetails(view: CutoverView): string {
     '| | Phase | Took | Result |',
     '|---|---|---|---|',
     ...rows,
+    ...(view.traffic ? ['', `**Traffic**: ${trafficLine(view.traffic)}`, ...view.traffic.steps.slice(-8).map((t) => `- ${t.at.slice(11, 19)} ${t.label}: ${t.summary}${t.verifiedMs !== undefined ? ` (seen through the router in ${t.verifiedMs} ms)` : ''}`)] : []),
     ...(votes.length ? ['', '**Approvals**', ...votes] : []),
     ...view.rejectedApprovals.slice(-5).map((r) => `- rejected vote by ${r.approver} for ${r.role}: ${r.reason.slice(0, 200)}`),
     ...renderMessageLog(view.rejectedMessages),

@@ -9,8 +9,11 @@ import type { Kpis } from '../domain/kpi-compare';
 import type { BackupInfo, Compensation } from '../domain/rollback-model';
 import { parseDuration } from '../domain/duration';
 import { act } from './activity-proxies';
+import { blueGreenActivation, keepV1Serving } from './strategy-blue-green';
+import { canaryActivation } from './strategy-canary';
+import { recordTraffic, strategyOf, type StrategyHooks } from './strategy-traffic';
 
-export interface PhaseContext {
+export interface PhaseContext extends StrategyHooks {
   cutoverId: string;
   /** part of backup labels, so a workflow id used again never finds an older run's archive */
   runId: string;
@@ -49,6 +52,14 @@ export async function v2StagingValidation(ctx: PhaseContext): Promise<string> {
 }
 
 export async function v1GracefulShutdown(ctx: PhaseContext): Promise<string> {
+  if (strategyOf(ctx.loaded) !== 'cutover') return keepV1Serving(ctx);
+  ctx.v1StopAt = Date.now();
+  // V1 out of the router first: no request is on its way to V1 as it stops (503 + Retry-After meanwhile).
+  const driver = ctx.loaded.plan.traffic?.driver;
+  if (driver && driver !== 'file' && patched('traffic-drain-before-v1-stop')) {
+    ctx.compensations.push('switchTrafficToV1');
+    recordTraffic(ctx, await act('quick', 'Take V1 out of the router before its stop').drainTrafficForStop(ctx.loaded));
+  }
   ctx.compensations.push('startV1');
   const { forced } = await act('service', `Drain and stop ${v(ctx, 'v1')}`).stopService(ctx.loaded, 'v1');
   const stopped = `${forced ? 'V1 ignored SIGTERM and was force-stopped' : 'V1 drained and stopped'}; verified stopped`;
@@ -60,11 +71,18 @@ export async function v1GracefulShutdown(ctx: PhaseContext): Promise<string> {
 }
 
 export async function v2Activation(ctx: PhaseContext): Promise<string> {
+  const strategy = strategyOf(ctx.loaded);
+  if (strategy === 'blueGreen') return blueGreenActivation(ctx);
+  if (strategy === 'canary') return canaryActivation(ctx);
   ctx.compensations.push('restoreBackup', 'stopV2');
   const health = await act('service', `Start ${v(ctx, 'v2')} and wait until healthy`).startService(ctx.loaded, 'v2');
   ctx.compensations.push('switchTrafficToV1');
   const pointer = await act('quick', 'Switch traffic to V2').switchTraffic(ctx.loaded, 'v2');
-  return `V2 healthy (${health.status})${pointer ? `; traffic → ${pointer.upstream}` : ''}`;
+  recordTraffic(ctx, pointer?.traffic);
+  // From V1's stop until V2 answered through the router nobody served (the router said 503).
+  const unserved = ctx.traffic && ctx.v1StopAt !== undefined ? (ctx.traffic.unservedMs = Date.now() - ctx.v1StopAt) : undefined;
+  const window = unserved !== undefined && pointer?.traffic?.verified ? `; nobody served for ${(unserved / 1000).toFixed(1)} s (V1 stop → V2 verified through the router)` : '';
+  return `V2 healthy (${health.status})${pointer ? `; traffic → ${pointer.upstream}` : ''}${window}`;
 }
 
 export async function postCutoverValidation(ctx: PhaseContext): Promise<string> {

@@ -34,6 +34,8 @@ import * as phases from './cutover-phases';
 import { runRollbackChild } from './rollback-child';
 import { notifyBestEffort } from './notify-best-effort';
 import { monitoringWorkflow } from './monitoring';
+import { retireV1 } from './strategy-blue-green';
+import { strategyOf } from './strategy-traffic';
 
 const BODIES: Partial<Record<PhaseId, (ctx: phases.PhaseContext) => Promise<string>>> = {
   phase0: phases.preCutoverValidation,
@@ -124,7 +126,13 @@ export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverVi
     if (view.status === 'AWAITING_APPROVAL') view.message = gates.progress() ?? view.message;
     setCurrentDetails(renderCutoverDetails(view));
   };
-  const ctx: phases.PhaseContext = { cutoverId, runId: workflowInfo().runId, loaded, compensations: [] };
+  if (loaded.plan.traffic) view.traffic = { strategy: strategyOf(loaded), steps: [] };
+  // a message only (no search-attribute upsert): strategy bodies call it between their steps
+  const say = (message: string) => {
+    view.message = message;
+    setCurrentDetails(renderCutoverDetails(view));
+  };
+  const ctx: phases.PhaseContext = { cutoverId, runId: workflowInfo().runId, loaded, compensations: [], traffic: view.traffic, gates, autoApprove: !!input.autoApprove, say };
 
   const runPhase = async (id: PhaseId, body: () => Promise<string>) => {
     if (input.holdBefore?.includes(id)) {
@@ -173,6 +181,8 @@ export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverVi
           await runPhase(id, runGate);
         } else await runPhase(id, () => BODIES[id]!(ctx));
       }
+      // blueGreen: the bake with V1 warm; blueGreen and canary: V1 stopped (a cutover: nothing)
+      if (!input.dryRun) await retireV1(ctx);
     });
   } catch (err) {
     const reason = stopRequest && isCancellation(err) ? stopRequest.reason : failureMessage(err);

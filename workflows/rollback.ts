@@ -93,10 +93,20 @@ export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: Load
       }
     }
     for (const compensation of todo) {
-      if (compensation === 'switchTrafficToV1') await step('switch traffic to V1', () => act('quick', 'Switch traffic back to V1').switchTraffic(loaded, 'v1').then(() => 'V1 active'));
+      if (compensation === 'switchTrafficToV1') {
+        // The router exactly as before the cutover, read back and compared (not just "V1 active").
+        if (patched('traffic-restore-exact')) {
+          const id = input.cutoverId;
+          await step('restore the router', () => act('quick', 'Restore the router to its state before the cutover').restoreTraffic(loaded, id).then((t) => t?.summary ?? 'no router'));
+        } else await step('switch traffic to V1', () => act('quick', 'Switch traffic back to V1').switchTraffic(loaded, 'v1').then(() => 'V1 active'));
+      }
       if (compensation === 'stopV2') await step('stop V2', () => act('service', 'Stop V2').stopService(loaded, 'v2').then((r) => (r.forced ? 'force-stopped' : 'stopped')));
       if (compensation === 'restoreBackup') await step('restore backup', () => act('service', 'Restore the backup').restoreBackupArchive(loaded, backup!).then((r) => `${backup!.archive}; replaced data kept in ${r.displaced}`));
       if (compensation === 'startV1') await step('start V1', () => act('service', 'Start V1 and wait until healthy').startService(loaded, 'v1').then((h) => `healthy (${h.status})`));
+    }
+    // Probed only now: V1 was started after the router was put back.
+    if (loaded.plan.traffic?.publicUrl && todo.includes('switchTrafficToV1') && patched('traffic-verified-after-rollback')) {
+      await step('V1 answering through the router', () => act('quick', 'Verify through the router').verifyTraffic(loaded).then((t) => `${t?.summary}; ${t?.verified?.answers ?? 0} answers in ${t?.verified?.ms ?? 0} ms`));
     }
     if (input.baseline && view.steps.every((s) => s.state === 'passed')) {
       const baseline = input.baseline;

@@ -1,0 +1,51 @@
+/**
+ * canary: V2 started beside V1, then the plan's weight steps (e.g. 10 → 50 → 100). Each step is
+ * read back and seen through the router, then waits its pause and/or an approval (the same gate
+ * machinery as GO/NO-GO), then runs the checks on V2 while V1 takes the rest. A FAIL, a NO-GO or
+ * a failed step throws: the rollback restores the router (V2 weight 0, as before) and stops V2.
+ */
+import { ApplicationFailure, sleep } from '@temporalio/workflow';
+import { parseDuration } from '../domain/duration';
+import { FailureType } from '../domain/failure-types';
+import { act } from './activity-proxies';
+import type { PhaseContext } from './cutover-phases';
+import { recordTraffic } from './strategy-traffic';
+
+export async function canaryActivation(ctx: PhaseContext): Promise<string> {
+  const { loaded } = ctx;
+  const steps = loaded.plan.canary.steps;
+  ctx.compensations.push('stopV2');
+  const health = await act('service', `Start V2 (${loaded.plan.services.v2.name}) beside V1 for the canary`).startService(loaded, 'v2');
+  ctx.compensations.push('switchTrafficToV1');
+  const done: string[] = [];
+  for (const [i, step] of steps.entries()) {
+    const name = `canary step ${i + 1}/${steps.length} (V2 ${step.weight}%)`;
+    const traffic = await act('service', `Canary step ${i + 1}: V2 ${step.weight}% of traffic`).setTrafficWeights(loaded, step.weight);
+    recordTraffic(ctx, traffic, name);
+    if (step.pause) {
+      ctx.say?.(`${name}: ${traffic?.summary ?? ''}; pausing ${step.pause} before its checks`);
+      await sleep(parseDuration(step.pause), { summary: `${name}: pause ${step.pause}` });
+    }
+    if (step.approval && ctx.gates) {
+      const spec = {
+        id: `canary-step-${i + 1}`,
+        roles: step.approval,
+        timeoutMs: parseDuration(loaded.plan.approvals.gate.timeout),
+        onTimeout: 'NO_GO' as const,
+        summary: `${name}: waiting for ${step.approval.join(' + ')}`,
+      };
+      ctx.say?.(spec.summary);
+      const decision = ctx.autoApprove ? ctx.gates.autoApprove(spec) : (await ctx.gates.decide(spec)).decision;
+      if (decision === 'NO_GO') throw ApplicationFailure.nonRetryable(`${name}: NO-GO from ${step.approval.join(' + ')} (or no vote in time)`, FailureType.ValidationFailed);
+    }
+    const report = await act('validation', `Checks of V2 at ${step.weight}% (V1 takes the rest)`).productionValidation(loaded, 'v2', ctx.baseline);
+    if (report.status === 'FAIL') {
+      const failed = Object.entries(report.checks)
+        .filter(([, c]) => c.status === 'FAIL')
+        .map(([k, c]) => `${k}: ${c.message}`);
+      throw ApplicationFailure.nonRetryable(`${name}: checks FAILED: ${failed.join('; ')}`, FailureType.ValidationFailed);
+    }
+    done.push(`${step.weight}% ${report.status}`);
+  }
+  return `V2 healthy (${health.status}) beside V1; canary ${done.join(' → ')}; traffic → ${ctx.traffic?.now ?? 'V2'}`;
+}
