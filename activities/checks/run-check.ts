@@ -141,8 +141,12 @@ async function runOnce(loaded: LoadedPlan, check: CheckSpec, role: ServiceRole, 
     }
     if (result.statusOk === false || result.exitOk === false) {
       const why = result.statusOk === false ? `answered HTTP ${String(result.status)}, not an expected status` : `exited ${String(result.exitCode)}, not an accepted exit code`;
-      // A seed report decides by its status even when the script exits 1 on FAIL (its contract).
-      if (!(check.command?.format === 'seed-report' && result.reportStatus !== undefined)) defaults = { fail: result.statusOk === false ? 'result.statusOk == false' : 'result.exitOk == false', failWhy: why };
+      // A seed report decides by its status even when the script exits 1 on FAIL (its contract);
+      // otherwise a wrong status or exit code FAILs first, unless the plan's rules speak of it.
+      const rulesSpeakOfIt = [check.fail, check.warn, check.pass].some((r) => r && /result\.(status|statusOk|exitCode|exitOk)\b/.test(r));
+      if (!(check.command?.format === 'seed-report' && result.reportStatus !== undefined) && !rulesSpeakOfIt) {
+        return done({ status: 'FAIL', rule: result.statusOk === false ? 'expectStatus' : 'okExitCodes', message: why + (answer.summary ? ` (${answer.summary})` : '') }, metrics);
+      }
     }
     let comparison: ValueComparison | undefined;
     if (check.compare) {

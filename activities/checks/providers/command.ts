@@ -63,6 +63,8 @@ export const commandProvider: Provider<CommandProviderSpec> = async (given, ctx)
   const env = Object.fromEntries(spec.passEnv.map((name) => [name, secretFromEnv(ctx.env, name, 'command.passEnv')]));
   const timeoutMs = parseDuration(spec.timeout);
   const reportMtimeBefore = spec.reportFile === undefined ? undefined : mtimeOf(path.resolve(cwd, spec.reportFile));
+  // A script given a report path expects its folder to be there (the seed's wrote next to itself).
+  if (spec.reportFile !== undefined) fs.mkdirSync(path.dirname(path.resolve(cwd, spec.reportFile)), { recursive: true });
 
   const started = performance.now();
   const argv = spec.argv;
