@@ -11,6 +11,7 @@ import {
   startChild,
   isCancellation,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -34,6 +35,7 @@ import * as phases from './cutover-phases';
 import { runRollbackChild } from './rollback-child';
 import { notifyBestEffort } from './notify-best-effort';
 import { monitoringWorkflow } from './monitoring';
+import { acquirePlanLocks } from './plan-lock';
 
 const BODIES: Partial<Record<PhaseId, (ctx: phases.PhaseContext) => Promise<string>>> = {
   phase0: phases.preCutoverValidation,
@@ -112,6 +114,13 @@ export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverVi
   }
   view.plan = loaded.plan.name;
   upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
+  // One cutover per plan and per service endpoint at a time, whoever started it (see plan-lock.ts).
+  const refusedBy = patched('plan-lock') ? await acquirePlanLocks(loaded, cutoverId) : undefined;
+  if (refusedBy) {
+    setStatus('ABORTED', `nothing changed: ${refusedBy}`);
+    log.error(`${statusLine('ABORTED')}: ${refusedBy}`);
+    return view;
+  }
   const notify = (key: string, text: string, severity: 'info' | 'warning' | 'critical' = 'info') =>
     notifyBestEffort(loaded, { key: `${cutoverId}:${key}`, text, severity, cutoverId });
   const { approvals } = loaded.plan;
