@@ -8,13 +8,14 @@
  * The worker runs in this process (its CPU/RSS include the bench's own client, which is idle while measuring).
  */
 import os from 'node:os';
+import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Context } from '@temporalio/activity';
 import type { ActivityInboundCallsInterceptor, ActivityExecuteInput, Next } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TASK_QUEUE } from '../domain/names';
-import { bundleWorkflows, createWorker, startDevServer } from '../test/helpers/temporal-env';
-import { createDemoFixture, type DemoFixture } from '../test/helpers/demo-fixture';
+import { createWorker, startDevServer } from '../test/helpers/temporal-env';
+import { createDemoFixture, REPO, type DemoFixture } from '../test/helpers/demo-fixture';
 import { startService } from '../activities/service-control';
 import { historyFigures, pct } from './scale-figures';
 
@@ -47,9 +48,9 @@ async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<u
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
-async function runOne(env: TestWorkflowEnvironment, bundle: { code: string }, fixtures: DemoFixture[], n: number) {
+async function runOne(env: TestWorkflowEnvironment, bundle: string, fixtures: DemoFixture[], n: number) {
   const overrides = { interceptors: { activity: [() => ({ inbound: new Measure() })] }, ...(cache ? { maxCachedWorkflows: Number(cache) } : {}), ...(wftSlots ? { maxConcurrentWorkflowTaskExecutions: Number(wftSlots) } : {}) };
-  const worker = await createWorker(env, bundle, overrides);
+  const worker = await createWorker(env, { code: '' }, { workflowBundle: { codePath: bundle }, ...overrides });
   const running = worker.run();
   const ids = Array.from({ length: n }, (_, i) => `scale-${n}-${Date.now()}-${i}`);
   const startedAt = Date.now();
@@ -57,8 +58,11 @@ async function runOne(env: TestWorkflowEnvironment, bundle: { code: string }, fi
     const fixture = fixtures[Number(id.split('-').at(-1)) % fixtures.length];
     return env.client.workflow.start('monitoringWorkflow', { taskQueue: TASK_QUEUE, workflowId: id, args: [{ plan: fixture.plan, cutoverId: id.replace('scale-', 'bench-') }] });
   });
-  process.stderr.write(`N=${n}: started in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; warming up one interval\n`);
-  await new Promise((r) => setTimeout(r, 20_000));
+  process.stderr.write(`N=${n}: started in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; warming up until each has probed once\n`);
+  // Measured only in steady state: the start-up backlog (plan loads, first notifications) is behind us.
+  while (laLatencies.length < n) await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 5_000));
+  process.stderr.write(`N=${n}: warm after ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
   const [port] = env.address.split(':').slice(-1);
   const server0 = cpuSecondsOf(port);
   const cpu0 = process.cpuUsage();
@@ -94,7 +98,10 @@ async function runOne(env: TestWorkflowEnvironment, bundle: { code: string }, fi
 
 async function main() {
   const env = await startDevServer();
-  const bundle = await bundleWorkflows();
+  // Built by another process, as production images do (worker/build-bundle.ts): the bundler's
+  // few hundred MB would otherwise count as the worker's RSS.
+  const bundle = path.join(os.tmpdir(), `cutover-scale-bundle-${process.pid}.js`);
+  execFileSync(path.join(REPO, 'node_modules/.bin/tsx'), [path.join(REPO, 'worker/build-bundle.ts'), bundle], { stdio: 'ignore' });
   const fixtures: DemoFixture[] = [];
   try {
     for (let i = 0; i < serviceCount; i++) {

@@ -1,0 +1,102 @@
+/**
+ * High availability: two orchestration workers (real processes) poll the same queue. One is
+ * SIGKILLed while Phase 3 stops V1 (the step is retried on the other after its heartbeat times
+ * out), a third takes its place, and one is SIGKILLed while a monitoring runs on it (its sticky
+ * queue falls back to the shared one and the other worker replays it). Both cutovers finish.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { CutoverView } from '../../domain/cutover-model';
+import type { MonitoringView } from '../../domain/monitoring-model';
+import { startService } from '../../activities/service-control';
+import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { killGroup } from '../helpers/worker-process';
+import { devServerWithWorkerProcesses } from '../helpers/dev-server-suite';
+import { startCutover, waitForStatus } from '../helpers/cutover-runner';
+
+const suite = devServerWithWorkerProcesses();
+let env: TestWorkflowEnvironment;
+const workers: ChildProcess[] = [];
+const fixtures: DemoFixture[] = [];
+beforeAll(async () => {
+  env = suite.env;
+  workers.push(await suite.startWorker(), await suite.startWorker());
+});
+afterAll(async () => {
+  for (const f of fixtures) await f.cleanup();
+});
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The worker process behind an SDK identity ("<pid>@<host>"). */
+const byIdentity = (identity: string | undefined) => workers.find((w) => identity?.startsWith(`${w.pid}@`) && w.exitCode === null && w.signalCode === null);
+
+async function fixture(short = false) {
+  const f = await createDemoFixture({
+    mutate: (plan) => {
+      plan.thresholds = { latencySamples: 5, memoryDrift: 0.5 };
+      // A one-minute monitoring, probed every 5 s, validated every 30 s.
+      if (short) plan.monitoring = { duration: '1m', cadence: [{ until: '1m', every: '30s' }], sentinelEvery: '5s', sentinelRequests: 1, summaryEvery: '1m', decisionPoints: [] };
+    },
+  });
+  fixtures.push(f);
+  await startService(f.loaded(), 'v1');
+  return f;
+}
+
+/** The last worker a workflow task of `handle` ran on: the one holding it in its sticky cache. */
+async function stickyWorker(handle: WorkflowHandle) {
+  const events = (await handle.fetchHistory()).events!;
+  return byIdentity(events.filter((e) => e.workflowTaskStartedEventAttributes).at(-1)?.workflowTaskStartedEventAttributes?.identity ?? undefined);
+}
+
+test('a worker SIGKILLed while Phase 3 stops V1: the other finishes the step and the cutover ends SUCCESS', async () => {
+  const f = await fixture();
+  const handle = await startCutover(env.client, f.plan, { autoApprove: true, holdBefore: ['phase3'] });
+  await waitForStatus(handle, (v) => v.heldBefore === 'phase3');
+  await handle.signal('resume', { phase: 'phase3' });
+  // The worker running Phase 3's stop, as the server sees it.
+  let victim: ChildProcess | undefined;
+  for (;;) {
+    const pending = (await handle.describe()).raw.pendingActivities ?? [];
+    victim = byIdentity(pending.find((a) => a.activityType?.name === 'stopService')?.lastWorkerIdentity ?? undefined);
+    if (victim) break;
+    await pause(50);
+  }
+  await killGroup(victim);
+  workers.push(await suite.startWorker()); // two again, for the next test
+  const view = (await handle.result()) as CutoverView;
+  expect(view.status).toBe('SUCCESS');
+  expect(view.phases.find((p) => p.id === 'phase3')!.state).toBe('passed');
+  expect(await isUp(f.urls.v2)).toBe(true);
+  expect(await isUp(f.urls.v1)).toBe(false);
+  // V1's stop was one step, attempted again on a surviving worker, not scheduled twice.
+  const events = (await handle.fetchHistory()).events!;
+  const role = (e: (typeof events)[number]) => Buffer.from(e.activityTaskScheduledEventAttributes!.input!.payloads![1].data!).toString();
+  const stops = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'stopService' && role(e) === '"v1"');
+  expect(stops).toHaveLength(1);
+  const started = events.find((e) => e.activityTaskStartedEventAttributes && String(e.activityTaskStartedEventAttributes.scheduledEventId) === String(stops[0].eventId))!;
+  expect(started.activityTaskStartedEventAttributes!.attempt).toBeGreaterThanOrEqual(2);
+  expect(started.activityTaskStartedEventAttributes!.identity).not.toMatch(new RegExp(`^${victim.pid}@`));
+}, 240_000);
+
+test('a worker SIGKILLed while it holds a running monitoring: the other takes it over and it completes', async () => {
+  const f = await fixture(true);
+  const handle = await startCutover(env.client, f.plan, { autoApprove: true, monitor: true });
+  const view = (await handle.result()) as CutoverView;
+  expect(view.status).toBe('SUCCESS');
+  const monitoring = env.client.workflow.getHandle(view.monitoringWorkflowId!);
+  // A few probes in, kill the worker whose cache holds the monitoring.
+  await waitForStatus(monitoring as WorkflowHandle, (v) => ((v as unknown as MonitoringView).probes ?? 0) >= 2);
+  const victim = await stickyWorker(monitoring);
+  expect(victim).toBeDefined();
+  const probesAtKill = (await monitoring.query<MonitoringView>('status')).probes ?? 0;
+  await killGroup(victim!);
+  const ended = (await monitoring.result()) as MonitoringView;
+  expect(ended.status).toBe('COMPLETED');
+  expect(ended.probes!).toBeGreaterThan(probesAtKill);
+  // After the kill, workflow tasks ran on a surviving worker.
+  const identities = (await monitoring.fetchHistory()).events!.filter((e) => e.workflowTaskStartedEventAttributes).map((e) => e.workflowTaskStartedEventAttributes!.identity);
+  expect(identities.at(-1)).not.toMatch(new RegExp(`^${victim!.pid}@`));
+  expect(await isUp(f.urls.v2)).toBe(true);
+}, 240_000);
