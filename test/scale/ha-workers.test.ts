@@ -59,6 +59,7 @@ test('a worker SIGKILLed while Phase 3 stops V1: the other finishes the step and
   const res = await fetch(`${f.urls.v1}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hangOnStop: true }) });
   expect(res.ok).toBe(true);
   await handle.signal('resume', { phase: 'phase3' });
+  await waitForStatus(handle, (v) => v.currentPhase === 'phase3' && !v.heldBefore);
   // The worker running Phase 3's stop, as the server sees it.
   let victim: ChildProcess | undefined;
   for (;;) {
