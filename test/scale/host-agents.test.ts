@@ -17,7 +17,7 @@ import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { killGroup, startWorkerProcess } from '../helpers/worker-process';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
-import { runCutover } from '../helpers/cutover-cli';
+import { hostWaitLines } from '../../client/render-host-wait';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -74,11 +74,14 @@ test('each step runs on its host; host B lost mid-Phase 4 → wait, fail, a roll
   const rolling = await waitForStatus(handle, (v) => v.status === 'ROLLING_BACK');
   expect(rolling.phases.find((p) => p.id === 'phase4')!.message).toMatch(/waited 8s for host host-b and no agent picked up "Start V2 \(loans-v2\) and wait until healthy": start it on that machine \(cutover worker --host host-b/);
   const rollback = env.client.workflow.getHandle(rolling.rollback!.workflowId);
-  let status = '';
-  while (!/waiting for host host-b: Stop V2 \[host host-b\] not picked up/.test(status)) {
-    status = runCutover(['status', handle.workflowId], { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default' }).out;
+  // What `cutover status` prints under the phases for the cutover's rollback (an in-process call:
+  // a CLI subprocess run synchronously would block this process's worker that answers its query).
+  let status: string[] = [];
+  while (!status.some((l) => /waiting for host host-b: Stop V2 \[host host-b\] not picked up for \d+ s/.test(l))) {
+    status = await hostWaitLines(rollback);
     await new Promise((r) => setTimeout(r, 500));
   }
+  expect(status.join('\n')).toContain('is its agent running? (scripts/worker.sh --host host-b on that machine)');
   await agent('host-b');
   const view = (await handle.result()) as CutoverView;
   expect(view.status).toBe('ROLLED_BACK');
