@@ -78,7 +78,7 @@ test('each step runs on its host; host B lost mid-Phase 4 → wait, fail, a roll
   // a CLI subprocess run synchronously would block this process's worker that answers its query).
   let status: string[] = [];
   while (!status.some((l) => /waiting for host host-b: Stop V2 \[host host-b\] not picked up for \d+ s/.test(l))) {
-    status = await hostWaitLines(rollback);
+    status = await hostWaitLines(rollback).catch(() => []); // the child may not have started yet
     await new Promise((r) => setTimeout(r, 500));
   }
   expect(status.join('\n')).toContain('is its agent running? (scripts/worker.sh --host host-b on that machine)');
