@@ -4,7 +4,7 @@
  * Prints per N: workflow-task schedule-to-start p50/p99 (from the histories), local-activity
  * (sentinel) schedule-to-start p50/p99 (measured inside the worker), worker CPU and RSS, dev-server
  * CPU, events per monitoring-hour, continue-as-new count, and the load average around it.
- *   npx tsx bench/scale.ts [--n 100,1000] [--every 15s] [--span 120] [--services 3] [--cache N] [--wft-slots N]
+ *   npx tsx bench/scale.ts [--n 100,1000] [--every 15s] [--span 120] [--services 3] [--cache N] [--wft-slots N] [--wft-polls N]
  * The worker runs in this process (its CPU/RSS include the bench's own client, which is idle while measuring).
  */
 import os from 'node:os';
@@ -26,6 +26,7 @@ const spanS = Number(flag('span', '120'));
 const serviceCount = Number(flag('services', '3'));
 const cache = flag('cache', '');
 const wftSlots = flag('wft-slots', '');
+const wftPolls = flag('wft-polls', '');
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 
 /** The sentinel's schedule-to-start, measured where it starts: in the worker, as it runs. */
@@ -49,7 +50,7 @@ async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<u
 }
 
 async function runOne(env: TestWorkflowEnvironment, bundle: string, fixtures: DemoFixture[], n: number) {
-  const overrides = { interceptors: { activity: [() => ({ inbound: new Measure() })] }, ...(cache ? { maxCachedWorkflows: Number(cache) } : {}), ...(wftSlots ? { maxConcurrentWorkflowTaskExecutions: Number(wftSlots) } : {}) };
+  const overrides = { interceptors: { activity: [() => ({ inbound: new Measure() })] }, ...(cache ? { maxCachedWorkflows: Number(cache) } : {}), ...(wftSlots ? { maxConcurrentWorkflowTaskExecutions: Number(wftSlots) } : {}), ...(wftPolls ? { maxConcurrentWorkflowTaskPolls: Number(wftPolls) } : {}) };
   const worker = await createWorker(env, { code: '' }, { workflowBundle: { codePath: bundle }, ...overrides });
   const running = worker.run();
   const ids = Array.from({ length: n }, (_, i) => `scale-${n}-${Date.now()}-${i}`);
@@ -85,6 +86,7 @@ async function runOne(env: TestWorkflowEnvironment, bundle: string, fixtures: De
   console.log(
     [
       `N=${n} monitorings, sentinel every ${every} (compressed from 1m), ${spanS} s measured, ${fixtures.length} demo V2 services, load avg before ${loadBefore} / after ${loadAfter}`,
+      `  worker: maxCachedWorkflows ${cache || 'default'}, workflow task slots ${wftSlots || 'default'}, polls ${wftPolls || 'default'} (worker/worker-options.ts defaults unless given)`,
       `  workflow task schedule-to-start: p50 ${pct(figures.wftLatencies, 50)} ms, p99 ${pct(figures.wftLatencies, 99)} ms, max ${pct(figures.wftLatencies, 100)} ms (${figures.wftLatencies.length} tasks of ${figures.sampled} histories)`,
       `  sentinel local activity schedule-to-start: p50 ${pct(la, 50)} ms, p99 ${pct(la, 99)} ms, max ${pct(la, 100)} ms (${la.length} probes, ${(la.length / spanS).toFixed(1)}/s)`,
       `  worker CPU ${((cpu.user + cpu.system) / 1e6 / spanS * 100).toFixed(0)}% of one core, RSS max ${(rssMax / 2 ** 20).toFixed(0)} MB; dev server CPU ${(serverCpu / spanS * 100).toFixed(0)}% of one core`,
