@@ -47,7 +47,7 @@ export function onHost(loaded: LoadedPlan, what: HostedThing, preset: keyof type
         } catch (err) {
           if (!isScheduleToStart(err)) throw err;
           throw ApplicationFailure.nonRetryable(
-            `waited ${loaded.plan.hostWait} for host ${host} and no agent picked up "${summary ?? name}": start it on that machine (cutover worker --host ${host}, or scripts/worker.sh --host ${host}) and run the step again`,
+            `waited ${loaded.plan.hostWait} for host ${host} and no agent picked up "${summary ?? name}": start its agent on that machine (scripts/worker.sh --host ${host}) and run the step again`,
             'HostUnavailable',
           );
         }

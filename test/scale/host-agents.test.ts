@@ -72,7 +72,7 @@ test('each step runs on its host; host B lost mid-Phase 4 → wait, fail, a roll
 
   // V2's start waits hostWait (8 s) for host B, fails naming it, and the rollback begins by stopping V2 — on host B.
   const rolling = await waitForStatus(handle, (v) => v.status === 'ROLLING_BACK');
-  expect(rolling.phases.find((p) => p.id === 'phase4')!.message).toMatch(/waited 8s for host host-b and no agent picked up "Start V2 \(loans-v2\) and wait until healthy": start it on that machine \(cutover worker --host host-b/);
+  expect(rolling.phases.find((p) => p.id === 'phase4')!.message).toMatch(/waited 8s for host host-b and no agent picked up "Start V2 \(loans-v2\) and wait until healthy": start its agent on that machine \(scripts\/worker.sh --host host-b\)/);
   const rollback = env.client.workflow.getHandle(rolling.rollback!.workflowId);
   // What `cutover status` prints under the phases for the cutover's rollback (an in-process call:
   // a CLI subprocess run synchronously would block this process's worker that answers its query).
