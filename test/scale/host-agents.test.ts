@@ -11,7 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { CutoverView } from '../../domain/cutover-model';
-import { startService } from '../../activities/service-control';
+import { startService, stopService } from '../../activities/service-control';
 import { HOST_LOCAL_ACTIVITIES } from '../../worker/worker-options';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
@@ -45,6 +45,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await Promise.all(agents.map((a) => killGroup(a)));
+  // The services' pid files are in the hosts' run folders, which the fixture's cleanup does not look in.
+  for (const role of ['v1', 'v2'] as const) await stopService(fixture.loaded(), role).catch(() => undefined);
   await fixture.cleanup();
 });
 
