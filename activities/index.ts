@@ -18,6 +18,7 @@ import { sentinelProbe } from './sentinel';
 import { writeMonitoringReport } from './reports/monitoring-report';
 import { productionValidation, validateProduction } from './post-cutover-check';
 import { writeValidationReport } from './reports/validation-report-file';
+import { lockHolder, runningMonitoringOf } from './cutover-locks';
 
 /** what the worker allows: plan folders, inline plans (see plan-loader) */
 export type ActivityDeps = PlanPolicy;
@@ -63,6 +64,8 @@ export function createActivities(deps: ActivityDeps) {
     validateProduction,
     productionValidation,
     writeValidationReport,
+    lockHolder,
+    runningMonitoringOf,
   };
 }
 

@@ -28,20 +28,18 @@ export interface SentinelReading {
 export async function sentinelProbe(loaded: LoadedPlan, role: ServiceRole): Promise<SentinelReading> {
   const spec = loaded.plan.services[role];
   const health = await probeHealth(spec);
-  let syntheticErrors = 0;
   // Synthetic GET /kpis is the demo contract's; a plan with data checks measures its own traffic
   // (Prometheus) and sends synthetic requests only to a path it names.
   const { sentinelPath } = loaded.plan.monitoring;
   const count = health.healthy && (!loaded.plan.checks || sentinelPath) ? loaded.plan.monitoring.sentinelRequests : 0;
-  for (let i = 0; i < count; i++) {
-    // The sentinel's own requests are well-formed: any non-2xx (a 404 from a lost base path
-    // included) means the probe did not get its answer, so it counts as an error.
-    const ok = await httpRequest(joinUrl(spec.baseUrl, sentinelPath ?? '/kpis'), { timeoutMs: 5_000 }).then(
-      (answer) => answer.status >= 200 && answer.status <= 299,
-      () => false,
-    );
-    if (!ok) syntheticErrors++;
-  }
+  // At once, not one after another: the probe runs 1,440 times a day, and as a local activity its
+  // time is the workflow task's time. The requests are well-formed: any non-2xx (a 404 from a lost
+  // base path included) means the probe did not get its answer, so it counts as an error.
+  const url = joinUrl(spec.baseUrl, sentinelPath ?? '/kpis');
+  const answers = await Promise.all(
+    Array.from({ length: count }, () => httpRequest(url, { timeoutMs: 5_000 }).then((a) => a.status >= 200 && a.status <= 299, () => false)),
+  );
+  const syntheticErrors = answers.filter((ok) => !ok).length;
   const metrics = health.healthy ? await readServiceMetrics(loaded, role).catch(() => undefined) : undefined;
   const outcomes = loaded.plan.checks ? (await runChecksAt(loaded, role, 'sentinel')).map(({ name, report, status, message, rule, inconclusive, onFail, trendValue }) => ({ name, report, status, message, rule, inconclusive, onFail, trendValue })) : undefined;
   return {

@@ -21,11 +21,12 @@ async function main() {
   for (let i = 0; i < runs; i++) {
     const fixture = await createDemoFixture({ mutate: (plan) => (plan.thresholds = { latencySamples: 5, memoryDrift: 0.5 }) });
     try {
-      const { cutoverId, backup, baseline } = await afterCutoverState(fixture, 'bench');
+      // No `backup`: a hand-started monitoring refuses one (only a cutover may hand it over).
+      const { cutoverId, baseline } = await afterCutoverState(fixture, 'bench');
       const worker = await createWorker(env, bundle);
       const t0 = performance.now();
       last = await worker.runUntil(
-        env.client.workflow.execute('monitoringWorkflow', { taskQueue: TASK_QUEUE, workflowId: `bench-monitoring-${Date.now()}`, args: [{ plan: fixture.plan, cutoverId, backup, baseline }] }) as Promise<MonitoringView>,
+        env.client.workflow.execute('monitoringWorkflow', { taskQueue: TASK_QUEUE, workflowId: `bench-monitoring-${Date.now()}`, args: [{ plan: fixture.plan, cutoverId, baseline }] }) as Promise<MonitoringView>,
       );
       times.push(performance.now() - t0);
       process.stderr.write(`run ${i + 1}/${runs}: ${(times.at(-1)! / 1000).toFixed(1)} s, ${last.status}, ${last.rows.length} validations, ${last.runs} runs\n`);

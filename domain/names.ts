@@ -1,5 +1,7 @@
 /** Names shared by the worker, the client and the workflows: defined once so they never drift. */
 export const TASK_QUEUE = 'cutover';
+/** The task queue of a host agent (`cutover worker --host NAME`): only that machine's steps. */
+export const hostQueue = (host: string) => `cutover-host-${host}`;
 
 export const workflowIds = {
   cutover: (plan: string, stamp: string) => `cutover-${plan}-${stamp}`,

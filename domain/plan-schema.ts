@@ -61,6 +61,8 @@ export const serviceSchema = z
       stopGrace: duration('30s').default('30s'),
       /** a file that must exist before Phase 0 passes (the V2 artifact) */
       artifact: z.string().optional(),
+      /** the machine it runs on: its start/stop go to the host agent `cutover worker --host NAME`; default: the orchestrator's own */
+      host: name.optional(),
     }),
   );
 
@@ -72,10 +74,14 @@ export const planSchema = z.strictObject({
   /** the folder every relative path in this plan is resolved against; default: the plan file's folder */
   workdir: z.string().optional(),
   services: z.strictObject({ v1: serviceSchema, v2: serviceSchema }),
+  /** how long a step waits for its host's agent to pick it up before it fails (with hosts only) */
+  hostWait: duration('2m').default('2m'),
   backup: z.strictObject({
     paths: z.array(z.string().min(1)).min(1, { error: hint('list the data/config paths to back up before V1 stops') }),
     dir: z.string().default('.data/backups'),
     retentionDays: z.number().int().positive().default(90),
+    /** the machine holding `paths` and `dir` (backups and restores run there); default: the orchestrator's own */
+    host: name.optional(),
   }),
   /** how traffic moves (domain/traffic-schema.ts); `{pointerFile}` alone is the file driver */
   traffic: trafficSchema.optional(),

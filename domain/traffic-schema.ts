@@ -35,6 +35,8 @@ const common = {
   verify: verifySchema,
   /** where the router's state before a cutover is kept, so the undo restores exactly that */
   stateDir: z.string().default('.data/traffic'),
+  /** the machine the router (or pointer file) is on: its steps run on that host's agent; default the orchestrator's own */
+  host: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use letters, digits, ".", "_" or "-" (no spaces)') }).optional(),
 };
 
 const fileDriver = z.strictObject({

@@ -4,9 +4,14 @@
 # "worker polling" is reported only when THIS process says so (its pid in the log line, in the
 # part of the log written after it started); if it exits first, its own error is printed.
 set -euo pipefail
+#   scripts/worker.sh --host NAME [stop]   a host agent: polls only cutover-host-NAME (its own pid and log)
 root="$(cd "$(dirname "$0")/.." && pwd)"
-pidfile="$root/.data/worker.pid"
-log="$root/.data/worker.log"
+host=""
+if [ "${1:-}" = "--host" ]; then host="${2:?--host needs a name}"; shift 2; fi
+suffix="${host:+-host-$host}"
+queue="cutover${host:+-host-$host}"
+pidfile="$root/.data/worker$suffix.pid"
+log="$root/.data/worker$suffix.log"
 mkdir -p "$root/.data"
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 
@@ -21,13 +26,13 @@ case "${CUTOVER_LOG_LEVEL:-info}" in warn | error | fatal | silent) export CUTOV
 touch "$log"
 offset=$(($(wc -c <"$log") + 1)) # only what this start writes counts
 # node directly (no tsx wrapper): the pid recorded is the process that logs its pid.
-CUTOVER_PLAN_DIR="$root" CUTOVER_LOG_PRETTY=0 nohup node --import tsx worker/main.ts >>"$log" 2>&1 &
+CUTOVER_PLAN_DIR="$root" CUTOVER_LOG_PRETTY=0 nohup node --import tsx worker/main.ts ${host:+--host "$host"} >>"$log" 2>&1 &
 pid=$!
 echo "$pid" >"$pidfile"
 fresh() { tail -c +"$offset" "$log" 2>/dev/null; }
 for _ in $(seq 1 450); do # bundling the workflows takes a while on a busy host
   if fresh | grep '"worker polling"' | grep -q "\"pid\":$pid[,}]"; then
-    echo "worker polling task queue cutover (pid $pid, log: .data/worker.log)"
+    echo "worker polling task queue $queue (pid $pid, log: ${log#"$root/"})"
     exit 0
   fi
   if ! kill -0 "$pid" 2>/dev/null; then

@@ -8,12 +8,21 @@ import { CodecConfigError, loadCodecKeys } from '../infra/codec-config';
 import { createLogger } from '../infra/logger';
 import { installRuntime } from '../infra/temporal-runtime';
 import { connectWorker } from '../infra/temporal-connection';
-import { planPolicyFromEnv, workerOptions } from './worker-options';
-import { TASK_QUEUE } from '../domain/names';
+import { hostAgentOptions, planPolicyFromEnv, workerOptions } from './worker-options';
+import { TASK_QUEUE, hostQueue } from '../domain/names';
 import { reapOrphans } from '../activities/child-registry';
 
+/** `--host NAME` (or CUTOVER_HOST): a host agent for that machine instead of the orchestration worker. */
+function hostArg(argv = process.argv.slice(2), env = process.env): string | undefined {
+  const at = argv.indexOf('--host');
+  const host = at >= 0 ? argv[at + 1] : env.CUTOVER_HOST || undefined;
+  if (host !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(host)) throw new Error(`--host: "${host}" is not a host name as plans write it (letters, digits, ".", "_", "-")`);
+  return host;
+}
+
 async function main() {
-  const logger = createLogger('cutover-worker');
+  const host = hostArg();
+  const logger = createLogger(host ? `cutover-host-agent` : 'cutover-worker');
   installRuntime(logger, { metricsBindAddress: process.env.CUTOVER_METRICS_ADDRESS });
   // a bad key setting stops the worker here, before it connects
   logger.info({ payloadCodec: loadCodecKeys()?.[0]?.id ?? 'off' }, 'payload codec (current key id)');
@@ -22,9 +31,11 @@ async function main() {
   const { connection, namespace } = await connectWorker();
   try {
     const bundle = process.env.CUTOVER_WORKFLOW_BUNDLE;
-    const worker = await Worker.create(workerOptions(connection, namespace, bundle ? { workflowBundle: { codePath: bundle } } : {}));
+    const worker = await Worker.create(
+      host ? hostAgentOptions(connection, namespace, host) : workerOptions(connection, namespace, bundle ? { workflowBundle: { codePath: bundle } } : {}),
+    );
     const { planDirs, allowInlinePlans } = planPolicyFromEnv();
-    logger.info({ taskQueue: TASK_QUEUE, namespace, planDirs, allowInlinePlans, pid: process.pid }, 'worker polling');
+    logger.info({ taskQueue: host ? hostQueue(host) : TASK_QUEUE, host, namespace, planDirs, allowInlinePlans, pid: process.pid }, 'worker polling');
     await worker.run();
     logger.info('worker stopped');
   } finally {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { withCodec } from '../infra/payload-codec';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
-import { TASK_QUEUE } from '../domain/names';
+import { TASK_QUEUE, hostQueue } from '../domain/names';
 import { createActivities, type ActivityDeps } from '../activities';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
@@ -39,5 +39,25 @@ export function workerOptions(connection: NativeConnection, namespace: string, o
     // CUTOVER_CODEC_KEYS / _KEY_FILE set: payloads encrypted (infra/payload-codec.ts); else plain JSON
     ...withCodec(),
     ...overrides,
+  };
+}
+
+/** What only the machine itself can do: its services, its backups, its traffic pointer. */
+export const HOST_LOCAL_ACTIVITIES = ['startService', 'stopService', 'serviceHealth', 'backupForCutover', 'pruneOldBackups', 'findLatestBackup', 'chooseManualRollbackBackup', 'verifyBackupArchive', 'restoreBackupArchive', 'switchTraffic'] as const;
+
+/**
+ * A host agent (`cutover worker --host NAME`): polls only `cutover-host-NAME`, runs no workflows
+ * and only the host-local activities, so a step meant for another machine can never run here.
+ */
+export function hostAgentOptions(connection: NativeConnection, namespace: string, host: string, cutover: CutoverWorkerOptions = {}): WorkerOptions {
+  const fromEnv = planPolicyFromEnv();
+  const all = createActivities({ planDirs: cutover.planDirs ?? fromEnv.planDirs, allowInlinePlans: cutover.allowInlinePlans ?? fromEnv.allowInlinePlans });
+  return {
+    connection,
+    namespace,
+    taskQueue: hostQueue(host),
+    activities: Object.fromEntries(HOST_LOCAL_ACTIVITIES.map((name) => [name, all[name]])),
+    shutdownGraceTime: (process.env.CUTOVER_SHUTDOWN_GRACE ?? '30s') as Duration,
+    ...withCodec(),
   };
 }

@@ -12,6 +12,7 @@ import { act } from './activity-proxies';
 import { blueGreenActivation, keepV1Serving } from './strategy-blue-green';
 import { canaryActivation } from './strategy-canary';
 import { recordTraffic, strategyOf, type StrategyHooks } from './strategy-traffic';
+import { onHost } from './host-routing';
 
 export interface PhaseContext extends StrategyHooks {
   cutoverId: string;
@@ -32,8 +33,8 @@ export async function preCutoverValidation(ctx: PhaseContext): Promise<string> {
 }
 
 export async function backupsAndSnapshots(ctx: PhaseContext): Promise<string> {
-  ctx.backup = await act('service', `Back up ${ctx.loaded.plan.backup.paths.join(', ')}`).backupForCutover(ctx.loaded, label(ctx));
-  const pruned = await act('quick', `Prune backups older than ${ctx.loaded.plan.backup.retentionDays} days`).pruneOldBackups(ctx.loaded);
+  ctx.backup = await onHost(ctx.loaded, 'backup', 'service', `Back up ${ctx.loaded.plan.backup.paths.join(', ')}`).backupForCutover(ctx.loaded, label(ctx));
+  const pruned = await onHost(ctx.loaded, 'backup', 'quick', `Prune backups older than ${ctx.loaded.plan.backup.retentionDays} days`).pruneOldBackups(ctx.loaded);
   return `${ctx.backup.archive} (${ctx.backup.bytes} bytes, sha256 ${ctx.backup.sha256.slice(0, 12)}…)${pruned ? `, ${pruned} old archive(s) pruned` : ''}`;
 }
 
@@ -42,12 +43,12 @@ export async function v2StagingValidation(ctx: PhaseContext): Promise<string> {
   const plan = ctx.loaded.plan;
   const tests = await act('long', `Run the V2 test suite: ${plan.tests.command.join(' ')}`, parseDuration(plan.tests.timeout)).runPlanTests(ctx.loaded);
   try {
-    await act('service', `Start ${v(ctx, 'v2')} for the shadow run`).startService(ctx.loaded, 'v2');
+    await onHost(ctx.loaded, 'v2', 'service', `Start ${v(ctx, 'v2')} for the shadow run`).startService(ctx.loaded, 'v2');
     const shadow = await act('quick', 'Shadow run: V2 KPIs against V1').shadowCompare(ctx.loaded);
     ctx.baseline = shadow.baseline;
     return `${tests.passed}/${tests.total} tests PASSED; shadow run: ${shadow.summary}`;
   } finally {
-    await CancellationScope.nonCancellable(() => act('service', `Stop ${v(ctx, 'v2')} after the shadow run`).stopService(ctx.loaded, 'v2'));
+    await CancellationScope.nonCancellable(() => onHost(ctx.loaded, 'v2', 'service', `Stop ${v(ctx, 'v2')} after the shadow run`).stopService(ctx.loaded, 'v2'));
   }
 }
 
@@ -58,15 +59,15 @@ export async function v1GracefulShutdown(ctx: PhaseContext): Promise<string> {
   const driver = ctx.loaded.plan.traffic?.driver;
   if (driver && driver !== 'file' && patched('traffic-drain-before-v1-stop')) {
     ctx.compensations.push('switchTrafficToV1');
-    recordTraffic(ctx, await act('quick', 'Take V1 out of the router before its stop').drainTrafficForStop(ctx.loaded));
+    recordTraffic(ctx, await onHost(ctx.loaded, 'traffic', 'quick', 'Take V1 out of the router before its stop').drainTrafficForStop(ctx.loaded));
   }
   ctx.compensations.push('startV1');
-  const { forced } = await act('service', `Drain and stop ${v(ctx, 'v1')}`).stopService(ctx.loaded, 'v1');
+  const { forced } = await onHost(ctx.loaded, 'v1', 'service', `Drain and stop ${v(ctx, 'v1')}`).stopService(ctx.loaded, 'v1');
   const stopped = `${forced ? 'V1 ignored SIGTERM and was force-stopped' : 'V1 drained and stopped'}; verified stopped`;
   // V1 kept writing while Phases 1–2 ran: the rollback restores this final snapshot, not Phase 1's.
   // Patched: cutovers already past this point when the step was added replay without it.
   if (!patched('final-snapshot-after-v1-stop')) return stopped;
-  ctx.backup = await act('service', 'Final snapshot of V1 data after its stop').backupForCutover(ctx.loaded, label(ctx, '.final'));
+  ctx.backup = await onHost(ctx.loaded, 'backup', 'service', 'Final snapshot of V1 data after its stop').backupForCutover(ctx.loaded, label(ctx, '.final'));
   return `${stopped}; final snapshot ${ctx.backup.sha256.slice(0, 12)}…`;
 }
 
@@ -75,9 +76,9 @@ export async function v2Activation(ctx: PhaseContext): Promise<string> {
   if (strategy === 'blueGreen') return blueGreenActivation(ctx);
   if (strategy === 'canary') return canaryActivation(ctx);
   ctx.compensations.push('restoreBackup', 'stopV2');
-  const health = await act('service', `Start ${v(ctx, 'v2')} and wait until healthy`).startService(ctx.loaded, 'v2');
+  const health = await onHost(ctx.loaded, 'v2', 'service', `Start ${v(ctx, 'v2')} and wait until healthy`).startService(ctx.loaded, 'v2');
   ctx.compensations.push('switchTrafficToV1');
-  const pointer = await act('quick', 'Switch traffic to V2').switchTraffic(ctx.loaded, 'v2');
+  const pointer = await onHost(ctx.loaded, 'traffic', 'quick', 'Switch traffic to V2').switchTraffic(ctx.loaded, 'v2');
   recordTraffic(ctx, pointer?.traffic);
   // From V1's stop until V2 answered through the router nobody served (the router said 503).
   const unserved = ctx.traffic && ctx.v1StopAt !== undefined ? (ctx.traffic.unservedMs = Date.now() - ctx.v1StopAt) : undefined;

@@ -11,6 +11,7 @@ import {
   startChild,
   isCancellation,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -36,6 +37,7 @@ import { notifyBestEffort } from './notify-best-effort';
 import { monitoringWorkflow } from './monitoring';
 import { retireV1 } from './strategy-blue-green';
 import { strategyOf } from './strategy-traffic';
+import { acquirePlanLocks } from './plan-lock';
 
 const BODIES: Partial<Record<PhaseId, (ctx: phases.PhaseContext) => Promise<string>>> = {
   phase0: phases.preCutoverValidation,
@@ -114,6 +116,13 @@ export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverVi
   }
   view.plan = loaded.plan.name;
   upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
+  // One cutover per plan and per service endpoint at a time, whoever started it (see plan-lock.ts).
+  const refusedBy = patched('plan-lock') ? await acquirePlanLocks(loaded, cutoverId) : undefined;
+  if (refusedBy) {
+    setStatus('ABORTED', `nothing changed: ${refusedBy}`);
+    log.error(`${statusLine('ABORTED')}: ${refusedBy}`);
+    return view;
+  }
   const notify = (key: string, text: string, severity: 'info' | 'warning' | 'critical' = 'info') =>
     notifyBestEffort(loaded, { key: `${cutoverId}:${key}`, text, severity, cutoverId });
   const { approvals } = loaded.plan;

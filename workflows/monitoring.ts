@@ -70,6 +70,7 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
     return { id: point.label, roles: point.roles, timeoutMs: parseDuration(point.timeout), onTimeout: point.onTimeout === 'rollback' ? 'NO_GO' : 'GO', summary: point.label };
   };
   if (state.openDecision) gates.open(specFor(state.openDecision.index));
+  let upserted: MonitoringStatus | undefined;
   const refresh = (status: MonitoringStatus = view.status, message = view.message) => {
     // A monitoring that ended (rolled back, completed) takes no votes: it never shows one as awaited.
     const active = status === 'MONITORING' || status === 'AWAITING_DECISION';
@@ -86,7 +87,12 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
       probes: state.probes.total,
     });
     // The plan too, so `CutoverPlan="x" AND CutoverStatus="ROLLED_BACK"` finds a rollback after SUCCESS.
-    upsertSearchAttributes([{ key: statusKey, value: status }, { key: phaseKey, value: 'monitoring' }, { key: planKey, value: plan.name }]);
+    // Only when the status changes: once a minute it was an event and a visibility write each
+    // probe for nothing (patched: runs from before replay their upserts).
+    if (upserted !== status || !patched('search-attributes-on-change')) {
+      upsertSearchAttributes([{ key: statusKey, value: status }, { key: phaseKey, value: 'monitoring' }, { key: planKey, value: plan.name }]);
+      upserted = status;
+    }
     setCurrentDetails(renderMonitoringDetails(view));
     return view;
   };

@@ -13,6 +13,7 @@ import { workflowIds } from '../domain/names';
 import { refuseInput } from './input-gate';
 import { rollbackStatusQuery } from './messages';
 import { act } from './activity-proxies';
+import { onHost, UNTIL_PICKED_UP } from './host-routing';
 import { failureMessage } from './failure-message';
 import { notifyBestEffort } from './notify-best-effort';
 
@@ -72,13 +73,13 @@ export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: Load
         if (manual) {
           // By label, else the newest of the plan; a corrupt final snapshot falls back to the
           // same cutover's Phase 1 archive (said in the step). Verified inside the choice.
-          const choice = await act('service', 'Choose and verify the backup').chooseManualRollbackBackup(loaded, { label: input.backupLabel });
+          const choice = await onHost(loaded, 'backup', 'service', 'Choose and verify the backup', UNTIL_PICKED_UP).chooseManualRollbackBackup(loaded, { label: input.backupLabel });
           backup = choice.backup;
           view.steps.push({ name: 'verify backup', state: 'passed', durationMs: 0, message: choice.note });
         } else {
           // The cutover's own record: if it is corrupt the rollback refuses, no silent fallback.
-          backup ??= await act('quick', 'Find the newest backup').findLatestBackup(loaded);
-          await act('service', `Verify backup checksum ${backup.archive}`).verifyBackupArchive(loaded, backup);
+          backup ??= await onHost(loaded, 'backup', 'quick', 'Find the newest backup', UNTIL_PICKED_UP).findLatestBackup(loaded);
+          await onHost(loaded, 'backup', 'service', `Verify backup checksum ${backup.archive}`, UNTIL_PICKED_UP).verifyBackupArchive(loaded, backup);
           view.steps.push({ name: 'verify backup', state: 'passed', durationMs: 0, message: backup.archive });
         }
       } catch (err) {
@@ -97,12 +98,12 @@ export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: Load
         // The router exactly as before the cutover, read back and compared (not just "V1 active").
         if (patched('traffic-restore-exact')) {
           const id = input.cutoverId;
-          await step('restore the router', () => act('quick', 'Restore the router to its state before the cutover').restoreTraffic(loaded, id).then((t) => t?.summary ?? 'no router'));
-        } else await step('switch traffic to V1', () => act('quick', 'Switch traffic back to V1').switchTraffic(loaded, 'v1').then(() => 'V1 active'));
+          await step('restore the router', () => onHost(loaded, 'traffic', 'quick', 'Restore the router to its state before the cutover', UNTIL_PICKED_UP).restoreTraffic(loaded, id).then((t) => t?.summary ?? 'no router'));
+        } else await step('switch traffic to V1', () => onHost(loaded, 'traffic', 'quick', 'Switch traffic back to V1', UNTIL_PICKED_UP).switchTraffic(loaded, 'v1').then(() => 'V1 active'));
       }
-      if (compensation === 'stopV2') await step('stop V2', () => act('service', 'Stop V2').stopService(loaded, 'v2').then((r) => (r.forced ? 'force-stopped' : 'stopped')));
-      if (compensation === 'restoreBackup') await step('restore backup', () => act('service', 'Restore the backup').restoreBackupArchive(loaded, backup!).then((r) => `${backup!.archive}; replaced data kept in ${r.displaced}`));
-      if (compensation === 'startV1') await step('start V1', () => act('service', 'Start V1 and wait until healthy').startService(loaded, 'v1').then((h) => `healthy (${h.status})`));
+      if (compensation === 'stopV2') await step('stop V2', () => onHost(loaded, 'v2', 'service', 'Stop V2', UNTIL_PICKED_UP).stopService(loaded, 'v2').then((r) => (r.forced ? 'force-stopped' : 'stopped')));
+      if (compensation === 'restoreBackup') await step('restore backup', () => onHost(loaded, 'backup', 'service', 'Restore the backup', UNTIL_PICKED_UP).restoreBackupArchive(loaded, backup!).then((r) => `${backup!.archive}; replaced data kept in ${r.displaced}`));
+      if (compensation === 'startV1') await step('start V1', () => onHost(loaded, 'v1', 'service', 'Start V1 and wait until healthy', UNTIL_PICKED_UP).startService(loaded, 'v1').then((h) => `healthy (${h.status})`));
     }
     // Probed only now: V1 was started after the router was put back.
     if (loaded.plan.traffic?.publicUrl && todo.includes('switchTrafficToV1') && patched('traffic-verified-after-rollback')) {

@@ -5,6 +5,7 @@ import { FINAL_STATUSES, type CutoverView } from '../../domain/cutover-model';
 import { renderStatus } from '../render-status';
 import { renderMonitoring } from '../render-monitoring';
 import { retryLines } from '../render-retries';
+import { hostWaitLines } from '../render-host-wait';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { PhaseTracker } from '../../domain/phase-tracker';
 import { withClient } from '../with-client';
@@ -71,6 +72,8 @@ export function registerStatus(program: Command) {
         else console.log([renderStatus(view), afterSuccessLine(after)].filter(Boolean).join('\n'));
         // A step on its second attempt says why (a lost worker, not a failure of the step).
         if (!opts.json) for (const line of await retryLines(client.workflow.getHandle(id)).catch(() => [])) console.log(line);
+        // A step (or a rollback's step) that its host's agent has not picked up says which host.
+        for (const wf of opts.json ? [] : [id, view.rollback?.workflowId].filter((w): w is string => !!w)) for (const line of await hostWaitLines(client.workflow.getHandle(wf)).catch(() => [])) console.log(line);
       }),
     );
   program

@@ -51,6 +51,8 @@ export const DEMO_TESTS = {
   smoke: [path.join(REPO, 'node_modules/.bin/jest'), '--ci', '--rootDir', REPO, 'demo/test/kpi-definitions.test.ts', 'demo/test/row-faults-and-integrity.test.ts'],
 };
 
+let fixtureSeq = 0;
+
 export async function createDemoFixture(opts: FixtureOptions = {}): Promise<DemoFixture> {
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-demo-'));
   writeDataset(path.join(workdir, 'data'), { rows: opts.rows ?? 5_000, seed: 11, csv: 'always' });
@@ -69,7 +71,8 @@ export async function createDemoFixture(opts: FixtureOptions = {}): Promise<Demo
     startTimeout: '30s',
   });
   const plan: Record<string, any> = {
-    name: 'loans-test',
+    // Its own plan name: one cutover per plan at a time, and a file's fixtures run side by side.
+    name: `loans-test-${++fixtureSeq}`,
     workdir,
     services: { v1: service('v1', p1, opts.v1Env), v2: { ...service('v2', p2, opts.v2Env), artifact: SERVICE } },
     backup: { paths: ['data'], dir: 'backups' },

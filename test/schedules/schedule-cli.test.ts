@@ -44,8 +44,8 @@ test('a schedule created by the CLI runs validationWorkflow every 4h without ove
 
   const created = await cutover('schedule', 'create', planFile, '--every', '4h');
   expect(created).toMatchObject({ code: 0, stderr: '' });
-  expect(created.stdout).toContain('created schedule validation-loans-test');
-  const id = 'validation-loans-test';
+  const id = `validation-${f.plan.name}`;
+  expect(created.stdout).toContain(`created schedule ${id}`);
   const d = await describeSchedule(id);
   expect(d.spec.intervals).toMatchObject([{ every: 4 * 3_600_000 }]);
   expect(d.policies.overlap).toBe('SKIP');
@@ -59,7 +59,7 @@ test('a schedule created by the CLI runs validationWorkflow every 4h without ove
   expect(await cutover('schedule', 'trigger', id)).toMatchObject({ code: 0 });
   const triggered = await until(() => describeSchedule(id), (s: ScheduleDescription) => s.info.recentActions.length > 0);
   const run = triggered.info.recentActions[0].action.workflow;
-  expect(run.workflowId).toMatch(/^validation-loans-test-/);
+  expect(run.workflowId.startsWith(`${id}-`)).toBe(true);
   const result = (await env.client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).result()) as ValidationResult;
   // No baseline in the schedule and none in the plan: the KPI check can only WARN.
   expect(result.status).toBe('WARN');

@@ -36,11 +36,13 @@ test('a rollback that cannot start ends the cutover FAILED and notifies (critica
   fixture = await createDemoFixture();
   await startService(fixture.loaded(), 'v1');
   const cutoverId = uniqueId('cutover-blocked-rollback');
-  // Something else already holds the rollback's workflow id (here: another cutover, held).
+  // Something else already holds the rollback's workflow id (here: a cutover of another plan, held;
+  // one of the same plan or endpoints would be refused by the plan lock).
+  const other = { ...fixture.plan, name: 'blocker', services: { v1: { ...fixture.plan.services.v1, baseUrl: 'http://127.0.0.1:1' }, v2: { ...fixture.plan.services.v2, baseUrl: 'http://127.0.0.1:2' } } };
   const blocker = await env.client.workflow.start('cutoverWorkflow', {
     taskQueue: 'cutover',
     workflowId: `${cutoverId}-rollback`,
-    args: [{ plan: fixture.plan, startedBy: 'x', monitor: false, holdBefore: ['phase0'] }],
+    args: [{ plan: other, startedBy: 'x', monitor: false, holdBefore: ['phase0'] }],
   });
   const handle = await env.client.workflow.start('cutoverWorkflow', {
     taskQueue: 'cutover',

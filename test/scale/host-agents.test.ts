@@ -1,0 +1,99 @@
+/**
+ * Host-bound task queues: V1 (and the backups, and the traffic pointer) on host A, V2 on host B,
+ * each host an agent process with its own run folder, the workflows on an orchestration worker.
+ * Every host-local step runs on its host's queue (asserted from history). Host B's agent killed
+ * mid-Phase 4: V2's start waits `hostWait`, then fails naming the host; the rollback's stop of V2
+ * waits for host B (and `cutover status` says so); host B's agent back, the rollback finishes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { CutoverView } from '../../domain/cutover-model';
+import { startService, stopService } from '../../activities/service-control';
+import { HOST_LOCAL_ACTIVITIES } from '../../worker/worker-options';
+import { devServerWithWorker } from '../helpers/dev-server-suite';
+import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { killGroup, startWorkerProcess } from '../helpers/worker-process';
+import { startCutover, waitForStatus } from '../helpers/cutover-runner';
+import { hostWaitLines } from '../../client/render-host-wait';
+
+const suite = devServerWithWorker();
+let env: TestWorkflowEnvironment;
+let fixture: DemoFixture;
+const agents: ChildProcess[] = [];
+const agent = async (host: string) => {
+  const runDir = path.join(fixture.workdir, host, 'run');
+  fs.mkdirSync(runDir, { recursive: true });
+  const child = await startWorkerProcess(env.address, { args: ['--host', host], env: { CUTOVER_RUN_DIR: runDir } });
+  agents.push(child);
+  return child;
+};
+beforeAll(async () => {
+  env = suite.env;
+  fixture = await createDemoFixture({
+    mutate: (plan) => {
+      plan.hostWait = '8s';
+      Object.assign(plan.services.v1, { host: 'host-a', runDir: path.join(plan.workdir, 'host-a', 'run') });
+      Object.assign(plan.services.v2, { host: 'host-b', runDir: path.join(plan.workdir, 'host-b', 'run') });
+      plan.backup.host = 'host-a';
+      plan.traffic.host = 'host-a';
+    },
+  });
+  await startService(fixture.loaded(), 'v1');
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(agents.map((a) => killGroup(a)));
+  // The services' pid files are in the hosts' run folders, which the fixture's cleanup does not look in.
+  for (const role of ['v1', 'v2'] as const) await stopService(fixture.loaded(), role).catch(() => undefined);
+  await fixture.cleanup();
+});
+
+const decode = (data?: Uint8Array | null) => (data ? Buffer.from(data).toString('utf8') : '');
+/** [activity type, role argument if any, task queue] of every activity a workflow scheduled. */
+async function queues(handle: WorkflowHandle) {
+  return ((await handle.fetchHistory()).events ?? [])
+    .map((e) => e.activityTaskScheduledEventAttributes)
+    .filter((a): a is NonNullable<typeof a> => !!a)
+    .map((a) => ({ type: a.activityType!.name!, role: decode(a.input?.payloads?.[1]?.data), queue: a.taskQueue!.name! }));
+}
+const expectedQueue = (type: string, role: string) => {
+  if (!(HOST_LOCAL_ACTIVITIES as readonly string[]).includes(type)) return 'cutover';
+  if (type === 'startService' || type === 'stopService') return role === '"v2"' ? 'cutover-host-host-b' : 'cutover-host-host-a';
+  return 'cutover-host-host-a'; // backups and the traffic pointer live on host A
+};
+
+test('each step runs on its host; host B lost mid-Phase 4 → wait, fail, a rollback that waits for host B and finishes when it is back', async () => {
+  await agent('host-a');
+  const hostB = await agent('host-b');
+  const handle = await startCutover(env.client, fixture.plan, { autoApprove: true, holdBefore: ['phase4'] });
+  await waitForStatus(handle, (v) => v.heldBefore === 'phase4');
+  await killGroup(hostB);
+  await handle.signal('resume', { phase: 'phase4' });
+
+  // V2's start waits hostWait (8 s) for host B, fails naming it, and the rollback begins by stopping V2 — on host B.
+  const rolling = await waitForStatus(handle, (v) => v.status === 'ROLLING_BACK');
+  expect(rolling.phases.find((p) => p.id === 'phase4')!.message).toMatch(/waited 8s for host host-b and no agent picked up "Start V2 \(loans-v2\) and wait until healthy": start its agent on that machine \(scripts\/worker.sh --host host-b\)/);
+  const rollback = env.client.workflow.getHandle(rolling.rollback!.workflowId);
+  // What `cutover status` prints under the phases for the cutover's rollback (an in-process call:
+  // a CLI subprocess run synchronously would block this process's worker that answers its query).
+  let status: string[] = [];
+  while (!status.some((l) => /waiting for host host-b: Stop V2 \[host host-b\] not picked up for \d+ s/.test(l))) {
+    status = await hostWaitLines(rollback).catch(() => []); // the child may not have started yet
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  expect(status.join('\n')).toContain('is its agent running? (scripts/worker.sh --host host-b on that machine)');
+  await agent('host-b');
+  const view = (await handle.result()) as CutoverView;
+  expect(view.status).toBe('ROLLED_BACK');
+  expect(await isUp(fixture.urls.v1)).toBe(true);
+  expect(await isUp(fixture.urls.v2)).toBe(false);
+
+  // From history: every host-local step on its host's queue, everything else on the orchestrator's.
+  const steps = [...(await queues(handle)), ...(await queues(rollback))];
+  expect(steps.map((s) => `${s.type} ${s.role} → ${s.queue}`)).toEqual(steps.map((s) => `${s.type} ${s.role} → ${expectedQueue(s.type, s.role)}`));
+  // (the traffic switch never ran: Phase 4 failed before it, so the rollback had none to undo)
+  for (const type of ['stopService', 'startService', 'backupForCutover', 'pruneOldBackups', 'restoreBackupArchive']) expect(steps.some((s) => s.type === type)).toBe(true);
+  expect(steps.some((s) => s.queue === 'cutover-host-host-b')).toBe(true);
+}, 300_000);

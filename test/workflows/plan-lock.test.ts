@@ -1,0 +1,80 @@
+/**
+ * Many cutovers at once, safely: a second cutover of a running plan (or of a service at the same
+ * host and port) ends ABORTED at once with the first one's id and nothing changed, whoever started
+ * it; the lock is released when the first ends; a running monitoring of the plan holds it too.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { CutoverView } from '../../domain/cutover-model';
+import { startService, stopService } from '../../activities/service-control';
+import { devServerWithWorker } from '../helpers/dev-server-suite';
+import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
+import { temporal } from '../hostile/temporal-cli';
+
+const suite = devServerWithWorker();
+let env: TestWorkflowEnvironment;
+let fixture: DemoFixture;
+beforeAll(async () => {
+  env = suite.env;
+  fixture = await createDemoFixture();
+  await startService(fixture.loaded(), 'v1');
+}, 60_000);
+afterAll(async () => {
+  await stopService(fixture.loaded(), 'v1').catch(() => undefined);
+  await fixture.cleanup();
+});
+
+const backups = () => fs.existsSync(path.join(fixture.workdir, 'backups')) ? fs.readdirSync(path.join(fixture.workdir, 'backups')) : [];
+
+test('a second cutover of a running plan is refused with the first one\'s id, from the client and from the temporal CLI', async () => {
+  const first = await startCutover(env.client, fixture.plan, { holdBefore: ['phase0'] });
+  await waitForStatus(first, (v) => v.heldBefore === 'phase0');
+
+  const second = (await (await startCutover(env.client, fixture.plan)).result()) as CutoverView;
+  expect(second.status).toBe('ABORTED');
+  expect(second.message).toBe(`nothing changed: another cutover of plan loans-test is running: ${first.workflowId}`);
+
+  // Started the way an operator would from the `temporal` CLI (the UI sends the same request).
+  const id = uniqueId('cutover-by-cli');
+  const started = await temporal(env.address, ['workflow', 'start', '--task-queue', 'cutover', '--type', 'cutoverWorkflow', '--workflow-id', id, '--input', JSON.stringify({ plan: fixture.plan, startedBy: 'bob', monitor: false })]);
+  expect(started.code).toBe(0);
+  const third = (await env.client.workflow.getHandle(id).result()) as CutoverView;
+  expect(third).toMatchObject({ status: 'ABORTED', message: `nothing changed: another cutover of plan loans-test is running: ${first.workflowId}` });
+
+  // Another plan name for the same V1 endpoint is the same service: refused too.
+  const renamed = { ...fixture.plan, name: 'loans-renamed' };
+  const fourth = (await (await startCutover(env.client, renamed)).result()) as CutoverView;
+  expect(fourth.status).toBe('ABORTED');
+  expect(fourth.message).toMatch(new RegExp(`^nothing changed: another cutover of a service at 127\\.0\\.0\\.1:\\d+ is running: ${first.workflowId}$`));
+  expect(await isUp(fixture.urls.v1)).toBe(true);
+  expect(backups()).toEqual([]);
+
+  // The first still runs as if nothing happened; once it ends, its locks are gone.
+  await first.signal('abort', { reason: 'test done', by: 'alice' });
+  expect(((await first.result()) as CutoverView).status).toBe('ABORTED');
+  const next = await startCutover(env.client, fixture.plan, { holdBefore: ['phase0'] });
+  await waitForStatus(next, (v) => v.heldBefore === 'phase0');
+  await next.signal('abort', { reason: 'test done', by: 'alice' });
+  expect(((await next.result()) as CutoverView).message).toMatch(/test done; V1 untouched/);
+});
+
+test('a lock workflow started by hand holds nothing, and a running monitoring of the plan holds the plan', async () => {
+  const hand = await env.client.workflow.start('cutoverLockWorkflow', { taskQueue: 'cutover', workflowId: uniqueId('lock-by-hand'), args: [{ holder: 'x' }] });
+  expect(await hand.result()).toMatch(/^not a lock/);
+
+  const monitoringId = uniqueId('by-hand') + '-monitoring';
+  const monitoring = await env.client.workflow.start('monitoringWorkflow', { taskQueue: 'cutover', workflowId: monitoringId, args: [{ plan: fixture.plan, cutoverId: 'by-hand' }] });
+  // Visibility is eventually consistent: wait until a search by plan sees the monitoring.
+  for (;;) {
+    const found: string[] = [];
+    for await (const wf of env.client.workflow.list({ query: `WorkflowType = 'monitoringWorkflow' AND ExecutionStatus = 'Running' AND CutoverPlan = 'loans-test'` })) found.push(wf.workflowId);
+    if (found.includes(monitoringId)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const refused = (await (await startCutover(env.client, fixture.plan)).result()) as CutoverView;
+  expect(refused.status).toBe('ABORTED');
+  expect(refused.message).toBe(`nothing changed: the 24-hour monitoring of plan loans-test is running and can still roll it back: ${monitoringId} (wait for its end, or end it first)`);
+  await monitoring.terminate('test done');
+});
