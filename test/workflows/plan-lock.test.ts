@@ -34,14 +34,14 @@ test('a second cutover of a running plan is refused with the first one\'s id, fr
 
   const second = (await (await startCutover(env.client, fixture.plan)).result()) as CutoverView;
   expect(second.status).toBe('ABORTED');
-  expect(second.message).toBe(`nothing changed: another cutover of plan loans-test is running: ${first.workflowId}`);
+  expect(second.message).toBe(`nothing changed: another cutover of plan ${fixture.plan.name} is running: ${first.workflowId}`);
 
   // Started the way an operator would from the `temporal` CLI (the UI sends the same request).
   const id = uniqueId('cutover-by-cli');
   const started = await temporal(env.address, ['workflow', 'start', '--task-queue', 'cutover', '--type', 'cutoverWorkflow', '--workflow-id', id, '--input', JSON.stringify({ plan: fixture.plan, startedBy: 'bob', monitor: false })]);
   expect(started.code).toBe(0);
   const third = (await env.client.workflow.getHandle(id).result()) as CutoverView;
-  expect(third).toMatchObject({ status: 'ABORTED', message: `nothing changed: another cutover of plan loans-test is running: ${first.workflowId}` });
+  expect(third).toMatchObject({ status: 'ABORTED', message: `nothing changed: another cutover of plan ${fixture.plan.name} is running: ${first.workflowId}` });
 
   // Another plan name for the same V1 endpoint is the same service: refused too.
   const renamed = { ...fixture.plan, name: 'loans-renamed' };
@@ -69,12 +69,12 @@ test('a lock workflow started by hand holds nothing, and a running monitoring of
   // Visibility is eventually consistent: wait until a search by plan sees the monitoring.
   for (;;) {
     const found: string[] = [];
-    for await (const wf of env.client.workflow.list({ query: `WorkflowType = 'monitoringWorkflow' AND ExecutionStatus = 'Running' AND CutoverPlan = 'loans-test'` })) found.push(wf.workflowId);
+    for await (const wf of env.client.workflow.list({ query: `WorkflowType = 'monitoringWorkflow' AND ExecutionStatus = 'Running' AND CutoverPlan = '${fixture.plan.name}'` })) found.push(wf.workflowId);
     if (found.includes(monitoringId)) break;
     await new Promise((r) => setTimeout(r, 200));
   }
   const refused = (await (await startCutover(env.client, fixture.plan)).result()) as CutoverView;
   expect(refused.status).toBe('ABORTED');
-  expect(refused.message).toBe(`nothing changed: the 24-hour monitoring of plan loans-test is running and can still roll it back: ${monitoringId} (wait for its end, or end it first)`);
+  expect(refused.message).toBe(`nothing changed: the 24-hour monitoring of plan ${fixture.plan.name} is running and can still roll it back: ${monitoringId} (wait for its end, or end it first)`);
   await monitoring.terminate('test done');
 });
