@@ -1,4 +1,7 @@
-/** Every test file that starts a Temporal server or demo service runs serially (2 cores). */
+/**
+ * Two test files at a time: most of a file's time is spent waiting on real timers, servers and
+ * child processes, not on the CPU; every file has its own servers, ports and folders.
+ */
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -11,5 +14,5 @@ module.exports = {
   setupFiles: ['<rootDir>/test/helpers/jest-setup.ts'],
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/demo/test/**/*.test.ts'],
   testTimeout: 120_000,
-  maxWorkers: 1,
+  maxWorkers: 2,
 };
