@@ -98,7 +98,8 @@ export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: Load
         // The router exactly as before the cutover, read back and compared (not just "V1 active").
         if (patched('traffic-restore-exact')) {
           const id = input.cutoverId;
-          await step('restore the router', () => onHost(loaded, 'traffic', 'quick', 'Restore the router to its state before the cutover', UNTIL_PICKED_UP).restoreTraffic(loaded, id).then((t) => t?.summary ?? 'no router'));
+          // The file driver keeps the seed's step name: its undo is still "switch traffic to V1".
+          await step(loaded.plan.traffic?.driver === 'file' ? 'switch traffic to V1' : 'restore the router', () => onHost(loaded, 'traffic', 'quick', 'Restore the router to its state before the cutover', UNTIL_PICKED_UP).restoreTraffic(loaded, id).then((t) => t?.summary ?? 'no router'));
         } else await step('switch traffic to V1', () => onHost(loaded, 'traffic', 'quick', 'Switch traffic back to V1', UNTIL_PICKED_UP).switchTraffic(loaded, 'v1').then(() => 'V1 active'));
       }
       if (compensation === 'stopV2') await step('stop V2', () => onHost(loaded, 'v2', 'service', 'Stop V2', UNTIL_PICKED_UP).stopService(loaded, 'v2').then((r) => (r.forced ? 'force-stopped' : 'stopped')));

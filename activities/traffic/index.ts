@@ -108,6 +108,9 @@ export async function restoreTraffic(loaded: LoadedPlan, cutoverId?: string): Pr
   const text = cutoverId ? await readOptional(beforeFile(loaded, cutoverId)) : null;
   if (text === null) return changeTraffic(loaded, allTo('v1'), 'all traffic → V1 (no state kept from before)', { cutoverId: '', verify: false });
   const before = JSON.parse(text) as RouterState;
+  // No pointer before the cutover meant V1 served (nothing had been switched yet): the undo says
+  // so in the file, as the seed's rollback always did, rather than deleting it.
+  if (before.driver === 'file' && before.raw === null) return changeTraffic(loaded, allTo('v1'), 'all traffic → V1 (no pointer before the cutover)', { cutoverId: '', verify: false });
   const driver = trafficDriverFor(loaded);
   await driver.restore(before);
   const state = await driver.read();

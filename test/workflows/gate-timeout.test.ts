@@ -39,22 +39,3 @@ test('an unanswered gate aborts after its 24-hour timeout with V1 untouched', as
   expect(view.approvals).toEqual([expect.objectContaining({ approver: 'timeout-default', decision: 'NO_GO', via: 'timeout-default' })]);
   expect(await isUp(fixture.urls.v1)).toBe(true);
 });
-
-test('a gate whose plan defaults to GO on timeout proceeds to Phase 1 after the timeout', async () => {
-  fixture = await createDemoFixture({ mutate: (plan) => (plan.approvals.gate = { timeout: '2h', onTimeout: 'go' }) });
-  await startService(fixture.loaded(), 'v1');
-  const view = await worker.runUntil(async () => {
-    const handle = await startCutover(env.client, fixture!.plan, { holdBefore: ['phase1'] });
-    for (;;) {
-      const v = await handle.query<CutoverView>('status');
-      if (v.heldBefore === 'phase1') {
-        await handle.signal('abort', { reason: 'rehearsal over' });
-        return handle.result() as Promise<CutoverView>;
-      }
-      await env.sleep(1_000);
-    }
-  });
-  expect(view.phases.find((p) => p.id === 'gate')).toMatchObject({ state: 'passed', message: "GO by the plan's timeout default" });
-  expect(view.status).toBe('ABORTED');
-  // Room for a busy 2-core CI box (it once took 104 s): a limit for a hung run, not a speed check.
-}, 300_000);
