@@ -16,8 +16,14 @@ export const envName = z
   .regex(/^[A-Z_][A-Z0-9_]*$/, { error: hint('give the NAME of an environment variable (e.g. PROM_TOKEN), never the secret itself') });
 const checkName = z
   .string()
+  .max(64, { error: 'keep a check name under 64 characters (it is a key of the JSON report)' })
   .regex(/^[a-z][a-z0-9_]*$/, { error: hint('use lower-case letters, digits and "_", e.g. "error_rate" (it is a key of the JSON report)') });
-const celRule = z.string().min(1, { error: hint('write a CEL expression, e.g. "result > 0.05"') });
+/** A rule longer than this is a program, not a rule: the provider's extract or a second check says it better. */
+export const MAX_RULE_LENGTH = 4_000;
+const celRule = z
+  .string()
+  .min(1, { error: hint('write a CEL expression, e.g. "result > 0.05"') })
+  .max(MAX_RULE_LENGTH, { error: `keep a rule under ${MAX_RULE_LENGTH} characters: extract the value with the provider (http.extract, the query) or split it into several checks` });
 
 /** When a check runs: Phase 2's shadow run, Phase 5, monitoring checkpoints and sentinel probes, scheduled validations. */
 export const CHECK_MOMENTS = ['shadow', 'phase5', 'checkpoint', 'sentinel', 'schedule'] as const;

@@ -79,5 +79,7 @@ export function celProblem(expr: string): string | undefined {
 
 function firstLines(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n').filter((l) => l.trim()).slice(0, 3).join(' ').replace(/\s+/g, ' ').trim();
+  const line = text.split('\n').filter((l) => l.trim()).slice(0, 3).join(' ').replace(/\s+/g, ' ').trim();
+  // the parser quotes the source line: a hostile one-line rule must not come back whole in every status
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
