@@ -13,6 +13,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { CutoverView } from '../../domain/cutover-model';
+import type { ValidationResult } from '../../workflows/validation';
 import { startService, stopService } from '../../activities/service-control';
 import { HOST_LOCAL_ACTIVITIES } from '../../worker/worker-options';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
@@ -120,3 +121,20 @@ test('each step runs on its host; host B lost mid-Phase 4 → wait, fail, a roll
   expect(steps.filter((s) => s.type === 'runHostChecks').map((s) => s.queue)).toEqual([A, B]);
   expect(steps.some((s) => s.queue === 'cutover-host-host-b')).toBe(true);
 }, 300_000);
+
+test("a command check whose host has no agent is inconclusive after hostWait, naming the host; the rest of the validation runs", async () => {
+  const plan = {
+    ...fixture.plan,
+    name: `${fixture.plan.name}-nowhere`,
+    hostWait: '2s',
+    checks: [
+      { name: 'team_script', at: ['schedule'], command: { argv: ['true'], host: 'gone-host' } },
+      { name: 'v1_up', at: ['schedule'], http: { path: '/health' } },
+    ],
+  };
+  const handle = await env.client.workflow.start('validationWorkflow', { taskQueue: 'cutover', workflowId: `host-agents-nowhere-${process.pid}`, args: [{ plan, target: 'v1' }] });
+  const { report } = (await handle.result()) as ValidationResult;
+  expect(report.outcomes!.map((o) => `${o.name} ${o.status}`)).toEqual(['team_script WARN', 'v1_up PASS']);
+  expect(report.outcomes![0]!.inconclusive).toMatch(/^could not run on host gone-host: waited 2s for host gone-host and no agent picked up "Command checks team_script of V1 \(schedule\)": start its agent on that machine \(scripts\/worker\.sh --host gone-host\)/);
+  expect((await queues(handle)).map((s) => `${s.type} → ${s.queue}`)).toEqual(expect.arrayContaining(['runHostChecks → cutover-host-gone-host', 'productionValidation → cutover']));
+}, 120_000);
