@@ -11,6 +11,9 @@ import type { ServiceRole } from '../domain/plan-schema';
 import type { CheckMoment } from '../domain/check-schema';
 import type { CheckOutcome } from '../domain/check-outcome';
 import { hostedCheckGroups, type HostChecksContext } from '../domain/host-placement';
+import type { Kpis } from '../domain/kpi-compare';
+import type { ValidationReport } from '../domain/validation-report';
+import type { Activities } from '../activities';
 import { onHostNamed } from './host-routing';
 import { failureMessage } from './failure-message';
 
@@ -29,6 +32,12 @@ export async function hostCheckOutcomes(loaded: LoadedPlan, role: ServiceRole, m
     }
   }
   return outcomes;
+}
+
+/** `productionValidation` of a moment (checkpoint, schedule) through `validation`, its command checks first on their hosts. */
+export async function validationWithHostChecks(validation: Activities, loaded: LoadedPlan, role: ServiceRole, baseline: Kpis | undefined, moment: CheckMoment): Promise<ValidationReport> {
+  const hosted = await hostCheckOutcomes(loaded, role, moment, { baseline, baselineFromPlan: true });
+  return hosted ? validation.productionValidation(loaded, role, baseline, moment, hosted) : validation.productionValidation(loaded, role, baseline, moment);
 }
 
 function notRun(loaded: LoadedPlan, name: string, role: ServiceRole, moment: CheckMoment, why: string): CheckOutcome {

@@ -12,7 +12,7 @@ import { cpuPct, windowErrorRate } from '../domain/monitoring-figures';
 import { hourLabel } from '../domain/monitoring-schedule';
 import { parseDuration } from '../domain/duration';
 import { act } from './activity-proxies';
-import { hostCheckOutcomes } from './host-checks';
+import { hostCheckOutcomes, validationWithHostChecks } from './host-checks';
 import { weighOutcomes } from './monitoring-outcomes';
 import { failureMessage } from './failure-message';
 import { CHECK_NAMES, type ValidationReport } from '../domain/validation-report';
@@ -64,11 +64,7 @@ export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, off
   const label = hourLabel(offsetMs);
   // A validation that cannot even run (worker gone past its retries, service unreachable) is a
   // FAIL row like any other: the matrix decides, the 24-hour loop goes on.
-  const validate = async () => {
-    const hosted = await hostCheckOutcomes(loaded, 'v2', 'checkpoint', { baseline, baselineFromPlan: true });
-    const validation = act('validation', `${label} production validation`);
-    return (hosted ? validation.productionValidation(loaded, 'v2', baseline, 'checkpoint', hosted) : validation.productionValidation(loaded, 'v2', baseline, 'checkpoint')).catch((err: unknown) => unreachable(err));
-  };
+  const validate = () => validationWithHostChecks(act('validation', `${label} production validation`), loaded, 'v2', baseline, 'checkpoint').catch((err: unknown) => unreachable(err));
   let report = await validate();
   const failedFirst = report.status === 'FAIL';
   if (failedFirst) {

@@ -13,7 +13,7 @@ import type { ServiceRole } from '../domain/plan-schema';
 import { planKey, statusKey } from '../domain/search-attributes';
 import { describeProblems, summarizeReport, type CheckStatus, type ValidationReport } from '../domain/validation-report';
 import { act } from './activity-proxies';
-import { hostCheckOutcomes } from './host-checks';
+import { validationWithHostChecks } from './host-checks';
 import { validationStatusQuery, type ValidationStatus } from './messages';
 import { notifyBestEffort } from './notify-best-effort';
 
@@ -66,9 +66,7 @@ export async function validationWorkflow(rawInput: ValidationInput): Promise<Val
   upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
   const name = loaded.plan.services[target].name;
   // A FAIL is data here, not an error: the run completes and says FAIL (Phase 5 is what throws).
-  const hosted = await hostCheckOutcomes(loaded, target, 'schedule', { baseline: input.baseline, baselineFromPlan: true });
-  const validation = act('long', `Production validation of ${name} (${target})`);
-  const report = await (hosted ? validation.productionValidation(loaded, target, input.baseline, 'schedule', hosted) : validation.productionValidation(loaded, target, input.baseline, 'schedule'));
+  const report = await validationWithHostChecks(act('long', `Production validation of ${name} (${target})`), loaded, target, input.baseline, 'schedule');
   const summary = summarizeReport(report);
   const reportPath = await act('quick', 'Write the validation report').writeValidationReport(loaded, report, workflowId);
 

@@ -138,3 +138,15 @@ test("a command check whose host has no agent is inconclusive after hostWait, na
   expect(report.outcomes![0]!.inconclusive).toMatch(/^could not run on host gone-host: waited 2s for host gone-host and no agent picked up "Command checks team_script of V1 \(schedule\)": start its agent on that machine \(scripts\/worker\.sh --host gone-host\)/);
   expect((await queues(handle)).map((s) => `${s.type} → ${s.queue}`)).toEqual(expect.arrayContaining(['runHostChecks → cutover-host-gone-host', 'productionValidation → cutover']));
 }, 120_000);
+
+// Uses the two agents the first test leaves running (host A's, host B's restarted one).
+test("Phase 0 asks each machine for its own facts at once and tells every machine's failures together: ABORTED, nothing changed", async () => {
+  const plan = { ...fixture.plan, name: `${fixture.plan.name}-unmet`, backup: { ...fixture.plan.backup, paths: ['data', 'not-here'] }, services: { ...fixture.plan.services, v2: { ...fixture.plan.services.v2, artifact: 'no-such.tar' } } };
+  const handle = await startCutover(env.client, plan, { autoApprove: true });
+  const view = (await handle.result()) as CutoverView;
+  expect(view.status).toBe('ABORTED');
+  expect(view.message).toMatch(
+    /^failed before anything changed: on host host-a: prerequisites not met: backup path not-here \(.*not-here\); on host host-b: prerequisites not met: V2 artifact present \(.*no-such\.tar\) \[PrerequisiteFailed\]; V1 untouched and serving$/,
+  );
+  expect((await queues(handle)).filter((s) => s.type === 'checkPrerequisites').map((s) => s.queue).sort()).toEqual(['cutover', 'cutover-host-host-a', 'cutover-host-host-b']);
+}, 120_000);
