@@ -19,6 +19,7 @@ import { writeMonitoringReport } from './reports/monitoring-report';
 import { productionValidation, validateProduction } from './post-cutover-check';
 import { writeValidationReport } from './reports/validation-report-file';
 import { lockHolder, runningMonitoringOf } from './cutover-locks';
+import { runHostChecks } from './checks/providers/command-on-host';
 
 /** what the worker allows: plan folders, inline plans (see plan-loader) */
 export type ActivityDeps = PlanPolicy;
@@ -51,6 +52,7 @@ export function createActivities(deps: ActivityDeps) {
     verifyBackupArchive,
     restoreBackupArchive,
     shadowCompare,
+    runHostChecks,
     compareWithBaseline,
     switchTraffic,
     setTrafficWeights,

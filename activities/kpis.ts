@@ -6,6 +6,7 @@ import { compareKpis, describeComparison, type KpiComparison, type Kpis } from '
 import { httpRequest, joinUrl } from '../infra/http-client';
 import { FailureType } from './failure-types';
 import { compareChecksWithBaseline, shadowChecks, type DataShadowResult } from './checks/shadow-checks';
+import type { CheckOutcome } from '../domain/check-outcome';
 
 /** GET through the one HTTP client: 2xx with a JSON body, else a throw saying what came back. */
 export async function fetchJson(url: string, timeoutMs = 10_000): Promise<unknown> {
@@ -32,9 +33,9 @@ export interface ShadowResult {
   summary: string;
 }
 
-/** V1 serves production; V2 computes on the same data; both are asked and compared. */
-export async function shadowCompare(loaded: LoadedPlan): Promise<ShadowResult> {
-  if (loaded.plan.checks) return shadowChecks(loaded);
+/** V1 serves production; V2 computes on the same data; both are asked and compared. `hosted`: command checks already run on their hosts. */
+export async function shadowCompare(loaded: LoadedPlan, hosted?: CheckOutcome[]): Promise<ShadowResult> {
+  if (loaded.plan.checks) return shadowChecks(loaded, hosted);
   const [baseline, candidate] = await Promise.all([fetchKpis(loaded, 'v1'), fetchKpis(loaded, 'v2')]);
   const comparison = compareKpis(baseline, candidate, loaded.plan.thresholds.kpiTolerance);
   const summary = describeComparison(comparison);

@@ -11,6 +11,7 @@ import { runProductionValidation } from './checks/production-validation';
 import { FailureType } from './failure-types';
 import { log } from './activity-log';
 import type { CheckMoment } from '../domain/check-schema';
+import type { CheckOutcome } from '../domain/check-outcome';
 
 /**
  * Phase 5: PASS or WARN returns (a WARN is for people to weigh, not a reason to roll back);
@@ -20,8 +21,9 @@ export async function validateProduction(
   loaded: LoadedPlan,
   role: ServiceRole,
   baseline?: Kpis,
+  hosted?: CheckOutcome[],
 ): Promise<{ status: 'PASS' | 'WARN'; summary: string; report: ValidationReport }> {
-  const report = await productionValidation(loaded, role, baseline, 'phase5');
+  const report = await productionValidation(loaded, role, baseline, 'phase5', hosted);
   const summary = summarizeReport(report);
   if (report.status === 'FAIL') {
     const problems = describeProblems(report).join('; ');
@@ -30,9 +32,12 @@ export async function validateProduction(
   return { status: report.status, summary, report };
 }
 
-/** The same checks for the monitoring loop and Schedules: a FAIL is data to act on, not an error. */
-export async function productionValidation(loaded: LoadedPlan, role: ServiceRole, baseline?: Kpis, moment: CheckMoment = 'phase5'): Promise<ValidationReport> {
-  const report = await runProductionValidation(loaded, role, { baseline, moment });
+/**
+ * The same checks for the monitoring loop and Schedules: a FAIL is data to act on, not an error.
+ * `hosted`: what the command checks gave on their hosts' agents, ahead of this run.
+ */
+export async function productionValidation(loaded: LoadedPlan, role: ServiceRole, baseline?: Kpis, moment: CheckMoment = 'phase5', hosted?: CheckOutcome[]): Promise<ValidationReport> {
+  const report = await runProductionValidation(loaded, role, { baseline, moment, hosted });
   if (report.status !== 'PASS') log.warn(`production validation of ${report.target.name}: ${summarizeReport(report)}`, { role, status: report.status });
   return report;
 }

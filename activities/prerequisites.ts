@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import { probeHealth } from './services/health';
 import { FailureType } from './failure-types';
+import { PREREQUISITE_PARTS, type PrerequisitePart } from '../domain/host-placement';
 
 export interface PrerequisiteCheck {
   name: string;
@@ -19,8 +20,35 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-export async function checkPrerequisites(loaded: LoadedPlan): Promise<PrerequisiteCheck[]> {
+/** `parts`: only these facts (each is checked on the machine that holds it); default all of them. */
+export async function checkPrerequisites(loaded: LoadedPlan, parts: readonly PrerequisitePart[] = PREREQUISITE_PARTS): Promise<PrerequisiteCheck[]> {
   const { plan, workdir } = loaded;
+  const at = (p: string) => path.resolve(workdir, p);
+  const checks: PrerequisiteCheck[] = [];
+  if (parts.includes('backup')) checks.push(...(await backupFacts(loaded)));
+  const artifact = plan.services.v2.artifact;
+  if (artifact && parts.includes('artifact')) checks.push({ name: 'V2 artifact present', ok: await exists(at(artifact)), detail: at(artifact) });
+  if (parts.includes('v1Health')) {
+    const v1 = await probeHealth(plan.services.v1);
+    checks.push({
+      name: 'V1 healthy',
+      ok: v1.healthy,
+      detail: v1.healthy ? `${plan.services.v1.baseUrl} answered ${v1.status}` : `${plan.services.v1.baseUrl}: ${v1.error ?? 'status ' + v1.status}`,
+    });
+  }
+  const failed = checks.filter((c) => !c.ok);
+  if (failed.length) {
+    throw ApplicationFailure.nonRetryable(
+      `prerequisites not met: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}`,
+      FailureType.PrerequisiteFailed,
+      checks,
+    );
+  }
+  return checks;
+}
+
+/** The backup host's facts: every path to back up readable, enough free disk where archives go. */
+async function backupFacts({ plan, workdir }: LoadedPlan): Promise<PrerequisiteCheck[]> {
   const at = (p: string) => path.resolve(workdir, p);
   const checks: PrerequisiteCheck[] = [];
   for (const p of plan.backup.paths) {
@@ -35,21 +63,5 @@ export async function checkPrerequisites(loaded: LoadedPlan): Promise<Prerequisi
     ok: freeMb >= plan.thresholds.minFreeDiskMb,
     detail: `${freeMb} MB free in ${backupDir}, need ${plan.thresholds.minFreeDiskMb} MB`,
   });
-  const artifact = plan.services.v2.artifact;
-  if (artifact) checks.push({ name: 'V2 artifact present', ok: await exists(at(artifact)), detail: at(artifact) });
-  const v1 = await probeHealth(plan.services.v1);
-  checks.push({
-    name: 'V1 healthy',
-    ok: v1.healthy,
-    detail: v1.healthy ? `${plan.services.v1.baseUrl} answered ${v1.status}` : `${plan.services.v1.baseUrl}: ${v1.error ?? 'status ' + v1.status}`,
-  });
-  const failed = checks.filter((c) => !c.ok);
-  if (failed.length) {
-    throw ApplicationFailure.nonRetryable(
-      `prerequisites not met: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}`,
-      FailureType.PrerequisiteFailed,
-      checks,
-    );
-  }
   return checks;
 }

@@ -9,6 +9,7 @@ import { probeHealth, describeProbe } from './services/health';
 import { readServiceMetrics } from './checks/service-metrics';
 import { runChecksAt } from './checks/run-checks';
 import type { OutcomeBrief } from '../domain/validation-report';
+import type { CheckOutcome } from '../domain/check-outcome';
 import { httpRequest, joinUrl } from '../infra/http-client';
 
 export interface SentinelReading {
@@ -25,7 +26,8 @@ export interface SentinelReading {
   outcomes?: OutcomeBrief[];
 }
 
-export async function sentinelProbe(loaded: LoadedPlan, role: ServiceRole): Promise<SentinelReading> {
+/** `hosted`: the command checks' outcomes from their hosts' agents, run just before this probe. */
+export async function sentinelProbe(loaded: LoadedPlan, role: ServiceRole, hosted?: CheckOutcome[]): Promise<SentinelReading> {
   const spec = loaded.plan.services[role];
   const health = await probeHealth(spec);
   // Synthetic GET /kpis is the demo contract's; a plan with data checks measures its own traffic
@@ -41,7 +43,7 @@ export async function sentinelProbe(loaded: LoadedPlan, role: ServiceRole): Prom
   );
   const syntheticErrors = answers.filter((ok) => !ok).length;
   const metrics = health.healthy ? await readServiceMetrics(loaded, role).catch(() => undefined) : undefined;
-  const outcomes = loaded.plan.checks ? (await runChecksAt(loaded, role, 'sentinel')).map(({ name, report, status, message, rule, inconclusive, onFail, trendValue }) => ({ name, report, status, message, rule, inconclusive, onFail, trendValue })) : undefined;
+  const outcomes = loaded.plan.checks ? (await runChecksAt(loaded, role, 'sentinel', { hosted })).map(({ name, report, status, message, rule, inconclusive, onFail, trendValue }) => ({ name, report, status, message, rule, inconclusive, onFail, trendValue })) : undefined;
   return {
     outcomes,
     healthy: health.healthy,

@@ -79,6 +79,11 @@ export const commandProviderSchema = z.strictObject({
   format: z.enum(['plain', 'seed-report']).default('plain'),
   /** names of env vars passed through to the command (everything else secret-like is scrubbed) */
   passEnv: z.array(envName).default([]),
+  /** the machine whose agent (scripts/worker.sh --host NAME) runs it; default: the checked service's host, else the orchestrator */
+  host: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('name the machine as the plan\'s services do (letters, digits, ".", "_" or "-"), e.g. "pipeline-1"') })
+    .optional(),
 });
 
 export const compareSchema = z.strictObject({

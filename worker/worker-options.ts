@@ -42,8 +42,14 @@ export function workerOptions(connection: NativeConnection, namespace: string, o
   };
 }
 
-/** What only the machine itself can do: its services, its backups, its traffic pointer. */
-export const HOST_LOCAL_ACTIVITIES = ['startService', 'stopService', 'serviceHealth', 'backupForCutover', 'pruneOldBackups', 'findLatestBackup', 'chooseManualRollbackBackup', 'verifyBackupArchive', 'restoreBackupArchive', 'switchTraffic'] as const;
+/**
+ * What only the machine itself can do: its services, its backups, its traffic pointer, the facts
+ * Phase 0 checks on it (paths, disk, artifact), V2's test suite, the teams' command checks.
+ */
+export const HOST_LOCAL_ACTIVITIES = [
+  'startService', 'stopService', 'serviceHealth', 'backupForCutover', 'pruneOldBackups', 'findLatestBackup', 'chooseManualRollbackBackup',
+  'verifyBackupArchive', 'restoreBackupArchive', 'switchTraffic', 'drainTrafficForStop', 'restoreTraffic', 'checkPrerequisites', 'runPlanTests', 'runHostChecks',
+] as const;
 
 /**
  * A host agent (`cutover worker --host NAME`): polls only `cutover-host-NAME`, runs no workflows

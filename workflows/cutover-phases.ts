@@ -12,7 +12,9 @@ import { act } from './activity-proxies';
 import { blueGreenActivation, keepV1Serving } from './strategy-blue-green';
 import { canaryActivation } from './strategy-canary';
 import { recordTraffic, strategyOf, type StrategyHooks } from './strategy-traffic';
-import { onHost } from './host-routing';
+import { hostOf, onHost, onHostNamed } from './host-routing';
+import { hostCheckOutcomes } from './host-checks';
+import { checkPrerequisitesOnHosts } from './host-prerequisites';
 
 export interface PhaseContext extends StrategyHooks {
   cutoverId: string;
@@ -28,8 +30,7 @@ const label = (ctx: PhaseContext, suffix = '') => `${ctx.cutoverId}.${ctx.runId.
 const v = (ctx: PhaseContext, role: 'v1' | 'v2') => `${role.toUpperCase()} (${ctx.loaded.plan.services[role].name})`;
 
 export async function preCutoverValidation(ctx: PhaseContext): Promise<string> {
-  const checks = await act('quick', 'Check prerequisites: paths, disk, V2 artifact, V1 health').checkPrerequisites(ctx.loaded);
-  return `${checks.length} prerequisites met`;
+  return `${await checkPrerequisitesOnHosts(ctx.loaded)} prerequisites met`;
 }
 
 export async function backupsAndSnapshots(ctx: PhaseContext): Promise<string> {
@@ -41,10 +42,15 @@ export async function backupsAndSnapshots(ctx: PhaseContext): Promise<string> {
 /** V2 runs beside V1 only for the shadow run, and is stopped again whatever happens. */
 export async function v2StagingValidation(ctx: PhaseContext): Promise<string> {
   const plan = ctx.loaded.plan;
-  const tests = await act('long', `Run the V2 test suite: ${plan.tests.command.join(' ')}`, parseDuration(plan.tests.timeout)).runPlanTests(ctx.loaded);
+  // V2's suite runs where V2's code is: on its host when it has one (patched: older runs ran it here).
+  const testsSummary = `Run the V2 test suite: ${plan.tests.command.join(' ')}`;
+  const testsHost = hostOf(ctx.loaded, 'v2') && patched('tests-on-v2-host') ? hostOf(ctx.loaded, 'v2') : undefined;
+  const tests = await onHostNamed(ctx.loaded, testsHost, 'long', testsSummary, undefined, parseDuration(plan.tests.timeout)).runPlanTests(ctx.loaded);
   try {
     await onHost(ctx.loaded, 'v2', 'service', `Start ${v(ctx, 'v2')} for the shadow run`).startService(ctx.loaded, 'v2');
-    const shadow = await act('quick', 'Shadow run: V2 KPIs against V1').shadowCompare(ctx.loaded);
+    const hosted = await hostCheckOutcomes(ctx.loaded, 'v2', 'shadow', { v1Live: true });
+    const shadowOn = act('quick', 'Shadow run: V2 KPIs against V1');
+    const shadow = await (hosted ? shadowOn.shadowCompare(ctx.loaded, hosted) : shadowOn.shadowCompare(ctx.loaded));
     ctx.baseline = shadow.baseline;
     return `${tests.passed}/${tests.total} tests PASSED; shadow run: ${shadow.summary}`;
   } finally {
@@ -87,6 +93,8 @@ export async function v2Activation(ctx: PhaseContext): Promise<string> {
 }
 
 export async function postCutoverValidation(ctx: PhaseContext): Promise<string> {
-  const result = await act('validation', 'Production validation of V2 (5 checks)').validateProduction(ctx.loaded, 'v2', ctx.baseline);
+  const hosted = await hostCheckOutcomes(ctx.loaded, 'v2', 'phase5', { baseline: ctx.baseline, baselineFromPlan: true });
+  const validation = act('validation', 'Production validation of V2 (5 checks)');
+  const result = await (hosted ? validation.validateProduction(ctx.loaded, 'v2', ctx.baseline, hosted) : validation.validateProduction(ctx.loaded, 'v2', ctx.baseline));
   return result.summary;
 }

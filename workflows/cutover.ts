@@ -11,7 +11,6 @@ import {
   startChild,
   isCancellation,
   log,
-  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -35,9 +34,8 @@ import * as phases from './cutover-phases';
 import { runRollbackChild } from './rollback-child';
 import { notifyBestEffort } from './notify-best-effort';
 import { monitoringWorkflow } from './monitoring';
-import { retireV1 } from './strategy-blue-green';
-import { strategyOf } from './strategy-traffic';
-import { acquirePlanLocks } from './plan-lock';
+import { retireAfterPhases, trafficView } from './cutover-retirement';
+import { takePlanLocks } from './cutover-lock-step';
 
 const BODIES: Partial<Record<PhaseId, (ctx: phases.PhaseContext) => Promise<string>>> = {
   phase0: phases.preCutoverValidation,
@@ -99,30 +97,26 @@ export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverVi
     upsertSearchAttributes([{ key: statusKey, value: status }]);
     setCurrentDetails(renderCutoverDetails(view));
   };
-  if (!checked.ok) {
-    setStatus('ABORTED', `nothing changed: ${checked.message}`);
-    log.error(`${statusLine('ABORTED')}: invalid input: ${checked.message}`);
+  // Ends the run before anything changed: a bad input, a plan that does not load, a plan already locked.
+  const abortUnchanged = (why: string, logged: string) => {
+    setStatus('ABORTED', `nothing changed: ${why}`);
+    log.error(`${statusLine('ABORTED')}${logged}`);
     return view;
-  }
+  };
+  if (!checked.ok) return abortUnchanged(checked.message, `: invalid input: ${checked.message}`);
   setStatus('RUNNING', 'loading the plan');
 
   let loaded: LoadedPlan;
   try {
     loaded = await act('quick', 'Load and validate the plan').loadPlan(input.plan, { autoApprove: !!input.autoApprove });
   } catch (err) {
-    setStatus('ABORTED', `nothing changed: ${failureMessage(err)}`);
-    log.error(statusLine('ABORTED'));
-    return view;
+    return abortUnchanged(failureMessage(err), '');
   }
   view.plan = loaded.plan.name;
   upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
   // One cutover per plan and per service endpoint at a time, whoever started it (see plan-lock.ts).
-  const refusedBy = patched('plan-lock') ? await acquirePlanLocks(loaded, cutoverId) : undefined;
-  if (refusedBy) {
-    setStatus('ABORTED', `nothing changed: ${refusedBy}`);
-    log.error(`${statusLine('ABORTED')}: ${refusedBy}`);
-    return view;
-  }
+  const refusedBy = await takePlanLocks(loaded, cutoverId);
+  if (refusedBy) return abortUnchanged(refusedBy, `: ${refusedBy}`);
   const notify = (key: string, text: string, severity: 'info' | 'warning' | 'critical' = 'info') =>
     notifyBestEffort(loaded, { key: `${cutoverId}:${key}`, text, severity, cutoverId });
   const { approvals } = loaded.plan;
@@ -135,7 +129,7 @@ export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverVi
     if (view.status === 'AWAITING_APPROVAL') view.message = gates.progress() ?? view.message;
     setCurrentDetails(renderCutoverDetails(view));
   };
-  if (loaded.plan.traffic) view.traffic = { strategy: strategyOf(loaded), steps: [] };
+  if (loaded.plan.traffic) view.traffic = trafficView(loaded);
   // a message only (no search-attribute upsert): strategy bodies call it between their steps
   const say = (message: string) => {
     view.message = message;
@@ -190,8 +184,7 @@ export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverVi
           await runPhase(id, runGate);
         } else await runPhase(id, () => BODIES[id]!(ctx));
       }
-      // blueGreen: the bake with V1 warm; blueGreen and canary: V1 stopped (a cutover: nothing)
-      if (!input.dryRun) await retireV1(ctx);
+      await retireAfterPhases(ctx, !!input.dryRun);
     });
   } catch (err) {
     const reason = stopRequest && isCancellation(err) ? stopRequest.reason : failureMessage(err);

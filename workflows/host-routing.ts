@@ -10,7 +10,7 @@ import { TimeoutType, type Duration } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import { hostQueue } from '../domain/names';
-import { presets } from './activity-proxies';
+import { act, presets } from './activity-proxies';
 
 export type HostedThing = 'v1' | 'v2' | 'backup' | 'traffic';
 
@@ -33,10 +33,15 @@ const isScheduleToStart = (err: unknown) => {
 export const UNTIL_PICKED_UP = { waitForever: true } as const;
 
 /** The activities of `preset`, on the host of `what` (or the orchestrator's queue when it has none). */
-export function onHost(loaded: LoadedPlan, what: HostedThing, preset: keyof typeof presets, summary?: string, wait?: typeof UNTIL_PICKED_UP): Activities {
-  const host = hostOf(loaded, what);
-  if (!host) return proxyActivities<Activities>({ ...presets[preset], summary });
+export function onHost(loaded: LoadedPlan, what: HostedThing, preset: keyof typeof presets, summary?: string, wait?: typeof UNTIL_PICKED_UP, startToCloseMs?: number): Activities {
+  return onHostNamed(loaded, hostOf(loaded, what), preset, summary, wait, startToCloseMs);
+}
+
+/** The same for a host named directly (a command check's host); `startToCloseMs` as in act(). */
+export function onHostNamed(loaded: LoadedPlan, host: string | undefined, preset: keyof typeof presets, summary?: string, wait?: typeof UNTIL_PICKED_UP, startToCloseMs?: number): Activities {
+  if (!host) return act(preset, summary, startToCloseMs);
   const options: ActivityOptions = { ...presets[preset], summary: `${summary ?? ''} [host ${host}]`.trim(), taskQueue: hostQueue(host) };
+  if (startToCloseMs) options.startToCloseTimeout = startToCloseMs + 60_000;
   if (!wait) options.scheduleToStartTimeout = loaded.plan.hostWait as Duration;
   const proxy = proxyActivities<Activities>(options);
   return new Proxy(proxy, {

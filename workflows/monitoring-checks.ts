@@ -12,6 +12,7 @@ import { cpuPct, windowErrorRate } from '../domain/monitoring-figures';
 import { hourLabel } from '../domain/monitoring-schedule';
 import { parseDuration } from '../domain/duration';
 import { act } from './activity-proxies';
+import { hostCheckOutcomes, validationWithHostChecks } from './host-checks';
 import { weighOutcomes } from './monitoring-outcomes';
 import { failureMessage } from './failure-message';
 import { CHECK_NAMES, type ValidationReport } from '../domain/validation-report';
@@ -20,7 +21,9 @@ import { CHECK_NAMES, type ValidationReport } from '../domain/validation-report'
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 2 } });
 
 async function read(loaded: LoadedPlan, state: MonitoringState, offsetMs: number) {
-  const reading = await local.sentinelProbe(loaded, 'v2');
+  // Command checks with a host run on its agent first (a task-queue round trip a minute, for those plans only).
+  const hosted = await hostCheckOutcomes(loaded, 'v2', 'sentinel');
+  const reading = await (hosted ? local.sentinelProbe(loaded, 'v2', hosted) : local.sentinelProbe(loaded, 'v2'));
   state.probes.total++;
   if (reading.healthy) state.probes.healthy++;
   const errorRate = windowErrorRate(state.lastCounters, reading);
@@ -61,10 +64,7 @@ export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, off
   const label = hourLabel(offsetMs);
   // A validation that cannot even run (worker gone past its retries, service unreachable) is a
   // FAIL row like any other: the matrix decides, the 24-hour loop goes on.
-  const validate = () =>
-    act('validation', `${label} production validation`)
-      .productionValidation(loaded, 'v2', baseline, 'checkpoint')
-      .catch((err: unknown) => unreachable(err));
+  const validate = () => validationWithHostChecks(act('validation', `${label} production validation`), loaded, 'v2', baseline, 'checkpoint').catch((err: unknown) => unreachable(err));
   let report = await validate();
   const failedFirst = report.status === 'FAIL';
   if (failedFirst) {

@@ -13,6 +13,7 @@ import type { ServiceRole } from '../domain/plan-schema';
 import { planKey, statusKey } from '../domain/search-attributes';
 import { describeProblems, summarizeReport, type CheckStatus, type ValidationReport } from '../domain/validation-report';
 import { act } from './activity-proxies';
+import { validationWithHostChecks } from './host-checks';
 import { validationStatusQuery, type ValidationStatus } from './messages';
 import { notifyBestEffort } from './notify-best-effort';
 
@@ -65,7 +66,7 @@ export async function validationWorkflow(rawInput: ValidationInput): Promise<Val
   upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
   const name = loaded.plan.services[target].name;
   // A FAIL is data here, not an error: the run completes and says FAIL (Phase 5 is what throws).
-  const report = await act('long', `Production validation of ${name} (${target})`).productionValidation(loaded, target, input.baseline, 'schedule');
+  const report = await validationWithHostChecks(act('long', `Production validation of ${name} (${target})`), loaded, target, input.baseline, 'schedule');
   const summary = summarizeReport(report);
   const reportPath = await act('quick', 'Write the validation report').writeValidationReport(loaded, report, workflowId);
 

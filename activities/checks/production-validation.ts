@@ -17,6 +17,7 @@ import { checkErrorHandling } from './error-handling';
 import { checkAuditTrail } from './audit-trail';
 
 import type { CheckMoment } from '../../domain/check-schema';
+import type { CheckOutcome } from '../../domain/check-outcome';
 import { reportFromOutcomes, runChecksAt } from './run-checks';
 import { planBaseline } from './plan-baseline';
 
@@ -35,12 +36,12 @@ export const CHECKS: Record<CheckName, Check> = {
  * A plan with `checks:` runs its own data checks for the moment; one without runs the five
  * built-in checks of the demo's HTTP contract.
  */
-export async function runProductionValidation(loaded: LoadedPlan, role: ServiceRole, ctx: CheckContext & { moment?: CheckMoment } = {}): Promise<ValidationReport> {
+export async function runProductionValidation(loaded: LoadedPlan, role: ServiceRole, ctx: CheckContext & { moment?: CheckMoment; hosted?: CheckOutcome[] } = {}): Promise<ValidationReport> {
   const spec = loaded.plan.services[role];
   const timestamp = new Date().toISOString();
   const started = performance.now();
   if (loaded.plan.checks) {
-    const outcomes = await runChecksAt(loaded, role, ctx.moment ?? 'phase5', { baseline: ctx.baseline ?? (await planBaseline(loaded)) });
+    const outcomes = await runChecksAt(loaded, role, ctx.moment ?? 'phase5', { baseline: ctx.baseline ?? (await planBaseline(loaded)), hosted: ctx.hosted });
     return reportFromOutcomes(loaded, role, outcomes, timestamp, Math.round(performance.now() - started));
   }
   const checks = {} as Record<CheckName, CheckResult>;

@@ -20,6 +20,8 @@ export interface RunChecksOptions {
   env?: NodeJS.ProcessEnv;
   /** only this check (cutover check PLAN NAME) */
   only?: string;
+  /** outcomes of checks a host agent already ran (command checks on their host): used in their place, in plan order */
+  hosted?: CheckOutcome[];
 }
 
 export function checksAt(loaded: LoadedPlan, moment: CheckMoment): CheckSpec[] {
@@ -30,7 +32,7 @@ export async function runChecksAt(loaded: LoadedPlan, role: ServiceRole, moment:
   const run: CheckRunContext = { moment, baseline: opts.baseline, v1Live: opts.v1Live, providers: opts.providers ?? PROVIDERS, env: opts.env };
   const checks = opts.only ? (loaded.plan.checks ?? []).filter((c) => c.name === opts.only) : checksAt(loaded, moment);
   const outcomes: CheckOutcome[] = [];
-  for (const check of checks) outcomes.push(await runCheck(loaded, check, role, run));
+  for (const check of checks) outcomes.push(opts.hosted?.find((o) => o.name === check.name) ?? (await runCheck(loaded, check, role, run)));
   return outcomes;
 }
 

@@ -21,8 +21,8 @@ export interface DataShadowResult {
 
 const brief = (outcomes: CheckOutcome[]) => outcomes.map(({ name, status, message }) => ({ name, status, message }));
 
-export async function shadowChecks(loaded: LoadedPlan): Promise<DataShadowResult> {
-  const outcomes = await runChecksAt(loaded, 'v2', 'shadow', { v1Live: true });
+export async function shadowChecks(loaded: LoadedPlan, hosted?: CheckOutcome[]): Promise<DataShadowResult> {
+  const outcomes = await runChecksAt(loaded, 'v2', 'shadow', { v1Live: true, hosted });
   if (!outcomes.length) return { baseline: {}, summary: 'no shadow checks in the plan', outcomes: [] };
   const status = overallOf(outcomes);
   const summary = `${status}: ${outcomes.map((o) => `${o.name} ${o.status} (${o.message})`).join(', ')}`;

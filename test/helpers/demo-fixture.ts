@@ -9,6 +9,7 @@ import path from 'node:path';
 import { writeDataset } from '../../demo/pipeline/dataset-writer';
 import { loadInlinePlan } from '../../activities/plan-loader';
 import type { LoadedPlan } from '../../domain/loaded-plan';
+import { killPidFiles } from './pid-files';
 
 export const REPO = path.resolve(__dirname, '../..');
 const SERVICE = path.join(REPO, 'demo/service/main.ts');
@@ -91,15 +92,7 @@ export async function createDemoFixture(opts: FixtureOptions = {}): Promise<Demo
     urls,
     /** Kills whatever the pid files name, whichever driver the plan ended up with. */
     async cleanup() {
-      const runDir = path.join(workdir, 'run');
-      for (const file of fs.existsSync(runDir) ? fs.readdirSync(runDir).filter((f) => f.endsWith('.pid')) : []) {
-        const pid = Number(fs.readFileSync(path.join(runDir, file), 'utf8').trim().split(' ')[0]);
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      killPidFiles(path.join(workdir, 'run'));
       fs.rmSync(workdir, { recursive: true, force: true });
     },
   };

