@@ -9,11 +9,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { changeTraffic } from '../activities/traffic';
-import { masterPid, workersOf } from '../activities/traffic/nginx-reload';
 import { allTo } from '../domain/traffic-state';
 import { startNginx, upstreamBlock } from '../test/helpers/nginx';
 import { routerPlan, startVersionBackends } from '../test/helpers/version-backends';
 import { describeLoad, startLoad } from './load-generator';
+import { describeEvent, watchNginxWorkers } from './nginx-watch';
 
 const arg = (name: string, dflt: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : dflt);
 
@@ -23,19 +23,10 @@ async function main() {
   const backends = await startVersionBackends();
   const nginx = await startNginx(upstreamBlock([new URL(backends.urls.v1).host]), dir);
   const loaded = routerPlan(dir, backends.urls, { driver: 'nginx', config: nginx.config, include: nginx.include, publicUrl: nginx.publicUrl, stateDir: 'state' });
-  // worker pids as they change: when new workers start and old ones leave
-  const master = masterPid(fs.readFileSync(nginx.config, 'utf8'))!;
-  const marks: { at: number; what: string }[] = [];
-  let seen = workersOf(master);
-  const watch = setInterval(() => {
-    const now = workersOf(master);
-    for (const p of now) if (!seen.has(p)) marks.push({ at: Date.now(), what: `worker ${p} started` });
-    for (const p of seen) if (!now.has(p)) marks.push({ at: Date.now(), what: `worker ${p} gone` });
-    seen = now;
-  }, 2);
+  const { marks, stop: stopWatching } = watchNginxWorkers(nginx.config);
   const load = startLoad({ url: `${nginx.publicUrl}/health`, rate: Number(arg('rate', '200')), connections: Number(arg('connections', '8')), maxSeconds: 600 });
   // --settle N: time to attach strace/tcpdump to the printed nginx before the switches
-  console.error(`nginx ${nginx.publicUrl}, master pid ${master}`);
+  console.error(`nginx ${nginx.publicUrl}, master pid ${fs.readFileSync(path.join(dir, 'nginx.pid'), 'utf8').trim()}`);
   await new Promise((r) => setTimeout(r, Number(arg('settle', '0.5')) * 1000));
   for (let i = 0; i < switches; i++) {
     const t = Date.now();
@@ -44,11 +35,11 @@ async function main() {
     await new Promise((r) => setTimeout(r, 300));
   }
   const report = await load.stop();
-  clearInterval(watch);
+  stopWatching();
   await nginx.stop();
   await backends.close();
   const t0 = marks[0]?.at ?? 0;
-  const lines = [...marks.map((m) => ({ at: m.at, line: m.what })), ...report.events.map((e) => ({ at: e.at, line: `  ${e.outcome}${e.resend ? ' (the resend)' : ''}: ${e.code ?? ''} ${e.message}; ${e.reused ? 'reused' : 'new'} connection :${e.localPort ?? '?'}, ${e.answerBytes} answer bytes, sent ${e.at - e.sentAt} ms before` }))];
+  const lines = [...marks.map((m) => ({ at: m.at, line: m.what })), ...report.events.map((e) => ({ at: e.at, line: `  ${describeEvent(e)}` }))];
   lines.sort((a, b) => a.at - b.at);
   if (process.argv.includes('--timeline')) for (const l of lines) console.log(`${String(l.at - t0).padStart(6)} ms ${l.line}`);
   console.log(`${switches} switches: ${describeLoad(report)}`);

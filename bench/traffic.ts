@@ -18,6 +18,7 @@ import { startHaproxy } from '../test/helpers/haproxy';
 import { startNginx, upstreamBlock } from '../test/helpers/nginx';
 import { freshGet } from '../test/helpers/version-backends';
 import { describeLoad, failedTotal, startLoad, type LoadReport } from './load-generator';
+import { placeEvents, watchNginxWorkers, type Mark } from './nginx-watch';
 
 const arg = (name: string, dflt: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : dflt);
 const routers = arg('routers', 'haproxy,nginx').split(',');
@@ -30,6 +31,8 @@ interface Router {
   publicUrl: string;
   traffic: Record<string, unknown>;
   stop: () => Promise<void>;
+  /** nginx: worker changes (reloads) seen during the run */
+  marks?: Mark[];
 }
 
 async function router(kind: string, f: DemoFixture): Promise<Router> {
@@ -41,7 +44,9 @@ async function router(kind: string, f: DemoFixture): Promise<Router> {
   const dir = path.join(f.workdir, 'nginx');
   fs.mkdirSync(dir);
   const n = await startNginx(upstreamBlock([new URL(f.urls.v1).host]), dir);
-  return { publicUrl: n.publicUrl, stop: n.stop, traffic: { driver: 'nginx', config: n.config, include: n.include, publicUrl: n.publicUrl } };
+  const watch = watchNginxWorkers(n.config);
+  const stop = () => (watch.stop(), n.stop());
+  return { publicUrl: n.publicUrl, stop, marks: watch.marks, traffic: { driver: 'nginx', config: n.config, include: n.include, publicUrl: n.publicUrl } };
 }
 
 /** Durations of activities of a type, in the order they ran (from the cutover's history). */
@@ -85,6 +90,8 @@ async function oneRun(client: Client, routerKind: string, strategy: string, roll
     const name = `${routerKind.padEnd(7)} ${(rollbackDuringBake ? 'blueGreen + rollback in bake' : strategy).padEnd(28)}`;
     lines.push(`${name} ${view.status}: ${describeLoad(report)}`);
     if (failedTotal(report)) lines.push(`  failed requests: ${JSON.stringify(report.failed)}`);
+    // every failure and resend, placed against the reload it met
+    for (const e of placeEvents(report.events, r.marks ?? [])) lines.push(`    ${e}`);
     if (rollbackMs !== undefined) lines.push(`  rollback decision → V1 answering through ${routerKind}: ${s(rollbackMs)} (goal ≤ 2 s)`);
     if (strategy === 'cutover' && !rollbackDuringBake) {
       const acts = await activityTimes(client, handle.workflowId);
