@@ -62,6 +62,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export interface RunningLoad {
   stop(): Promise<LoadReport>;
+  /** waits until the count or time bound ends the load */
+  bounded(): Promise<LoadReport>;
 }
 
 export function startLoad(o: LoadOptions): RunningLoad {
@@ -166,6 +168,10 @@ export function startLoad(o: LoadOptions): RunningLoad {
   });
   const finished = Promise.all(loops);
   return {
+    async bounded() {
+      await finished;
+      return this.stop();
+    },
     async stop() {
       const now = Date.now();
       gap(now);
