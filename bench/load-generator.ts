@@ -13,8 +13,10 @@ import http from 'node:http';
 
 export interface LoadOptions {
   url: string;
-  /** concurrent keep-alive connections */
+  /** concurrent connections */
   connections?: number;
+  /** keep connections open between requests (default true); false: a new connection per request */
+  keepAlive?: boolean;
   /** requests per second over all connections */
   rate?: number;
   /** hard bounds: whichever comes first */
@@ -84,7 +86,7 @@ export function startLoad(o: LoadOptions): RunningLoad {
       report.gapFrom = new Date(lastOk).toISOString();
     }
   };
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const agent = new http.Agent({ keepAlive: o.keepAlive ?? true, maxSockets: connections });
   const answered = (status: number, headers: http.IncomingHttpHeaders) => {
     const now = Date.now();
     if (status >= 200 && status < 300) {

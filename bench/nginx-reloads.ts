@@ -3,7 +3,7 @@
  * clients; bench/traffic.ts runs whole cutovers): real nginx in front of two tiny version backends,
  * N switches V1 ↔ V2 through the nginx traffic driver, every failed or resent request printed with
  * its time relative to the reload it met (worker pids watched through /proc).
- *   npx tsx bench/nginx-reloads.ts [--switches 20] [--rate 200] [--connections 8]
+ *   npx tsx bench/nginx-reloads.ts [--switches 20] [--rate 200] [--connections 8] [--no-keepalive] [--timeline]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,7 +24,7 @@ async function main() {
   const nginx = await startNginx(upstreamBlock([new URL(backends.urls.v1).host]), dir);
   const loaded = routerPlan(dir, backends.urls, { driver: 'nginx', config: nginx.config, include: nginx.include, publicUrl: nginx.publicUrl, stateDir: 'state' });
   const { marks, stop: stopWatching } = watchNginxWorkers(nginx.config);
-  const load = startLoad({ url: `${nginx.publicUrl}/health`, rate: Number(arg('rate', '200')), connections: Number(arg('connections', '8')), maxSeconds: 600 });
+  const load = startLoad({ url: `${nginx.publicUrl}/health`, rate: Number(arg('rate', '200')), connections: Number(arg('connections', '8')), keepAlive: !process.argv.includes('--no-keepalive'), maxSeconds: 600 });
   // --settle N: time to attach strace/tcpdump to the printed nginx before the switches
   console.error(`nginx ${nginx.publicUrl}, master pid ${fs.readFileSync(path.join(dir, 'nginx.pid'), 'utf8').trim()}`);
   await new Promise((r) => setTimeout(r, Number(arg('settle', '0.5')) * 1000));
@@ -42,7 +42,7 @@ async function main() {
   const lines = [...marks.map((m) => ({ at: m.at, line: m.what })), ...report.events.map((e) => ({ at: e.at, line: `  ${describeEvent(e)}` }))];
   lines.sort((a, b) => a.at - b.at);
   if (process.argv.includes('--timeline')) for (const l of lines) console.log(`${String(l.at - t0).padStart(6)} ms ${l.line}`);
-  console.log(`${switches} switches: ${describeLoad(report)}`);
+  console.log(`${switches} switches (load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}): ${describeLoad(report)}`);
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

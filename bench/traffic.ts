@@ -7,6 +7,7 @@
  *   npx tsx bench/traffic.ts [--routers haproxy,nginx] [--strategies cutover,blueGreen,canary] [--rate 200]
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { startService } from '../activities/service-control';
@@ -112,7 +113,10 @@ async function oneRun(client: Client, routerKind: string, strategy: string, roll
   return lines;
 }
 
+const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+
 async function main() {
+  const loadAtStart = load();
   const env = await startDevServer();
   const worker = await createWorker(env, await bundleWorkflows());
   const out: string[] = [];
@@ -123,11 +127,15 @@ async function main() {
         process.stderr.write(`${lines.join('\n')}\n`);
         out.push(...lines);
       }
-      if (strategies.includes('blueGreen')) out.push(...(await oneRun(env.client, routerKind, 'blueGreen', true)));
+      if (strategies.includes('blueGreen')) {
+        const lines = await oneRun(env.client, routerKind, 'blueGreen', true);
+        process.stderr.write(`${lines.join('\n')}\n`);
+        out.push(...lines);
+      }
     }
   });
   await env.teardown();
-  console.log(`steady load ${rate} req/s over 8 connections, GET /health through the router, demo pipeline 5,000 loans`);
+  console.log(`steady load ${rate} req/s over 8 connections, GET /health through the router, demo pipeline 5,000 loans; load average ${loadAtStart} at the start, ${load()} at the end`);
   for (const l of out) console.log(l);
 }
 
