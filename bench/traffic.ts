@@ -50,6 +50,14 @@ async function router(kind: string, f: DemoFixture): Promise<Router> {
   return { publicUrl: n.publicUrl, stop, marks: watch.marks, traffic: { driver: 'nginx', config: n.config, include: n.include, publicUrl: n.publicUrl } };
 }
 
+async function untilServing(publicUrl: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while ((await freshGet(`${publicUrl}/health`).catch(() => undefined))?.status !== 200) {
+    if (Date.now() > deadline) throw new Error(`${publicUrl} did not answer 200 within 30 s of V1's start`);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}
+
 /** Durations of activities of a type, in the order they ran (from the cutover's history). */
 async function activityTimes(client: Client, workflowId: string): Promise<{ type: string; ms: number }[]> {
   const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
@@ -72,6 +80,8 @@ async function oneRun(client: Client, routerKind: string, strategy: string, roll
   try {
     Object.assign(f.plan, { traffic: r.traffic, strategy, blueGreen: { bakeTime: rollbackDuringBake ? '10m' : '2s' }, canary: { steps: [{ weight: 10 }, { weight: 50 }, { weight: 100 }] } });
     await startService(f.loaded(), 'v1');
+    // the load starts once the router serves V1 (HAProxy's first health check may not have run yet)
+    await untilServing(r.publicUrl);
     const load = startLoad({ url: `${r.publicUrl}/health`, rate, connections: 8, maxSeconds: 600 });
     const handle = await startCutover(client, f.plan, { autoApprove: true });
     let rollbackMs: number | undefined;
