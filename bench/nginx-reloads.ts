@@ -28,10 +28,12 @@ async function main() {
   // --settle N: time to attach strace/tcpdump to the printed nginx before the switches
   console.error(`nginx ${nginx.publicUrl}, master pid ${fs.readFileSync(path.join(dir, 'nginx.pid'), 'utf8').trim()}`);
   await new Promise((r) => setTimeout(r, Number(arg('settle', '0.5')) * 1000));
+  const took: { all: number; verify: number }[] = [];
   for (let i = 0; i < switches; i++) {
     const t = Date.now();
     marks.push({ at: t, what: `switch ${i + 1} → ${i % 2 ? 'v1' : 'v2'}` });
-    await changeTraffic(loaded, allTo(i % 2 ? 'v1' : 'v2'), 'bench', { cutoverId: 'bench' });
+    const step = await changeTraffic(loaded, allTo(i % 2 ? 'v1' : 'v2'), 'bench', { cutoverId: 'bench' });
+    took.push({ all: Date.now() - t, verify: step.verified?.ms ?? 0 });
     await new Promise((r) => setTimeout(r, 300));
   }
   const report = await load.stop();
@@ -42,6 +44,8 @@ async function main() {
   const lines = [...marks.map((m) => ({ at: m.at, line: m.what })), ...report.events.map((e) => ({ at: e.at, line: `  ${describeEvent(e)}` }))];
   lines.sort((a, b) => a.at - b.at);
   if (process.argv.includes('--timeline')) for (const l of lines) console.log(`${String(l.at - t0).padStart(6)} ms ${l.line}`);
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`a switch (median): ${median(took.map((x) => x.all))} ms = include, nginx -t, reload, old workers gone ${median(took.map((x) => x.all - x.verify))} ms + verified through nginx ${median(took.map((x) => x.verify))} ms`);
   console.log(`${switches} switches (load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}): ${describeLoad(report)}`);
   fs.rmSync(dir, { recursive: true, force: true });
 }
