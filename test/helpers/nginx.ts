@@ -22,7 +22,7 @@ export function nginxConfig(dir: string, port: number, include: string): string 
   return `daemon off;
 worker_processes 1;
 pid ${p('nginx.pid')};
-# a reload's old workers finish their requests, but never longer than this (the driver waits for them)
+# a reload's old workers finish their requests, never longer than the driver waits for them (10 s)
 worker_shutdown_timeout 10s;
 error_log ${p('error.log')} warn;
 events { worker_connections 1024; }
