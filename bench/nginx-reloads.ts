@@ -3,12 +3,14 @@
  * clients; bench/traffic.ts runs whole cutovers): real nginx in front of two tiny version backends,
  * N switches V1 ↔ V2 through the nginx traffic driver, every failed or resent request printed with
  * its time relative to the reload it met (worker pids watched through /proc).
- *   npx tsx bench/nginx-reloads.ts [--switches 20] [--rate 200] [--connections 8] [--no-keepalive] [--timeline]
+ *   npx tsx bench/nginx-reloads.ts [--switches 20] [--rate 200] [--connections 8] [--no-keepalive] [--server-keepalive-off] [--timeline]
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runCommand } from '../activities/services/service-driver';
 import { changeTraffic } from '../activities/traffic';
+import { reloadAndWait } from '../activities/traffic/nginx-reload';
 import { allTo } from '../domain/traffic-state';
 import { startNginx, upstreamBlock } from '../test/helpers/nginx';
 import { routerPlan, startVersionBackends } from '../test/helpers/version-backends';
@@ -22,6 +24,11 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-nginx-reloads-'));
   const backends = await startVersionBackends();
   const nginx = await startNginx(upstreamBlock([new URL(backends.urls.v1).host]), dir);
+  if (process.argv.includes('--server-keepalive-off')) {
+    // nginx's side of "no keep-alive": every answer says Connection: close
+    fs.writeFileSync(nginx.config, fs.readFileSync(nginx.config, 'utf8').replace('http {', 'http {\n  keepalive_timeout 0;'));
+    await reloadAndWait(nginx.config, () => runCommand(['nginx', '-s', 'reload', '-c', nginx.config], { timeoutMs: 30_000 }));
+  }
   const loaded = routerPlan(dir, backends.urls, { driver: 'nginx', config: nginx.config, include: nginx.include, publicUrl: nginx.publicUrl, stateDir: 'state' });
   const { marks, stop: stopWatching } = watchNginxWorkers(nginx.config);
   const load = startLoad({ url: `${nginx.publicUrl}/health`, rate: Number(arg('rate', '200')), connections: Number(arg('connections', '8')), keepAlive: !process.argv.includes('--no-keepalive'), maxSeconds: 600 });
