@@ -13,8 +13,10 @@ import http from 'node:http';
 
 export interface LoadOptions {
   url: string;
-  /** concurrent keep-alive connections */
+  /** concurrent connections */
   connections?: number;
+  /** keep connections open between requests (default true); false: a new connection per request */
+  keepAlive?: boolean;
   /** requests per second over all connections */
   rate?: number;
   /** hard bounds: whichever comes first */
@@ -37,12 +39,33 @@ export interface LoadReport {
   gapFrom?: string;
   /** first and last 503 + Retry-After: the maintenance window as clients saw it */
   maintenance?: { from: string; to: string; ms: number };
+  /** every failed request and every resend, as the client saw it (the first 200 kept) */
+  events: LoadEvent[];
+}
+
+/** One failed request or resend: enough to tell a server's keep-alive close from a real failure. */
+export interface LoadEvent {
+  /** epoch ms when the error was seen, and when the request went out */
+  at: number;
+  sentAt: number;
+  outcome: 'resent' | keyof LoadReport['failed'];
+  code?: string;
+  message: string;
+  /** the request went out on a keep-alive connection that had carried an earlier request */
+  reused: boolean;
+  /** bytes of the answer that had arrived on this connection for this request */
+  answerBytes: number;
+  /** the request was itself a resend */
+  resend: boolean;
+  localPort?: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export interface RunningLoad {
   stop(): Promise<LoadReport>;
+  /** waits until the count or time bound ends the load */
+  bounded(): Promise<LoadReport>;
 }
 
 export function startLoad(o: LoadOptions): RunningLoad {
@@ -52,7 +75,7 @@ export function startLoad(o: LoadOptions): RunningLoad {
   const rate = Math.min(o.rate ?? 200, 2000);
   const connections = o.connections ?? 4;
   const maxRequests = o.maxRequests ?? rate * maxSeconds;
-  const report: LoadReport = { url: o.url, seconds: 0, requests: 0, ok: 0, failed: { refused: 0, reset: 0, timeout: 0, otherError: 0, '5xx': 0, '4xx': 0 }, retryAfter503: 0, resentAfterIdleClose: 0, longestGapMs: 0 };
+  const report: LoadReport = { url: o.url, seconds: 0, requests: 0, ok: 0, failed: { refused: 0, reset: 0, timeout: 0, otherError: 0, '5xx': 0, '4xx': 0 }, retryAfter503: 0, resentAfterIdleClose: 0, longestGapMs: 0, events: [] };
   const started = Date.now();
   // gaps count from the first 2xx to the stop request
   let lastOk: number | undefined;
@@ -63,7 +86,7 @@ export function startLoad(o: LoadOptions): RunningLoad {
       report.gapFrom = new Date(lastOk).toISOString();
     }
   };
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const agent = new http.Agent({ keepAlive: o.keepAlive ?? true, maxSockets: connections });
   const answered = (status: number, headers: http.IncomingHttpHeaders) => {
     const now = Date.now();
     if (status >= 200 && status < 300) {
@@ -79,32 +102,60 @@ export function startLoad(o: LoadOptions): RunningLoad {
     else if (status >= 400) report.failed['4xx']++;
     else report.ok++;
   };
-  const failed = (err: NodeJS.ErrnoException) => {
-    if (err.code === 'ECONNREFUSED') report.failed.refused++;
-    else if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || err.message === 'socket hang up') report.failed.reset++;
-    else if (err.code === 'ETIMEDOUT') report.failed.timeout++;
-    else report.failed.otherError++;
+  const kindOf = (err: NodeJS.ErrnoException): keyof LoadReport['failed'] =>
+    err.code === 'ECONNREFUSED' ? 'refused'
+    : err.code === 'ECONNRESET' || err.code === 'EPIPE' || err.message === 'socket hang up' ? 'reset'
+    : err.code === 'ETIMEDOUT' ? 'timeout'
+    : 'otherError';
+  // connections that already carried a request: Node's req.reusedSocket misses a queued request
+  // handed a socket freed by another, so reuse is tracked here
+  const used = new WeakSet<import('node:net').Socket>();
+  const record = (e: LoadEvent) => {
+    if (report.events.length < 200) report.events.push(e);
   };
   // A reset on a REUSED keep-alive connection before any answer byte is the server closing an
   // idle connection as the request went out (an nginx reload does that): HTTP clients resend an
-  // idempotent request then (RFC 9112 §9.3.1), so do we, once, and count it apart.
-  const once = (retry = true): Promise<void> =>
+  // idempotent request then (RFC 9112 §9.3.1), so do we, once, and count it apart. The resend
+  // goes on a FRESH connection (as curl does: "retrying a fresh connect"): the other pooled
+  // connections were closed by the same server at the same moment, and a request written on one
+  // before its FIN is read meets the same reset. A failure of the resend counts.
+  const once = (first = true): Promise<void> =>
     new Promise<void>((resolve) => {
-      if (retry) report.requests++;
-      let answering = false;
-      const req = http.get(o.url, { agent, timeout: 5_000 }, (res) => {
-        answering = true;
+      if (first) report.requests++;
+      const sentAt = Date.now();
+      let socket: import('node:net').Socket | undefined;
+      let bytesBefore = 0;
+      let reused = false;
+      let settled = false;
+      const req = http.get(o.url, { agent: first ? agent : false, timeout: 5_000 }, (res) => {
         res.resume();
-        res.on('end', () => (answered(res.statusCode ?? 0, res.headers), resolve()));
-        res.on('error', (e) => (failed(e), resolve()));
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          answered(res.statusCode ?? 0, res.headers);
+          resolve();
+        });
+        res.on('error', (e) => fail(e));
+      });
+      req.on('socket', (s) => {
+        socket = s;
+        bytesBefore = s.bytesRead;
+        reused = used.has(s);
+        used.add(s);
       });
       req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-      req.on('error', (e: NodeJS.ErrnoException) => {
-        const closedIdle = retry && req.reusedSocket && !answering && (e.code === 'ECONNRESET' || e.message === 'socket hang up');
-        if (!closedIdle) return failed(e), resolve();
+      const fail = (e: NodeJS.ErrnoException) => {
+        if (settled) return;
+        settled = true;
+        const answerBytes = socket ? socket.bytesRead - bytesBefore : 0;
+        const kind = kindOf(e);
+        const closedIdle = first && reused && answerBytes === 0 && kind === 'reset';
+        record({ at: Date.now(), sentAt, outcome: closedIdle ? 'resent' : kind, code: e.code, message: e.message, reused, answerBytes, resend: !first, localPort: socket?.localPort });
+        if (!closedIdle) return report.failed[kind]++, resolve();
         report.resentAfterIdleClose++;
         void once(false).then(resolve);
-      });
+      };
+      req.on('error', fail);
     });
   // each connection sends on its own fixed schedule, offset so the load is even
   const everyMs = (1000 * connections) / rate;
@@ -119,6 +170,10 @@ export function startLoad(o: LoadOptions): RunningLoad {
   });
   const finished = Promise.all(loops);
   return {
+    async bounded() {
+      await finished;
+      return this.stop();
+    },
     async stop() {
       const now = Date.now();
       gap(now);

@@ -7,6 +7,7 @@
  *   npx tsx bench/traffic.ts [--routers haproxy,nginx] [--strategies cutover,blueGreen,canary] [--rate 200]
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { startService } from '../activities/service-control';
@@ -18,6 +19,7 @@ import { startHaproxy } from '../test/helpers/haproxy';
 import { startNginx, upstreamBlock } from '../test/helpers/nginx';
 import { freshGet } from '../test/helpers/version-backends';
 import { describeLoad, failedTotal, startLoad, type LoadReport } from './load-generator';
+import { placeEvents, watchNginxWorkers, type Mark } from './nginx-watch';
 
 const arg = (name: string, dflt: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : dflt);
 const routers = arg('routers', 'haproxy,nginx').split(',');
@@ -30,6 +32,8 @@ interface Router {
   publicUrl: string;
   traffic: Record<string, unknown>;
   stop: () => Promise<void>;
+  /** nginx: worker changes (reloads) seen during the run */
+  marks?: Mark[];
 }
 
 async function router(kind: string, f: DemoFixture): Promise<Router> {
@@ -41,7 +45,17 @@ async function router(kind: string, f: DemoFixture): Promise<Router> {
   const dir = path.join(f.workdir, 'nginx');
   fs.mkdirSync(dir);
   const n = await startNginx(upstreamBlock([new URL(f.urls.v1).host]), dir);
-  return { publicUrl: n.publicUrl, stop: n.stop, traffic: { driver: 'nginx', config: n.config, include: n.include, publicUrl: n.publicUrl } };
+  const watch = watchNginxWorkers(n.config);
+  const stop = () => (watch.stop(), n.stop());
+  return { publicUrl: n.publicUrl, stop, marks: watch.marks, traffic: { driver: 'nginx', config: n.config, include: n.include, publicUrl: n.publicUrl } };
+}
+
+async function untilServing(publicUrl: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while ((await freshGet(`${publicUrl}/health`).catch(() => undefined))?.status !== 200) {
+    if (Date.now() > deadline) throw new Error(`${publicUrl} did not answer 200 within 30 s of V1's start`);
+    await new Promise((res) => setTimeout(res, 20));
+  }
 }
 
 /** Durations of activities of a type, in the order they ran (from the cutover's history). */
@@ -66,6 +80,8 @@ async function oneRun(client: Client, routerKind: string, strategy: string, roll
   try {
     Object.assign(f.plan, { traffic: r.traffic, strategy, blueGreen: { bakeTime: rollbackDuringBake ? '10m' : '2s' }, canary: { steps: [{ weight: 10 }, { weight: 50 }, { weight: 100 }] } });
     await startService(f.loaded(), 'v1');
+    // the load starts once the router serves V1 (HAProxy's first health check may not have run yet)
+    await untilServing(r.publicUrl);
     const load = startLoad({ url: `${r.publicUrl}/health`, rate, connections: 8, maxSeconds: 600 });
     const handle = await startCutover(client, f.plan, { autoApprove: true });
     let rollbackMs: number | undefined;
@@ -85,6 +101,8 @@ async function oneRun(client: Client, routerKind: string, strategy: string, roll
     const name = `${routerKind.padEnd(7)} ${(rollbackDuringBake ? 'blueGreen + rollback in bake' : strategy).padEnd(28)}`;
     lines.push(`${name} ${view.status}: ${describeLoad(report)}`);
     if (failedTotal(report)) lines.push(`  failed requests: ${JSON.stringify(report.failed)}`);
+    // every failure and resend, placed against the reload it met
+    for (const e of placeEvents(report.events, r.marks ?? [])) lines.push(`    ${e}`);
     if (rollbackMs !== undefined) lines.push(`  rollback decision → V1 answering through ${routerKind}: ${s(rollbackMs)} (goal ≤ 2 s)`);
     if (strategy === 'cutover' && !rollbackDuringBake) {
       const acts = await activityTimes(client, handle.workflowId);
@@ -105,7 +123,10 @@ async function oneRun(client: Client, routerKind: string, strategy: string, roll
   return lines;
 }
 
+const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+
 async function main() {
+  const loadAtStart = load();
   const env = await startDevServer();
   const worker = await createWorker(env, await bundleWorkflows());
   const out: string[] = [];
@@ -116,11 +137,15 @@ async function main() {
         process.stderr.write(`${lines.join('\n')}\n`);
         out.push(...lines);
       }
-      if (strategies.includes('blueGreen')) out.push(...(await oneRun(env.client, routerKind, 'blueGreen', true)));
+      if (strategies.includes('blueGreen')) {
+        const lines = await oneRun(env.client, routerKind, 'blueGreen', true);
+        process.stderr.write(`${lines.join('\n')}\n`);
+        out.push(...lines);
+      }
     }
   });
   await env.teardown();
-  console.log(`steady load ${rate} req/s over 8 connections, GET /health through the router, demo pipeline 5,000 loans`);
+  console.log(`steady load ${rate} req/s over 8 connections, GET /health through the router, demo pipeline 5,000 loans; load average ${loadAtStart} at the start, ${load()} at the end`);
   for (const l of out) console.log(l);
 }
 

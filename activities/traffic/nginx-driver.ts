@@ -35,13 +35,25 @@ export class NginxTrafficDriver implements TrafficDriver {
   /**
    * The upstream block for these weights; a role at 0 is left out (nginx has no weight 0). Both
    * at 0 (V1 out before its stop): both marked `down`, so nginx answers from its maintenance page.
+   * `keep`: the operator's own directives of the block (`keepalive 32`, `zone …`, `least_conn`),
+   * carried over so a switch changes the servers and nothing else.
    */
-  render(weights: { v1: number; v2: number }): string {
+  render(weights: { v1: number; v2: number }, keep: string[] = []): string {
     const nobody = weights.v1 <= 0 && weights.v2 <= 0;
     const lines = (['v1', 'v2'] as const)
       .filter((r) => nobody || weights[r] > 0)
       .map((r) => `    server ${this.servers[r]} ${nobody ? 'down' : `weight=${weights[r]} max_fails=0`}; # ${r}`);
-    return `# written by cutover: the live upstream (V1 ${weights.v1}%, V2 ${weights.v2}%)\nupstream ${this.spec.upstream} {\n${lines.join('\n')}\n}\n`;
+    return `# written by cutover: the live upstream (V1 ${weights.v1}%, V2 ${weights.v2}%)\nupstream ${this.spec.upstream} {\n${[...keep.map((d) => `    ${d};`), ...lines].join('\n')}\n}\n`;
+  }
+
+  /** The directives of the include's upstream block other than `server` (comments dropped). */
+  directives(raw: string | null): string[] {
+    const name = this.spec.upstream.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const body = new RegExp(`upstream\\s+${name}\\s*\\{([^}]*)\\}`).exec((raw ?? '').replace(/#[^\n]*/g, ''))?.[1] ?? '';
+    return body
+      .split(';')
+      .map((d) => d.trim().replace(/\s+/g, ' '))
+      .filter((d) => d && !/^server\s/.test(d));
   }
 
   async read(): Promise<RouterState> {
@@ -54,8 +66,8 @@ export class NginxTrafficDriver implements TrafficDriver {
     return { driver: 'nginx', weights, raw, fingerprint: raw ?? 'no include', readAt: now() };
   }
 
-  setWeights(weights: { v1: number; v2: number }): Promise<void> {
-    return this.install(this.render(weights));
+  async setWeights(weights: { v1: number; v2: number }): Promise<void> {
+    return this.install(this.render(weights, this.directives(await readOptional(this.include))));
   }
 
   restore(state: RouterState): Promise<void> {

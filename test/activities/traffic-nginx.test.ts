@@ -1,6 +1,7 @@
 /**
  * The nginx traffic driver against a real nginx (one per file): switch, verify through the
- * router, exact undo read back, canary weights, and a config `nginx -t` rejects changing nothing.
+ * router, exact undo read back, canary weights, a config `nginx -t` rejects changing nothing, the
+ * operator's upstream directives kept, and switches under steady load failing no request.
  */
 import fs from 'node:fs';
 import { changeTraffic, readTrafficState, restoreTraffic, trafficDriverFor } from '../../activities/traffic';
@@ -8,6 +9,7 @@ import { FailureType } from '../../domain/failure-types';
 import { allTo, v2Share } from '../../domain/traffic-state';
 import { startNginx, upstreamBlock, type NginxRouter } from '../helpers/nginx';
 import { freshGet, routerPlan, startVersionBackends, versionsSeen, type VersionBackends } from '../helpers/version-backends';
+import { failedTotal, startLoad } from '../../bench/load-generator';
 import { failureOf, tempDir } from './helpers';
 
 let nginx: NginxRouter;
@@ -20,7 +22,7 @@ const answers = (n: number) => versionsSeen(nginx.publicUrl, n);
 beforeAll(async () => {
   backends = await startVersionBackends();
   // hand-written by "the operator": the undo must give back these bytes, not a re-rendering
-  before = `# operator's upstream\n${upstreamBlock([new URL(backends.urls.v1).host])}`;
+  before = `# operator's upstream\n${upstreamBlock([new URL(backends.urls.v1).host], 'cutover_upstream', ['keepalive 8'])}`;
   nginx = await startNginx(before, tempDir('nginx'));
 });
 afterAll(async () => {
@@ -37,6 +39,8 @@ test('switch to V2: include replaced, previous kept, verified through nginx; the
   expect(step.summary).toBe('V2 100%');
   expect(step.verified!.seen).toEqual({ v2: expect.any(Number) });
   expect(fs.readFileSync(`${nginx.include}.previous`, 'utf8')).toBe(before);
+  // the switch changed the servers, not the operator's upstream keep-alive
+  expect(fs.readFileSync(nginx.include, 'utf8')).toMatch(/^ {4}keepalive 8;\n {4}server \S+ weight=100 max_fails=0; # v2\n}/m);
   expect(await answers(3)).toEqual(['v2', 'v2', 'v2']);
 
   const restored = await restoreTraffic(loaded, 'cut-1');
@@ -84,4 +88,20 @@ test('nobody up: nginx answers 503 with Retry-After from its maintenance locatio
   const res = await freshGet(`${nginx.publicUrl}/kpis`);
   expect(res.status).toBe(503);
   expect(res.headers['retry-after']).toBe('1');
+});
+
+test('switches under steady keep-alive load: no failed request (connections a reload closed idle are resent, counted apart)', async () => {
+  const loaded = plan();
+  const driver = trafficDriverFor(loaded);
+  await driver.restore({ ...(await driver.read()), raw: before });
+  const load = startLoad({ url: `${nginx.publicUrl}/health`, rate: 100, connections: 4, maxSeconds: 120 });
+  // four reloads, each waited for (old workers gone) and verified through nginx
+  for (const [i, role] of (['v2', 'v1', 'v2', 'v1'] as const).entries()) await changeTraffic(loaded, allTo(role), 'switch', { cutoverId: `cut-load-${i}` });
+  await restoreTraffic(loaded, 'cut-load-0');
+  const report = await load.stop();
+  expect(report.events.filter((e) => e.outcome !== 'resent')).toEqual([]);
+  expect(failedTotal(report)).toBe(0);
+  expect(report.ok).toBe(report.requests);
+  // every resend was a reused connection closed before any byte of its answer
+  for (const e of report.events) expect(e).toMatchObject({ outcome: 'resent', reused: true, answerBytes: 0, resend: false });
 });

@@ -1,7 +1,8 @@
 /**
  * A real nginx for a test: listens on a free loopback port, proxies to the upstream include the
  * `nginx` traffic driver writes, and answers 503 + Retry-After from its own maintenance location
- * when no upstream answers (refused, reset, timed out) — never a refused connection.
+ * when no upstream answers (refused, reset, timed out) — never a refused connection. The config
+ * is what README's "Traffic" section asks of an operator's own nginx.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,8 @@ export function nginxConfig(dir: string, port: number, include: string): string 
   return `daemon off;
 worker_processes 1;
 pid ${p('nginx.pid')};
+# a reload's old workers finish their requests, never longer than the driver waits for them (10 s)
+worker_shutdown_timeout 10s;
 error_log ${p('error.log')} warn;
 events { worker_connections 1024; }
 http {
@@ -35,7 +38,11 @@ http {
     listen 127.0.0.1:${port};
     location / {
       proxy_pass http://cutover_upstream;
+      # keep-alive to the upstream (the include's \`keepalive\`) needs HTTP/1.1 without "Connection: close"
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
       proxy_connect_timeout 1s;
+      # a refused or reset upstream connection (a version stopping, a cached connection it closed) is retried
       proxy_next_upstream error timeout;
       error_page 502 503 504 = @maintenance;
     }
@@ -71,4 +78,6 @@ export async function startNginx(upstream: string, dir = fs.mkdtempSync(path.joi
   };
 }
 
-export const upstreamBlock = (servers: string[], name = 'cutover_upstream') => `upstream ${name} {\n${servers.map((s) => `  server ${s};`).join('\n')}\n}\n`;
+/** The operator's upstream block; `directives` such as `keepalive 16` are kept by the driver's switches. */
+export const upstreamBlock = (servers: string[], name = 'cutover_upstream', directives: string[] = []) =>
+  `upstream ${name} {\n${[...directives.map((d) => `  ${d};`), ...servers.map((s) => `  server ${s};`)].join('\n')}\n}\n`;
