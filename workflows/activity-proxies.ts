@@ -15,6 +15,12 @@ export const presets = {
    */
   quick: { startToCloseTimeout: '20s', retry } satisfies ActivityOptions,
   /**
+   * router changes: a reload waits for nginx's old workers (up to 10 s), then the probes through
+   * the router (traffic.verify.timeout, 15 s by default) — more than `quick` allows. They
+   * heartbeat every ~2 s, so a lost worker still costs seconds.
+   */
+  router: { startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry } satisfies ActivityOptions,
+  /**
    * starts, stops, backups, restores: they heartbeat every ~2 s, so a dead worker is noticed in
    * about 6 s and the step retried on another (a rollback with a lost worker costs seconds). An
    * abort waits for the step to settle: a rollback must not start V1 while its stop still runs.

@@ -65,7 +65,7 @@ export async function v1GracefulShutdown(ctx: PhaseContext): Promise<string> {
   const driver = ctx.loaded.plan.traffic?.driver;
   if (driver && driver !== 'file' && patched('traffic-drain-before-v1-stop')) {
     ctx.compensations.push('switchTrafficToV1');
-    recordTraffic(ctx, await onHost(ctx.loaded, 'traffic', 'quick', 'Take V1 out of the router before its stop').drainTrafficForStop(ctx.loaded));
+    recordTraffic(ctx, await onHost(ctx.loaded, 'traffic', 'router', 'Take V1 out of the router before its stop').drainTrafficForStop(ctx.loaded));
   }
   ctx.compensations.push('startV1');
   const { forced } = await onHost(ctx.loaded, 'v1', 'service', `Drain and stop ${v(ctx, 'v1')}`).stopService(ctx.loaded, 'v1');
@@ -84,7 +84,7 @@ export async function v2Activation(ctx: PhaseContext): Promise<string> {
   ctx.compensations.push('restoreBackup', 'stopV2');
   const health = await onHost(ctx.loaded, 'v2', 'service', `Start ${v(ctx, 'v2')} and wait until healthy`).startService(ctx.loaded, 'v2');
   ctx.compensations.push('switchTrafficToV1');
-  const pointer = await onHost(ctx.loaded, 'traffic', 'quick', 'Switch traffic to V2').switchTraffic(ctx.loaded, 'v2');
+  const pointer = await onHost(ctx.loaded, 'traffic', 'router', 'Switch traffic to V2').switchTraffic(ctx.loaded, 'v2');
   recordTraffic(ctx, pointer?.traffic);
   // From V1's stop until V2 answered through the router nobody served (the router said 503).
   const unserved = ctx.traffic && ctx.v1StopAt !== undefined ? (ctx.traffic.unservedMs = Date.now() - ctx.v1StopAt) : undefined;

@@ -99,8 +99,8 @@ export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: Load
         if (patched('traffic-restore-exact')) {
           const id = input.cutoverId;
           // The file driver keeps the seed's step name: its undo is still "switch traffic to V1".
-          await step(loaded.plan.traffic?.driver === 'file' ? 'switch traffic to V1' : 'restore the router', () => onHost(loaded, 'traffic', 'quick', 'Restore the router to its state before the cutover', UNTIL_PICKED_UP).restoreTraffic(loaded, id).then((t) => t?.summary ?? 'no router'));
-        } else await step('switch traffic to V1', () => onHost(loaded, 'traffic', 'quick', 'Switch traffic back to V1', UNTIL_PICKED_UP).switchTraffic(loaded, 'v1').then(() => 'V1 active'));
+          await step(loaded.plan.traffic?.driver === 'file' ? 'switch traffic to V1' : 'restore the router', () => onHost(loaded, 'traffic', 'router', 'Restore the router to its state before the cutover', UNTIL_PICKED_UP).restoreTraffic(loaded, id).then((t) => t?.summary ?? 'no router'));
+        } else await step('switch traffic to V1', () => onHost(loaded, 'traffic', 'router', 'Switch traffic back to V1', UNTIL_PICKED_UP).switchTraffic(loaded, 'v1').then(() => 'V1 active'));
       }
       if (compensation === 'stopV2') await step('stop V2', () => onHost(loaded, 'v2', 'service', 'Stop V2', UNTIL_PICKED_UP).stopService(loaded, 'v2').then((r) => (r.forced ? 'force-stopped' : 'stopped')));
       if (compensation === 'restoreBackup') await step('restore backup', () => onHost(loaded, 'backup', 'service', 'Restore the backup', UNTIL_PICKED_UP).restoreBackupArchive(loaded, backup!).then((r) => `${backup!.archive}; replaced data kept in ${r.displaced}`));
@@ -108,7 +108,7 @@ export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: Load
     }
     // Probed only now: V1 was started after the router was put back.
     if (loaded.plan.traffic?.publicUrl && todo.includes('switchTrafficToV1') && patched('traffic-verified-after-rollback')) {
-      await step('V1 answering through the router', () => act('quick', 'Verify through the router').verifyTraffic(loaded).then((t) => `${t?.summary}; ${t?.verified?.answers ?? 0} answers in ${t?.verified?.ms ?? 0} ms`));
+      await step('V1 answering through the router', () => act('router', 'Verify through the router').verifyTraffic(loaded).then((t) => `${t?.summary}; ${t?.verified?.answers ?? 0} answers in ${t?.verified?.ms ?? 0} ms`));
     }
     if (input.baseline && view.steps.every((s) => s.state === 'passed')) {
       const baseline = input.baseline;

@@ -17,6 +17,7 @@ import { FileTrafficDriver, type TrafficPointer } from './file-driver';
 import { HaproxyTrafficDriver } from './haproxy-driver';
 import { NginxTrafficDriver } from './nginx-driver';
 import { verifyThroughRouter } from './verify';
+import { keepAlive } from '../heartbeat';
 
 export type { TrafficPointer } from './file-driver';
 
@@ -48,6 +49,25 @@ export async function keepStateBefore(loaded: LoadedPlan, cutoverId: string, sta
 
 /** Weights set, read back (the router must now do what it was told), verified through the public address. */
 export async function changeTraffic(loaded: LoadedPlan, weights: { v1: number; v2: number }, label: string, opts: { cutoverId?: string; verify?: boolean } = {}): Promise<TrafficStep> {
+  return beating(label, () => changeAndVerify(loaded, weights, label, opts));
+}
+
+/**
+ * A router step may wait on the operator's own command, nginx's old workers (up to its
+ * worker_shutdown_timeout) and then the probes: it heartbeats all along, so the workflow's limit
+ * can be long while a lost worker is still noticed in seconds.
+ */
+async function beating<T>(what: string, step: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const stop = keepAlive(() => ({ router: what, elapsedMs: Date.now() - started }));
+  try {
+    return await step();
+  } finally {
+    stop();
+  }
+}
+
+async function changeAndVerify(loaded: LoadedPlan, weights: { v1: number; v2: number }, label: string, opts: { cutoverId?: string; verify?: boolean }): Promise<TrafficStep> {
   const { cutoverId = runningFor(), verify = true } = opts;
   const driver = trafficDriverFor(loaded);
   const before = await driver.read();
@@ -107,7 +127,10 @@ export async function restoreTraffic(loaded: LoadedPlan, cutoverId?: string): Pr
   if (!loaded.plan.traffic) return null;
   const text = cutoverId ? await readOptional(beforeFile(loaded, cutoverId)) : null;
   if (text === null) return changeTraffic(loaded, allTo('v1'), 'all traffic → V1 (no state kept from before)', { cutoverId: '', verify: false });
-  const before = JSON.parse(text) as RouterState;
+  return beating('restore', () => restoreExactly(loaded, JSON.parse(text) as RouterState));
+}
+
+async function restoreExactly(loaded: LoadedPlan, before: RouterState): Promise<TrafficStep> {
   // No pointer before the cutover meant V1 served (nothing had been switched yet): the undo says
   // so in the file, as the seed's rollback always did, rather than deleting it.
   if (before.driver === 'file' && before.raw === null) return changeTraffic(loaded, allTo('v1'), 'all traffic → V1 (no pointer before the cutover)', { cutoverId: '', verify: false });
@@ -122,10 +145,13 @@ export async function restoreTraffic(loaded: LoadedPlan, cutoverId?: string): Pr
 
 /** Whoever the router says serves now answers through the public address (after a rollback started V1). */
 export async function verifyTraffic(loaded: LoadedPlan): Promise<TrafficStep | null> {
-  if (!loaded.plan.traffic) return null;
-  const state = await trafficDriverFor(loaded).read();
-  const verified = await verifyThroughRouter(loaded.plan.traffic, state.weights);
-  return { label: 'verified through the router', state, summary: describeTraffic(state), verified };
+  const spec = loaded.plan.traffic;
+  if (!spec) return null;
+  return beating('verify', async () => {
+    const state = await trafficDriverFor(loaded).read();
+    const verified = await verifyThroughRouter(spec, state.weights);
+    return { label: 'verified through the router', state, summary: describeTraffic(state), verified };
+  });
 }
 
 /** The pointer file of the `file` driver as last written (kept for callers of the seed's API). */
