@@ -19,6 +19,7 @@ import { writeMonitoringReport } from './reports/monitoring-report';
 import { productionValidation, validateProduction } from './post-cutover-check';
 import { writeValidationReport } from './reports/validation-report-file';
 import { lockHolder, runningMonitoringOf } from './cutover-locks';
+import { canaryAnalysis } from './checks/canary-analysis';
 
 /** what the worker allows: plan folders, inline plans (see plan-loader) */
 export type ActivityDeps = PlanPolicy;
@@ -63,6 +64,7 @@ export function createActivities(deps: ActivityDeps) {
     writeMonitoringReport,
     validateProduction,
     productionValidation,
+    canaryAnalysis,
     writeValidationReport,
     lockHolder,
     runningMonitoringOf,

@@ -43,7 +43,7 @@ export function workerOptions(connection: NativeConnection, namespace: string, o
 }
 
 /** What only the machine itself can do: its services, its backups, its traffic pointer. */
-export const HOST_LOCAL_ACTIVITIES = ['startService', 'stopService', 'serviceHealth', 'backupForCutover', 'pruneOldBackups', 'findLatestBackup', 'chooseManualRollbackBackup', 'verifyBackupArchive', 'restoreBackupArchive', 'switchTraffic'] as const;
+export const HOST_LOCAL_ACTIVITIES = ['startService', 'stopService', 'serviceHealth', 'backupForCutover', 'pruneOldBackups', 'findLatestBackup', 'chooseManualRollbackBackup', 'verifyBackupArchive', 'restoreBackupArchive', 'switchTraffic', 'setTrafficWeights', 'drainTrafficForStop', 'restoreTraffic', 'verifyTraffic', 'readTrafficState'] as const;
 
 /**
  * A host agent (`cutover worker --host NAME`): polls only `cutover-host-NAME`, runs no workflows
