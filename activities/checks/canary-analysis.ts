@@ -47,7 +47,7 @@ function worstField(c: ValueComparison | undefined): string {
 function describeOutcomes(v2: CheckOutcome[], v1: Map<string, CheckOutcome>): string[] {
   return v2.map((o) => {
     const comparison = o.metrics.comparison as (ValueComparison & { against?: string }) | undefined;
-    if (comparison) return `${o.name} ${o.status}: V2 against V1 live (${comparison.against}): ${o.message}${worstField(comparison)}`;
+    if (comparison) return `${o.name} ${o.status}: V2 against ${comparison.against === 'v1 live' ? 'V1 live' : 'the recorded baseline'}: ${o.message}${worstField(comparison)}`;
     const mine = v1.get(o.name);
     return `${o.name} ${o.status}: V2 ${o.message} · V1 ${mine ? mine.message : 'not measured'}`;
   });

@@ -98,7 +98,7 @@ test('canary: each step compared with V1 live (not the shadow run); V2 worse tha
   const atStep2 = await until(handle, (v) => /canary step 2\/3 .*waiting for dataQuality/.test(v.message));
   const step1 = atStep2.traffic!.steps[0];
   expect(step1).toMatchObject({ label: 'canary step 1/3 (V2 10%)', summary: 'V1 90% · V2 10%' });
-  expect(step1.analysis).toMatch(/^PASS against V1 live \(2 PASS\): summary_parity PASS: V2 against V1 live \(v1 live\): all \d+ fields within/);
+  expect(step1.analysis).toMatch(/^PASS against V1 live \(2 PASS\): summary_parity PASS: V2 against V1 live: all \d+ fields within/);
   expect(step1.analysis).toMatch(/latency PASS: V2 .+ · V1 (?!not measured)/);
   expect((await router()).weights).toEqual({ v1: 50, v2: 50 });
   // V2 goes wrong while it takes half the traffic: east's revenue +5%, V1 still right (the extra orders gone again,
