@@ -101,6 +101,9 @@ test('canary succeeds: V2 10% then 100%, each step read back, seen through HAPro
   expect(view.status).toBe('SUCCESS');
   expect(view.traffic!.steps.map((s) => `${s.label}: ${s.summary}`)).toEqual(['canary step 1/2 (V2 10%): V1 90% · V2 10%', 'canary step 2/2 (V2 100%): V2 100%', 'V1 retired: V1 stopped; V2 100%']);
   expect(view.phases.find((x) => x.id === 'phase4')!.message).toMatch(/canary 10% PASS → 100% PASS/);
+  // each step against V1 read live (the built-in checks: V1's /kpis now, V1's latency beside V2's)
+  expect(view.traffic!.steps[0].analysis).toMatch(/kpi_calculations PASS: V2 against V1 live: all \d+ KPIs within/);
+  expect(view.traffic!.steps[0].analysis).toMatch(/performance (PASS|WARN): V2 avg [\d.]+ ms.* · V1 avg [\d.]+ ms/);
   expect(await versionsSeen(haproxy.publicUrl, 3)).toEqual(['v2', 'v2', 'v2']);
 });
 
