@@ -49,8 +49,14 @@ function describeOutcomes(v2: CheckOutcome[], v1: Map<string, CheckOutcome>): st
     const comparison = o.metrics.comparison as (ValueComparison & { against?: string }) | undefined;
     if (comparison) return `${o.name} ${o.status}: V2 against ${comparison.against === 'v1 live' ? 'V1 live' : 'the recorded baseline'}: ${o.message}${worstField(comparison)}`;
     const mine = v1.get(o.name);
-    return `${o.name} ${o.status}: V2 ${o.message} · V1 ${mine ? mine.message : 'not measured'}`;
+    return `${o.name} ${o.status}: V2 ${o.message} · V1 ${mine ? mine.message : 'not measured (the check does not follow its target)'}`;
   });
+}
+
+/** A command with a fixed argv (no {{ baseUrl }} etc.) checks the same thing whatever the target: V1 has no reading of its own. */
+function followsTarget(loaded: LoadedPlan, name: string): boolean {
+  const command = loaded.plan.checks?.find((c) => c.name === name)?.command;
+  return !command || command.argv.some((a) => a.includes('{{'));
 }
 
 async function withChecks(loaded: LoadedPlan, shadowBaseline?: Kpis): Promise<{ report: ValidationReport; measured: string[]; v1: unknown }> {
@@ -60,7 +66,7 @@ async function withChecks(loaded: LoadedPlan, shadowBaseline?: Kpis): Promise<{ 
   const v2 = await runChecksAt(loaded, 'v2', 'phase5', { v1Live: true, baseline: shadowBaseline });
   const v1 = new Map<string, CheckOutcome>();
   for (const o of v2) {
-    if (o.metrics.comparison) continue;
+    if (o.metrics.comparison || !followsTarget(loaded, o.name)) continue;
     const [mine] = await runChecksAt(loaded, 'v1', 'phase5', { only: o.name });
     if (mine) v1.set(o.name, mine);
   }

@@ -60,3 +60,12 @@ test("V2's error rate compared with V1's live, both read from Prometheus by vers
   const report = JSON.parse(fs.readFileSync(bad.reportPath, 'utf8'));
   expect(report).toMatchObject({ status: 'FAIL', canary: { cutoverId: 'cutover-prom-1', step: 2, weight: 50, measured: bad.measured } });
 }, 180_000);
+
+test('a check that follows its target is also run on V1 for the record; a command with a fixed argv is not', async () => {
+  const echo = (name: string, arg: string) => ({ name, report: 'audit_trail', at: ['phase5'], command: { argv: ['node', '-e', 'console.log(process.argv[1])', arg] } });
+  const loaded = f.loaded([echo('fixed', 'same-for-both'), echo('follows', '{{ baseUrl }}')]);
+  const analysis = await canaryAnalysis(loaded, { cutoverId: 'cutover-cmd-1', step: 1, weight: 10 });
+  expect(analysis.status).toBe('PASS');
+  expect(analysis.measured[0]).toMatch(/^fixed PASS: V2 .* · V1 not measured \(the check does not follow its target\)$/);
+  expect(analysis.measured[1]).toMatch(/^follows PASS: V2 .* · V1 (?!not measured)/);
+});
