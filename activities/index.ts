@@ -20,6 +20,7 @@ import { productionValidation, validateProduction } from './post-cutover-check';
 import { writeValidationReport } from './reports/validation-report-file';
 import { lockHolder, runningMonitoringOf } from './cutover-locks';
 import { runHostChecks } from './checks/providers/command-on-host';
+import { canaryAnalysis } from './checks/canary-analysis';
 
 /** what the worker allows: plan folders, inline plans (see plan-loader) */
 export type ActivityDeps = PlanPolicy;
@@ -65,6 +66,7 @@ export function createActivities(deps: ActivityDeps) {
     writeMonitoringReport,
     validateProduction,
     productionValidation,
+    canaryAnalysis,
     writeValidationReport,
     lockHolder,
     runningMonitoringOf,

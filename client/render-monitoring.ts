@@ -22,6 +22,7 @@ export function renderMonitoring(view: MonitoringView): string {
     ...[...rows, ...gaps].sort((a, b) => a.at - b.at).map((r) => r.line),
     ...view.decisions.map((d) => `  decision ${d.label}: ${d.outcome} (${d.via}${d.note ? `: ${d.note}` : ''})${d.openedOffsetMs !== undefined && d.openedOffsetMs - d.offsetMs > 60_000 && d.openedOffsetMs - d.offsetMs > (d.windowMs ?? 0) / 10 ? ` — opened late at ${hourLabel(d.openedOffsetMs)}` : ''}`),
     ...view.warnings.map((w) => `  WARN ${w}`),
+    ...(view.traffic ?? []).slice(-6).map((t) => `  router ${hourLabel(t.offsetMs)} ${t.label}: ${t.summary}`),
   ];
   // A finished monitoring takes no votes: never tell anyone to send one.
   if (view.openDecision && ACTIVE.includes(view.status)) lines.push(`  ⏸ ${view.openDecision.label}: waiting for ${view.openDecision.roles.join(', ')} — cutover approve ${view.cutoverId}-monitoring --role R --as NAME [--no-go]`);

@@ -19,7 +19,7 @@ export function renderStatus(view: CutoverView, now = Date.now()): string {
   for (const m of view.rejectedMessages?.last ?? []) lines.push(`    ${m.at} ${m.name} ${m.honoured ? 'honoured with defaults' : 'rejected'}: ${m.reason}`);
   if (view.traffic) {
     lines.push(`  traffic: ${trafficLine(view.traffic)}`);
-    for (const t of view.traffic.steps) lines.push(`    ${t.at.slice(11, 19)} ${t.label}: ${t.summary}${t.verifiedMs !== undefined ? ` (seen through the router in ${formatDuration(t.verifiedMs)})` : ''}`);
+    for (const t of view.traffic.steps) lines.push(`    ${t.at.slice(11, 19)} ${t.label}: ${t.summary}${t.verifiedMs !== undefined ? ` (seen through the router in ${formatDuration(t.verifiedMs)})` : ''}${t.analysis ? `\n      checks ${t.analysis}` : ''}`);
   }
   if (view.rollback) lines.push(`  rollback ${view.rollback.workflowId}: ${view.rollback.status ?? 'running'}${view.rollback.durationMs !== undefined ? ` in ${formatDuration(view.rollback.durationMs)}` : ''}`);
   if (view.monitoringWorkflowId) lines.push(`  monitoring: cutover status ${view.monitoringWorkflowId}`);

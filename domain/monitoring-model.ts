@@ -106,6 +106,16 @@ export interface MonitoringState {
   trends?: Record<string, TrendState>;
   /** decision points that came due while another was open (a long outage can miss two) */
   pendingDecisions?: { index: number; scheduledOffsetMs: number }[];
+  /** the router as read at the start, each validation and decision point (absent before it was read) */
+  traffic?: RouterReading[];
+}
+
+/** Who serves, as the router said at one moment of the monitoring ("V2 100%", "V1 100%" after a rollback). */
+export interface RouterReading {
+  offsetMs: number;
+  at: string;
+  label: string;
+  summary: string;
 }
 
 export interface MonitoringInput {
@@ -147,6 +157,8 @@ export interface MonitoringView {
   rollback?: { workflowId: string; reason: string; startedOffsetMs: number; status?: string; durationMs?: number; message?: string };
   /** the report files; charts (SVG) are absent from reports written before they existed */
   report?: { json: string; markdown: string; charts?: string[] };
+  /** the router's state at the start, each validation and decision point, and the end */
+  traffic?: RouterReading[];
 }
 
 export const initialState = (startMs: number): MonitoringState => ({

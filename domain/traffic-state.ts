@@ -51,7 +51,8 @@ export interface TrafficView {
   strategy: 'cutover' | 'blueGreen' | 'canary';
   /** who serves now, as the router last read back */
   now?: string;
-  steps: { at: string; label: string; summary: string; verifiedMs?: number; answers?: number }[];
+  /** `analysis`: a canary step's checks, V2 against V1 live (what each measured) */
+  steps: { at: string; label: string; summary: string; verifiedMs?: number; answers?: number; analysis?: string }[];
   /** cutover strategy: from V1's stop to V2 verified through the router (the router answered 503 + Retry-After) */
   unservedMs?: number;
   /** blue-green: V1 kept warm (drained) until then; a rollback before is a switch back */

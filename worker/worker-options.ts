@@ -43,12 +43,13 @@ export function workerOptions(connection: NativeConnection, namespace: string, o
 }
 
 /**
- * What only the machine itself can do: its services, its backups, its traffic pointer, the facts
+ * What only the machine itself can do: its services, its backups, its router, the facts
  * Phase 0 checks on it (paths, disk, artifact), V2's test suite, the teams' command checks.
  */
 export const HOST_LOCAL_ACTIVITIES = [
   'startService', 'stopService', 'serviceHealth', 'backupForCutover', 'pruneOldBackups', 'findLatestBackup', 'chooseManualRollbackBackup',
-  'verifyBackupArchive', 'restoreBackupArchive', 'switchTraffic', 'drainTrafficForStop', 'restoreTraffic', 'checkPrerequisites', 'runPlanTests', 'runHostChecks',
+  'verifyBackupArchive', 'restoreBackupArchive', 'switchTraffic', 'setTrafficWeights', 'drainTrafficForStop', 'restoreTraffic', 'verifyTraffic',
+  'readTrafficState', 'checkPrerequisites', 'runPlanTests', 'runHostChecks',
 ] as const;
 
 /**

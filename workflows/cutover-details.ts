@@ -17,7 +17,7 @@ export function renderCutoverDetails(view: CutoverView): string {
     '| | Phase | Took | Result |',
     '|---|---|---|---|',
     ...rows,
-    ...(view.traffic ? ['', `**Traffic**: ${trafficLine(view.traffic)}`, ...view.traffic.steps.slice(-8).map((t) => `- ${t.at.slice(11, 19)} ${t.label}: ${t.summary}${t.verifiedMs !== undefined ? ` (seen through the router in ${t.verifiedMs} ms)` : ''}`)] : []),
+    ...(view.traffic ? ['', `**Traffic**: ${trafficLine(view.traffic)}`, ...view.traffic.steps.slice(-8).map((t) => `- ${t.at.slice(11, 19)} ${t.label}: ${t.summary}${t.verifiedMs !== undefined ? ` (seen through the router in ${t.verifiedMs} ms)` : ''}${t.analysis ? `\n  - checks ${t.analysis}` : ''}`)] : []),
     ...(votes.length ? ['', '**Approvals**', ...votes] : []),
     ...view.rejectedApprovals.slice(-5).map((r) => `- rejected vote by ${r.approver} for ${r.role}: ${r.reason.slice(0, 200)}`),
     ...renderMessageLog(view.rejectedMessages),

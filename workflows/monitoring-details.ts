@@ -15,6 +15,7 @@ export function renderMonitoringDetails(view: MonitoringView): string {
     ...rows,
     ...(view.gaps ?? []).map((g) => `- not measured ${hourLabel(g.fromOffsetMs)}–${hourLabel(g.toOffsetMs)}: ${g.why}`),
     ...view.decisions.map((d) => `- ${d.label}: **${d.outcome}** (${d.via}${d.note ? `: ${d.note}` : ''})`),
+    ...(view.traffic ?? []).slice(-6).map((t) => `- router ${hourLabel(t.offsetMs)} ${t.label}: ${t.summary}`),
     ...view.warnings.map((w) => `- WARN ${w}`),
     ...renderMessageLog(view.rejectedMessages),
   ]

@@ -34,6 +34,7 @@ import { runRollbackChild } from './rollback-child';
 import { renderMonitoringDetails } from './monitoring-details';
 import { notifyBestEffort } from './notify-best-effort';
 import { DecisionPoints } from './monitoring-decisions';
+import { readRouter } from './monitoring-traffic';
 
 /** Continue-as-new well before the server's suggestion would matter for a 24-hour loop. */
 const HISTORY_LIMIT = 4_000;
@@ -85,6 +86,7 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
       sentinelSamples: state.sentinelSamples ?? [],
       unmeasuredMs: unmeasuredMs(state.gaps),
       probes: state.probes.total,
+      traffic: state.traffic,
     });
     // The plan too, so `CutoverPlan="x" AND CutoverStatus="ROLLED_BACK"` finds a rollback after SUCCESS.
     // Only when the status changes: once a minute it was an event and a visibility write each
@@ -115,6 +117,7 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
     }
   };
   refresh('MONITORING', `monitoring ${plan.services.v2.name} for ${plan.monitoring.duration}`);
+  if (state.runs === 1) await readRouter(loaded, state, 0, 'monitoring start');
   if (state.runs === 1) await notify('start', `Monitoring ${plan.services.v2.name} for ${plan.monitoring.duration}: ${table.validations.length} validations, decision points at ${plan.monitoring.decisionPoints.map((d) => d.at).join(', ')}`);
 
   const points = new DecisionPoints({ state, gates, specFor, notify, lateAfterMs: table.sentinelMs });
@@ -175,6 +178,9 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
     if (summaryAt !== undefined && !stopReason) {
       await notify(`summary:${summaryAt}`, `${hourLabel(summaryAt)} checkpoint: ${state.warnings.length ? `${state.warnings.length} warning(s): ${state.warnings.join('; ')}` : 'all metrics stable ✓'} (${uptimeLine(state)})`);
     }
+    // who serves at each validation and decision point, for the status, details and report
+    const moments = [validationAt !== undefined ? `${hourLabel(validationAt)} validation` : '', ...decisions.map((d) => plan.monitoring.decisionPoints[d.index].label)].filter(Boolean);
+    if (moments.length) await readRouter(loaded, state, at, moments.join(' · '));
     for (const point of stopReason ? [] : decisions) await points.open(point.index, point.at);
     refresh(state.openDecision ? 'AWAITING_DECISION' : 'MONITORING', `${label}: ${state.rows.at(-1)?.status ?? 'probing'}`);
     // A rollback decided in this step is carried out here, never lost to a continue-as-new.
@@ -187,6 +193,7 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
   }
 
   if (stopReason) return rollBack(stopReason);
+  await readRouter(loaded, state, state.elapsedMs, 'monitoring end');
   const report = await act('quick', 'Write the 24-hour report').writeMonitoringReport(loaded, refresh('COMPLETED', `${plan.monitoring.duration} monitoring complete, ${uptimeLine(state)}`));
   view.report = report;
   await notify('complete', `${table.durationMs >= 24 * 3_600_000 ? '24-Hour Cutover Complete ✓' : `${plan.monitoring.duration} monitoring complete ✓`} — ${uptimeLine(state)}, ${state.rows.length} validations, ${state.warnings.length} warning(s). Report: ${report.markdown}`);
@@ -208,6 +215,7 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
       baseline: input.baseline,
     });
     Object.assign(view.rollback!, { status: result.status, durationMs: result.durationMs, message: result.message });
+    await readRouter(loaded, state, Date.now() - state.startMs, 'after the rollback');
     view.report = await act('quick', 'Write the monitoring report').writeMonitoringReport(loaded, refresh(result.status === 'ROLLED_BACK' ? 'ROLLED_BACK' : 'FAILED', `${reason}; rollback ${result.status}: ${result.message}`));
     return refresh();
   }

@@ -1,26 +1,29 @@
 /**
  * canary: V2 started beside V1, then the plan's weight steps (e.g. 10 → 50 → 100). Each step is
  * read back and seen through the router, then waits its pause and/or an approval (the same gate
- * machinery as GO/NO-GO), then runs the checks on V2 while V1 takes the rest. A FAIL, a NO-GO or
- * a failed step throws: the rollback restores the router (V2 weight 0, as before) and stops V2.
+ * machinery as GO/NO-GO), then runs the checks on V2 while V1 takes the rest, compared with V1
+ * read live under the same split (`canary-live-v1`; histories from before compared with the shadow
+ * run's baseline). A FAIL, a NO-GO or a failed step throws: the rollback restores the router (V2
+ * weight 0, as before) and stops V2.
  */
-import { ApplicationFailure, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, patched, sleep } from '@temporalio/workflow';
 import { parseDuration } from '../domain/duration';
 import { FailureType } from '../domain/failure-types';
 import { act } from './activity-proxies';
 import type { PhaseContext } from './cutover-phases';
+import { onHost } from './host-routing';
 import { recordTraffic } from './strategy-traffic';
 
 export async function canaryActivation(ctx: PhaseContext): Promise<string> {
   const { loaded } = ctx;
   const steps = loaded.plan.canary.steps;
   ctx.compensations.push('stopV2');
-  const health = await act('service', `Start V2 (${loaded.plan.services.v2.name}) beside V1 for the canary`).startService(loaded, 'v2');
+  const health = await onHost(loaded, 'v2', 'service', `Start V2 (${loaded.plan.services.v2.name}) beside V1 for the canary`).startService(loaded, 'v2');
   ctx.compensations.push('switchTrafficToV1');
   const done: string[] = [];
   for (const [i, step] of steps.entries()) {
     const name = `canary step ${i + 1}/${steps.length} (V2 ${step.weight}%)`;
-    const traffic = await act('service', `Canary step ${i + 1}: V2 ${step.weight}% of traffic`).setTrafficWeights(loaded, step.weight);
+    const traffic = await onHost(loaded, 'traffic', 'service', `Canary step ${i + 1}: V2 ${step.weight}% of traffic`).setTrafficWeights(loaded, step.weight);
     recordTraffic(ctx, traffic, name);
     if (step.pause) {
       ctx.say?.(`${name}: ${traffic?.summary ?? ''}; pausing ${step.pause} before its checks`);
@@ -37,6 +40,15 @@ export async function canaryActivation(ctx: PhaseContext): Promise<string> {
       ctx.say?.(spec.summary);
       const decision = ctx.autoApprove ? ctx.gates.autoApprove(spec) : (await ctx.gates.decide(spec)).decision;
       if (decision === 'NO_GO') throw ApplicationFailure.nonRetryable(`${name}: NO-GO from ${step.approval.join(' + ')} (or no vote in time)`, FailureType.ValidationFailed);
+    }
+    if (patched('canary-live-v1')) {
+      const analysis = await act('validation', `Checks of V2 at ${step.weight}% against V1 live (V1 takes the rest)`).canaryAnalysis(loaded, { cutoverId: ctx.cutoverId, step: i + 1, weight: step.weight }, ctx.baseline);
+      const record = ctx.traffic?.steps.at(-1);
+      if (record) record.analysis = `${analysis.summary}: ${analysis.measured.join('; ')}`;
+      ctx.say?.(`${name}: ${analysis.summary}`);
+      if (analysis.status === 'FAIL') throw ApplicationFailure.nonRetryable(`${name}: V2 worse than V1 live: ${analysis.failing.join('; ')} (report ${analysis.reportPath})`, FailureType.ValidationFailed);
+      done.push(`${step.weight}% ${analysis.status}`);
+      continue;
     }
     const report = await act('validation', `Checks of V2 at ${step.weight}% (V1 takes the rest)`).productionValidation(loaded, 'v2', ctx.baseline);
     if (report.status === 'FAIL') {

@@ -1,5 +1,5 @@
 /** What the final report says, computed from the monitoring view. Pure, so it is unit-testable. */
-import { formatSpan, type CheckpointRow, type DecisionRecord, type MonitoringView, type SentinelSample, type UnmeasuredInterval } from '../../domain/monitoring-model';
+import { formatSpan, type CheckpointRow, type DecisionRecord, type MonitoringView, type RouterReading, type SentinelSample, type UnmeasuredInterval } from '../../domain/monitoring-model';
 import type { Decision, RecordedApproval } from '../../domain/cutover-model';
 import { hourLabel } from '../../domain/monitoring-schedule';
 
@@ -47,6 +47,8 @@ export interface MonitoringReport {
   verdict: { ready: boolean; text: string };
   warnings: string[];
   rollback?: MonitoringView['rollback'];
+  /** who served (the router read back) at the start, each validation and decision point, the end; absent without a traffic section or before it was read */
+  traffic?: RouterReading[];
 }
 
 /** The seed's final sign-off: used when the view holds no final decision point to read roles from. */
@@ -120,6 +122,7 @@ export function buildReport(plan: string, view: MonitoringView): MonitoringRepor
     signOffs: signOffs(view),
     warnings: view.warnings,
     rollback: view.rollback,
+    ...(view.traffic?.length ? { traffic: view.traffic } : {}),
   };
   return { ...report, verdict: verdict(report) };
 }
@@ -175,6 +178,7 @@ export function renderMarkdown(r: MonitoringReport, charts: { title: string; fil
       .map((x) => x.line),
     ...(r.rows.length ? [] : ['', '_No checkpoint ran: the monitoring ended before its first validation._']),
     ...sentinelSection(r.sentinel),
+    ...trafficSection(r.traffic),
     '',
     '## Decisions',
     '',
@@ -203,4 +207,10 @@ function sentinelSection(sentinel: MonitoringReport['sentinel'] | undefined): st
     '|---|---|---|---|---|---|',
     ...sentinel.samples.map((x) => `| ${hourLabel(x.offsetMs)} (${x.at}) | ${x.healthy ? 'yes' : '**no**'} | ${cell(x.errorRatePct)} | ${cell(x.memoryMb)} | ${cell(x.cpuPct)} | ${cell(x.detail)} |`),
   ];
+}
+
+/** Who served at each moment, as the router said (a rollback shows V1 again). */
+function trafficSection(traffic: RouterReading[] | undefined): string[] {
+  if (!traffic?.length) return [];
+  return ['', '## Traffic (read back from the router)', '', '| Time | Moment | Who serves |', '|---|---|---|', ...traffic.map((t) => `| ${hourLabel(t.offsetMs)} (${t.at}) | ${cell(t.label)} | ${cell(t.summary)} |`)];
 }

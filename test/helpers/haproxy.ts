@@ -23,6 +23,8 @@ export interface HaproxyOptions {
   /** V2 starts in maintenance (the usual state before a cutover) */
   v2Disabled?: boolean;
   v2Weight?: number;
+  /** what HAProxy's health check asks each server (default the demo's /health) */
+  healthPath?: string;
 }
 
 const hostPort = (url: string) => new URL(url).host;
@@ -50,7 +52,7 @@ frontend public
   default_backend app
 backend app
   balance roundrobin
-  option httpchk GET /health
+  option httpchk GET ${o.healthPath ?? '/health'}
   default-server inter 250ms fall 1 rise 1
   server v1 ${hostPort(o.v1)} check weight 100
   server v2 ${hostPort(o.v2)} check weight ${o.v2Weight ?? 100}${o.v2Disabled === false ? '' : ' disabled'}

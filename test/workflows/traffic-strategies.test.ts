@@ -5,6 +5,7 @@
  * and a failure after the cutover's switch both put the router back exactly as it was,
  * asserted by reading HAProxy's state back.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -13,7 +14,7 @@ import { startService, stopService } from '../../activities/service-control';
 import { readTrafficState } from '../../activities/traffic';
 import { haproxyCommand } from '../../activities/traffic/haproxy-socket';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
-import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { startHaproxy, type HaproxyRouter } from '../helpers/haproxy';
 import { versionsSeen } from '../helpers/version-backends';
@@ -60,7 +61,8 @@ beforeEach(async () => {
 test('blueGreen succeeds: V2 started beside V1, switch verified through HAProxy, V1 drained, warm through the bake, then stopped', async () => {
   const p = plan({ strategy: 'blueGreen', blueGreen: { bakeTime: '1s' } });
   expect(() => loadInlinePlan(p, fixture.workdir)).not.toThrow();
-  const view = (await (await startCutover(env.client, p, { autoApprove: true })).result()) as CutoverView;
+  const handle = await startCutover(env.client, p, { autoApprove: true });
+  const view = (await handle.result()) as CutoverView;
   expect(view.status).toBe('SUCCESS');
   expect(view.phases.find((x) => x.id === 'phase3')!.message).toMatch(/keeps serving/);
   expect(view.traffic).toMatchObject({ strategy: 'blueGreen', now: 'V2 100%' });
@@ -69,6 +71,12 @@ test('blueGreen succeeds: V2 started beside V1, switch verified through HAProxy,
   expect(await routerServers()).toEqual({ v1: 'drain', v2: 'ready' });
   expect(await versionsSeen(haproxy.publicUrl, 3)).toEqual(['v2', 'v2', 'v2']);
   expect(await isUp(fixture.urls.v1)).toBe(false);
+  // CUTOVER_RECORD_HISTORIES=1 records this run for the replay suite (test/replay/histories).
+  if (process.env.CUTOVER_RECORD_HISTORIES) {
+    const out = execFileSync(path.join(REPO, '.tools/bin/temporal'), ['workflow', 'show', '--workflow-id', handle.workflowId, '--address', env.address, '--output', 'json']);
+    fs.writeFileSync(path.join(REPO, 'test/replay/histories/cutover-blue-green.json'), out);
+    console.log(`recorded ${handle.workflowId}`);
+  }
 });
 
 test('blueGreen rollback during the bake is a switch back: router restored exactly, V1 never stopped, V2 stopped', async () => {
@@ -93,6 +101,9 @@ test('canary succeeds: V2 10% then 100%, each step read back, seen through HAPro
   expect(view.status).toBe('SUCCESS');
   expect(view.traffic!.steps.map((s) => `${s.label}: ${s.summary}`)).toEqual(['canary step 1/2 (V2 10%): V1 90% · V2 10%', 'canary step 2/2 (V2 100%): V2 100%', 'V1 retired: V1 stopped; V2 100%']);
   expect(view.phases.find((x) => x.id === 'phase4')!.message).toMatch(/canary 10% PASS → 100% PASS/);
+  // each step against V1 read live (the built-in checks: V1's /kpis now, V1's latency beside V2's)
+  expect(view.traffic!.steps[0].analysis).toMatch(/kpi_calculations PASS: V2 against V1 live: all \d+ KPIs within/);
+  expect(view.traffic!.steps[0].analysis).toMatch(/performance (PASS|WARN): V2 avg [\d.]+ ms.* · V1 avg [\d.]+ ms/);
   expect(await versionsSeen(haproxy.publicUrl, 3)).toEqual(['v2', 'v2', 'v2']);
 });
 

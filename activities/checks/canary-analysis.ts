@@ -1,0 +1,108 @@
+/**
+ * A canary step's analysis: V2 against V1 *live*, while V1 takes the rest of the traffic under
+ * the same split — not against the shadow run's baseline, recorded before any user reached V2.
+ * Plans with `checks:`: compare-mode checks read V1 now (Prometheus queries templated by
+ * `{{ version }}` compare V2's error rate/latency with V1's in the same window); every other
+ * check also runs on V1, for the record only (V2's verdict decides). Plans without: V2's KPIs
+ * against V1's /kpis read now, and V1's latency measured beside V2's. Never throws for a FAIL:
+ * the workflow decides; the JSON report is written beside the plan's other reports.
+ */
+import type { LoadedPlan } from '../../domain/loaded-plan';
+import type { CheckOutcome } from '../../domain/check-outcome';
+import type { ValueComparison } from '../../domain/value-compare';
+import type { Kpis } from '../../domain/kpi-compare';
+import type { CheckResult, CheckStatus, ValidationReport } from '../../domain/validation-report';
+import { fetchKpis } from '../kpis';
+import { writeValidationReport } from '../reports/validation-report-file';
+import { checkPerformance } from './performance';
+import { runProductionValidation } from './production-validation';
+import { reportFromOutcomes, runChecksAt } from './run-checks';
+
+export interface CanaryStepRef {
+  cutoverId: string;
+  /** 1-based */
+  step: number;
+  weight: number;
+}
+
+export interface CanaryAnalysis {
+  status: CheckStatus;
+  /** one line per check: what V2 and V1 measured (and the verdict) */
+  measured: string[];
+  /** the failing checks, `name: why` */
+  failing: string[];
+  /** one line for the status and the UI details */
+  summary: string;
+  reportPath: string;
+}
+
+const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toPrecision(4));
+
+/** "worst field east.revenue: V1 9870, V2 10363" from a compare outcome. */
+function worstField(c: ValueComparison | undefined): string {
+  const d = c?.deviations[0];
+  return d ? `; worst ${d.path}: V1 ${num(d.reference)}, V2 ${num(d.candidate)}` : '';
+}
+
+function describeOutcomes(v2: CheckOutcome[], v1: Map<string, CheckOutcome>): string[] {
+  return v2.map((o) => {
+    const comparison = o.metrics.comparison as (ValueComparison & { against?: string }) | undefined;
+    if (comparison) return `${o.name} ${o.status}: V2 against ${comparison.against === 'v1 live' ? 'V1 live' : 'the recorded baseline'}: ${o.message}${worstField(comparison)}`;
+    const mine = v1.get(o.name);
+    return `${o.name} ${o.status}: V2 ${o.message} · V1 ${mine ? mine.message : 'not measured (the check does not follow its target)'}`;
+  });
+}
+
+/** A command with a fixed argv (no {{ baseUrl }} etc.) checks the same thing whatever the target: V1 has no reading of its own. */
+function followsTarget(loaded: LoadedPlan, name: string): boolean {
+  const command = loaded.plan.checks?.find((c) => c.name === name)?.command;
+  return !command || command.argv.some((a) => a.includes('{{'));
+}
+
+async function withChecks(loaded: LoadedPlan, shadowBaseline?: Kpis): Promise<{ report: ValidationReport; measured: string[]; v1: unknown }> {
+  const started = performance.now();
+  const timestamp = new Date().toISOString();
+  // v1Live: compare checks read V1 now; the shadow baseline is only for `against: baseline`.
+  const v2 = await runChecksAt(loaded, 'v2', 'phase5', { v1Live: true, baseline: shadowBaseline });
+  const v1 = new Map<string, CheckOutcome>();
+  for (const o of v2) {
+    if (o.metrics.comparison || !followsTarget(loaded, o.name)) continue;
+    const [mine] = await runChecksAt(loaded, 'v1', 'phase5', { only: o.name });
+    if (mine) v1.set(o.name, mine);
+  }
+  const report = reportFromOutcomes(loaded, 'v2', v2, timestamp, Math.round(performance.now() - started));
+  const v1Record = [...v1.values()].map(({ name, status, message, metrics }) => ({ name, status, message, result: metrics.result }));
+  return { report, measured: describeOutcomes(v2, v1), v1: v1Record };
+}
+
+async function builtIn(loaded: LoadedPlan, shadowBaseline?: Kpis): Promise<{ report: ValidationReport; measured: string[]; v1: unknown }> {
+  let live: Kpis | undefined;
+  let why = '';
+  try {
+    live = await fetchKpis(loaded, 'v1');
+  } catch (err) {
+    // V1 serves the rest of the traffic; unreadable, the step still compares with what V1 gave before.
+    why = `V1 /kpis could not be read live (${(err as Error).message}): compared with the shadow run's baseline`;
+  }
+  const report = await runProductionValidation(loaded, 'v2', { baseline: live ?? shadowBaseline });
+  const kpi = report.checks.kpi_calculations as CheckResult | undefined;
+  if (kpi && live) kpi.metrics.baselineSource = 'V1 live';
+  const v1Perf = await checkPerformance(loaded, 'v1', {});
+  const measured = Object.entries(report.checks).map(([name, r]) => {
+    if (name === 'kpi_calculations') return `${name} ${r.status}: V2 against ${live ? 'V1 live' : why}: ${r.message}`;
+    if (name === 'performance') return `${name} ${r.status}: V2 ${r.message} · V1 ${v1Perf.message}`;
+    return `${name} ${r.status}: V2 ${r.message}`;
+  });
+  return { report, measured, v1: { kpis: live ?? null, performance: v1Perf.metrics } };
+}
+
+export async function canaryAnalysis(loaded: LoadedPlan, ref: CanaryStepRef, shadowBaseline?: Kpis): Promise<CanaryAnalysis> {
+  const { report, measured, v1 } = loaded.plan.checks ? await withChecks(loaded, shadowBaseline) : await builtIn(loaded, shadowBaseline);
+  const failing = Object.entries(report.checks)
+    .filter(([, c]) => c.status === 'FAIL')
+    .map(([k, c]) => `${k}: ${c.message}`);
+  const reportPath = await writeValidationReport(loaded, { ...report, canary: { ...ref, measured, v1 } } as ValidationReport, `${ref.cutoverId}.canary-step-${ref.step}`);
+  const counts = (['PASS', 'WARN', 'FAIL'] as const).map((s) => [s, measured.filter((m) => new RegExp(`^\\S+ ${s}:`).test(m)).length] as const).filter(([, n]) => n);
+  const summary = `${report.status} against V1 live (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})`;
+  return { status: report.status, measured, failing, summary, reportPath };
+}
