@@ -64,6 +64,10 @@ async function queues(handle: WorkflowHandle) {
 const expectedQueue = (type: string, role: string) => {
   if (!(HOST_LOCAL_ACTIVITIES as readonly string[]).includes(type)) return 'cutover';
   if (type === 'startService' || type === 'stopService') return role === '"v2"' ? 'cutover-host-host-b' : 'cutover-host-host-a';
+  // Phase 0 asks each machine for its own facts (domain/host-placement.ts): V1's health is an HTTP
+  // probe from the orchestrator, V2's artifact and test suite live where V2 runs
+  if (type === 'checkPrerequisites' && role === '["v1Health"]') return 'cutover';
+  if ((type === 'checkPrerequisites' && role === '["artifact"]') || type === 'runPlanTests') return 'cutover-host-host-b';
   return 'cutover-host-host-a';
 };
 
