@@ -7,6 +7,7 @@
  * profiling. Per-probe figures (ms and events per probe) are given beside the total because the
  * machine is shared and they move less with its load.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TASK_QUEUE } from '../domain/names';
@@ -15,6 +16,7 @@ import { bundleWorkflows, createWorker, startTimeSkippingServer } from '../test/
 import { createDemoFixture } from '../test/helpers/demo-fixture';
 import { afterCutoverState } from '../test/helpers/after-cutover';
 import { createActivities } from '../activities';
+import { DEMO_SERVICE, descendantCpuMs, JAVA_SERVER, ownCpuMs } from './process-cpu';
 
 /** Wall time spent inside each activity (ms, count): what the round trips cost is the rest. */
 const spent = new Map<string, { ms: number; n: number }>();
@@ -45,12 +47,15 @@ const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 /** Events of every run of the chain (continue-as-new), following each run to the next. */
 async function countEvents(env: TestWorkflowEnvironment, workflowId: string, firstRunId: string) {
   let events = 0;
+  const bytes = new Map<string, number>();
   for (let runId: string | undefined = firstRunId; runId; ) {
     const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    if (process.env.BENCH_HISTORY_DUMP) fs.writeFileSync(`${process.env.BENCH_HISTORY_DUMP}-${runId}.json`, JSON.stringify(history));
     events += history.events?.length ?? 0;
+    for (const e of history.events ?? []) bytes.set(String(e.eventType), (bytes.get(String(e.eventType)) ?? 0) + JSON.stringify(e).length);
     runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
-  return events;
+  return { events, bytes };
 }
 
 function shorten(plan: Record<string, any>) {
@@ -76,21 +81,26 @@ async function main() {
       spent.clear();
       const worker = await createWorker(env, bundle, { activities: timedActivities() });
       const loadBefore = load();
-      const t0 = performance.now();
+      const hr0 = process.hrtime.bigint();
+      const [t0, cpu0, java0, demo0] = [performance.now(), ownCpuMs(), descendantCpuMs(JAVA_SERVER), descendantCpuMs(DEMO_SERVICE)];
       const workflowId = `bench-monitoring-${Date.now()}`;
       const handle = await env.client.workflow.start('monitoringWorkflow', { taskQueue: TASK_QUEUE, workflowId, args: [{ plan: fixture.plan, cutoverId, baseline }] });
       last = await worker.runUntil(handle.result() as Promise<MonitoringView>);
       const ms = performance.now() - t0;
+      if (process.env.BENCH_WINDOW) fs.writeFileSync(process.env.BENCH_WINDOW, JSON.stringify({ fromUs: Number(hr0 / 1000n), toUs: Number(process.hrtime.bigint() / 1000n) }));
+      const cpu = { worker: ownCpuMs() - cpu0, java: descendantCpuMs(JAVA_SERVER) - java0, demo: descendantCpuMs(DEMO_SERVICE) - demo0 };
       times.push(ms);
-      const events = await countEvents(env, workflowId, handle.firstExecutionRunId);
+      const { events, bytes } = await countEvents(env, workflowId, handle.firstExecutionRunId);
       const probes = last.probes ?? 0;
       process.stderr.write(
         `run ${i + 1}/${runs}: ${(ms / 1000).toFixed(1)} s, ${last.status}, ${last.rows.length} validations, ${probes} probes, ${last.runs} runs, ` +
           `${events} events; ${(ms / probes).toFixed(1)} ms/probe, ${(events / probes).toFixed(2)} events/probe; load ${loadBefore} → ${load()}\n`,
       );
+      process.stderr.write(`  history bytes (JSON) per probe by event type: ${[...bytes].sort((a, b) => b[1] - a[1]).map(([k, b]) => `${k} ${(b / probes).toFixed(0)}`).join(', ')}\n`);
       const inActivities = [...spent.values()].reduce((a, e) => a + e.ms, 0);
       process.stderr.write(`  inside activities ${(inActivities / 1000).toFixed(1)} s: ${[...spent].map(([k, e]) => `${k} ${e.n}× ${(e.ms / e.n).toFixed(1)} ms`).join(', ')}\n`);
       process.stderr.write(`  the rest (round trips, workflow code): ${((ms - inActivities) / probes).toFixed(1)} ms/probe\n`);
+      process.stderr.write(`  CPU per probe: worker ${(cpu.worker / probes).toFixed(1)} ms, Java test server ${(cpu.java / probes).toFixed(1)} ms, demo services ${(cpu.demo / probes).toFixed(1)} ms\n`);
     } finally {
       await fixture.cleanup();
     }
