@@ -19,8 +19,10 @@ import { CHECK_NAMES, type ValidationReport } from '../domain/validation-report'
 // A probe every minute: a local activity keeps it out of the task queue round trip and history.
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 2 } });
 
-async function read(loaded: LoadedPlan, state: MonitoringState, offsetMs: number) {
-  const reading = await local.sentinelProbe(loaded, 'v2');
+const probe = (loaded: LoadedPlan) => local.sentinelProbe(loaded, 'v2');
+
+/** A probe's reading into the state (sync: one async level less per probe, see monitoring.ts). */
+function record(reading: Awaited<ReturnType<typeof probe>>, state: MonitoringState, offsetMs: number) {
   state.probes.total++;
   if (reading.healthy) state.probes.healthy++;
   const errorRate = windowErrorRate(state.lastCounters, reading);
@@ -42,7 +44,7 @@ async function read(loaded: LoadedPlan, state: MonitoringState, offsetMs: number
 }
 
 export async function sentinel(loaded: LoadedPlan, state: MonitoringState, offsetMs: number): Promise<Verdict> {
-  const { reading, errorRate } = await read(loaded, state, offsetMs);
+  const { reading, errorRate } = record(await probe(loaded), state, offsetMs);
   const checks = weighOutcomes(loaded, state, reading.outcomes, offsetMs);
   const verdict = decide({ healthy: reading.healthy, errorRate, retried: state.failStreak > 0, checks }, state, loaded.plan);
   state.failStreak = reading.healthy && !checks.fail.length ? 0 : state.failStreak + 1;
@@ -71,7 +73,7 @@ export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, off
     await sleep(parseDuration(loaded.plan.monitoring.retryFailAfter), { summary: `${label}: re-run of a failed validation` });
     report = await validate();
   }
-  const { reading, errorRate, cpu } = await read(loaded, state, offsetMs);
+  const { reading, errorRate, cpu } = record(await probe(loaded), state, offsetMs);
   // The spreadsheet's Latency column: the performance key's average, from a built-in or a data check.
   const perf = report.checks.performance?.metrics as { avgMs?: unknown; result?: { avgMs?: unknown } } | undefined;
   const latency = perf?.avgMs ?? perf?.result?.avgMs;
