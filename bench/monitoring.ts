@@ -5,7 +5,9 @@
  *   npx tsx bench/monitoring.ts [--runs 3] [--hours 3]
  * `--hours N` shortens the plan (validations every 30 min, a decision point at hour 1) for
  * profiling. Per-probe figures (ms and events per probe) are given beside the total because the
- * machine is shared and they move less with its load.
+ * machine is shared and they move less with its load. For profiling: BENCH_HISTORY_DUMP=prefix
+ * writes each run's history as JSON; BENCH_WINDOW=file writes the measured span (µs, the clock of
+ * `node --cpu-prof`) so a profile can be cut to it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
