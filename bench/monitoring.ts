@@ -1,7 +1,7 @@
 /**
  * How long the default 24-hour monitoring plan takes on the time-skipping test server, against
  * the real demo V2 (a benchmark, not a test). Nobody votes, so each decision point waits out its
- * timeout: 28 hours of workflow time, 1,440 sentinel probes, 24 full validations.
+ * timeout: 28 hours of workflow time, 1,680 sentinel probes, 24 full validations.
  *   npx tsx bench/monitoring.ts [--runs 3] [--hours 3]
  * `--hours N` shortens the plan (validations every 30 min, a decision point at hour 1) for
  * profiling. Per-probe figures (ms and events per probe) are given beside the total because the
