@@ -10,7 +10,7 @@ import { readServiceMetrics } from './checks/service-metrics';
 import { runChecksAt } from './checks/run-checks';
 import type { OutcomeBrief } from '../domain/validation-report';
 import type { CheckOutcome } from '../domain/check-outcome';
-import { httpRequest, joinUrl } from '../infra/http-client';
+import { httpStatus, joinUrl } from '../infra/http-client';
 
 export interface SentinelReading {
   healthy: boolean;
@@ -38,9 +38,8 @@ export async function sentinelProbe(loaded: LoadedPlan, role: ServiceRole, hoste
   // time is the workflow task's time. The requests are well-formed: any non-2xx (a 404 from a lost
   // base path included) means the probe did not get its answer, so it counts as an error.
   const url = joinUrl(spec.baseUrl, sentinelPath ?? '/kpis');
-  const answers = await Promise.all(
-    Array.from({ length: count }, () => httpRequest(url, { timeoutMs: 5_000 }).then((a) => a.status >= 200 && a.status <= 299, () => false)),
-  );
+  // Status only (node:http keep-alive): a third of fetch's CPU per request, 5 requests a minute.
+  const answers = await Promise.all(Array.from({ length: count }, () => httpStatus(url, { timeoutMs: 5_000 }).then((status) => status !== undefined && status >= 200 && status <= 299)));
   const syntheticErrors = answers.filter((ok) => !ok).length;
   const metrics = health.healthy ? await readServiceMetrics(loaded, role).catch(() => undefined) : undefined;
   const outcomes = loaded.plan.checks ? (await runChecksAt(loaded, role, 'sentinel', { hosted })).map(({ name, report, status, message, rule, inconclusive, onFail, trendValue }) => ({ name, report, status, message, rule, inconclusive, onFail, trendValue })) : undefined;

@@ -13,6 +13,7 @@ import { hourLabel } from '../domain/monitoring-schedule';
 import { parseDuration } from '../domain/duration';
 import { act } from './activity-proxies';
 import { hostCheckOutcomes, validationWithHostChecks } from './host-checks';
+import { hostedCheckGroups } from '../domain/host-placement';
 import { weighOutcomes } from './monitoring-outcomes';
 import { failureMessage } from './failure-message';
 import { CHECK_NAMES, type ValidationReport } from '../domain/validation-report';
@@ -20,10 +21,17 @@ import { CHECK_NAMES, type ValidationReport } from '../domain/validation-report'
 // A probe every minute: a local activity keeps it out of the task queue round trip and history.
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 2 } });
 
-async function read(loaded: LoadedPlan, state: MonitoringState, offsetMs: number) {
-  // Command checks with a host run on its agent first (a task-queue round trip a minute, for those plans only).
-  const hosted = await hostCheckOutcomes(loaded, 'v2', 'sentinel');
-  const reading = await (hosted ? local.sentinelProbe(loaded, 'v2', hosted) : local.sentinelProbe(loaded, 'v2'));
+/**
+ * Command checks with a host run on its agent first (a task-queue round trip a minute, for those
+ * plans only); other plans go straight to the local activity, one promise per probe.
+ */
+const probe = (loaded: LoadedPlan) =>
+  hostedCheckGroups(loaded.plan, 'v2', 'sentinel').length
+    ? hostCheckOutcomes(loaded, 'v2', 'sentinel').then((hosted) => (hosted ? local.sentinelProbe(loaded, 'v2', hosted) : local.sentinelProbe(loaded, 'v2')))
+    : local.sentinelProbe(loaded, 'v2');
+
+/** A probe's reading into the state (sync: one async level less per probe, see monitoring.ts). */
+function record(reading: Awaited<ReturnType<typeof probe>>, state: MonitoringState, offsetMs: number) {
   state.probes.total++;
   if (reading.healthy) state.probes.healthy++;
   const errorRate = windowErrorRate(state.lastCounters, reading);
@@ -45,7 +53,7 @@ async function read(loaded: LoadedPlan, state: MonitoringState, offsetMs: number
 }
 
 export async function sentinel(loaded: LoadedPlan, state: MonitoringState, offsetMs: number): Promise<Verdict> {
-  const { reading, errorRate } = await read(loaded, state, offsetMs);
+  const { reading, errorRate } = record(await probe(loaded), state, offsetMs);
   const checks = weighOutcomes(loaded, state, reading.outcomes, offsetMs);
   const verdict = decide({ healthy: reading.healthy, errorRate, retried: state.failStreak > 0, checks }, state, loaded.plan);
   state.failStreak = reading.healthy && !checks.fail.length ? 0 : state.failStreak + 1;
@@ -71,7 +79,7 @@ export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, off
     await sleep(parseDuration(loaded.plan.monitoring.retryFailAfter), { summary: `${label}: re-run of a failed validation` });
     report = await validate();
   }
-  const { reading, errorRate, cpu } = await read(loaded, state, offsetMs);
+  const { reading, errorRate, cpu } = record(await probe(loaded), state, offsetMs);
   // The spreadsheet's Latency column: the performance key's average, from a built-in or a data check.
   const perf = report.checks.performance?.metrics as { avgMs?: unknown; result?: { avgMs?: unknown } } | undefined;
   const latency = perf?.avgMs ?? perf?.result?.avgMs;

@@ -63,6 +63,12 @@ export class DecisionPoints {
     open.extendedMs = (open.extendedMs ?? 0) + extra;
   }
 
+  /** Whether settle() has anything to close: the loop asks every probe, and an async call costs the SDK a stack trace per promise. */
+  due(nowOffsetMs: number): boolean {
+    const open = this.c.state.openDecision;
+    return !!open && (this.c.gates.outcome() !== undefined || nowOffsetMs >= open.deadlineOffsetMs);
+  }
+
   /** Closes the open point if the votes decided it or its (whole) window passed. */
   async settle(nowOffsetMs: number): Promise<{ label: string; outcome: 'continue' | 'rollback'; rollbackReason?: string } | undefined> {
     const { state, gates } = this.c;

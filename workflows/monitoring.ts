@@ -149,7 +149,9 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
         await notify(`gap:${target}`, `Monitoring resumed at ${hourLabel(now)}: not measured for ${formatSpan(now - target)} (from ${hourLabel(target)}, ${GAP_WHY}); uptime counts measured time only`, 'warning');
       }
     }
-    const settled = await points.settle(now);
+    // Per probe, only what is needed: each promise in workflow code costs the SDK's promise hook a
+    // stack trace (≈ a third of the workflow thread's time per probe, measured).
+    const settled = points.due(now) ? await points.settle(now) : undefined;
     if (settled) {
       if (settled.rollbackReason) stopReason ??= settled.rollbackReason;
       refresh('MONITORING', `${settled.label}: ${settled.outcome}`);
@@ -174,7 +176,10 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
       const late = step ? `ran late at ${hourLabel(now)}: ${outage ? GAP_WHY : 'the previous step ran long'}` : undefined;
       await act_on(await checkpoint(loaded, state, validationAt, input.baseline, late), hourLabel(validationAt));
     }
-    if (!step && due.kinds.includes('sentinel')) await act_on(await sentinel(loaded, state, due.at), `${label} sentinel`);
+    if (!step && due.kinds.includes('sentinel')) {
+      const verdict = await sentinel(loaded, state, due.at);
+      if (verdict.action !== 'ok') await act_on(verdict, `${label} sentinel`);
+    }
     if (summaryAt !== undefined && !stopReason) {
       await notify(`summary:${summaryAt}`, `${hourLabel(summaryAt)} checkpoint: ${state.warnings.length ? `${state.warnings.length} warning(s): ${state.warnings.join('; ')}` : 'all metrics stable ✓'} (${uptimeLine(state)})`);
     }

@@ -52,6 +52,12 @@ describe('Prometheus parsing', () => {
     expect(Number.isNaN(samples.find((s) => s.name === 'nodejs_eventloop_lag_seconds')?.value)).toBe(true);
   });
 
+  test('reads only the names asked for, the same samples as a full read', () => {
+    const only = parsePrometheusText(PROM, new Set(['demo_http_requests_total', 'process_cpu_seconds_total']));
+    expect(new Set(only.map((s) => s.name))).toEqual(new Set(['demo_http_requests_total', 'process_cpu_seconds_total']));
+    expect(only).toEqual(parsePrometheusText(PROM).filter((s) => s.name === 'demo_http_requests_total' || s.name === 'process_cpu_seconds_total'));
+  });
+
   test('sums a counter over all its label sets and says undefined for a metric it never saw', () => {
     const samples = parsePrometheusText(PROM);
     expect(sumMetric(samples, 'demo_http_requests_total')).toBe(45);
