@@ -11,6 +11,7 @@ import { connectWorker } from '../infra/temporal-connection';
 import { hostAgentOptions, planPolicyFromEnv, workerOptions } from './worker-options';
 import { TASK_QUEUE, hostQueue } from '../domain/names';
 import { reapOrphans } from '../activities/child-registry';
+import { WorkerTuningError } from './worker-tuning';
 
 /** `--host NAME` (or CUTOVER_HOST): a host agent for that machine instead of the orchestration worker. */
 function hostArg(argv = process.argv.slice(2), env = process.env): string | undefined {
@@ -45,6 +46,6 @@ async function main() {
 
 main().catch((err) => {
   // a bad key setting is a config mistake: its message says what to fix, a stack adds nothing
-  console.error(err instanceof CodecConfigError ? `cutover-worker: ${err.message}` : err);
+  console.error(err instanceof CodecConfigError || err instanceof WorkerTuningError ? `cutover-worker: ${err.message}` : err);
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
 import { TASK_QUEUE, hostQueue } from '../domain/names';
 import { createActivities, type ActivityDeps } from '../activities';
+import { tuningFromEnv } from './worker-tuning';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
 
@@ -38,6 +39,8 @@ export function workerOptions(connection: NativeConnection, namespace: string, o
     ...(overrides.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }),
     // CUTOVER_CODEC_KEYS / _KEY_FILE set: payloads encrypted (infra/payload-codec.ts); else plain JSON
     ...withCodec(),
+    // CUTOVER_MAX_CACHED_WORKFLOWS, _WORKFLOW_TASK_SLOTS…: capacity for many monitorings (worker-tuning.ts)
+    ...tuningFromEnv(),
     ...overrides,
   };
 }
