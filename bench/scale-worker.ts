@@ -37,7 +37,7 @@ async function main() {
   const { maxCachedWorkflows, maxConcurrentWorkflowTaskExecutions, maxConcurrentLocalActivityExecutions, maxConcurrentWorkflowTaskPolls, stickyQueueScheduleToStartTimeoutMs, workflowThreadPoolSize } = worker.options as unknown as Record<string, unknown>;
   process.send!({ ready: { maxCachedWorkflows, maxConcurrentWorkflowTaskExecutions, maxConcurrentLocalActivityExecutions, maxConcurrentWorkflowTaskPolls, stickyQueueScheduleToStartTimeoutMs, workflowThreadPoolSize } });
   setInterval(() => {
-    if (pending.length) process.send!({ la: pending });
+    if (pending.length && process.connected) process.send!({ la: pending });
     pending = [];
   }, 1000).unref();
   // the main thread's own heap, to tell it from the workflow thread's and the native (Core) part
