@@ -6,7 +6,7 @@
  * the dev server, the demo services and this process (the client) apart, events per
  * monitoring-hour, continue-as-new count, and the load average around it.
  *   npx tsx bench/scale.ts [--n 100,1000] [--every 60s] [--span 120] [--services 3] [--ramp 60]
- *                          [--node-args "--max-old-space-size=…"] [--cache N] [--wft-slots N] [--wft-polls N] [--la-slots N]
+ *                          [--node-args "--max-semi-space-size=…"] [--worker-env MALLOC_ARENA_MAX=2] [--cache N] [--wft-slots N] [--wft-polls N] [--la-slots N]
  * The worker is its own process (bench/scale-worker.ts, built as worker/main.ts builds it); the
  * CUTOVER_* capacity variables of worker/worker-tuning.ts reach it from this environment.
  */
@@ -31,6 +31,8 @@ const serviceCount = Number(flag('services', '3'));
 // different moments probe at different seconds of the minute. 0: all at once, the worst burst.
 const rampS = Number(flag('ramp', String(parseDuration(every) / 1000)));
 const nodeArgs = flag('node-args', '').split(' ').filter(Boolean);
+// e.g. MALLOC_ARENA_MAX=2: for the worker process only (not the dev server, the services or this client)
+const workerEnv: Record<string, string> = Object.fromEntries(flag('worker-env', '').split(',').filter(Boolean).map((kv) => [kv.split('=')[0], kv.slice(kv.indexOf('=') + 1)]));
 const tuning: Record<string, string> = Object.fromEntries(
   [['cache', 'CUTOVER_MAX_CACHED_WORKFLOWS'], ['wft-slots', 'CUTOVER_WORKFLOW_TASK_SLOTS'], ['wft-polls', 'CUTOVER_WORKFLOW_TASK_POLLS'], ['la-slots', 'CUTOVER_LOCAL_ACTIVITY_SLOTS']]
     .filter(([f]) => process.argv.includes(`--${f}`))
@@ -49,7 +51,7 @@ interface WorkerProc {
 async function startWorker(env: TestWorkflowEnvironment, bundle: string): Promise<WorkerProc> {
   const child = fork(path.join(__dirname, 'scale-worker.ts'), [], {
     execArgv: ['--import', 'tsx', ...nodeArgs],
-    env: { ...process.env, ...tuning, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default', CUTOVER_WORKFLOW_BUNDLE: bundle },
+    env: { ...process.env, ...tuning, ...workerEnv, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default', CUTOVER_WORKFLOW_BUNDLE: bundle },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const memory = () =>
@@ -113,7 +115,7 @@ async function runOne(env: TestWorkflowEnvironment, bundle: string, fixtures: De
   console.log(
     [
       `N=${n} monitorings, sentinel every ${every}, starts spread over ${rampS} s, ${spanS} s measured, ${fixtures.length} demo V2 services, load avg before ${loadBefore} / after ${loadAfter}`,
-      `  worker settings: ${JSON.stringify(worker.settings)}${nodeArgs.length ? `, node ${nodeArgs.join(' ')}` : ''}`,
+      `  worker settings: ${JSON.stringify(worker.settings)}${nodeArgs.length ? `, node ${nodeArgs.join(' ')}` : ''}${Object.keys(workerEnv).length ? `, env ${JSON.stringify(workerEnv)}` : ''}`,
       `  workflow task schedule-to-start: p50 ${pct(figures.wftLatencies, 50)} ms, p99 ${pct(figures.wftLatencies, 99)} ms, max ${pct(figures.wftLatencies, 100)} ms (${figures.wftLatencies.length} tasks of ${figures.sampled} histories)`,
       `  sentinel local activity schedule-to-start: p50 ${pct(la, 50)} ms, p99 ${pct(la, 99)} ms, max ${pct(la, 100)} ms (${la.length} probes, ${(la.length / spanS).toFixed(1)}/s)`,
       `  worker: CPU ${w.cpuPct.toFixed(0)}% of one core (${((w.cpuS * 1000) / Math.max(la.length, 1)).toFixed(1)} ms per probe), RSS max ${w.rssMaxMb.toFixed(0)} MB (idle before ${idleRss.toFixed(0)} MB → ${(((w.rssMaxMb - idleRss) * 1024) / n).toFixed(0)} KB per monitoring); main-thread heap ${mb(mem.heapUsed)}/${mb(mem.heapTotal)} MB, external ${mb(mem.external)} MB`,
