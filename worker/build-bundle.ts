@@ -2,10 +2,10 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from './worker-options';
+import { workflowBundleOptions } from './bundle-options';
 
 async function main(out = 'dist/workflow-bundle.js') {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  const { code } = await bundleWorkflowCode(workflowBundleOptions());
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, code);
   console.log(`wrote ${out} (${code.length} bytes)`);

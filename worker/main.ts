@@ -11,6 +11,7 @@ import { connectWorker } from '../infra/temporal-connection';
 import { hostAgentOptions, planPolicyFromEnv, workerOptions } from './worker-options';
 import { TASK_QUEUE, hostQueue } from '../domain/names';
 import { reapOrphans } from '../activities/child-registry';
+import { WorkerTuningError, tuningFromEnv } from './worker-tuning';
 
 /** `--host NAME` (or CUTOVER_HOST): a host agent for that machine instead of the orchestration worker. */
 function hostArg(argv = process.argv.slice(2), env = process.env): string | undefined {
@@ -24,6 +25,8 @@ async function main() {
   const host = hostArg();
   const logger = createLogger(host ? `cutover-host-agent` : 'cutover-worker');
   installRuntime(logger, { metricsBindAddress: process.env.CUTOVER_METRICS_ADDRESS });
+  // a bad capacity variable (CUTOVER_MAX_CACHED_WORKFLOWS…) stops it here too, before it connects
+  tuningFromEnv();
   // a bad key setting stops the worker here, before it connects
   logger.info({ payloadCodec: loadCodecKeys()?.[0]?.id ?? 'off' }, 'payload codec (current key id)');
   // What a previous worker on this host left running (a tar, a test runner) when it died.
@@ -45,6 +48,6 @@ async function main() {
 
 main().catch((err) => {
   // a bad key setting is a config mistake: its message says what to fix, a stack adds nothing
-  console.error(err instanceof CodecConfigError ? `cutover-worker: ${err.message}` : err);
+  console.error(err instanceof CodecConfigError || err instanceof WorkerTuningError ? `cutover-worker: ${err.message}` : err);
   process.exit(1);
 });

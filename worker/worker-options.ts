@@ -5,8 +5,10 @@ import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
 import { TASK_QUEUE, hostQueue } from '../domain/names';
 import { createActivities, type ActivityDeps } from '../activities';
+import { tuningFromEnv } from './worker-tuning';
+import { WORKFLOWS_PATH, sharedModules } from './bundle-options';
 
-export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
+export { WORKFLOWS_PATH } from './bundle-options';
 
 /**
  * The worker's plan policy from its environment: CUTOVER_PLAN_DIR is a list of folders
@@ -35,9 +37,12 @@ export function workerOptions(connection: NativeConnection, namespace: string, o
     // In-flight activities get this long to finish (and heartbeat) on SIGINT/SIGTERM; the
     // default 0 would cancel a service stop halfway.
     shutdownGraceTime: (process.env.CUTOVER_SHUTDOWN_GRACE ?? '30s') as Duration,
-    ...(overrides.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }),
+    // bundled here unless prebuilt; domain, zod and @noble shared by all workflows (bundle-options.ts)
+    ...(overrides.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: sharedModules() } }),
     // CUTOVER_CODEC_KEYS / _KEY_FILE set: payloads encrypted (infra/payload-codec.ts); else plain JSON
     ...withCodec(),
+    // CUTOVER_MAX_CACHED_WORKFLOWS, _WORKFLOW_TASK_SLOTS…: capacity for many monitorings (worker-tuning.ts)
+    ...tuningFromEnv(),
     ...overrides,
   };
 }

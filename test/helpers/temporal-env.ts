@@ -12,7 +12,8 @@ import { bundleWorkflowCode, Worker, type WorkerOptions } from '@temporalio/work
 import { phaseKey, planKey, statusKey } from '../../domain/search-attributes';
 import { createLogger } from '../../infra/logger';
 import { installRuntime } from '../../infra/temporal-runtime';
-import { workerOptions, WORKFLOWS_PATH, type CutoverWorkerOptions } from '../../worker/worker-options';
+import { workerOptions, type CutoverWorkerOptions } from '../../worker/worker-options';
+import { workflowBundleOptions } from '../../worker/bundle-options';
 
 const TOOLS_BIN = path.resolve(__dirname, '../../.tools/bin');
 export const SEARCH_ATTRIBUTE_KEYS = [phaseKey, statusKey, planKey];
@@ -49,7 +50,7 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
 }
 
 export function bundleWorkflows() {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
+  return bundleWorkflowCode({ ...workflowBundleOptions(), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
 }
 
 /**
