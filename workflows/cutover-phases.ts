@@ -60,13 +60,15 @@ export async function v2StagingValidation(ctx: PhaseContext): Promise<string> {
 
 export async function v1GracefulShutdown(ctx: PhaseContext): Promise<string> {
   if (strategyOf(ctx.loaded) !== 'cutover') return keepV1Serving(ctx);
-  ctx.v1StopAt = Date.now();
   // V1 out of the router first: no request is on its way to V1 as it stops (503 + Retry-After meanwhile).
   const driver = ctx.loaded.plan.traffic?.driver;
   if (driver && driver !== 'file' && patched('traffic-drain-before-v1-stop')) {
     ctx.compensations.push('switchTrafficToV1');
     recordTraffic(ctx, await onHost(ctx.loaded, 'traffic', 'router', 'Take V1 out of the router before its stop').drainTrafficForStop(ctx.loaded));
   }
+  // Nobody serves from here (the drain has taken effect, or V1 begins to stop): the window's start.
+  // Only a figure in messages, not a command: recorded histories replay unchanged.
+  ctx.v1StopAt = Date.now();
   ctx.compensations.push('startV1');
   const { forced } = await onHost(ctx.loaded, 'v1', 'service', `Drain and stop ${v(ctx, 'v1')}`).stopService(ctx.loaded, 'v1');
   const stopped = `${forced ? 'V1 ignored SIGTERM and was force-stopped' : 'V1 drained and stopped'}; verified stopped`;
