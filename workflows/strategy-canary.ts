@@ -11,6 +11,7 @@ import { parseDuration } from '../domain/duration';
 import { FailureType } from '../domain/failure-types';
 import { act } from './activity-proxies';
 import type { PhaseContext } from './cutover-phases';
+import { hostCheckOutcomes } from './host-checks';
 import { onHost } from './host-routing';
 import { recordTraffic } from './strategy-traffic';
 
@@ -42,7 +43,11 @@ export async function canaryActivation(ctx: PhaseContext): Promise<string> {
       if (decision === 'NO_GO') throw ApplicationFailure.nonRetryable(`${name}: NO-GO from ${step.approval.join(' + ')} (or no vote in time)`, FailureType.ValidationFailed);
     }
     if (patched('canary-live-v1')) {
-      const analysis = await act('validation', `Checks of V2 at ${step.weight}% against V1 live (V1 takes the rest)`).canaryAnalysis(loaded, { cutoverId: ctx.cutoverId, step: i + 1, weight: step.weight }, ctx.baseline);
+      // Command checks with a host run on its agent first (plans without such checks: unchanged commands).
+      const hosted = await hostCheckOutcomes(loaded, 'v2', 'phase5', { baseline: ctx.baseline, baselineFromPlan: true });
+      const checks = act('validation', `Checks of V2 at ${step.weight}% against V1 live (V1 takes the rest)`);
+      const stepRef = { cutoverId: ctx.cutoverId, step: i + 1, weight: step.weight };
+      const analysis = await (hosted ? checks.canaryAnalysis(loaded, stepRef, ctx.baseline, hosted) : checks.canaryAnalysis(loaded, stepRef, ctx.baseline));
       const record = ctx.traffic?.steps.at(-1);
       if (record) record.analysis = `${analysis.summary}: ${analysis.measured.join('; ')}`;
       ctx.say?.(`${name}: ${analysis.summary}`);

@@ -59,14 +59,15 @@ function followsTarget(loaded: LoadedPlan, name: string): boolean {
   return !command || command.argv.some((a) => a.includes('{{'));
 }
 
-async function withChecks(loaded: LoadedPlan, shadowBaseline?: Kpis): Promise<{ report: ValidationReport; measured: string[]; v1: unknown }> {
+async function withChecks(loaded: LoadedPlan, shadowBaseline?: Kpis, hosted?: CheckOutcome[]): Promise<{ report: ValidationReport; measured: string[]; v1: unknown }> {
   const started = performance.now();
   const timestamp = new Date().toISOString();
   // v1Live: compare checks read V1 now; the shadow baseline is only for `against: baseline`.
-  const v2 = await runChecksAt(loaded, 'v2', 'phase5', { v1Live: true, baseline: shadowBaseline });
+  // command checks that live on a host ran there (the workflow's runHostChecks): taken as they came
+  const v2 = await runChecksAt(loaded, 'v2', 'phase5', { v1Live: true, baseline: shadowBaseline, hosted });
   const v1 = new Map<string, CheckOutcome>();
   for (const o of v2) {
-    if (o.metrics.comparison || !followsTarget(loaded, o.name)) continue;
+    if (o.metrics.comparison || !followsTarget(loaded, o.name) || hosted?.some((h) => h.name === o.name)) continue;
     const [mine] = await runChecksAt(loaded, 'v1', 'phase5', { only: o.name });
     if (mine) v1.set(o.name, mine);
   }
@@ -96,8 +97,8 @@ async function builtIn(loaded: LoadedPlan, shadowBaseline?: Kpis): Promise<{ rep
   return { report, measured, v1: { kpis: live ?? null, performance: v1Perf.metrics } };
 }
 
-export async function canaryAnalysis(loaded: LoadedPlan, ref: CanaryStepRef, shadowBaseline?: Kpis): Promise<CanaryAnalysis> {
-  const { report, measured, v1 } = loaded.plan.checks ? await withChecks(loaded, shadowBaseline) : await builtIn(loaded, shadowBaseline);
+export async function canaryAnalysis(loaded: LoadedPlan, ref: CanaryStepRef, shadowBaseline?: Kpis, hosted?: CheckOutcome[]): Promise<CanaryAnalysis> {
+  const { report, measured, v1 } = loaded.plan.checks ? await withChecks(loaded, shadowBaseline, hosted) : await builtIn(loaded, shadowBaseline);
   const failing = Object.entries(report.checks)
     .filter(([, c]) => c.status === 'FAIL')
     .map(([k, c]) => `${k}: ${c.message}`);

@@ -71,8 +71,17 @@ const expectedQueue = (type: string, role: string) => {
   return 'cutover-host-host-a';
 };
 
+// A team's script that only passes on host A's agent (its run folder): run anywhere else, the canary fails.
+const onHostA = {
+  name: 'agent_check',
+  at: ['phase5'],
+  command: { argv: ['node', '-e', "process.exit((process.env.CUTOVER_RUN_DIR ?? '').includes('host-a') ? 0 : 1)"], host: 'host-a', passEnv: ['CUTOVER_RUN_DIR'] },
+};
+const canaryWithHostCheck = { strategy: 'canary', canary: { steps: [{ weight: 50 }, { weight: 100 }] }, checks: [{ name: 'health', http: { path: '/health' } }, onHostA] };
+
 test.each([
   ['blueGreen', { strategy: 'blueGreen', blueGreen: { bakeTime: '1s', sharedData: true } }, ['backupForCutover', 'switchTraffic']],
+  ['canary with a command check on host A', canaryWithHostCheck, ['setTrafficWeights', 'canaryAnalysis', 'runHostChecks']],
   ['canary', { strategy: 'canary', canary: { steps: [{ weight: 50 }, { weight: 100 }] } }, ['setTrafficWeights', 'canaryAnalysis']],
 ])('%s: every service, backup and router step on its host', async (_name, strategy, own) => {
   await stopService(fixture.loaded(), 'v2');
