@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { ChildProcess } from 'node:child_process';
 import type { CutoverWorkerOptions } from '../../worker/worker-options';
-import { bundleWorkflows, createWorker, startDevServer } from './temporal-env';
+import { bundleWorkflows, createWorker, startDevServer, startTimeSkippingServer } from './temporal-env';
 import { killGroup, startWorkerProcess } from './worker-process';
 
 /** `cutover` overrides the worker's plan policy (default for tests: inline plans allowed). */
@@ -44,6 +44,26 @@ export function devServerWithWorkerProcesses(): { readonly env: TestWorkflowEnvi
   }, 120_000);
   afterAll(async () => {
     await Promise.all(workers.map((w) => killGroup(w)));
+    await suite.env?.teardown();
+  });
+  return suite;
+}
+
+/**
+ * The Java time-skipping test server for the whole file; a worker lives for one `runUntil` (time
+ * only skips while the test waits on a workflow), so each test gets its own.
+ */
+export function timeSkippingWithWorkers(): { readonly env: TestWorkflowEnvironment; runUntil<T>(fn: () => Promise<T>): Promise<T> } {
+  let bundle: { code: string };
+  const suite = {
+    env: undefined as unknown as TestWorkflowEnvironment,
+    runUntil: async <T>(fn: () => Promise<T>): Promise<T> => (await createWorker(suite.env, bundle)).runUntil(fn),
+  };
+  beforeAll(async () => {
+    suite.env = await startTimeSkippingServer();
+    bundle = await bundleWorkflows();
+  }, 120_000);
+  afterAll(async () => {
     await suite.env?.teardown();
   });
   return suite;

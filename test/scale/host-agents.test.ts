@@ -11,7 +11,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowHandle } from '@temporalio/client';
 import type { CutoverView } from '../../domain/cutover-model';
 import type { ValidationResult } from '../../workflows/validation';
 import { startService, stopService } from '../../activities/service-control';
@@ -21,6 +20,7 @@ import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixtu
 import { killGroup, startWorkerProcess } from '../helpers/worker-process';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { hostWaitLines } from '../../client/render-host-wait';
+import { activityQueues } from '../helpers/activity-queues';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -63,14 +63,7 @@ afterAll(async () => {
   await fixture.cleanup();
 });
 
-const decode = (data?: Uint8Array | null) => (data ? Buffer.from(data).toString('utf8') : '');
-/** [activity type, role argument if any, task queue] of every activity a workflow scheduled. */
-async function queues(handle: WorkflowHandle) {
-  return ((await handle.fetchHistory()).events ?? [])
-    .map((e) => e.activityTaskScheduledEventAttributes)
-    .filter((a): a is NonNullable<typeof a> => !!a)
-    .map((a) => ({ type: a.activityType!.name!, role: decode(a.input?.payloads?.[1]?.data), names: decode(a.input?.payloads?.[3]?.data), queue: a.taskQueue!.name! }));
-}
+const queues = activityQueues;
 const [A, B] = ['cutover-host-host-a', 'cutover-host-host-b'];
 const expectedQueue = ({ type, role, names }: { type: string; role: string; names: string }) => {
   if (!(HOST_LOCAL_ACTIVITIES as readonly string[]).includes(type)) return 'cutover';

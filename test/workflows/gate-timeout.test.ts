@@ -5,22 +5,16 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CutoverView } from '../../domain/cutover-model';
 import { startService } from '../../activities/service-control';
-import { bundleWorkflows, createWorker, startTimeSkippingServer } from '../helpers/temporal-env';
+import { timeSkippingWithWorkers } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover } from '../helpers/cutover-runner';
 
+const worker = timeSkippingWithWorkers();
 let env: TestWorkflowEnvironment;
-let bundle: { code: string };
-/** A worker lives for one runUntil: each test gets its own. */
-const worker = { runUntil: async <T>(fn: () => Promise<T>): Promise<T> => (await createWorker(env, bundle)).runUntil(fn) };
 let fixture: DemoFixture | undefined;
 
-beforeAll(async () => {
-  env = await startTimeSkippingServer();
-  bundle = await bundleWorkflows();
-}, 120_000);
-afterAll(async () => {
-  await env?.teardown();
+beforeAll(() => {
+  env = worker.env;
 });
 afterEach(async () => {
   await fixture?.cleanup();

@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowHandle } from '@temporalio/client';
 import type { CutoverView } from '../../domain/cutover-model';
 import { startService, stopService } from '../../activities/service-control';
 import { HOST_LOCAL_ACTIVITIES } from '../../worker/worker-options';
@@ -17,6 +16,7 @@ import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, type DemoFixture } from '../helpers/demo-fixture';
 import { killGroup, startWorkerProcess } from '../helpers/worker-process';
 import { startCutover } from '../helpers/cutover-runner';
+import { activityQueues } from '../helpers/activity-queues';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -54,13 +54,7 @@ afterAll(async () => {
   await fixture.cleanup();
 });
 
-const decode = (data?: Uint8Array | null) => (data ? Buffer.from(data).toString('utf8') : '');
-async function queues(handle: WorkflowHandle) {
-  return ((await handle.fetchHistory()).events ?? [])
-    .map((e) => e.activityTaskScheduledEventAttributes)
-    .filter((a): a is NonNullable<typeof a> => !!a)
-    .map((a) => ({ type: a.activityType!.name!, role: decode(a.input?.payloads?.[1]?.data), queue: a.taskQueue!.name! }));
-}
+const queues = activityQueues;
 const expectedQueue = (type: string, role: string) => {
   if (!(HOST_LOCAL_ACTIVITIES as readonly string[]).includes(type)) return 'cutover';
   if (type === 'startService' || type === 'stopService') return role === '"v2"' ? 'cutover-host-host-b' : 'cutover-host-host-a';
