@@ -3,7 +3,7 @@
  * monitoring decision points. Votes arrive by update (validated, the caller learns at once) or
  * by signal (the Temporal UI's form; invalid votes are kept in `rejected` for the status view).
  */
-import { ApplicationFailure, condition, defineQuery, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineQuery, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ApprovalRejected, checkApproval, gateOutcome, type GateContext } from '../domain/approval-rules';
 import { NO_SIGNATURES, type GateInfo, type SignaturePolicy } from '../domain/signed-vote';
 import type { Approval, Decision, RecordedApproval, RejectedApproval } from '../domain/cutover-model';
@@ -183,12 +183,6 @@ export class ApprovalGates {
     this.open(spec);
     const decided = () => gateOutcome(this.context()) !== undefined;
     try {
-      // Patched: a gate already waiting when this came in replays with its single timer.
-      if (!patched('gate-window-served')) {
-        if (await condition(decided, spec.timeoutMs, { summary: spec.summary })) return { decision: gateOutcome(this.context())!, timedOut: false };
-        this.recordTimeout(spec);
-        return { decision: spec.onTimeout, timedOut: true };
-      }
       const openedMs = Date.now();
       const tickMs = Math.max(60_000, Math.ceil(spec.timeoutMs / 20));
       let deadline = openedMs + spec.timeoutMs;

@@ -3,7 +3,7 @@
  * a step that may leave production changed, because a half-done stop or start needs its undo
  * as much as a finished one (the undos are idempotent).
  */
-import { CancellationScope, patched } from '@temporalio/workflow';
+import { CancellationScope } from '@temporalio/workflow';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { Kpis } from '../domain/kpi-compare';
 import type { BackupInfo, Compensation } from '../domain/rollback-model';
@@ -12,7 +12,7 @@ import { act } from './activity-proxies';
 import { blueGreenActivation, keepV1Serving } from './strategy-blue-green';
 import { canaryActivation } from './strategy-canary';
 import { recordTraffic, strategyOf, type StrategyHooks } from './strategy-traffic';
-import { hostOf, onHost, onHostNamed } from './host-routing';
+import { onHost } from './host-routing';
 import { hostCheckOutcomes } from './host-checks';
 import { checkPrerequisitesOnHosts } from './host-prerequisites';
 
@@ -42,10 +42,9 @@ export async function backupsAndSnapshots(ctx: PhaseContext): Promise<string> {
 /** V2 runs beside V1 only for the shadow run, and is stopped again whatever happens. */
 export async function v2StagingValidation(ctx: PhaseContext): Promise<string> {
   const plan = ctx.loaded.plan;
-  // V2's suite runs where V2's code is: on its host when it has one (patched: older runs ran it here).
+  // V2's suite runs where V2's code is: on its host when it has one.
   const testsSummary = `Run the V2 test suite: ${plan.tests.command.join(' ')}`;
-  const testsHost = hostOf(ctx.loaded, 'v2') && patched('tests-on-v2-host') ? hostOf(ctx.loaded, 'v2') : undefined;
-  const tests = await onHostNamed(ctx.loaded, testsHost, 'long', testsSummary, undefined, parseDuration(plan.tests.timeout)).runPlanTests(ctx.loaded);
+  const tests = await onHost(ctx.loaded, 'v2', 'long', testsSummary, undefined, parseDuration(plan.tests.timeout)).runPlanTests(ctx.loaded);
   try {
     await onHost(ctx.loaded, 'v2', 'service', `Start ${v(ctx, 'v2')} for the shadow run`).startService(ctx.loaded, 'v2');
     const hosted = await hostCheckOutcomes(ctx.loaded, 'v2', 'shadow', { v1Live: true });
@@ -62,7 +61,7 @@ export async function v1GracefulShutdown(ctx: PhaseContext): Promise<string> {
   if (strategyOf(ctx.loaded) !== 'cutover') return keepV1Serving(ctx);
   // V1 out of the router first: no request is on its way to V1 as it stops (503 + Retry-After meanwhile).
   const driver = ctx.loaded.plan.traffic?.driver;
-  if (driver && driver !== 'file' && patched('traffic-drain-before-v1-stop')) {
+  if (driver && driver !== 'file') {
     ctx.compensations.push('switchTrafficToV1');
     recordTraffic(ctx, await onHost(ctx.loaded, 'traffic', 'router', 'Take V1 out of the router before its stop').drainTrafficForStop(ctx.loaded));
   }
@@ -73,8 +72,6 @@ export async function v1GracefulShutdown(ctx: PhaseContext): Promise<string> {
   const { forced } = await onHost(ctx.loaded, 'v1', 'service', `Drain and stop ${v(ctx, 'v1')}`).stopService(ctx.loaded, 'v1');
   const stopped = `${forced ? 'V1 ignored SIGTERM and was force-stopped' : 'V1 drained and stopped'}; verified stopped`;
   // V1 kept writing while Phases 1–2 ran: the rollback restores this final snapshot, not Phase 1's.
-  // Patched: cutovers already past this point when the step was added replay without it.
-  if (!patched('final-snapshot-after-v1-stop')) return stopped;
   ctx.backup = await onHost(ctx.loaded, 'backup', 'service', 'Final snapshot of V1 data after its stop').backupForCutover(ctx.loaded, label(ctx, '.final'));
   return `${stopped}; final snapshot ${ctx.backup.sha256.slice(0, 12)}…`;
 }

@@ -3,9 +3,8 @@
  * orchestrator, the command ones whose script lives on a host (domain/host-placement.ts) run on
  * that host's agent, one host after another; their outcomes go to the validation activity, which
  * puts them in their place. A plan without such checks schedules nothing new and passes nothing
- * new, so its commands (and recorded histories) are unchanged; with them, behind a patch.
+ * new, so its commands are unchanged.
  */
-import { patched } from '@temporalio/workflow';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { ServiceRole } from '../domain/plan-schema';
 import type { CheckMoment } from '../domain/check-schema';
@@ -20,7 +19,7 @@ import { failureMessage } from './failure-message';
 /** undefined when nothing ran on a host (pass nothing on); else every hosted check's outcome. */
 export async function hostCheckOutcomes(loaded: LoadedPlan, role: ServiceRole, moment: CheckMoment, context: HostChecksContext = {}): Promise<CheckOutcome[] | undefined> {
   const groups = hostedCheckGroups(loaded.plan, role, moment);
-  if (!groups.length || !patched('command-checks-on-hosts')) return undefined;
+  if (!groups.length) return undefined;
   const outcomes: CheckOutcome[] = [];
   for (const { host, names } of groups) {
     try {

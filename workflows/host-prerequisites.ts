@@ -2,9 +2,9 @@
  * Phase 0's prerequisites where their facts are: the backup paths and free disk on the backup's
  * host, the V2 artifact on V2's host, V1's health from the orchestrator (domain/host-placement.ts).
  * Asked at once; every machine's failures are told together. A plan without hosts makes the one
- * call it always made; with hosts, behind a patch.
+ * call it always made.
  */
-import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import { prerequisiteGroups } from '../domain/host-placement';
 import { act } from './activity-proxies';
@@ -17,7 +17,7 @@ const PART_WORDS = { backup: 'backup paths, disk', artifact: 'V2 artifact', v1He
 /** How many prerequisites were met; throws PrerequisiteFailed (or HostUnavailable) naming each host's problem. */
 export async function checkPrerequisitesOnHosts(loaded: LoadedPlan): Promise<number> {
   const groups = prerequisiteGroups(loaded.plan);
-  if (!groups.some((g) => g.host) || !patched('prerequisites-on-hosts')) return (await act('quick', SUMMARY).checkPrerequisites(loaded)).length;
+  if (!groups.some((g) => g.host)) return (await act('quick', SUMMARY).checkPrerequisites(loaded)).length;
   const settled = await Promise.allSettled(
     groups.map(({ host, parts }) => onHostNamed(loaded, host, 'quick', `Check prerequisites: ${parts.map((p) => PART_WORDS[p]).join(', ')}`).checkPrerequisites(loaded, parts)),
   );

@@ -4,7 +4,6 @@
  * ends in the plan's default only after the leads had all of it — recorded as "default after
  * N min, no vote", never as a decision of the leads.
  */
-import { patched } from '@temporalio/workflow';
 import { formatSpan, type MonitoringState } from '../domain/monitoring-model';
 import { hourLabel } from '../domain/monitoring-schedule';
 import type { ApprovalGates, GateSpec } from './approval-gate';
@@ -33,16 +32,13 @@ export class DecisionPoints {
     }
     const spec = this.c.specFor(index);
     gates.open(spec);
-    // Patched: a monitoring that opened a point before this change keeps its scheduled deadline on replay.
-    const fromOpen = patched('decision-window-from-open');
     const lateMs = offsetNow(state) - scheduledOffsetMs;
     state.openDecision = { index, openedOffsetMs: scheduledOffsetMs, deadlineOffsetMs: scheduledOffsetMs + spec.timeoutMs, openedAt: new Date().toISOString(), scheduledOffsetMs, windowMs: spec.timeoutMs };
-    const lateText = fromOpen && lateMs > this.c.lateAfterMs ? ` — due at ${hourLabel(scheduledOffsetMs)}, opened ${formatSpan(lateMs)} late after an outage, with its whole window` : '';
+    const lateText = lateMs > this.c.lateAfterMs ? ` — due at ${hourLabel(scheduledOffsetMs)}, opened ${formatSpan(lateMs)} late after an outage, with its whole window` : '';
     await this.c.notify(
       `open:${spec.id}`,
       `${spec.id}: waiting for ${spec.roles.join(', ')} (GO to continue, NO_GO to roll back; default ${spec.onTimeout === 'GO' ? 'continue' : 'rollback'} after ${formatSpan(spec.timeoutMs)})${lateText}`,
     );
-    if (!fromOpen) return;
     // Workflow time after the notification: the leads cannot answer before they are told.
     const opened = offsetNow(state);
     Object.assign(state.openDecision, { openedOffsetMs: opened, deadlineOffsetMs: opened + spec.timeoutMs, openedAt: at(state, opened) });

@@ -1,10 +1,9 @@
 /**
  * The router's state during the monitoring (who serves, weights), read by its driver at the
  * start, at each validation and decision point, and at the end, for the status, the UI details
- * and the 24-hour report. Patched: a monitoring that ran before this replays without the reads.
+ * and the 24-hour report.
  * A router that cannot be read is noted, never a reason to stop monitoring.
  */
-import { patched } from '@temporalio/workflow';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { MonitoringState } from '../domain/monitoring-model';
 import { failureMessage } from './failure-message';
@@ -14,7 +13,7 @@ import { onHost } from './host-routing';
 const KEPT = 60;
 
 export async function readRouter(loaded: LoadedPlan, state: MonitoringState, offsetMs: number, label: string): Promise<void> {
-  if (!loaded.plan.traffic || !patched('monitoring-traffic-state')) return;
+  if (!loaded.plan.traffic) return;
   let summary: string;
   try {
     const read = await onHost(loaded, 'traffic', 'quick', `Read the router: ${label}`).readTrafficState(loaded);

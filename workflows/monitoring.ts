@@ -9,7 +9,6 @@ import {
   condition,
   continueAsNew,
   log,
-  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -57,7 +56,7 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
   });
   // A plan object in the input is trusted only from the cutover (the parent); started by hand,
   // the plan is loaded by the worker under its plan policy (CUTOVER_PLAN_DIR, inline plans).
-  const manual = !workflowInfo().parent && patched('monitoring-trusts-only-parent-plan');
+  const manual = !workflowInfo().parent;
   const loaded: LoadedPlan = (!manual && input.loaded) || (await act('quick', 'Load and validate the plan').loadPlan(input.plan));
   const { plan } = loaded;
   const table = timetable(plan.monitoring);
@@ -90,8 +89,8 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
     });
     // The plan too, so `CutoverPlan="x" AND CutoverStatus="ROLLED_BACK"` finds a rollback after SUCCESS.
     // Only when the status changes: once a minute it was an event and a visibility write each
-    // probe for nothing (patched: runs from before replay their upserts).
-    if (upserted !== status || !patched('search-attributes-on-change')) {
+    // probe for nothing.
+    if (upserted !== status) {
       upsertSearchAttributes([{ key: statusKey, value: status }, { key: phaseKey, value: 'monitoring' }, { key: planKey, value: plan.name }]);
       upserted = status;
     }
@@ -124,9 +123,8 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
   for (;;) {
     if (stopReason) break;
     const deadline = state.openDecision?.deadlineOffsetMs;
-    // Probes go on while the leads decide, even past the 24 hours (the final sign-off). Patched:
-    // a monitoring already waiting at its sign-off when this came in replays as it ran.
-    const probeUntil = deadline !== undefined && deadline > table.durationMs && patched('probe-during-final-sign-off') ? deadline - 1 : undefined;
+    // Probes go on while the leads decide, even past the 24 hours (the final sign-off).
+    const probeUntil = deadline !== undefined && deadline > table.durationMs ? deadline - 1 : undefined;
     const due = nextDue(table, state.elapsedMs, probeUntil);
     if (!due && deadline === undefined) break;
     const target = Math.min(due?.at ?? Infinity, deadline ?? Infinity);
@@ -138,9 +136,8 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
     if (stopReason) break;
     const now = Date.now() - state.startMs;
     // A timer that fired more than a probe interval after it was due: the worker (or the server)
-    // was gone. Nobody measured that time, and the leads could not vote in it. Patched (also the
-    // catch-up below): a monitoring that went through an outage before this replays its burst.
-    const outage = timerFired && now - target > table.sentinelMs && patched('outages-are-gaps');
+    // was gone. Nobody measured that time, and the leads could not vote in it.
+    const outage = timerFired && now - target > table.sentinelMs;
     if (outage) {
       const gap = { fromOffsetMs: target, toOffsetMs: now, from: new Date(state.startMs + target).toISOString(), to: new Date(state.startMs + now).toISOString(), why: GAP_WHY };
       (state.gaps ??= []).push(gap);
@@ -159,7 +156,7 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
     if (!due || now < due.at) continue;
     // Behind by more than a probe interval (an outage, or a long step such as a FAIL re-run):
     // the missed probes are skipped, not run in a burst that would count unmeasured time as up.
-    const behind = now - due.at > table.sentinelMs && patched('outages-are-gaps');
+    const behind = now - due.at > table.sentinelMs;
     const step = behind ? catchUp(table, state.elapsedMs, now, probeUntil) : undefined;
     // Behind without an outage seen (a step ran long: a FAIL re-run, an activity retried after its
     // worker died): nothing was probed meanwhile either, so that is a gap too.

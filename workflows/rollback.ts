@@ -4,7 +4,7 @@
  * The backup is verified before anything is touched: a rollback that cannot restore refuses
  * and leaves the services as they are, rather than making things worse.
  */
-import { CancellationScope, log, patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { BackupInfo, Compensation, RollbackInput, RollbackView } from '../domain/rollback-model';
 import { statusKey } from '../domain/search-attributes';
@@ -58,7 +58,7 @@ export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: Load
   return CancellationScope.nonCancellable(async () => {
     // Started by hand (UI, CLI): nothing in the input but the plan ref and a label is trusted;
     // a plan object or backup path handed in is the cutover's to give, not a caller's.
-    const manual = !workflowInfo().parent && patched('rollback-trusts-only-recorded');
+    const manual = !workflowInfo().parent;
     let loaded: LoadedPlan;
     try {
       loaded = (!manual && input.loaded) || (await act('quick', 'Load and validate the plan').loadPlan(input.plan));
@@ -86,28 +86,24 @@ export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: Load
         view.steps.push({ name: 'verify backup', state: 'failed', durationMs: 0, message: failureMessage(err) });
         const message = `rollback refused, nothing touched: ${failureMessage(err)}. Services now: ${await services()}. ${NEXT_STEP_AFTER_REFUSAL(loaded.plan.name)}`;
         // The most urgent state of all (V1 may be stopped, V2 may be bad): never silent.
-        if (patched('rollback-refusal-notifies')) {
-          const id = input.cutoverId ?? workflowInfo().workflowId;
-          await notifyBestEffort(loaded, { key: `${id}:rollback-refused`, text: `Rollback of ${id} REFUSED, needs a human: ${message}`, severity: 'critical' });
-        }
+        const id = input.cutoverId ?? workflowInfo().workflowId;
+        await notifyBestEffort(loaded, { key: `${id}:rollback-refused`, text: `Rollback of ${id} REFUSED, needs a human: ${message}`, severity: 'critical' });
         return finish('FAILED', message);
       }
     }
     for (const compensation of todo) {
       if (compensation === 'switchTrafficToV1') {
         // The router exactly as before the cutover, read back and compared (not just "V1 active").
-        if (patched('traffic-restore-exact')) {
-          const id = input.cutoverId;
-          // The file driver keeps the seed's step name: its undo is still "switch traffic to V1".
-          await step(loaded.plan.traffic?.driver === 'file' ? 'switch traffic to V1' : 'restore the router', () => onHost(loaded, 'traffic', 'router', 'Restore the router to its state before the cutover', UNTIL_PICKED_UP).restoreTraffic(loaded, id).then((t) => t?.summary ?? 'no router'));
-        } else await step('switch traffic to V1', () => onHost(loaded, 'traffic', 'router', 'Switch traffic back to V1', UNTIL_PICKED_UP).switchTraffic(loaded, 'v1').then(() => 'V1 active'));
+        const id = input.cutoverId;
+        // The file driver keeps the seed's step name: its undo is still "switch traffic to V1".
+        await step(loaded.plan.traffic?.driver === 'file' ? 'switch traffic to V1' : 'restore the router', () => onHost(loaded, 'traffic', 'router', 'Restore the router to its state before the cutover', UNTIL_PICKED_UP).restoreTraffic(loaded, id).then((t) => t?.summary ?? 'no router'));
       }
       if (compensation === 'stopV2') await step('stop V2', () => onHost(loaded, 'v2', 'service', 'Stop V2', UNTIL_PICKED_UP).stopService(loaded, 'v2').then((r) => (r.forced ? 'force-stopped' : 'stopped')));
       if (compensation === 'restoreBackup') await step('restore backup', () => onHost(loaded, 'backup', 'service', 'Restore the backup', UNTIL_PICKED_UP).restoreBackupArchive(loaded, backup!).then((r) => `${backup!.archive}; replaced data kept in ${r.displaced}`));
       if (compensation === 'startV1') await step('start V1', () => onHost(loaded, 'v1', 'service', 'Start V1 and wait until healthy', UNTIL_PICKED_UP).startService(loaded, 'v1').then((h) => `healthy (${h.status})`));
     }
     // Probed only now: V1 was started after the router was put back.
-    if (loaded.plan.traffic?.publicUrl && todo.includes('switchTrafficToV1') && patched('traffic-verified-after-rollback')) {
+    if (loaded.plan.traffic?.publicUrl && todo.includes('switchTrafficToV1')) {
       await step('V1 answering through the router', () => act('router', 'Verify through the router').verifyTraffic(loaded).then((t) => `${t?.summary}; ${t?.verified?.answers ?? 0} answers in ${t?.verified?.ms ?? 0} ms`));
     }
     if (input.baseline && view.steps.every((s) => s.state === 'passed')) {

@@ -2,11 +2,10 @@
  * canary: V2 started beside V1, then the plan's weight steps (e.g. 10 → 50 → 100). Each step is
  * read back and seen through the router, then waits its pause and/or an approval (the same gate
  * machinery as GO/NO-GO), then runs the checks on V2 while V1 takes the rest, compared with V1
- * read live under the same split (`canary-live-v1`; histories from before compared with the shadow
- * run's baseline). A FAIL, a NO-GO or a failed step throws: the rollback restores the router (V2
+ * read live under the same split. A FAIL, a NO-GO or a failed step throws: the rollback restores the router (V2
  * weight 0, as before) and stops V2.
  */
-import { ApplicationFailure, patched, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, sleep } from '@temporalio/workflow';
 import { parseDuration } from '../domain/duration';
 import { FailureType } from '../domain/failure-types';
 import { act } from './activity-proxies';
@@ -42,27 +41,16 @@ export async function canaryActivation(ctx: PhaseContext): Promise<string> {
       const decision = ctx.autoApprove ? ctx.gates.autoApprove(spec) : (await ctx.gates.decide(spec)).decision;
       if (decision === 'NO_GO') throw ApplicationFailure.nonRetryable(`${name}: NO-GO from ${step.approval.join(' + ')} (or no vote in time)`, FailureType.ValidationFailed);
     }
-    if (patched('canary-live-v1')) {
-      // Command checks with a host run on its agent first (plans without such checks: unchanged commands).
-      const hosted = await hostCheckOutcomes(loaded, 'v2', 'phase5', { baseline: ctx.baseline, baselineFromPlan: true });
-      const checks = act('validation', `Checks of V2 at ${step.weight}% against V1 live (V1 takes the rest)`);
-      const stepRef = { cutoverId: ctx.cutoverId, step: i + 1, weight: step.weight };
-      const analysis = await (hosted ? checks.canaryAnalysis(loaded, stepRef, ctx.baseline, hosted) : checks.canaryAnalysis(loaded, stepRef, ctx.baseline));
-      const record = ctx.traffic?.steps.at(-1);
-      if (record) record.analysis = `${analysis.summary}: ${analysis.measured.join('; ')}`;
-      ctx.say?.(`${name}: ${analysis.summary}`);
-      if (analysis.status === 'FAIL') throw ApplicationFailure.nonRetryable(`${name}: V2 worse than V1 live: ${analysis.failing.join('; ')} (report ${analysis.reportPath})`, FailureType.ValidationFailed);
-      done.push(`${step.weight}% ${analysis.status}`);
-      continue;
-    }
-    const report = await act('validation', `Checks of V2 at ${step.weight}% (V1 takes the rest)`).productionValidation(loaded, 'v2', ctx.baseline);
-    if (report.status === 'FAIL') {
-      const failed = Object.entries(report.checks)
-        .filter(([, c]) => c.status === 'FAIL')
-        .map(([k, c]) => `${k}: ${c.message}`);
-      throw ApplicationFailure.nonRetryable(`${name}: checks FAILED: ${failed.join('; ')}`, FailureType.ValidationFailed);
-    }
-    done.push(`${step.weight}% ${report.status}`);
+    // Command checks with a host run on its agent first (plans without such checks: unchanged commands).
+    const hosted = await hostCheckOutcomes(loaded, 'v2', 'phase5', { baseline: ctx.baseline, baselineFromPlan: true });
+    const checks = act('validation', `Checks of V2 at ${step.weight}% against V1 live (V1 takes the rest)`);
+    const stepRef = { cutoverId: ctx.cutoverId, step: i + 1, weight: step.weight };
+    const analysis = await (hosted ? checks.canaryAnalysis(loaded, stepRef, ctx.baseline, hosted) : checks.canaryAnalysis(loaded, stepRef, ctx.baseline));
+    const record = ctx.traffic?.steps.at(-1);
+    if (record) record.analysis = `${analysis.summary}: ${analysis.measured.join('; ')}`;
+    ctx.say?.(`${name}: ${analysis.summary}`);
+    if (analysis.status === 'FAIL') throw ApplicationFailure.nonRetryable(`${name}: V2 worse than V1 live: ${analysis.failing.join('; ')} (report ${analysis.reportPath})`, FailureType.ValidationFailed);
+    done.push(`${step.weight}% ${analysis.status}`);
   }
   return `V2 healthy (${health.status}) beside V1; canary ${done.join(' → ')}; traffic → ${ctx.traffic?.now ?? 'V2'}`;
 }
