@@ -12,6 +12,7 @@ import { hostAgentOptions, planPolicyFromEnv, workerOptions } from './worker-opt
 import { TASK_QUEUE, hostQueue } from '../domain/names';
 import { reapOrphans } from '../activities/child-registry';
 import { WorkerTuningError, tuningFromEnv } from './worker-tuning';
+import { DeploymentConfigError, currentPolicyFromEnv, joinDeployment, workerVersion } from './deployment';
 
 /** `--host NAME` (or CUTOVER_HOST): a host agent for that machine instead of the orchestration worker. */
 function hostArg(argv = process.argv.slice(2), env = process.env): string | undefined {
@@ -27,6 +28,10 @@ async function main() {
   installRuntime(logger, { metricsBindAddress: process.env.CUTOVER_METRICS_ADDRESS });
   // a bad capacity variable (CUTOVER_MAX_CACHED_WORKFLOWS…) stops it here too, before it connects
   tuningFromEnv();
+  // the same for the deployment settings (CUTOVER_BUILD_ID…)
+  const version = workerVersion();
+  const policy = currentPolicyFromEnv();
+  logger.info({ deploymentName: version?.deploymentName, buildId: version?.buildId ?? 'unversioned' }, `build ${version?.buildId ?? 'unversioned'}`);
   // a bad key setting stops the worker here, before it connects
   logger.info({ payloadCodec: loadCodecKeys()?.[0]?.id ?? 'off' }, 'payload codec (current key id)');
   // What a previous worker on this host left running (a tar, a test runner) when it died.
@@ -35,11 +40,14 @@ async function main() {
   try {
     const bundle = process.env.CUTOVER_WORKFLOW_BUNDLE;
     const worker = await Worker.create(
-      host ? hostAgentOptions(connection, namespace, host) : workerOptions(connection, namespace, bundle ? { workflowBundle: { codePath: bundle } } : {}),
+      host ? hostAgentOptions(connection, namespace, host, { version }) : workerOptions(connection, namespace, bundle ? { workflowBundle: { codePath: bundle } } : {}, { version }),
     );
+    const running = worker.run();
+    // Before "worker polling": a workflow started after that line must find a current version.
+    if (version && !host) await Promise.race([joinDeployment({ connection, namespace, version, logger, policy }), running]);
     const { planDirs, allowInlinePlans } = planPolicyFromEnv();
-    logger.info({ taskQueue: host ? hostQueue(host) : TASK_QUEUE, host, namespace, planDirs, allowInlinePlans, pid: process.pid }, 'worker polling');
-    await worker.run();
+    logger.info({ taskQueue: host ? hostQueue(host) : TASK_QUEUE, host, namespace, planDirs, allowInlinePlans, buildId: version?.buildId, pid: process.pid }, 'worker polling');
+    await running;
     logger.info('worker stopped');
   } finally {
     await connection.close();
@@ -48,6 +56,6 @@ async function main() {
 
 main().catch((err) => {
   // a bad key setting is a config mistake: its message says what to fix, a stack adds nothing
-  console.error(err instanceof CodecConfigError || err instanceof WorkerTuningError ? `cutover-worker: ${err.message}` : err);
+  console.error(err instanceof CodecConfigError || err instanceof WorkerTuningError || err instanceof DeploymentConfigError ? `cutover-worker: ${err.message}` : err);
   process.exit(1);
 });

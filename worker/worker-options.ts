@@ -2,11 +2,12 @@
 import path from 'node:path';
 import { withCodec } from '../infra/payload-codec';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
-import type { Duration } from '@temporalio/common';
+import type { Duration, WorkerDeploymentVersion } from '@temporalio/common';
 import { TASK_QUEUE, hostQueue } from '../domain/names';
 import { createActivities, type ActivityDeps } from '../activities';
 import { tuningFromEnv } from './worker-tuning';
 import { WORKFLOWS_PATH, sharedModules } from './bundle-options';
+import { deploymentOptions } from './deployment';
 
 export { WORKFLOWS_PATH } from './bundle-options';
 
@@ -25,6 +26,8 @@ export interface CutoverWorkerOptions {
   planDirs?: string[];
   /** default: CUTOVER_ALLOW_INLINE_PLANS=1 */
   allowInlinePlans?: boolean;
+  /** the worker deployment version to join (worker/deployment.ts); default: an unversioned worker */
+  version?: WorkerDeploymentVersion;
 }
 
 export function workerOptions(connection: NativeConnection, namespace: string, overrides: Partial<WorkerOptions> = {}, cutover: CutoverWorkerOptions = {}): WorkerOptions {
@@ -43,6 +46,7 @@ export function workerOptions(connection: NativeConnection, namespace: string, o
     ...withCodec(),
     // CUTOVER_MAX_CACHED_WORKFLOWS, _WORKFLOW_TASK_SLOTS…: capacity for many monitorings (worker-tuning.ts)
     ...tuningFromEnv(),
+    ...(cutover.version ? { workerDeploymentOptions: deploymentOptions(cutover.version) } : {}),
     ...overrides,
   };
 }
@@ -71,5 +75,7 @@ export function hostAgentOptions(connection: NativeConnection, namespace: string
     activities: Object.fromEntries(HOST_LOCAL_ACTIVITIES.map((name) => [name, all[name]])),
     shutdownGraceTime: (process.env.CUTOVER_SHUTDOWN_GRACE ?? '30s') as Duration,
     ...withCodec(),
+    // the orchestrator's build: a pinned run's host steps go to the agent of that same build
+    ...(cutover.version ? { workerDeploymentOptions: deploymentOptions(cutover.version) } : {}),
   };
 }

@@ -7,8 +7,8 @@
 import {
   allHandlersFinished,
   condition,
-  continueAsNew,
   log,
+  makeContinueAsNewFunc,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -187,10 +187,15 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
     refresh(state.openDecision ? 'AWAITING_DECISION' : 'MONITORING', `${label}: ${state.rows.at(-1)?.status ?? 'probing'}`);
     // A rollback decided in this step is carried out here, never lost to a continue-as-new.
     if (stopReason) break;
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
+    // A newer build became current: continue as new now, and the next run starts on it (the run
+    // itself is pinned), so the old build can drain while the monitoring goes on.
+    const upgrade = workflowInfo().targetWorkerDeploymentVersionChanged;
+    if (upgrade || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
       await condition(allHandlersFinished);
-      log.info(`continuing as new at ${label} (history ${workflowInfo().historyLength} events)`);
-      await continueAsNew<typeof monitoringWorkflow>({ ...input, loaded, state: { ...state, runs: state.runs + 1 } });
+      const why = upgrade ? 'to the current worker build' : `history ${workflowInfo().historyLength} events`;
+      log.info(`continuing as new at ${label} (${why})`);
+      const next = makeContinueAsNewFunc<typeof monitoringWorkflow>({ initialVersioningBehavior: 'AUTO_UPGRADE' });
+      await next({ ...input, loaded, state: { ...state, runs: state.runs + 1 } });
     }
   }
 
