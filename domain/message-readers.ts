@@ -8,6 +8,7 @@
  */
 import { PHASE_IDS, type PhaseId } from './cutover-model';
 import { MAX_NAME, MAX_TEXT, resumePayloadSchema, stopPayloadSchema } from './message-schemas';
+import { isUndecodable, undecodableText } from './undecodable';
 
 const isObject = (raw: unknown): raw is Record<string, unknown> => typeof raw === 'object' && raw !== null && !Array.isArray(raw);
 const kindOf = (raw: unknown) => (raw === null ? 'null' : Array.isArray(raw) ? 'an array' : `a ${typeof raw}`);
@@ -41,6 +42,8 @@ function unknownFields(raw: Record<string, unknown>, known: string[], notes: str
 
 export function readStopRequest(raw: unknown): StopRequest {
   if (raw === undefined || raw === null) return { by: 'someone (no payload)', notes: [] };
+  // Unreadable (unknown encoding, a key this worker lacks) is still a stop: its sender meant one.
+  if (isUndecodable(raw)) return { by: 'someone (undecodable payload)', notes: [`${undecodableText(raw)}: honoured anyway`] };
   if (!isObject(raw)) {
     // A bare string is most likely the reason itself: keep it, the request stands either way.
     const reason = typeof raw === 'string' && raw.trim() ? (raw.length > MAX_TEXT ? `${raw.slice(0, MAX_TEXT)}…` : raw) : undefined;
@@ -61,6 +64,7 @@ export type ResumeRequest = { ok: true; phase?: PhaseId; notes: string[] } | { o
 /** A resume with a phase that does not exist is refused (it would resume nothing, silently). */
 export function readResume(raw: unknown): ResumeRequest {
   if (raw === undefined || raw === null) return { ok: true, notes: [] };
+  if (isUndecodable(raw)) return { ok: false, reason: `${undecodableText(raw)}: send {} or {"phase": "phase3"} as JSON` };
   if (!isObject(raw)) return { ok: false, reason: `payload is ${kindOf(raw)}: send {} or {"phase": "phase3"}` };
   if (resumePayloadSchema.safeParse(raw).success) return { ok: true, phase: raw.phase as PhaseId | undefined, notes: [] };
   const { phase } = raw;

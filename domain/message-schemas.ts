@@ -8,6 +8,7 @@ import { PHASE_IDS, type CutoverInput } from './cutover-model';
 import type { MonitoringInput } from './monitoring-model';
 import type { RollbackInput } from './rollback-model';
 import { ALL_COMPENSATIONS } from './rollback-model';
+import { isUndecodable, undecodableText } from './undecodable';
 
 export { approvalSchema } from './approval-rules';
 
@@ -106,6 +107,7 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
 
 /** Validates an input without throwing; the workflow keeps the value it was given (nothing is rewritten). */
 export function checkInput<T>(schema: z.ZodType, input: unknown): Checked<T> {
+  if (isUndecodable(input)) return { ok: false, message: undecodableText(input, 'input') };
   const parsed = schema.safeParse(input, { reportInput: true });
   return parsed.success ? { ok: true, value: input as T } : { ok: false, message: describeIssues(parsed.error) };
 }

@@ -6,11 +6,15 @@
  *   header X-Namespace (logged; one key set serves every namespace).
  * The UI calls it from the browser, so CORS: only the listed UI origins, with credentials.
  * With a token, every POST needs `Authorization: Bearer <token>` (compared in constant time).
+ * A payload it cannot decrypt (a key it lacks, altered bytes) is answered, not the whole request
+ * refused: as JSON `{"undecodable": "<why>"}`, the reason the workflow recorded when it refused it.
  */
 import http from 'node:http';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { TolerantPayloadCodec, undecodableReason } from './payload-codec';
+import { UNDECODABLE_REASON_METADATA } from '../domain/undecodable';
 
 export interface CodecServerOptions {
   codec: PayloadCodec;
@@ -44,6 +48,14 @@ const toJson = (p: Payload): JsonPayload => ({
   metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
+
+/** What the UI shows for a payload that could not be decoded: the reason, as readable JSON. */
+function shown(p: Payload): Payload {
+  const reason = undecodableReason(p);
+  if (reason === undefined) return p;
+  const utf8 = (t: string) => Buffer.from(t, 'utf8');
+  return { metadata: { encoding: utf8('json/plain'), [UNDECODABLE_REASON_METADATA]: utf8(reason) }, data: utf8(JSON.stringify({ undecodable: reason })) };
+}
 
 /** SHA-256 first, so tokens of different lengths compare in constant time too. */
 function tokenMatches(header: string | undefined, token: string): boolean {
@@ -82,6 +94,8 @@ function parsePayloads(body: string): Payload[] {
 
 export function createCodecServer(opts: CodecServerOptions): http.Server {
   const origins = new Set(opts.origins.map((o) => o.replace(/\/+$/, '')));
+  // The UI decodes a whole page of history in one request: one bad payload must not hide the rest.
+  const tolerant = new TolerantPayloadCodec(opts.codec);
 
   return http.createServer((req, res) => {
     const origin = req.headers.origin;
@@ -115,7 +129,7 @@ export function createCodecServer(opts: CodecServerOptions): http.Server {
     readBody(req)
       .then(async (body) => {
         const payloads = parsePayloads(body);
-        const out = await opts.codec[op](payloads);
+        const out = op === 'decode' ? (await tolerant.decode(payloads)).map(shown) : await opts.codec.encode(payloads);
         opts.logger?.debug({ op, namespace, count: payloads.length }, 'codec server');
         send(200, { payloads: out.map(toJson) });
       })

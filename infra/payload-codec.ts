@@ -10,11 +10,12 @@
  * was swapped fails authentication like a tampered one.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
+import type { DataConverter, Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { CODEC_KEY_FILE_ENV, CODEC_KEYS_ENV, loadCodecKeys, type CodecKey } from './codec-config';
+import { ENCRYPTED_ENCODING, UNDECODABLE_ENCODING, UNDECODABLE_REASON_METADATA } from '../domain/undecodable';
 
-export const ENCODING = 'binary/encrypted';
+export const ENCODING = ENCRYPTED_ENCODING;
 export const KEY_ID_METADATA = 'encryption-key-id';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -87,15 +88,58 @@ export class AesGcmPayloadCodec implements PayloadCodec {
  */
 export const ENCODED_FAILURE_CONVERTER_PATH = require.resolve('./encoded-failure-converter');
 
-/** The data converter for worker and client: undefined (SDK default, plain JSON) without keys. */
+/**
+ * A codec that never throws out of decode: a payload it cannot decode becomes a marked payload
+ * (encoding cutover/undecodable, the codec's reason in its metadata), each payload on its own.
+ * The worker decodes a whole workflow activation before the workflow sees it, so one bad signal
+ * would otherwise fail that activation, and every later one, for ever; the payload converter
+ * (infra/payload-converter.ts) turns the marked payload into a value the workflow refuses, or an
+ * error where the payload is a result of our own. The codec server shows it (infra/codec-server.ts).
+ */
+export class TolerantPayloadCodec implements PayloadCodec {
+  constructor(readonly inner: PayloadCodec) {}
+
+  encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    return this.inner.encode(payloads, context);
+  }
+
+  decode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    return Promise.all(
+      payloads.map(async (payload) => {
+        try {
+          return (await this.inner.decode([payload], context))[0]!;
+        } catch (err) {
+          const reason = `${text(payload.metadata?.encoding) ?? 'a payload'}: ${(err as Error)?.message ?? String(err)}`;
+          return { metadata: { encoding: utf8(UNDECODABLE_ENCODING), [UNDECODABLE_REASON_METADATA]: utf8(reason) }, data: new Uint8Array() };
+        }
+      }),
+    );
+  }
+}
+
+/** The payload a TolerantPayloadCodec put in place of one it could not decode: its reason, else undefined. */
+export const undecodableReason = (payload: Payload): string | undefined =>
+  text(payload.metadata?.encoding) === UNDECODABLE_ENCODING ? (text(payload.metadata?.[UNDECODABLE_REASON_METADATA]) ?? 'not decodable') : undefined;
+
+/** Loaded by path, in the workflow sandbox and in the worker: what a workflow cannot read, it can refuse. */
+export const PAYLOAD_CONVERTER_PATH = require.resolve('./payload-converter');
+
+/** The client's data converter (CLI, tests): undefined (SDK default, plain JSON) without keys; decode errors throw. */
 export function codecDataConverter(env: NodeJS.ProcessEnv = process.env): DataConverter | undefined {
   const keys = loadCodecKeys(env);
   if (!keys) return undefined;
   return { payloadCodecs: [new AesGcmPayloadCodec(keys)], failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH };
 }
 
-/** Worker/client options with the codec when configured, nothing otherwise: `{ ...withCodec(), … }`. */
-export function withCodec(env: NodeJS.ProcessEnv = process.env): { dataConverter?: DataConverter } {
-  const dataConverter = codecDataConverter(env);
-  return dataConverter ? { dataConverter } : {};
+/**
+ * The data converter of every worker (orchestration worker, host agents, tests, bench): the
+ * tolerant converter always; with keys, the codec too, tolerant of what it cannot decrypt.
+ * Prebuilt bundles get the same converter from worker/bundle-options.ts.
+ */
+export function workerDataConverter(env: NodeJS.ProcessEnv = process.env): DataConverter {
+  const codec = codecDataConverter(env);
+  return {
+    payloadConverterPath: PAYLOAD_CONVERTER_PATH,
+    ...(codec && { payloadCodecs: codec.payloadCodecs!.map((c) => new TolerantPayloadCodec(c)), failureConverterPath: codec.failureConverterPath }),
+  };
 }

@@ -15,6 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { PAYLOAD_CONVERTER_PATH } from '../infra/payload-codec';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
 const DOMAIN = path.resolve(__dirname, '../domain');
@@ -43,7 +44,7 @@ export function sharedModules(env: NodeJS.ProcessEnv = process.env): string[] {
   return ['@noble/curves/ed25519', '@noble/hashes/sha2', ...domain.map((name) => path.join(DOMAIN, `${name}.ts`))];
 }
 
-/** The options for bundleWorkflowCode (logger aside). */
+/** The options for bundleWorkflowCode (logger aside); the converter is the worker's own (workerDataConverter). */
 export function workflowBundleOptions(env: NodeJS.ProcessEnv = process.env) {
-  return { workflowsPath: WORKFLOWS_PATH, preloadModules: sharedModules(env) };
+  return { workflowsPath: WORKFLOWS_PATH, preloadModules: sharedModules(env), payloadConverterPath: PAYLOAD_CONVERTER_PATH };
 }

@@ -1,6 +1,6 @@
 /** One place that decides how the worker is built, for the process and for the tests alike. */
 import path from 'node:path';
-import { withCodec } from '../infra/payload-codec';
+import { workerDataConverter } from '../infra/payload-codec';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Duration, WorkerDeploymentVersion } from '@temporalio/common';
 import { TASK_QUEUE, hostQueue } from '../domain/names';
@@ -42,8 +42,8 @@ export function workerOptions(connection: NativeConnection, namespace: string, o
     shutdownGraceTime: (process.env.CUTOVER_SHUTDOWN_GRACE ?? '30s') as Duration,
     // bundled here unless prebuilt; domain, zod and @noble shared by all workflows (bundle-options.ts)
     ...(overrides.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: sharedModules() } }),
-    // CUTOVER_CODEC_KEYS / _KEY_FILE set: payloads encrypted (infra/payload-codec.ts); else plain JSON
-    ...withCodec(),
+    // what a workflow cannot decode it refuses; CUTOVER_CODEC_KEYS / _KEY_FILE set: payloads encrypted
+    dataConverter: workerDataConverter(),
     // CUTOVER_MAX_CACHED_WORKFLOWS, _WORKFLOW_TASK_SLOTS…: capacity for many monitorings (worker-tuning.ts)
     ...tuningFromEnv(),
     ...(cutover.version ? { workerDeploymentOptions: deploymentOptions(cutover.version) } : {}),
@@ -74,7 +74,7 @@ export function hostAgentOptions(connection: NativeConnection, namespace: string
     taskQueue: hostQueue(host),
     activities: Object.fromEntries(HOST_LOCAL_ACTIVITIES.map((name) => [name, all[name]])),
     shutdownGraceTime: (process.env.CUTOVER_SHUTDOWN_GRACE ?? '30s') as Duration,
-    ...withCodec(),
+    dataConverter: workerDataConverter(),
     // the orchestrator's build: a pinned run's host steps go to the agent of that same build
     ...(cutover.version ? { workerDeploymentOptions: deploymentOptions(cutover.version) } : {}),
   };

@@ -10,6 +10,7 @@ import type { Approval, Decision, RecordedApproval, RejectedApproval } from '../
 import { keepLast } from '../domain/message-log';
 import { approveSignal, approveUpdate } from './messages';
 import { formatSpan } from '../domain/monitoring-model';
+import { isUndecodable, undecodableText } from '../domain/undecodable';
 
 export interface GateSpec {
   id: string;
@@ -117,6 +118,7 @@ export class ApprovalGates {
 
   /** checkApproval, with a plainer word for a payload that is not even an object (the UI's empty form). */
   private check(raw: unknown): Approval {
+    if (isUndecodable(raw)) throw new ApprovalRejected(`approval: ${undecodableText(raw)}: send ${VOTE_EXAMPLE} as JSON`);
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       throw new ApprovalRejected(`approval: ${raw === undefined ? 'no payload' : `got ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : `a ${typeof raw}`}`}: send ${VOTE_EXAMPLE}`);
     }

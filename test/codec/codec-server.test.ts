@@ -72,11 +72,24 @@ test('bad requests get a clear 4xx, never a crash', async () => {
   expect(notJson.status).toBe(400);
   expect(((await notJson.json()) as { message: string }).message).toMatch(/not JSON/);
   expect((await post(`${base}/decode`, { nothing: true })).status).toBe(400);
-  const unknownKey = await post(`${base}/decode`, {
-    payloads: [{ metadata: { encoding: Buffer.from('binary/encrypted').toString('base64'), 'encryption-key-id': Buffer.from('k0').toString('base64') }, data: 'AAAA' }],
-  });
-  expect(unknownKey.status).toBe(400);
-  expect(((await unknownKey.json()) as { message: string }).message).toMatch(/key id "k0", which is not configured/);
+  expect((await post(`${base}/encode`, { payloads: 'x' })).status).toBe(400);
   expect((await fetch(`${base}/other`, { method: 'POST' })).status).toBe(404);
   expect((await fetch(`${base}/decode`)).status).toBe(405);
+});
+
+test('a payload it cannot decrypt is answered as {"undecodable": why}; the good payloads of the same request decode', async () => {
+  const base = await serve();
+  const good = toJson(defaultPayloadConverter.toPayload({ reason: 'window closed' }));
+  const encoded = ((await (await post(`${base}/encode`, { payloads: [good] })).json()) as { payloads: any[] }).payloads[0];
+  const b64 = (t: string) => Buffer.from(t).toString('base64');
+  const unknownKey = { metadata: { encoding: b64('binary/encrypted'), 'encryption-key-id': b64('k0') }, data: 'AAAA' };
+  const altered = { ...encoded, data: Buffer.from(Buffer.from(encoded.data, 'base64').map((b, i) => (i === 20 ? b ^ 1 : b))).toString('base64') };
+  const res = await post(`${base}/decode`, { payloads: [unknownKey, encoded, altered] });
+  expect(res.status).toBe(200);
+  const [a, b, c] = ((await res.json()) as { payloads: any[] }).payloads;
+  const json = (p: any) => JSON.parse(Buffer.from(p.data, 'base64').toString());
+  expect(Buffer.from(a.metadata.encoding, 'base64').toString()).toBe('json/plain');
+  expect(json(a)).toEqual({ undecodable: expect.stringMatching(/^binary\/encrypted: payload encrypted with key id "k0", which is not configured/) });
+  expect(b).toEqual(good);
+  expect(json(c).undecodable).toMatch(/^binary\/encrypted: encrypted payload \(key id "k1"\) failed authentication/);
 });

@@ -19,8 +19,14 @@ export interface CliResult {
   err: string;
 }
 
-/** A hostile input: `undefined` = no --input at all (the UI's empty form), otherwise the raw JSON text. */
-export type RawInput = string | undefined;
+/** A payload exactly as given: its metadata (e.g. an encoding nobody knows) and its bytes. */
+export interface RawPayload {
+  meta: Record<string, string>;
+  data: Buffer;
+}
+
+/** A hostile input: `undefined` = no --input at all (the UI's empty form), the raw JSON text, or a raw payload. */
+export type RawInput = string | RawPayload | undefined;
 
 /** Runs a program to its end, asynchronously (an in-process worker must keep running meanwhile). */
 function run(program: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
@@ -42,6 +48,12 @@ export function temporal(address: string, args: string[]): Promise<CliResult> {
 /** --input-file rather than --input: a 100 kB argument is close to the kernel's per-argument limit. */
 function inputArgs(raw: RawInput): string[] {
   if (raw === undefined) return [];
+  if (typeof raw === 'object') {
+    const meta = Object.entries(raw.meta).flatMap(([k, v]) => ['--input-meta', `${k}=${v}`]);
+    // The CLI checks that a json/* input is JSON (it cannot send bytes that are not); others go as raw bytes.
+    if (raw.meta.encoding?.startsWith('json/')) return [...meta, '--input', raw.data.toString('utf8')];
+    return [...meta, '--input-base64', '--input', raw.data.toString('base64')];
+  }
   const file = path.join(scratch, `input-${++files}.json`);
   fs.writeFileSync(file, raw);
   return ['--input-file', file];
@@ -52,6 +64,7 @@ export const cli = (address: string) => ({
   update: (id: string, name: string, raw: RawInput) => temporal(address, ['workflow', 'update', 'execute', '--workflow-id', id, '--name', name, ...inputArgs(raw)]),
   start: (id: string, type: string, raw: RawInput) =>
     temporal(address, ['workflow', 'start', '--workflow-id', id, '--type', type, '--task-queue', 'cutover', ...inputArgs(raw)]),
+  query: (id: string, type: string, raw: RawInput) => temporal(address, ['workflow', 'query', '--workflow-id', id, '--type', type, ...inputArgs(raw)]),
   /** The status view through the CLI's query, parsed; throws with the CLI's words when it fails. */
   async status<T = any>(id: string): Promise<T> {
     const r = await temporal(address, ['workflow', 'query', '--workflow-id', id, '--type', 'status', '--output', 'json']);
@@ -63,7 +76,7 @@ export const cli = (address: string) => ({
   /** Event types of the whole history, e.g. EVENT_TYPE_WORKFLOW_TASK_FAILED. */
   async history(id: string): Promise<{ events: { eventType: string }[] }> {
     const r = await temporal(address, ['workflow', 'show', '--workflow-id', id, '--output', 'json']);
-    if (r.code !== 0) throw new Error(`show ${id} failed: ${r.err}`);
+    if (r.code !== 0 || !r.out.trim()) throw new Error(`show ${id} failed (exit ${r.code}): ${r.err || '(no output)'}`);
     return JSON.parse(r.out);
   },
 });
