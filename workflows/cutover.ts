@@ -36,6 +36,7 @@ import { notifyBestEffort } from './notify-best-effort';
 import { monitoringWorkflow } from './monitoring';
 import { retireAfterPhases, trafficView } from './cutover-retirement';
 import { takePlanLocks } from './cutover-lock-step';
+import { endWith } from './outcome';
 
 const BODIES: Partial<Record<PhaseId, (ctx: phases.PhaseContext) => Promise<string>>> = {
   phase0: phases.preCutoverValidation,
@@ -51,6 +52,10 @@ const DRY_RUN_PHASES: PhaseId[] = ['phase0', 'phase2'];
 class CutoverHalted extends Error {}
 
 export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverView> {
+  return endWith('Cutover', await runCutover(rawInput));
+}
+
+async function runCutover(rawInput: CutoverInput): Promise<CutoverView> {
   const cutoverId = workflowInfo().workflowId;
   // Anyone can start this from the UI or the `temporal` CLI: a bad input ends the run at once
   // (ABORTED, nothing changed) instead of failing its workflow task for ever.

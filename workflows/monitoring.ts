@@ -35,11 +35,16 @@ import { renderMonitoringDetails } from './monitoring-details';
 import { notifyBestEffort } from './notify-best-effort';
 import { DecisionPoints } from './monitoring-decisions';
 import { readRouter } from './monitoring-traffic';
+import { endWith } from './outcome';
 
 /** Continue-as-new well before the server's suggestion would matter for a 24-hour loop. */
 const HISTORY_LIMIT = 4_000;
 
 export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<MonitoringView> {
+  return endWith('Monitoring', await runMonitoring(rawInput));
+}
+
+async function runMonitoring(rawInput: MonitoringInput): Promise<MonitoringView> {
   // Bad input, or a hand-started run handing over what only the cutover may: ends FAILED at once.
   const refused = refuseInput<MonitoringInput>(monitoringInputSchema, rawInput, TRUSTED_FIELDS.monitoring, (i) => [i.cutoverId]);
   if (refused) return refusedMonitoring(rawInput, refused);

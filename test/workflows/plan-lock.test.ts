@@ -12,6 +12,7 @@ import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
 import { temporal } from '../hostile/temporal-cli';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -32,7 +33,7 @@ test('a second cutover of a running plan is refused with the first one\'s id, fr
   const first = await startCutover(env.client, fixture.plan, { holdBefore: ['phase0'] });
   await waitForStatus(first, (v) => v.heldBefore === 'phase0');
 
-  const second = (await (await startCutover(env.client, fixture.plan)).result()) as CutoverView;
+  const second = (await (await startCutover(env.client, fixture.plan)).result().catch(viewOrThrow)) as CutoverView;
   expect(second.status).toBe('ABORTED');
   expect(second.message).toBe(`nothing changed: another cutover of plan ${fixture.plan.name} is running: ${first.workflowId}`);
 
@@ -40,12 +41,12 @@ test('a second cutover of a running plan is refused with the first one\'s id, fr
   const id = uniqueId('cutover-by-cli');
   const started = await temporal(env.address, ['workflow', 'start', '--task-queue', 'cutover', '--type', 'cutoverWorkflow', '--workflow-id', id, '--input', JSON.stringify({ plan: fixture.plan, startedBy: 'bob', monitor: false })]);
   expect(started.code).toBe(0);
-  const third = (await env.client.workflow.getHandle(id).result()) as CutoverView;
+  const third = (await env.client.workflow.getHandle(id).result().catch(viewOrThrow)) as CutoverView;
   expect(third).toMatchObject({ status: 'ABORTED', message: `nothing changed: another cutover of plan ${fixture.plan.name} is running: ${first.workflowId}` });
 
   // Another plan name for the same V1 endpoint is the same service: refused too.
   const renamed = { ...fixture.plan, name: 'loans-renamed' };
-  const fourth = (await (await startCutover(env.client, renamed)).result()) as CutoverView;
+  const fourth = (await (await startCutover(env.client, renamed)).result().catch(viewOrThrow)) as CutoverView;
   expect(fourth.status).toBe('ABORTED');
   expect(fourth.message).toMatch(new RegExp(`^nothing changed: another cutover of a service at 127\\.0\\.0\\.1:\\d+ is running: ${first.workflowId}$`));
   expect(await isUp(fixture.urls.v1)).toBe(true);
@@ -53,16 +54,16 @@ test('a second cutover of a running plan is refused with the first one\'s id, fr
 
   // The first still runs as if nothing happened; once it ends, its locks are gone.
   await first.signal('abort', { reason: 'test done', by: 'alice' });
-  expect(((await first.result()) as CutoverView).status).toBe('ABORTED');
+  expect(((await first.result().catch(viewOrThrow)) as CutoverView).status).toBe('ABORTED');
   const next = await startCutover(env.client, fixture.plan, { holdBefore: ['phase0'] });
   await waitForStatus(next, (v) => v.heldBefore === 'phase0');
   await next.signal('abort', { reason: 'test done', by: 'alice' });
-  expect(((await next.result()) as CutoverView).message).toMatch(/test done; V1 untouched/);
+  expect(((await next.result().catch(viewOrThrow)) as CutoverView).message).toMatch(/test done; V1 untouched/);
 });
 
 test('a lock workflow started by hand holds nothing, and a running monitoring of the plan holds the plan', async () => {
   const hand = await env.client.workflow.start('cutoverLockWorkflow', { taskQueue: 'cutover', workflowId: uniqueId('lock-by-hand'), args: [{ holder: 'x' }] });
-  expect(await hand.result()).toMatch(/^not a lock/);
+  expect(await hand.result().catch(viewOrThrow)).toMatch(/^not a lock/);
 
   const monitoringId = uniqueId('by-hand') + '-monitoring';
   const monitoring = await env.client.workflow.start('monitoringWorkflow', { taskQueue: 'cutover', workflowId: monitoringId, args: [{ plan: fixture.plan, cutoverId: 'by-hand' }] });
@@ -73,7 +74,7 @@ test('a lock workflow started by hand holds nothing, and a running monitoring of
     if (found.includes(monitoringId)) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  const refused = (await (await startCutover(env.client, fixture.plan)).result()) as CutoverView;
+  const refused = (await (await startCutover(env.client, fixture.plan)).result().catch(viewOrThrow)) as CutoverView;
   expect(refused.status).toBe('ABORTED');
   expect(refused.message).toBe(`nothing changed: the 24-hour monitoring of plan ${fixture.plan.name} is running and can still roll it back: ${monitoringId} (wait for its end, or end it first)`);
   await monitoring.terminate('test done');
