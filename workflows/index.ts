@@ -3,4 +3,3 @@ export { cutoverWorkflow } from './cutover';
 export { rollbackWorkflow } from './rollback';
 export { monitoringWorkflow } from './monitoring';
 export { validationWorkflow } from './validation';
-export { cutoverLockWorkflow } from './plan-lock';

@@ -16,7 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LoadedPlan } from '../domain/loaded-plan';
-import { BUSY_WHY, GAP_WHY, formatSpan, initialState, unmeasuredMs, uptimeLine, uptimePct, type MonitoringInput, type MonitoringStatus, type MonitoringView } from '../domain/monitoring-model';
+import { BUSY_WHY, GAP_WHY, formatSpan, initialState, unmeasuredMs, uptimeLine, uptimePct, type MonitoringInput, type MonitoringState, type MonitoringStatus, type MonitoringView } from '../domain/monitoring-model';
 import { catchUp, hourLabel, nextDue, timetable } from '../domain/monitoring-schedule';
 import type { Verdict } from '../domain/decision-matrix';
 import { parseDuration } from '../domain/duration';
@@ -76,6 +76,18 @@ async function runMonitoring(rawInput: MonitoringInput): Promise<MonitoringView>
     return { id: point.label, roles: point.roles, timeoutMs: parseDuration(point.timeout), onTimeout: point.onTimeout === 'rollback' ? 'NO_GO' : 'GO', summary: point.label };
   };
   if (state.openDecision) gates.open(specFor(state.openDecision.index));
+  const openDecisionView = (point: (typeof plan.monitoring.decisionPoints)[number], open: NonNullable<MonitoringState['openDecision']>) => ({
+    label: point.label,
+    roles: point.roles,
+    workflowId: workflowInfo().workflowId,
+    deadlineAt: new Date(state.startMs + open.deadlineOffsetMs).toISOString(),
+    windowMs: open.windowMs ?? parseDuration(point.timeout),
+    onTimeout: point.onTimeout === 'rollback' ? 'rollback' : 'continue',
+    noGo: 'roll back',
+    signed: !!plan.approvals.requireSignatures,
+    deadlineOffsetMs: open.deadlineOffsetMs,
+    openedOffsetMs: open.openedOffsetMs,
+  });
   let upserted: MonitoringStatus | undefined;
   const refresh = (status: MonitoringStatus = view.status, message = view.message) => {
     // A monitoring that ended (rolled back, completed) takes no votes: it never shows one as awaited.
@@ -86,7 +98,7 @@ async function runMonitoring(rawInput: MonitoringInput): Promise<MonitoringView>
       message,
       elapsedMs: state.elapsedMs,
       uptimePct: uptimePct(state),
-      openDecision: point ? { label: point.label, roles: point.roles, deadlineOffsetMs: state.openDecision!.deadlineOffsetMs, openedOffsetMs: state.openDecision!.openedOffsetMs } : undefined,
+      openDecision: point ? openDecisionView(point, state.openDecision!) : undefined,
       gaps: state.gaps ?? [],
       sentinelSamples: state.sentinelSamples ?? [],
       unmeasuredMs: unmeasuredMs(state.gaps),
@@ -204,7 +216,7 @@ async function runMonitoring(rawInput: MonitoringInput): Promise<MonitoringView>
 
   if (stopReason) return rollBack(stopReason);
   await readRouter(loaded, state, state.elapsedMs, 'monitoring end');
-  const report = await act('quick', 'Write the 24-hour report').writeMonitoringReport(loaded, refresh('COMPLETED', `${plan.monitoring.duration} monitoring complete, ${uptimeLine(state)}`));
+  const report = await act('quick', `Write the ${plan.monitoring.duration} monitoring report`).writeMonitoringReport(loaded, refresh('COMPLETED', `${plan.monitoring.duration} monitoring complete, ${uptimeLine(state)}`));
   view.report = report;
   await notify('complete', `${table.durationMs >= 24 * 3_600_000 ? '24-Hour Cutover Complete ✓' : `${plan.monitoring.duration} monitoring complete ✓`} — ${uptimeLine(state)}, ${state.rows.length} validations, ${state.warnings.length} warning(s). Report: ${report.markdown}`);
   return refresh();
