@@ -36,6 +36,7 @@ import { notifyBestEffort } from './notify-best-effort';
 import { DecisionPoints } from './monitoring-decisions';
 import { readRouter } from './monitoring-traffic';
 import { endWith } from './outcome';
+import { failureMessage } from './failure-message';
 
 /** Continue-as-new well before the server's suggestion would matter for a 24-hour loop. */
 const HISTORY_LIMIT = 4_000;
@@ -63,7 +64,12 @@ async function runMonitoring(rawInput: MonitoringInput): Promise<MonitoringView>
   // A plan object in the input is trusted only from the cutover (the parent); started by hand,
   // the plan is loaded by the worker under its plan policy (CUTOVER_PLAN_DIR, inline plans).
   const manual = !workflowInfo().parent && patched('monitoring-trusts-only-parent-plan');
-  const loaded: LoadedPlan = (!manual && input.loaded) || (await act('quick', 'Load and validate the plan').loadPlan(input.plan));
+  let loaded: LoadedPlan;
+  try {
+    loaded = (!manual && input.loaded) || (await act('quick', 'Load and validate the plan').loadPlan(input.plan));
+  } catch (err) {
+    return refusedMonitoring(rawInput, `cannot load the plan: ${failureMessage(err)}`);
+  }
   const { plan } = loaded;
   const table = timetable(plan.monitoring);
   view.durationMs = table.durationMs;

@@ -79,9 +79,15 @@ async function runValidation(rawInput: ValidationInput): Promise<ValidationResul
   upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
   const name = loaded.plan.services[target].name;
   // A FAIL is data here, not an error: the run completes and says FAIL (Phase 5 is what throws).
-  const report = await validationWithHostChecks(act('long', `Production validation of ${name} (${target})`), loaded, target, input.baseline, 'schedule');
+  let report: ValidationReport;
+  let reportPath: string;
+  try {
+    report = await validationWithHostChecks(act('long', `Production validation of ${name} (${target})`), loaded, target, input.baseline, 'schedule');
+    reportPath = await act('quick', 'Write the validation report').writeValidationReport(loaded, report, workflowId);
+  } catch (err) {
+    return notRun(`the validation of ${name} (${target}) did not complete: ${failureMessage(err)}`);
+  }
   const summary = summarizeReport(report);
-  const reportPath = await act('quick', 'Write the validation report').writeValidationReport(loaded, report, workflowId);
 
   upsertSearchAttributes([{ key: statusKey, value: report.status }]);
   Object.assign(status, { status: report.status, message: summary, reportPath });
