@@ -18,7 +18,7 @@ import { sentinelProbe } from './sentinel';
 import { writeMonitoringReport } from './reports/monitoring-report';
 import { productionValidation, validateProduction } from './post-cutover-check';
 import { writeValidationReport } from './reports/validation-report-file';
-import { lockHolder, runningMonitoringOf } from './cutover-locks';
+import { releasePlanLocks, runningMonitoringOf, takePlanLocks } from './cutover-locks';
 import { runHostChecks } from './checks/providers/command-on-host';
 import { canaryAnalysis } from './checks/canary-analysis';
 
@@ -68,7 +68,8 @@ export function createActivities(deps: ActivityDeps) {
     productionValidation,
     canaryAnalysis,
     writeValidationReport,
-    lockHolder,
+    takePlanLocks,
+    releasePlanLocks,
     runningMonitoringOf,
   };
 }

@@ -19,6 +19,7 @@ import { createDemoFixture, type DemoFixture } from '../test/helpers/demo-fixtur
 import { killGroup, startWorkerProcess } from '../test/helpers/worker-process';
 import { startCutover, waitForStatus } from '../test/helpers/cutover-runner';
 import { startMonitoring } from '../test/helpers/after-cutover';
+import { viewOrThrow } from '../domain/outcome';
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const DOWN_MS = Number(arg('--down') ?? 5) * 1000;
@@ -71,7 +72,7 @@ async function main() {
   // Baseline: a clean cutover (per-phase durations) and a clean rollback.
   const clean = await fixture();
   await startService(clean.loaded(), 'v1');
-  const base = (await (await startCutover(env.client, clean.plan, { autoApprove: true })).result()) as CutoverView;
+  const base = (await (await startCutover(env.client, clean.plan, { autoApprove: true })).result().catch(viewOrThrow)) as CutoverView;
   const remaining = (from: PhaseId) => base.phases.slice(base.phases.findIndex((p) => p.id === from)).reduce((sum, p) => sum + (p.durationMs ?? 0), 0);
   const cleanRollback = await env.client.workflow.execute('rollbackWorkflow', { taskQueue: 'cutover', workflowId: `chaos-rb-${Date.now()}`, args: [{ plan: clean.plan, reason: 'chaos baseline', requestedBy: 'bench' }] });
   const rollbackBase = (cleanRollback as RollbackView).durationMs ?? 0;
@@ -89,7 +90,7 @@ async function main() {
     await handle.signal('resume', { phase });
     if (phase === 'phase2') await waitForStatus(handle, (v) => v.currentPhase === phase);
     const back = await outage();
-    const view = (await handle.result()) as CutoverView;
+    const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
     const end = performance.now();
     say(rows[rows.push({ point: `kill -9 in ${phase}`, outcome: view.status, twice: await twice(handle), back: end - back, cost: s(end - back - remaining(phase)) }) - 1]);
   }
@@ -112,7 +113,7 @@ async function main() {
         }
       }
     }
-    const view = (await handle.result()) as CutoverView;
+    const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
     const end = performance.now();
     say(rows[rows.push({ point: 'kill -9 at the GO/NO-GO gate', outcome: view.status, twice: await twice(handle), back: end - back, cost: s(end - back - remaining('phase1')) }) - 1]);
   }
@@ -126,7 +127,7 @@ async function main() {
     const handle = await startMonitoring(env.client, f);
     while (!(await handle.query<MonitoringView>('status')).openDecision) await sleep(100);
     const back = await outage();
-    const view = (await handle.result()) as MonitoringView;
+    const view = (await handle.result().catch(viewOrThrow)) as MonitoringView;
     const end = performance.now();
     const d = view.decisions[0];
     const had = Date.parse(d.decidedAt) - Date.parse(d.openedAt);
@@ -141,7 +142,7 @@ async function main() {
     await handle.signal('resume', { phase: 'phase5' });
     await waitForStatus(handle, (v) => v.status === 'ROLLING_BACK');
     const back = await outage();
-    const view = (await handle.result()) as CutoverView;
+    const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
     const end = performance.now();
     const rb = env.client.workflow.getHandle(view.rollback!.workflowId);
     say(rows[rows.push({ point: 'kill -9 during the rollback', outcome: `${view.status} (rollback ${s(view.rollback?.durationMs ?? 0)})`, twice: await twice(rb), back: end - back, cost: s(end - back - rollbackBase) }) - 1]);

@@ -15,6 +15,7 @@ import { TASK_QUEUE } from '../domain/names';
 import { createDemoFixture } from '../test/helpers/demo-fixture';
 import { withDemoPlanChecks } from '../test/helpers/demo-plan-checks';
 import { bundleWorkflows, createWorker, startDevServer } from '../test/helpers/temporal-env';
+import { viewOrThrow } from '../domain/outcome';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => {
@@ -107,7 +108,7 @@ async function rollbackFigures(fixture: Awaited<ReturnType<typeof createDemoFixt
       if (performance.now() - injected > 180_000) throw new Error(`no rollback after 180 s: ${view.status} ${view.message}`);
       await sleep(250);
     }
-    await handle.result();
+    await handle.result().catch(viewOrThrow);
   } finally {
     worker.shutdown();
     await running;

@@ -13,6 +13,7 @@ import type { RollbackView } from '../domain/rollback-model';
 import { bundleWorkflows, createWorker, startDevServer } from '../test/helpers/temporal-env';
 import { createDemoFixture } from '../test/helpers/demo-fixture';
 import { startCutover, waitForStatus } from '../test/helpers/cutover-runner';
+import { viewOrThrow } from '../domain/outcome';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -31,7 +32,7 @@ async function main() {
         await startService(fixture.loaded(), 'v1');
         const t0 = performance.now();
         const handle = await startCutover(env.client, fixture.plan, { autoApprove: true });
-        const view = (await handle.result()) as CutoverView;
+        const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
         const total = performance.now() - t0;
         if (view.status !== 'SUCCESS') throw new Error(`run ${i}: ${view.status} ${view.message}`);
         const events = (await handle.fetchHistory()).events ?? [];
@@ -54,8 +55,8 @@ async function main() {
         await waitForStatus(handle, (v) => v.heldBefore === 'phase5');
         await fetch(`${fixture2.urls.v2}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"kpiDrift":{"kpi":"all","relative":0.1}}' });
         await handle.signal('resume', { phase: 'phase5' });
-        const view = (await handle.result()) as CutoverView;
-        const rollback = (await env.client.workflow.getHandle(view.rollback!.workflowId).result()) as RollbackView;
+        const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
+        const rollback = (await env.client.workflow.getHandle(view.rollback!.workflowId).result().catch(viewOrThrow)) as RollbackView;
         if (rollback.status !== 'ROLLED_BACK') throw new Error(`rollback: ${rollback.message}`);
         rollbacks.push(rollback.durationMs!);
       } finally {

@@ -19,6 +19,7 @@ import { createDemoFixture } from '../test/helpers/demo-fixture';
 import { afterCutoverState } from '../test/helpers/after-cutover';
 import { createActivities } from '../activities';
 import { DEMO_SERVICE, descendantCpuMs, JAVA_SERVER, ownCpuMs } from './process-cpu';
+import { viewOrThrow } from '../domain/outcome';
 
 /** Wall time spent inside each activity (ms, count): what the round trips cost is the rest. */
 const spent = new Map<string, { ms: number; n: number }>();
@@ -87,7 +88,7 @@ async function main() {
       const [t0, cpu0, java0, demo0] = [performance.now(), ownCpuMs(), descendantCpuMs(JAVA_SERVER), descendantCpuMs(DEMO_SERVICE)];
       const workflowId = `bench-monitoring-${Date.now()}`;
       const handle = await env.client.workflow.start('monitoringWorkflow', { taskQueue: TASK_QUEUE, workflowId, args: [{ plan: fixture.plan, cutoverId, baseline }] });
-      last = await worker.runUntil(handle.result() as Promise<MonitoringView>);
+      last = await worker.runUntil(handle.result().catch(viewOrThrow) as Promise<MonitoringView>);
       const ms = performance.now() - t0;
       if (process.env.BENCH_WINDOW) fs.writeFileSync(process.env.BENCH_WINDOW, JSON.stringify({ fromUs: Number(hr0 / 1000n), toUs: Number(process.hrtime.bigint() / 1000n) }));
       const cpu = { worker: ownCpuMs() - cpu0, java: descendantCpuMs(JAVA_SERVER) - java0, demo: descendantCpuMs(DEMO_SERVICE) - demo0 };

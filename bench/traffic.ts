@@ -20,6 +20,7 @@ import { startNginx, upstreamBlock } from '../test/helpers/nginx';
 import { freshGet } from '../test/helpers/version-backends';
 import { describeLoad, failedTotal, startLoad, type LoadReport } from './load-generator';
 import { placeEvents, watchNginxWorkers, type Mark } from './nginx-watch';
+import { viewOrThrow } from '../domain/outcome';
 
 const arg = (name: string, dflt: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : dflt);
 const routers = arg('routers', 'haproxy,nginx').split(',');
@@ -96,7 +97,7 @@ async function oneRun(client: Client, routerKind: string, strategy: string, roll
       }
       rollbackMs = Date.now() - t0;
     }
-    const view = (await handle.result()) as CutoverView;
+    const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
     const report: LoadReport = await load.stop();
     const name = `${routerKind.padEnd(7)} ${(rollbackDuringBake ? 'blueGreen + rollback in bake' : strategy).padEnd(28)}`;
     lines.push(`${name} ${view.status}: ${describeLoad(report)}`);

@@ -1,5 +1,6 @@
 /** What a cutover is made of, as data: phases, states, approvals and the status view. Pure. */
 import type { TrafficView } from './traffic-state';
+import type { OpenDecisionView } from './open-decision';
 export const PHASES = [
   { id: 'phase0', title: 'Phase 0: Pre-cutover validation' },
   { id: 'gate', title: 'GO/NO-GO decision' },
@@ -92,6 +93,8 @@ export interface CutoverView {
   startedBy: string;
   currentPhase?: PhaseId;
   heldBefore?: PhaseId;
+  /** the GO/NO-GO gate while it waits for votes */
+  openDecision?: OpenDecisionView;
   phases: PhaseView[];
   approvals: RecordedApproval[];
   rejectedApprovals: RejectedApproval[];

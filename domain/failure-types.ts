@@ -39,6 +39,8 @@ export const FailureType = {
   RouterConfigRejected: 'RouterConfigRejected',
   /** the router cannot be reached or driven as the plan says (socket, backend, server names, driver limits) */
   InvalidTrafficConfig: 'InvalidTrafficConfig',
+  /** the lock namespace does not exist or cannot be used (see domain/lock-keys.ts) */
+  InvalidLockConfig: 'InvalidLockConfig',
   /** the service spec cannot work (bad unit name, program not on PATH) */
   InvalidServiceConfig: 'InvalidServiceConfig',
 } as const;

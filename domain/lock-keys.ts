@@ -1,12 +1,23 @@
 /**
  * What a cutover locks while it runs: its plan (by name) and the endpoint of each service
  * (host and port of its baseUrl), so a second plan that names the same service under another
- * name is refused too. Each key is the id of a lock workflow; Temporal refuses a second running
- * workflow with the same id, which makes the start of that workflow an atomic test-and-set.
+ * name is refused too. Each key is the id of a lock workflow in the lock namespace; Temporal
+ * refuses a second running workflow with the same id, which makes its start an atomic test-and-set.
  */
 import type { Plan } from './plan-schema';
 
 export const LOCK_PREFIX = 'cutover-lock:';
+/** Lock workflows never run: nobody polls this queue, and no worker registers the type. */
+export const LOCK_TASK_QUEUE = 'cutover-locks-never-polled';
+export const LOCK_WORKFLOW_TYPE = 'cutoverLock';
+
+/**
+ * Where the locks live: their own namespace, so the cutover's namespace (the UI's list) holds no
+ * lock rows. `<namespace>-locks` unless CUTOVER_LOCK_NAMESPACE names another.
+ */
+export function lockNamespace(namespace: string, override?: string): string {
+  return override?.trim() || `${namespace}-locks`;
+}
 
 /** host:port of a URL, with the scheme's default port; the URL was validated by the plan schema. */
 function endpointOf(baseUrl: string): string {

@@ -1,4 +1,5 @@
 /** The 24-hour monitoring as data: its input, the state it carries across continue-as-new, its view. Pure. */
+import type { OpenDecisionView } from './open-decision';
 import type { MessageLog, PlanRef, RecordedApproval, RejectedApproval } from './cutover-model';
 import type { LoadedPlan } from './loaded-plan';
 import type { Kpis } from './kpi-compare';
@@ -139,7 +140,8 @@ export interface MonitoringView {
   /** how many runs (continue-as-new) the monitoring took so far */
   runs: number;
   next?: { offsetMs: number; what: string };
-  openDecision?: { label: string; roles: string[]; deadlineOffsetMs: number; openedOffsetMs?: number };
+  /** the OpenDecisionView fields are missing from views written before they existed */
+  openDecision?: { label: string; roles: string[]; deadlineOffsetMs: number; openedOffsetMs?: number } & Partial<OpenDecisionView>;
   rows: CheckpointRow[];
   decisions: DecisionRecord[];
   votes: RecordedApproval[];

@@ -19,4 +19,5 @@ export const NON_RETRYABLE: FailureTypeName[] = [
   FailureType.TrafficNotVerified,
   FailureType.RouterConfigRejected,
   FailureType.InvalidTrafficConfig,
+  FailureType.InvalidLockConfig,
 ];

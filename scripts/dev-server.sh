@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the Temporal dev server (official CLI) in the background, if it is not already up:
-# SQLite file in .data/, frontend on :7233, Web UI on :8233, our search attributes registered.
+# SQLite file in .data/, frontend on :7233, Web UI on :8233, our search attributes and lock namespace registered.
 # Prints the UI address. Stop it with: scripts/dev-server.sh stop
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,9 +21,10 @@ fi
 [ -x "$temporal" ] || "$root/scripts/install-tools.sh" --no-java
 
 if ! running; then
-  # Keep in step with domain/names.ts SEARCH_ATTRIBUTES.
+  # Keep in step with domain/names.ts SEARCH_ATTRIBUTES; default-locks: domain/lock-keys.ts.
   nohup "$temporal" server start-dev \
     --db-filename "$data/temporal.db" \
+    --namespace default-locks \
     --ip 127.0.0.1 --port "$port" --ui-port "$ui_port" \
     --search-attribute CutoverPhase=Keyword \
     --search-attribute CutoverStatus=Keyword \

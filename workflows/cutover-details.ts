@@ -2,6 +2,7 @@ import type { CutoverView } from '../domain/cutover-model';
 import { formatDuration } from '../domain/duration';
 import { renderMessageLog } from '../domain/message-log';
 import { trafficLine } from '../domain/traffic-state';
+import { renderOpenDecision } from '../domain/open-decision';
 
 const MARK = { pending: '·', running: '▶', passed: '✓', failed: '✗', skipped: '–' } as const;
 
@@ -17,6 +18,7 @@ export function renderCutoverDetails(view: CutoverView): string {
     '| | Phase | Took | Result |',
     '|---|---|---|---|',
     ...rows,
+    ...(view.openDecision ? renderOpenDecision(view.openDecision, Date.now()) : []),
     ...(view.traffic ? ['', `**Traffic**: ${trafficLine(view.traffic)}`, ...view.traffic.steps.slice(-8).map((t) => `- ${t.at.slice(11, 19)} ${t.label}: ${t.summary}${t.verifiedMs !== undefined ? ` (seen through the router in ${t.verifiedMs} ms)` : ''}${t.analysis ? `\n  - checks ${t.analysis}` : ''}`)] : []),
     ...(votes.length ? ['', '**Approvals**', ...votes] : []),
     ...view.rejectedApprovals.slice(-5).map((r) => `- rejected vote by ${r.approver} for ${r.role}: ${r.reason.slice(0, 200)}`),

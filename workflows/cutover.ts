@@ -35,7 +35,8 @@ import { runRollbackChild } from './rollback-child';
 import { notifyBestEffort } from './notify-best-effort';
 import { monitoringWorkflow } from './monitoring';
 import { retireAfterPhases, trafficView } from './cutover-retirement';
-import { takePlanLocks } from './cutover-lock-step';
+import { acquirePlanLocks, releasePlanLocks } from './plan-lock';
+import { endWith } from './outcome';
 
 const BODIES: Partial<Record<PhaseId, (ctx: phases.PhaseContext) => Promise<string>>> = {
   phase0: phases.preCutoverValidation,
@@ -51,6 +52,15 @@ const DRY_RUN_PHASES: PhaseId[] = ['phase0', 'phase2'];
 class CutoverHalted extends Error {}
 
 export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverView> {
+  const held: string[] = [];
+  try {
+    return endWith('Cutover', await runCutover(rawInput, held));
+  } finally {
+    await releasePlanLocks(held);
+  }
+}
+
+async function runCutover(rawInput: CutoverInput, held: string[]): Promise<CutoverView> {
   const cutoverId = workflowInfo().workflowId;
   // Anyone can start this from the UI or the `temporal` CLI: a bad input ends the run at once
   // (ABORTED, nothing changed) instead of failing its workflow task for ever.
@@ -115,7 +125,7 @@ export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverVi
   view.plan = loaded.plan.name;
   upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
   // One cutover per plan and per service endpoint at a time, whoever started it (see plan-lock.ts).
-  const refusedBy = await takePlanLocks(loaded, cutoverId);
+  const refusedBy = await acquirePlanLocks(loaded, held);
   if (refusedBy) return abortUnchanged(refusedBy, `: ${refusedBy}`);
   const notify = (key: string, text: string, severity: 'info' | 'warning' | 'critical' = 'info') =>
     notifyBestEffort(loaded, { key: `${cutoverId}:${key}`, text, severity, cutoverId });
@@ -166,7 +176,19 @@ export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverVi
     gates.open(spec);
     setStatus('AWAITING_APPROVAL', spec.summary);
     await notify('gate-open', `Cutover ${cutoverId} awaiting GO/NO-GO from ${spec.roles.join(', ')} (timeout ${approvals.gate.timeout})`);
-    const { decision, timedOut } = await gates.decide(spec);
+    view.openDecision = {
+      label: 'GO/NO-GO',
+      roles: spec.roles,
+      workflowId: cutoverId,
+      // gates.decide() counts its window from now (the notification is out)
+      deadlineAt: new Date(Date.now() + spec.timeoutMs).toISOString(),
+      windowMs: spec.timeoutMs,
+      onTimeout: spec.onTimeout === 'GO' ? 'GO' : 'abort (V1 stays serving)',
+      noGo: 'abort (V1 stays serving)',
+      signed: !!approvals.requireSignatures,
+    };
+    setCurrentDetails(renderCutoverDetails(view));
+    const { decision, timedOut } = await gates.decide(spec).finally(() => (view.openDecision = undefined));
     if (decision === 'NO_GO') throw new CutoverHalted(timedOut ? `no decision within ${approvals.gate.timeout}: default is abort` : 'NO-GO');
     return timedOut ? `GO by the plan's timeout default` : 'GO';
   };
@@ -214,7 +236,7 @@ export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverVi
       const monitoring = await startChild(monitoringWorkflow, {
         workflowId: workflowIds.monitoring(cutoverId),
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        staticSummary: `24-hour monitoring of ${loaded.plan.services.v2.name} after ${cutoverId}`,
+        staticSummary: `${loaded.plan.monitoring.duration} monitoring of ${loaded.plan.services.v2.name} after ${cutoverId}`,
         args: [{ plan: input.plan, loaded, cutoverId, backup: ctx.backup, baseline: ctx.baseline }],
       });
       view.monitoringWorkflowId = monitoring.workflowId;

@@ -1,6 +1,7 @@
 import type { MonitoringView } from '../domain/monitoring-model';
 import { hourLabel } from '../domain/monitoring-schedule';
 import { renderMessageLog } from '../domain/message-log';
+import { renderOpenDecision } from '../domain/open-decision';
 
 /** The live details markdown of the monitoring workflow in the Temporal UI: the seed's spreadsheet. */
 export function renderMonitoringDetails(view: MonitoringView): string {
@@ -8,11 +9,10 @@ export function renderMonitoringDetails(view: MonitoringView): string {
   return [
     `**${view.status}** — ${view.message}`,
     `${hourLabel(view.elapsedMs)} of ${hourLabel(view.durationMs)}, uptime ${view.uptimePct}%${view.next ? `, next: ${view.next.what}` : ''}`,
-    ...(view.openDecision ? [`**Waiting for ${view.openDecision.roles.join(', ')}**: ${view.openDecision.label}`] : []),
+    ...(view.openDecision ? renderOpenDecision(view.openDecision, Date.now()) : []),
     '',
-    '| Time | Latency (ms) | Error Rate (%) | Memory (MB) | CPU (%) | Status |',
-    '|---|---|---|---|---|---|',
-    ...rows,
+    // an empty markdown table renders as its headers run together
+    ...(rows.length ? ['| Time | Latency (ms) | Error Rate (%) | Memory (MB) | CPU (%) | Status |', '|---|---|---|---|---|---|', ...rows] : ['Checkpoints: no samples yet']),
     ...(view.gaps ?? []).map((g) => `- not measured ${hourLabel(g.fromOffsetMs)}–${hourLabel(g.toOffsetMs)}: ${g.why}`),
     ...view.decisions.map((d) => `- ${d.label}: **${d.outcome}** (${d.via}${d.note ? `: ${d.note}` : ''})`),
     ...(view.traffic ?? []).slice(-6).map((t) => `- router ${hourLabel(t.offsetMs)} ${t.label}: ${t.summary}`),

@@ -15,7 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LoadedPlan } from '../domain/loaded-plan';
-import { BUSY_WHY, GAP_WHY, formatSpan, initialState, unmeasuredMs, uptimeLine, uptimePct, type MonitoringInput, type MonitoringStatus, type MonitoringView } from '../domain/monitoring-model';
+import { BUSY_WHY, GAP_WHY, formatSpan, initialState, unmeasuredMs, uptimeLine, uptimePct, type MonitoringInput, type MonitoringState, type MonitoringStatus, type MonitoringView } from '../domain/monitoring-model';
 import { catchUp, hourLabel, nextDue, timetable } from '../domain/monitoring-schedule';
 import type { Verdict } from '../domain/decision-matrix';
 import { parseDuration } from '../domain/duration';
@@ -34,11 +34,17 @@ import { renderMonitoringDetails } from './monitoring-details';
 import { notifyBestEffort } from './notify-best-effort';
 import { DecisionPoints } from './monitoring-decisions';
 import { readRouter } from './monitoring-traffic';
+import { endWith } from './outcome';
+import { failureMessage } from './failure-message';
 
 /** Continue-as-new well before the server's suggestion would matter for a 24-hour loop. */
 const HISTORY_LIMIT = 4_000;
 
 export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<MonitoringView> {
+  return endWith('Monitoring', await runMonitoring(rawInput));
+}
+
+async function runMonitoring(rawInput: MonitoringInput): Promise<MonitoringView> {
   // Bad input, or a hand-started run handing over what only the cutover may: ends FAILED at once.
   const refused = refuseInput<MonitoringInput>(monitoringInputSchema, rawInput, TRUSTED_FIELDS.monitoring, (i) => [i.cutoverId]);
   if (refused) return refusedMonitoring(rawInput, refused);
@@ -57,7 +63,12 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
   // A plan object in the input is trusted only from the cutover (the parent); started by hand,
   // the plan is loaded by the worker under its plan policy (CUTOVER_PLAN_DIR, inline plans).
   const manual = !workflowInfo().parent;
-  const loaded: LoadedPlan = (!manual && input.loaded) || (await act('quick', 'Load and validate the plan').loadPlan(input.plan));
+  let loaded: LoadedPlan;
+  try {
+    loaded = (!manual && input.loaded) || (await act('quick', 'Load and validate the plan').loadPlan(input.plan));
+  } catch (err) {
+    return refusedMonitoring(rawInput, `cannot load the plan: ${failureMessage(err)}`);
+  }
   const { plan } = loaded;
   const table = timetable(plan.monitoring);
   view.durationMs = table.durationMs;
@@ -70,6 +81,18 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
     return { id: point.label, roles: point.roles, timeoutMs: parseDuration(point.timeout), onTimeout: point.onTimeout === 'rollback' ? 'NO_GO' : 'GO', summary: point.label };
   };
   if (state.openDecision) gates.open(specFor(state.openDecision.index));
+  const openDecisionView = (point: (typeof plan.monitoring.decisionPoints)[number], open: NonNullable<MonitoringState['openDecision']>) => ({
+    label: point.label,
+    roles: point.roles,
+    workflowId: workflowInfo().workflowId,
+    deadlineAt: new Date(state.startMs + open.deadlineOffsetMs).toISOString(),
+    windowMs: open.windowMs ?? parseDuration(point.timeout),
+    onTimeout: point.onTimeout === 'rollback' ? 'rollback' : 'continue',
+    noGo: 'roll back',
+    signed: !!plan.approvals.requireSignatures,
+    deadlineOffsetMs: open.deadlineOffsetMs,
+    openedOffsetMs: open.openedOffsetMs,
+  });
   let upserted: MonitoringStatus | undefined;
   const refresh = (status: MonitoringStatus = view.status, message = view.message) => {
     // A monitoring that ended (rolled back, completed) takes no votes: it never shows one as awaited.
@@ -80,7 +103,7 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
       message,
       elapsedMs: state.elapsedMs,
       uptimePct: uptimePct(state),
-      openDecision: point ? { label: point.label, roles: point.roles, deadlineOffsetMs: state.openDecision!.deadlineOffsetMs, openedOffsetMs: state.openDecision!.openedOffsetMs } : undefined,
+      openDecision: point ? openDecisionView(point, state.openDecision!) : undefined,
       gaps: state.gaps ?? [],
       sentinelSamples: state.sentinelSamples ?? [],
       unmeasuredMs: unmeasuredMs(state.gaps),
@@ -201,7 +224,7 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
 
   if (stopReason) return rollBack(stopReason);
   await readRouter(loaded, state, state.elapsedMs, 'monitoring end');
-  const report = await act('quick', 'Write the 24-hour report').writeMonitoringReport(loaded, refresh('COMPLETED', `${plan.monitoring.duration} monitoring complete, ${uptimeLine(state)}`));
+  const report = await act('quick', `Write the ${plan.monitoring.duration} monitoring report`).writeMonitoringReport(loaded, refresh('COMPLETED', `${plan.monitoring.duration} monitoring complete, ${uptimeLine(state)}`));
   view.report = report;
   await notify('complete', `${table.durationMs >= 24 * 3_600_000 ? '24-Hour Cutover Complete ✓' : `${plan.monitoring.duration} monitoring complete ✓`} — ${uptimeLine(state)}, ${state.rows.length} validations, ${state.warnings.length} warning(s). Report: ${report.markdown}`);
   return refresh();

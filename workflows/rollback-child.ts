@@ -9,6 +9,7 @@ import type { RollbackInput, RollbackView } from '../domain/rollback-model';
 import { rollbackWorkflow } from './rollback';
 import { failureMessage } from './failure-message';
 import { notifyBestEffort } from './notify-best-effort';
+import { outcomeView } from '../domain/outcome';
 
 export async function runRollbackChild(workflowId: string, staticSummary: string, args: RollbackInput & { loaded: LoadedPlan }): Promise<Pick<RollbackView, 'status' | 'durationMs' | 'message'>> {
   try {
@@ -16,6 +17,9 @@ export async function runRollbackChild(workflowId: string, staticSummary: string
       executeChild(rollbackWorkflow, { workflowId, parentClosePolicy: ParentClosePolicy.ABANDON, staticSummary, args: [args] }),
     );
   } catch (err) {
+    // A rollback that ran and failed ends its run FAILED carrying its view: that is its answer.
+    const ended = outcomeView<RollbackView>(err);
+    if (ended) return ended;
     const message = `the rollback workflow ${workflowId} did not complete: ${failureMessage(err)}; the state of V1 and V2 is unknown`;
     await notifyBestEffort(args.loaded, {
       key: `${args.cutoverId ?? workflowId}:rollback-not-run`,

@@ -16,6 +16,7 @@ import { act } from './activity-proxies';
 import { onHost, UNTIL_PICKED_UP } from './host-routing';
 import { failureMessage } from './failure-message';
 import { notifyBestEffort } from './notify-best-effort';
+import { endWith } from './outcome';
 
 /** What an on-call engineer does next when the recorded backup cannot be trusted. */
 const NEXT_STEP_AFTER_REFUSAL = (plan: string) =>
@@ -24,6 +25,10 @@ const NEXT_STEP_AFTER_REFUSAL = (plan: string) =>
 const MANUAL_ORDER: Compensation[] = ['switchTrafficToV1', 'stopV2', 'restoreBackup', 'startV1'];
 
 export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: LoadedPlan }): Promise<RollbackView> {
+  return endWith('Rollback', await runRollback(rawInput));
+}
+
+async function runRollback(rawInput: RollbackInput & { loaded?: LoadedPlan }): Promise<RollbackView> {
   const started = Date.now();
   // Bad input, or a hand-started run naming its own backup/undo list/loaded plan: FAILED, nothing touched.
   const refused = refuseInput<RollbackInput>(rollbackInputSchema, rawInput, TRUSTED_FIELDS.rollback, (i) => (i.cutoverId ? [i.cutoverId, workflowIds.monitoring(i.cutoverId)] : []));

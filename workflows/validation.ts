@@ -4,7 +4,7 @@
  * each run writes its JSON report and speaks up only when something is wrong: a PASS is silent,
  * so a 4-hourly schedule does not train people to ignore the channel.
  */
-import { ApplicationFailure, log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { checkInput, validationInputSchema } from '../domain/message-schemas';
 import type { PlanRef } from '../domain/cutover-model';
@@ -16,6 +16,9 @@ import { act } from './activity-proxies';
 import { validationWithHostChecks } from './host-checks';
 import { validationStatusQuery, type ValidationStatus } from './messages';
 import { notifyBestEffort } from './notify-best-effort';
+import { failureMessage } from './failure-message';
+import { endWith } from './outcome';
+import type { LoadedPlan } from '../domain/loaded-plan';
 
 export interface ValidationInput {
   /** a plan path (resolved by the worker) or the plan inline */
@@ -36,39 +39,55 @@ export interface ValidationResult {
 // Every field of the interface is in the schema (a field added to one only fails tsc).
 export const SCHEMA_COVERS_INPUT: [Exclude<keyof ValidationInput, keyof z.input<typeof validationInputSchema>>] extends [never] ? true : false = true;
 
+/** A run that validated nothing (bad input, no plan): it ends FAILED (ValidationNotRun) with this. */
+interface ValidationNotRun {
+  status: 'FAILED';
+  summary: string;
+}
+
 export async function validationWorkflow(rawInput: ValidationInput): Promise<ValidationResult> {
+  return endWith('Validation', await runValidation(rawInput)) as ValidationResult;
+}
+
+async function runValidation(rawInput: ValidationInput): Promise<ValidationResult | ValidationNotRun> {
   const { workflowId } = workflowInfo();
   // Like every workflow here it answers `status`, from the first moment (a query adds nothing to history).
   const status: ValidationStatus = { status: 'RUNNING', message: 'starting' };
   setHandler(validationStatusQuery, () => status);
-  const checked = checkInput<ValidationInput>(validationInputSchema, rawInput);
-  if (!checked.ok) {
-    Object.assign(status, { status: 'FAILED', message: `invalid input, nothing validated: ${checked.message}` });
-    // Fails the run visibly (schedule, UI, CutoverStatus=FAILED), never its workflow task: no retry fixes an input.
+  // Fails the run visibly (schedule, UI, CutoverStatus=FAILED), never its workflow task: no retry fixes an input.
+  const notRun = (summary: string): ValidationNotRun => {
+    Object.assign(status, { status: 'FAILED', message: summary });
     upsertSearchAttributes([{ key: statusKey, value: 'FAILED' }]);
-    setCurrentDetails(`**FAILED** — invalid input, nothing validated: ${checked.message}`);
-    throw ApplicationFailure.nonRetryable(`invalid input, nothing validated: ${checked.message}`, 'InvalidInput');
-  }
+    setCurrentDetails(`**FAILED** — ${summary}`);
+    return { status: 'FAILED', summary };
+  };
+  const checked = checkInput<ValidationInput>(validationInputSchema, rawInput);
+  if (!checked.ok) return notRun(`invalid input, nothing validated: ${checked.message}`);
   const input = checked.value;
   const target = input.target ?? 'v2';
   upsertSearchAttributes([{ key: statusKey, value: 'RUNNING' }]);
   setCurrentDetails(`Validating ${target}…`);
   status.message = `validating ${target}`;
 
-  const loaded = await act('quick', 'Load and validate the plan')
-    .loadPlan(input.plan)
-    .catch((err: unknown) => {
-      // No plan, no notification channel: the run fails visibly (schedule, UI) instead of saying RUNNING.
-      upsertSearchAttributes([{ key: statusKey, value: 'FAILED' }]);
-      Object.assign(status, { status: 'FAILED', message: `cannot load the plan: ${err instanceof Error ? err.message : String(err)}` });
-      throw err;
-    });
+  let loaded: LoadedPlan;
+  try {
+    loaded = await act('quick', 'Load and validate the plan').loadPlan(input.plan);
+  } catch (err) {
+    // No plan, no notification channel: the run fails visibly (schedule, UI) instead of saying RUNNING.
+    return notRun(`cannot load the plan, nothing validated: ${failureMessage(err)}`);
+  }
   upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
   const name = loaded.plan.services[target].name;
   // A FAIL is data here, not an error: the run completes and says FAIL (Phase 5 is what throws).
-  const report = await validationWithHostChecks(act('long', `Production validation of ${name} (${target})`), loaded, target, input.baseline, 'schedule');
+  let report: ValidationReport;
+  let reportPath: string;
+  try {
+    report = await validationWithHostChecks(act('long', `Production validation of ${name} (${target})`), loaded, target, input.baseline, 'schedule');
+    reportPath = await act('quick', 'Write the validation report').writeValidationReport(loaded, report, workflowId);
+  } catch (err) {
+    return notRun(`the validation of ${name} (${target}) did not complete: ${failureMessage(err)}`);
+  }
   const summary = summarizeReport(report);
-  const reportPath = await act('quick', 'Write the validation report').writeValidationReport(loaded, report, workflowId);
 
   upsertSearchAttributes([{ key: statusKey, value: report.status }]);
   Object.assign(status, { status: report.status, message: summary, reportPath });

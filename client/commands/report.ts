@@ -7,21 +7,17 @@ import { workflowIds } from '../../domain/names';
 import { writeMonitoringReport } from '../../activities/reports/monitoring-report';
 import { checkPlanFile } from './plan';
 import { withClient } from '../with-client';
+import { readView } from '../read-view';
 import { CliError, EXIT } from '../exit-codes';
 
 const SUFFIX = workflowIds.monitoring('');
 
 export const monitoringIdFor = (id: string) => (id.endsWith(SUFFIX) ? id : workflowIds.monitoring(id));
 
-/**
- * The monitoring view of a running or closed workflow. A completed one answers from its result,
- * which needs no worker; any other state is asked with the `status` query (running, or replayed).
- */
+/** The monitoring view of a running or closed workflow (see read-view.ts). */
 export async function monitoringView(client: Client, workflowId: string): Promise<MonitoringView> {
-  const handle = client.workflow.getHandle(workflowId);
   try {
-    const { status } = await handle.describe();
-    return status.name === 'COMPLETED' ? ((await handle.result()) as MonitoringView) : await handle.query<MonitoringView>('status');
+    return await readView<MonitoringView>(client, workflowId);
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new CliError(`no monitoring workflow ${workflowId}: give a cutover id that reached SUCCESS, or its monitoring workflow id`, EXIT.BAD_INPUT);
     throw err;

@@ -12,6 +12,7 @@ import { confirmStop } from './confirm-stop';
 import { stamp, uiLink } from './start';
 import { withClient } from '../with-client';
 import { CliError, EXIT } from '../exit-codes';
+import { viewOrThrow } from '../../domain/outcome';
 
 const me = () => process.env.USER ?? os.userInfo().username;
 
@@ -94,7 +95,7 @@ export function registerSignals(program: Command) {
         });
         console.log(`started ${workflowId}\nUI: ${uiLink(client.options.namespace, workflowId)}`);
         if (opts.wait) {
-          const result = (await handle.result()) as RollbackView;
+          const result = (await handle.result().catch(viewOrThrow)) as RollbackView;
           console.log(`${result.status} in ${result.durationMs} ms: ${result.message}`);
           process.exitCode = result.status === 'ROLLED_BACK' ? EXIT.OK : EXIT.FAILED;
         }

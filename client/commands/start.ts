@@ -34,7 +34,7 @@ export function registerStart(program: Command) {
     .option('--id <workflowId>', 'workflow id (default: cutover-<plan>-<time>)')
     .option('--hold-before <phase...>', `wait for \`cutover resume\` before these phases (${PHASE_IDS.join(', ')})`)
     .option('--watch', 'follow the phases live until the cutover ends; exit code reflects the outcome')
-    .option('--no-monitor', 'do not start the 24-hour monitoring workflow after SUCCESS')
+    .option('--no-monitor', "do not start the monitoring workflow after SUCCESS (it runs the plan's monitoring.duration, 24h by default)")
     .option('--worker-path <path>', "the plan's path as the worker sees it (relative to its CUTOVER_PLAN_DIR), when the worker runs elsewhere, e.g. in docker-compose")
     .description('start a cutover; prints its workflow id and UI link')
     .action(async (file: string, opts: StartOptions) => {

@@ -21,6 +21,7 @@ import { createDemoFixture, freePort, REPO, type DemoFixture } from '../helpers/
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { base64Forms, newKeys, startCodecServer, type CodecServerProcess } from './codec-helpers';
 import { newPage, uiTest } from '../helpers/ui-browser';
+import { viewOrThrow } from '../../domain/outcome';
 
 const TEMPORAL = process.env.CUTOVER_TEMPORAL_CLI ?? path.resolve(__dirname, '../../.tools/bin/temporal');
 const keys = newKeys();
@@ -54,7 +55,7 @@ beforeAll(async () => {
   await startService(fixture.loaded(), 'v1');
   const client = new Client({ connection: env.connection, namespace: 'default', dataConverter: codecDataConverter() });
   const finish = async (handle: Awaited<ReturnType<typeof startCutover>>) =>
-    runs.push({ workflowId: handle.workflowId, runId: (await handle.describe()).runId, view: (await handle.result()) as CutoverView });
+    runs.push({ workflowId: handle.workflowId, runId: (await handle.describe()).runId, view: (await handle.result().catch(viewOrThrow)) as CutoverView });
   const aborted = await startCutover(client, fixture.plan);
   await waitForStatus(aborted, (v) => v.status === 'AWAITING_APPROVAL');
   await aborted.signal('abort', { reason: NOTE_SECRET, by: 'bob' });

@@ -2,6 +2,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { TASK_QUEUE } from '../../domain/names';
 import type { CutoverInput, CutoverView, PhaseId } from '../../domain/cutover-model';
+import { viewOrThrow } from '../../domain/outcome';
 
 let seq = 0;
 export const uniqueId = (prefix: string) => `${prefix}-${process.pid}-${Date.now()}-${++seq}`;
@@ -27,5 +28,5 @@ export async function atHold(handle: WorkflowHandle, phase: PhaseId, act: () => 
   await waitForStatus(handle, (v) => v.heldBefore === phase);
   await act();
   await handle.signal('resume', { phase });
-  return (await handle.result()) as CutoverView;
+  return (await handle.result().catch(viewOrThrow)) as CutoverView;
 }

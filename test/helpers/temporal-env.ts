@@ -10,6 +10,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkerOptions } from '@temporalio/worker';
 import { phaseKey, planKey, statusKey } from '../../domain/search-attributes';
+import { lockNamespace } from '../../domain/lock-keys';
 import { createLogger } from '../../infra/logger';
 import { installRuntime } from '../../infra/temporal-runtime';
 import { workerOptions, type CutoverWorkerOptions } from '../../worker/worker-options';
@@ -34,7 +35,8 @@ export function installTestRuntime(): void {
 export async function startDevServer(extraArgs: string[] = ['--log-level', 'error'], ui: { uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
   installTestRuntime();
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: executable('CUTOVER_TEMPORAL_CLI', 'temporal'), ip: '127.0.0.1', searchAttributes: SEARCH_ATTRIBUTE_KEYS, extraArgs, ...(ui.uiPort ? { ui: true, uiPort: ui.uiPort } : {}) },
+    // the plan locks' own namespace (domain/lock-keys.ts); the time-skipping server takes any namespace
+    server: { executable: executable('CUTOVER_TEMPORAL_CLI', 'temporal'), ip: '127.0.0.1', searchAttributes: SEARCH_ATTRIBUTE_KEYS, extraArgs: [...extraArgs, '--namespace', lockNamespace('default')], ...(ui.uiPort ? { ui: true, uiPort: ui.uiPort } : {}) },
   });
 }
 

@@ -14,6 +14,7 @@ import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { uniqueId } from '../helpers/cutover-runner';
 import { cli, HUGE, taskFailures } from './temporal-cli';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -48,7 +49,7 @@ test.each<[string, unknown, RegExp]>([
   const id = uniqueId('hostile-checks');
   const started = await c.start(id, 'cutoverWorkflow', JSON.stringify({ plan: { ...fixture.plan, checks } }));
   expect(started.code).toBe(0);
-  const result = (await env.client.workflow.getHandle(id).result()) as CutoverView;
+  const result = (await env.client.workflow.getHandle(id).result().catch(viewOrThrow)) as CutoverView;
   expect(result.status).toBe('ABORTED');
   expect(result.message).toMatch(/^nothing changed: /);
   expect(result.message).toMatch(message);

@@ -13,6 +13,7 @@ import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { cli, cutoverCli, HUGE, JUNK, taskFailures } from './temporal-cli';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -69,7 +70,7 @@ test('junk signals and updates at the gate are refused and listed; an empty abor
   expect((await c.status<CutoverView>(id)).message).toBe('GO/NO-GO: engineering ✓ (alice); waiting for operations');
 
   expect((await c.signal(id, 'abort', undefined)).code).toBe(0);
-  const final = (await handle.result()) as CutoverView;
+  const final = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(final.status).toBe('ABORTED');
   expect(final.message).toMatch(/^aborted by someone \(no payload\); V1 untouched and serving/);
   expect(final.stopRequest).toMatchObject({ kind: 'abort' });
@@ -83,7 +84,7 @@ test('a malformed rollback (100 kB reason, wrong types, unknown fields) held bef
   const id = handle.workflowId;
   await waitForStatus(handle, (v) => v.heldBefore === 'phase1');
   expect((await c.signal(id, 'rollback', JSON.stringify({ reason: HUGE, by: 42, extra: 'field' }))).code).toBe(0);
-  const final = (await handle.result()) as CutoverView;
+  const final = (await handle.result().catch(viewOrThrow)) as CutoverView;
   // Before Phase 3 nothing changed: a rollback request ends ABORTED with V1 serving.
   expect(final.status).toBe('ABORTED');
   expect(final.message).toMatch(/^rollback requested by someone: x{500}…; V1 untouched/);
@@ -98,7 +99,7 @@ test('a bare string as the abort payload is taken as the reason', async () => {
   const handle = await startCutover(env.client, fixture.plan, { autoApprove: true, holdBefore: ['phase1'] });
   await waitForStatus(handle, (v) => v.heldBefore === 'phase1');
   expect((await c.signal(handle.workflowId, 'abort', '"window closed"')).code).toBe(0);
-  const final = (await handle.result()) as CutoverView;
+  const final = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(final.status).toBe('ABORTED');
   expect(final.message).toMatch(/^aborted by someone \(malformed payload\): window closed; V1 untouched/);
   expect(await taskFailures(c, handle.workflowId)).toEqual([]);
@@ -115,7 +116,7 @@ test('`cutover abort` confirms the cutover took the stop; a finished one, or a p
   expect(r.err).toBe('');
   expect(r.code).toBe(0);
   expect(r.out).toMatch(new RegExp(`^abort taken by ${id}: aborted by \\S+: window closed \\((RUNNING|ABORTED)\\)`));
-  expect(((await handle.result()) as CutoverView).status).toBe('ABORTED');
+  expect(((await handle.result().catch(viewOrThrow)) as CutoverView).status).toBe('ABORTED');
   const again = await cutoverCli(env.address, ['abort', id]);
   expect(again.code).toBe(2);
   expect(again.err).toMatch(new RegExp(`${id} is not running \\(finished, or no such workflow\\): nothing sent`));

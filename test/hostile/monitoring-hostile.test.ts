@@ -11,6 +11,7 @@ import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startMonitoring } from '../helpers/after-cutover';
 import { cli, JUNK, taskFailures } from './temporal-cli';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -54,7 +55,7 @@ test('junk votes, updates and unknown signals are listed and ignored; an error r
 
   const res = await fetch(`${fixture!.urls.v2}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errorRate: 0.5 }) });
   expect(res.ok).toBe(true);
-  const final = (await handle.result()) as MonitoringView;
+  const final = (await handle.result().catch(viewOrThrow)) as MonitoringView;
   expect(final.status).toBe('ROLLED_BACK');
   expect(final.rollback).toMatchObject({ reason: expect.stringMatching(/sentinel: error rate \d+(\.\d+)?% over 5%/), status: 'ROLLED_BACK' });
   // The sentinel's own readings are kept for the report: the last one saw the error rate.
@@ -68,7 +69,7 @@ test('junk votes, updates and unknown signals are listed and ignored; an error r
 test('an empty rollback signal rolls back: ROLLED_BACK with V1 serving', async () => {
   const handle = await monitoring();
   expect((await c.signal(handle.workflowId, 'rollback', undefined)).code).toBe(0);
-  const final = (await handle.result()) as MonitoringView;
+  const final = (await handle.result().catch(viewOrThrow)) as MonitoringView;
   expect(final.status).toBe('ROLLED_BACK');
   expect(final.rollback).toMatchObject({ reason: 'rollback requested by someone (no payload)', status: 'ROLLED_BACK' });
   expect(await isUp(fixture!.urls.v1)).toBe(true);
@@ -79,7 +80,7 @@ test('an empty rollback signal rolls back: ROLLED_BACK with V1 serving', async (
 test('a malformed rollback signal (a number) is still a rollback, noted in status', async () => {
   const handle = await monitoring();
   expect((await c.signal(handle.workflowId, 'rollback', '42')).code).toBe(0);
-  const final = (await handle.result()) as MonitoringView;
+  const final = (await handle.result().catch(viewOrThrow)) as MonitoringView;
   expect(final.status).toBe('ROLLED_BACK');
   expect(final.rollback!.reason).toBe('rollback requested by someone (malformed payload)');
   expect(final.rejectedMessages).toMatchObject({ count: 1, last: [expect.objectContaining({ name: 'rollback', honoured: true, excerpt: '42' })] });

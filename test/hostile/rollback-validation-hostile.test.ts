@@ -12,6 +12,7 @@ import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { uniqueId } from '../helpers/cutover-runner';
 import { cli, JUNK, taskFailures } from './temporal-cli';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -39,7 +40,7 @@ test('a manual rollback sent junk signals and an update still brings V1 back', a
   const handle = await env.client.workflow.start('rollbackWorkflow', { taskQueue: TASK_QUEUE, workflowId: id, args: [{ plan: fixture.plan, reason: 'hostile input test', requestedBy: 'alice' }] });
   await junkAt(id);
   expect((await c.status<RollbackView>(id)).reason).toBe('hostile input test');
-  const view = (await handle.result()) as RollbackView;
+  const view = (await handle.result().catch(viewOrThrow)) as RollbackView;
   expect(view.status).toBe('ROLLED_BACK');
   expect(await isUp(fixture.urls.v1)).toBe(true);
   expect(await isUp(fixture.urls.v2)).toBe(false);
@@ -52,7 +53,7 @@ test('a validation sent junk signals and an update still reports, and answers st
   const id = uniqueId('validation-hostile');
   const handle = await env.client.workflow.start('validationWorkflow', { taskQueue: TASK_QUEUE, workflowId: id, args: [{ plan: { ...fixture.plan, thresholds: { latencySamples: 1500 } }, target: 'v1' }] });
   await junkAt(id);
-  const result = (await handle.result()) as { status: string; reportPath: string };
+  const result = (await handle.result().catch(viewOrThrow)) as { status: string; reportPath: string };
   expect(['PASS', 'WARN']).toContain(result.status);
   expect(await c.status(id)).toMatchObject({ status: result.status, reportPath: result.reportPath });
   expect(await taskFailures(c, id)).toEqual([]);

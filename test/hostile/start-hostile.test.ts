@@ -11,6 +11,7 @@ import type { RollbackView } from '../../domain/rollback-model';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { uniqueId } from '../helpers/cutover-runner';
 import { cli, HUGE, taskFailures, type RawInput } from './temporal-cli';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -25,7 +26,7 @@ async function run(type: string, raw: RawInput) {
   const id = uniqueId(`hostile-${type}`);
   const started = await c.start(id, type, raw);
   expect(started.code).toBe(0);
-  const result = await env.client.workflow.getHandle(id).result().catch((err: unknown) => err);
+  const result = await env.client.workflow.getHandle(id).result().catch(viewOrThrow).catch((err: unknown) => err);
   expect(await taskFailures(c, id)).toEqual([]);
   return { id, result };
 }
@@ -76,12 +77,14 @@ test.each<[string, RawInput, RegExp]>([
 test.each<[string, RawInput]>([
   ['no input', undefined],
   ['wrong types', '{"plan": 5, "target": "v3"}'],
-])('validationWorkflow started with %s fails visibly with a non-retryable InvalidInput', async (_label, raw) => {
+])('validationWorkflow started with %s fails visibly with a non-retryable ValidationNotRun', async (_label, raw) => {
   const { id, result } = await run('validationWorkflow', raw);
-  expect(result).toBeInstanceOf(WorkflowFailedError);
-  const cause = (result as WorkflowFailedError).cause as any;
-  expect(cause).toMatchObject({ type: 'InvalidInput', nonRetryable: true });
-  expect(cause.message).toMatch(/^invalid input, nothing validated: input/);
+  expect(result).toMatchObject({ status: 'FAILED', summary: expect.stringMatching(/^invalid input, nothing validated: input/) });
+  const failed = await env.client.workflow.getHandle(id).result().catch((err: unknown) => err);
+  expect(failed).toBeInstanceOf(WorkflowFailedError);
+  const cause = (failed as WorkflowFailedError).cause as any;
+  expect(cause).toMatchObject({ type: 'ValidationNotRun', nonRetryable: true });
+  expect(cause.message).toMatch(/^FAILED: invalid input, nothing validated: input/);
   const described = await env.client.workflow.getHandle(id).describe();
   expect(described.searchAttributes.CutoverStatus).toEqual(['FAILED']);
 });

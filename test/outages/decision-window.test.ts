@@ -14,6 +14,7 @@ import { bundleWorkflows, createWorker, startDevServer } from '../helpers/tempor
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startMonitoring } from '../helpers/after-cutover';
 import { sentinelMarkerTimes } from './history';
+import { viewOrThrow } from '../../domain/outcome';
 
 let env: TestWorkflowEnvironment;
 let bundle: { code: string };
@@ -63,7 +64,7 @@ async function until(handle: WorkflowHandle, pred: (v: MonitoringView) => boolea
 async function outageAfter(handle: WorkflowHandle, offsetMs: number) {
   await (await createWorker(env, bundle)).runUntil(until(handle, (v) => v.elapsedMs >= offsetMs));
   await new Promise((r) => setTimeout(r, OUTAGE));
-  return (await createWorker(env, bundle)).runUntil(handle.result() as Promise<MonitoringView>);
+  return (await createWorker(env, bundle)).runUntil(handle.result().catch(viewOrThrow) as Promise<MonitoringView>);
 }
 
 /** The gap that covers the outage (a loaded machine may add short ones of its own). */

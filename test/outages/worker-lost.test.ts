@@ -14,6 +14,7 @@ import { killGroup } from '../helpers/worker-process';
 import { devServerWithWorkerProcesses } from '../helpers/dev-server-suite';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { retryLines } from '../../client/render-retries';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorkerProcesses();
 let env: TestWorkflowEnvironment;
@@ -49,7 +50,7 @@ test('a worker killed during Phase 2 tests and restarted: the run is retried, th
 
   // While the retry runs, the pending activity says why it is a second attempt.
   const causes = new Set<string>();
-  const result = handle.result() as Promise<CutoverView>;
+  const result = handle.result().catch(viewOrThrow) as Promise<CutoverView>;
   let finished = false;
   void result.finally(() => (finished = true));
   while (!finished) {

@@ -15,6 +15,7 @@ import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixtu
 import { killGroup } from '../helpers/worker-process';
 import { devServerWithWorkerProcesses } from '../helpers/dev-server-suite';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorkerProcesses();
 let env: TestWorkflowEnvironment;
@@ -72,7 +73,7 @@ test('a worker SIGKILLed while Phase 3 stops V1, another while it holds the moni
   }
   await killGroup(victim);
   workers.push(await suite.startWorker()); // two again
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('SUCCESS');
   expect(view.phases.find((p) => p.id === 'phase3')!.message).toMatch(/V1 ignored SIGTERM and was force-stopped/);
   expect(await isUp(f.urls.v2)).toBe(true);
@@ -93,7 +94,7 @@ test('a worker SIGKILLed while Phase 3 stops V1, another while it holds the moni
   expect(holder).toBeDefined();
   const probesAtKill = (await monitoring.query<MonitoringView>('status')).probes ?? 0;
   await killGroup(holder!);
-  const ended = (await monitoring.result()) as MonitoringView;
+  const ended = (await monitoring.result().catch(viewOrThrow)) as MonitoringView;
   expect(ended.status).toBe('COMPLETED');
   expect(ended.probes!).toBeGreaterThan(probesAtKill);
   // After the kill, its workflow tasks ran on a surviving worker.

@@ -21,6 +21,7 @@ import { killGroup, startWorkerProcess } from '../helpers/worker-process';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { hostWaitLines } from '../../client/render-host-wait';
 import { activityQueues } from '../helpers/activity-queues';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -100,7 +101,7 @@ test('each step runs on its host; host B lost mid-Phase 4 → wait, fail, a roll
   }
   expect(status.join('\n')).toContain('is its agent running? (scripts/worker.sh --host host-b on that machine)');
   await agent('host-b');
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ROLLED_BACK');
   expect(await isUp(fixture.urls.v1)).toBe(true);
   expect(await isUp(fixture.urls.v2)).toBe(false);
@@ -126,7 +127,7 @@ test("a command check whose host has no agent is inconclusive after hostWait, na
     ],
   };
   const handle = await env.client.workflow.start('validationWorkflow', { taskQueue: 'cutover', workflowId: `host-agents-nowhere-${process.pid}`, args: [{ plan, target: 'v1' }] });
-  const { report } = (await handle.result()) as ValidationResult;
+  const { report } = (await handle.result().catch(viewOrThrow)) as ValidationResult;
   expect(report.outcomes!.map((o) => `${o.name} ${o.status}`)).toEqual(['team_script WARN', 'v1_up PASS']);
   expect(report.outcomes![0]!.inconclusive).toMatch(/^could not run on host gone-host: waited 2s for host gone-host and no agent picked up "Command checks team_script of V1 \(schedule\)": start its agent on that machine \(scripts\/worker\.sh --host gone-host\)/);
   expect((await queues(handle)).map((s) => `${s.type} → ${s.queue}`)).toEqual(expect.arrayContaining(['runHostChecks → cutover-host-gone-host', 'productionValidation → cutover']));
@@ -136,7 +137,7 @@ test("a command check whose host has no agent is inconclusive after hostWait, na
 test("Phase 0 asks each machine for its own facts at once and tells every machine's failures together: ABORTED, nothing changed", async () => {
   const plan = { ...fixture.plan, name: `${fixture.plan.name}-unmet`, backup: { ...fixture.plan.backup, paths: ['data', 'not-here'] }, services: { ...fixture.plan.services, v2: { ...fixture.plan.services.v2, artifact: 'no-such.tar' } } };
   const handle = await startCutover(env.client, plan, { autoApprove: true });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ABORTED');
   expect(view.message).toMatch(
     /^failed before anything changed: on host host-a: prerequisites not met: backup path not-here \(.*not-here\); on host host-b: prerequisites not met: V2 artifact present \(.*no-such\.tar\) \[PrerequisiteFailed\]; V1 untouched and serving$/,

@@ -11,6 +11,7 @@ import type { ValidationResult } from '../../workflows/validation';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { REPO } from '../helpers/demo-fixture';
 import { cleanupDemos, runningDemo } from '../validation/validation-helpers';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -60,7 +61,7 @@ test('a schedule created by the CLI runs validationWorkflow every 4h without ove
   const triggered = await until(() => describeSchedule(id), (s: ScheduleDescription) => s.info.recentActions.length > 0);
   const run = triggered.info.recentActions[0].action.workflow;
   expect(run.workflowId.startsWith(`${id}-`)).toBe(true);
-  const result = (await env.client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).result()) as ValidationResult;
+  const result = (await env.client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).result().catch(viewOrThrow)) as ValidationResult;
   // No baseline in the schedule and none in the plan: the KPI check can only WARN.
   expect(result.status).toBe('WARN');
   expect(fs.existsSync(result.reportPath)).toBe(true);

@@ -9,6 +9,7 @@ import type { ValidationInput, ValidationResult } from '../../workflows/validati
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import type { DemoFixture } from '../helpers/demo-fixture';
 import { cleanupDemos, runningDemo, setFaults } from '../validation/validation-helpers';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -23,7 +24,7 @@ async function validate(f: DemoFixture, input: Partial<ValidationInput> = {}) {
     workflowId: `validation-test-${process.pid}-${++seq}`,
     args: [{ plan: f.plan, ...input }],
   });
-  const result = (await handle.result()) as ValidationResult;
+  const result = (await handle.result().catch(viewOrThrow)) as ValidationResult;
   const searchStatus = (await handle.describe()).typedSearchAttributes.get(statusKey);
   return { handle, result, searchStatus };
 }

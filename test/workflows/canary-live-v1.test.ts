@@ -24,6 +24,7 @@ import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { startHaproxy, type HaproxyRouter } from '../helpers/haproxy';
 import { versionsSeen } from '../helpers/version-backends';
 import { loadInlinePlan } from '../../activities/plan-loader';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -106,7 +107,7 @@ test('canary: each step compared with V1 live (not the shadow run); V2 worse tha
   fs.rmSync(NEW_ORDERS);
   fs.writeFileSync(orders.faultFile, JSON.stringify({ drift: 'east:0.05' }));
   await handle.executeUpdate('approve', { args: [{ role: 'dataQuality', approver: 'carol', decision: 'GO' }] });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ROLLED_BACK');
   expect(view.message).toMatch(/canary step 2\/3 \(V2 50%\): V2 worse than V1 live: kpi_calculations: .*east\.revenue off by 5\.000%/);
   expect(view.traffic!.steps[1].analysis).toMatch(/^FAIL against V1 live .*summary_parity FAIL: .*worst byRegion\.east\.revenue: V1 \d+, V2 [\d.]+/);
@@ -122,11 +123,11 @@ test('canary: each step compared with V1 live (not the shadow run); V2 worse tha
 
 test('canary succeeds; its monitoring reads who serves from HAProxy at the start, each validation and decision point, into the report', async () => {
   const handle = await startCutover(env.client, plan({ strategy: 'canary', canary: { steps: [{ weight: 20 }, { weight: 100 }] }, monitoring: SHORT_MONITORING }), { autoApprove: true, monitor: true });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('SUCCESS');
   expect(view.traffic!.steps.map((t) => t.analysis?.slice(0, 28))).toEqual(['PASS against V1 live (2 PASS', 'PASS against V1 live (2 PASS', undefined]);
   const monitoring = env.client.workflow.getHandle(view.monitoringWorkflowId!);
-  const done = (await monitoring.result()) as MonitoringView;
+  const done = (await monitoring.result().catch(viewOrThrow)) as MonitoringView;
   expect(done.status).toBe('COMPLETED');
   const readings = done.traffic!.map((t) => `${t.label}: ${t.summary}`);
   expect(readings[0]).toBe('monitoring start: V2 100%');
@@ -149,9 +150,9 @@ test('blueGreen with sharedData: the snapshot taken before the switch is restore
   const written = path.join(orders.workdir, 'data', 'orders-by-v2.json');
   fs.writeFileSync(written, JSON.stringify([{ id: 900, region: 'west', amount: 70 }]));
   await handle.signal('rollback', { reason: 'V2 wrote bad rows during the bake', by: 'alice' });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ROLLED_BACK');
-  const rollback = await env.client.workflow.getHandle(view.rollback!.workflowId).result();
+  const rollback = await env.client.workflow.getHandle(view.rollback!.workflowId).result().catch(viewOrThrow);
   const steps = rollback.steps.map((x: { name: string; message?: string }) => x.name);
   expect(steps.slice(0, 4)).toEqual(['verify backup', 'restore the router', 'stop V2', 'restore backup']);
   expect(rollback.steps[3].message).toMatch(/\.final/);

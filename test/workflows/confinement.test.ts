@@ -12,6 +12,7 @@ import type { CutoverView } from '../../domain/cutover-model';
 import type { ValidationResult } from '../../workflows/validation';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { uniqueId } from '../helpers/cutover-runner';
+import { viewOrThrow } from '../../domain/outcome';
 
 const planDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-plandir-'));
 const suite = devServerWithWorker({ planDirs: [planDir], allowInlinePlans: false });
@@ -42,14 +43,14 @@ const allFiles = (dir: string): string[] =>
 
 async function cutover(input: Record<string, unknown>): Promise<CutoverView> {
   const handle = await env.client.workflow.start('cutoverWorkflow', { taskQueue: TASK_QUEUE, workflowId: uniqueId('confine'), args: [{ startedBy: 'mallory', monitor: false, ...input }] });
-  return (await handle.result()) as CutoverView;
+  return (await handle.result().catch(viewOrThrow)) as CutoverView;
 }
 
 test('a validation started with the id "../../x-evil" writes its report inside reports.dir and nowhere else', async () => {
   const { file, workdir } = planFile('evil-id');
   const outsideBefore = allFiles(planDir).filter((f) => !f.startsWith(workdir));
   const handle = await env.client.workflow.start('validationWorkflow', { taskQueue: TASK_QUEUE, workflowId: '../../x-evil', args: [{ plan: file }] });
-  const result = (await handle.result()) as ValidationResult;
+  const result = (await handle.result().catch(viewOrThrow)) as ValidationResult;
   expect(result.status).toBe('FAIL');
   expect(result.reportPath).toBe(path.join(workdir, 'deep/reports/x-evil.json'));
   const written = allFiles(workdir).filter((f) => f !== file);
@@ -97,7 +98,7 @@ test('a monitoring or rollback started by hand refuses a plan object in its inpu
   const outcome = async (type: string, args: Record<string, unknown>) => {
     const handle = await env.client.workflow.start(type, { taskQueue: TASK_QUEUE, workflowId: uniqueId(type), args: [args] });
     // however the workflow reports a refused plan (a failure or an ended view), it names the policy
-    return handle.result().then(
+    return handle.result().catch(viewOrThrow).then(
       (view: { message?: string }) => view.message ?? '',
       (err: unknown) => {
         const messages: string[] = [];
@@ -120,7 +121,7 @@ test('a rollback started by hand never restores an archive path from its input: 
   const { file, workdir } = planFile('manual-path');
   const backup = { archive: '/etc/passwd', sha256: 'a'.repeat(64), bytes: 1, createdAt: '2026-01-01T00:00:00.000Z' };
   const run = async (args: Record<string, unknown>) =>
-    (await (await env.client.workflow.start('rollbackWorkflow', { taskQueue: TASK_QUEUE, workflowId: uniqueId('manual-path'), args: [args] })).result()) as {
+    (await (await env.client.workflow.start('rollbackWorkflow', { taskQueue: TASK_QUEUE, workflowId: uniqueId('manual-path'), args: [args] })).result().catch(viewOrThrow)) as {
       status: string;
       message: string;
       steps: Array<{ name: string; state: string }>;

@@ -16,6 +16,7 @@ import { readManifest } from '../../activities/backups';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
+import { viewOrThrow } from '../../domain/outcome';
 
 // The plan goes to the worker as a file, as `cutover start` sends it: the fixture lives under the temp dir.
 const suite = devServerWithWorker({ planDirs: [os.tmpdir()] });
@@ -58,7 +59,7 @@ test('a corrupt final snapshot: the cutover\'s rollback refuses it; a manual rol
   fs.writeFileSync(path.join(f.workdir, 'data', watched), 'clobbered by a bad V2');
 
   await handle.signal('rollback', { reason: 'testing a corrupt snapshot', by: 'alice' });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('FAILED');
   expect(view.rollback).toMatchObject({ status: 'FAILED' });
   expect(view.rollback!.message).toMatch(new RegExp(`rollback refused, nothing touched: backup ${final.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is corrupt`));

@@ -10,6 +10,7 @@ import { startService } from '../../activities/service-control';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture, type FixtureOptions } from '../helpers/demo-fixture';
 import { atHold, startCutover, waitForStatus } from '../helpers/cutover-runner';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -51,7 +52,7 @@ async function expectRolledBack(f: DemoFixture, view: CutoverView, phase: string
 
 test('Phase 0 fails when V1 is not healthy, and nothing is touched', async () => {
   fixture = await createDemoFixture();
-  const view = (await (await startCutover(env.client, fixture.plan, { autoApprove: true })).result()) as CutoverView;
+  const view = (await (await startCutover(env.client, fixture.plan, { autoApprove: true })).result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ABORTED');
   expect(phaseStates(view).phase0).toBe('failed');
   expect(view.message).toMatch(/V1 healthy/);
@@ -72,7 +73,7 @@ test('Phase 1 fails when the backup folder cannot be written, and V1 is never st
 test('Phase 2 fails when V2 computes different KPIs than V1 in the shadow run, and V2 is stopped again', async () => {
   const f = await withV1Running({ v2Env: { DEMO_FAULT_KPI_DRIFT: 'par30:0.05' } });
   const pid = v1Pid(f);
-  const view = (await (await startCutover(env.client, f.plan, { autoApprove: true })).result()) as CutoverView;
+  const view = (await (await startCutover(env.client, f.plan, { autoApprove: true })).result().catch(viewOrThrow)) as CutoverView;
   await expectAbortedWithV1Untouched(f, view, pid, 'phase2', /V2 shadow run differs from V1: par30 off by 5\.000%/);
 });
 
@@ -89,7 +90,7 @@ test('Phase 3 fails when V1 refuses to stop, and the rollback leaves V1 serving'
     baseUrl: f.urls.v1,
     stopGrace: '1s',
   };
-  const view = (await (await startCutover(env.client, f.plan, { autoApprove: true })).result()) as CutoverView;
+  const view = (await (await startCutover(env.client, f.plan, { autoApprove: true })).result().catch(viewOrThrow)) as CutoverView;
   await expectRolledBack(f, view, 'phase3', /Access denied/);
 });
 
@@ -118,7 +119,7 @@ test('an abort after V1 stopped rolls back instead of leaving nothing serving', 
   const handle = await startCutover(env.client, f.plan, { autoApprove: true, holdBefore: ['phase4'] });
   await waitForStatus(handle, (v) => v.heldBefore === 'phase4');
   await handle.signal('abort', { reason: 'change window closed', by: 'bob' });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   await expectRolledBack(f, view, 'phase4', /aborted by bob: change window closed/, 'pending');
   expect(phaseStates(view).phase3).toBe('passed');
 });
@@ -128,7 +129,7 @@ test('a rollback request after activation rolls back', async () => {
   const handle = await startCutover(env.client, f.plan, { autoApprove: true, holdBefore: ['phase5'] });
   await waitForStatus(handle, (v) => v.heldBefore === 'phase5');
   await handle.signal('rollback', { reason: 'latency regression', by: 'alice' });
-  await expectRolledBack(f, (await handle.result()) as CutoverView, 'phase5', /rollback requested by alice: latency regression/, 'pending');
+  await expectRolledBack(f, (await handle.result().catch(viewOrThrow)) as CutoverView, 'phase5', /rollback requested by alice: latency regression/, 'pending');
 });
 
 test('a corrupt backup makes the rollback refuse and the cutover FAILED, saying what state the services are in', async () => {

@@ -8,6 +8,7 @@ import type { CutoverInput, CutoverView } from '../../domain/cutover-model';
 import { startService } from '../../activities/service-control';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -37,7 +38,7 @@ const waitFor = async (handle: { query: (q: string) => Promise<CutoverView> }, p
 
 test('an auto-approved cutover runs phases 0–5 in order and ends SUCCESS with V2 serving', async () => {
   const handle = await start({ autoApprove: true });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('SUCCESS');
   expect(view.phases.map((p) => [p.id, p.state])).toEqual([
     ['phase0', 'passed'],
@@ -73,7 +74,7 @@ test('a NO-GO at the gate ends ABORTED with V1 never stopped', async () => {
   await waitFor(handle, (v) => v.status === 'AWAITING_APPROVAL');
   const pid = fs.readFileSync(path.join(fixture.workdir, 'run/loans-v1.pid'), 'utf8');
   await handle.executeUpdate('approve', { args: [{ role: 'operations', approver: 'bob', decision: 'NO_GO', comment: 'change freeze' }] });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ABORTED');
   expect(view.message).toMatch(/NO-GO; V1 untouched and serving/);
   expect(view.phases.filter((p) => p.state === 'passed').map((p) => p.id)).toEqual(['phase0']);
@@ -103,7 +104,7 @@ test('every invalid vote is rejected without being recorded, and two valid votes
   expect(held.approvals.map((a) => `${a.role}:${a.approver}:${a.via}`)).toEqual(['engineering:alice:update', 'operations:bob:update']);
   expect(held.rejectedApprovals).toEqual([expect.objectContaining({ approver: 'mallory', reason: expect.stringMatching(/may not approve/) })]);
   await handle.signal('abort', { reason: 'test done', by: 'alice' });
-  expect(((await handle.result()) as CutoverView).status).toBe('ABORTED');
+  expect(((await handle.result().catch(viewOrThrow)) as CutoverView).status).toBe('ABORTED');
   expect(await isUp(fixture.urls.v1)).toBe(true);
 });
 
@@ -118,7 +119,7 @@ test('the person who started the cutover cannot approve the gate alone', async (
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   expect(err.cause.message).toMatch(/started this cutover and may not approve it alone/);
   await handle.signal('abort', { reason: 'test done' });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ABORTED');
   expect(view.approvals).toHaveLength(1);
 });

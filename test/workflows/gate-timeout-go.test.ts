@@ -9,6 +9,7 @@ import { startService } from '../../activities/service-control';
 import { timeSkippingWithWorkers } from '../helpers/dev-server-suite';
 import { createDemoFixture, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover } from '../helpers/cutover-runner';
+import { viewOrThrow } from '../../domain/outcome';
 
 const worker = timeSkippingWithWorkers();
 let env: TestWorkflowEnvironment;
@@ -33,7 +34,7 @@ test('a gate whose plan defaults to GO on timeout proceeds to Phase 1 after the 
       const v = await handle.query<CutoverView>('status');
       if (v.heldBefore === 'phase1') {
         await handle.signal('abort', { reason: 'rehearsal over' });
-        return handle.result() as Promise<CutoverView>;
+        return handle.result().catch(viewOrThrow) as Promise<CutoverView>;
       }
       await env.sleep(1_000);
     }

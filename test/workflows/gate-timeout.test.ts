@@ -8,6 +8,7 @@ import { startService } from '../../activities/service-control';
 import { timeSkippingWithWorkers } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover } from '../helpers/cutover-runner';
+import { viewOrThrow } from '../../domain/outcome';
 
 const worker = timeSkippingWithWorkers();
 let env: TestWorkflowEnvironment;
@@ -25,7 +26,7 @@ test('an unanswered gate aborts after its 24-hour timeout with V1 untouched', as
   fixture = await createDemoFixture({ mutate: (plan) => (plan.approvals.gate = { timeout: '24h' }) });
   await startService(fixture.loaded(), 'v1');
   const before = await env.currentTimeMs();
-  const view = await worker.runUntil(async () => (await startCutover(env.client, fixture!.plan)).result() as Promise<CutoverView>);
+  const view = await worker.runUntil(async () => (await startCutover(env.client, fixture!.plan)).result().catch(viewOrThrow) as Promise<CutoverView>);
   const skipped = (await env.currentTimeMs()) - before;
   expect(skipped).toBeGreaterThanOrEqual(24 * 3600_000);
   expect(view.status).toBe('ABORTED');

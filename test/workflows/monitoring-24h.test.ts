@@ -11,6 +11,7 @@ import type { MonitoringView } from '../../domain/monitoring-model';
 import { bundleWorkflows, createWorker, startTimeSkippingServer } from '../helpers/temporal-env';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startMonitoring } from '../helpers/after-cutover';
+import { viewOrThrow } from '../../domain/outcome';
 
 let env: TestWorkflowEnvironment;
 let bundle: { code: string };
@@ -63,7 +64,7 @@ test('the default 24-hour plan runs every checkpoint, waits at each decision poi
     await vote(handle, 'engineering', 'alice');
     await vote(handle, 'operations', 'bob');
     await vote(handle, 'dataQuality', 'carol', 'KPIs match week 3');
-    return handle.result() as Promise<MonitoringView>;
+    return handle.result().catch(viewOrThrow) as Promise<MonitoringView>;
   });
 
   expect(view.status).toBe('COMPLETED');
@@ -99,7 +100,7 @@ test('an error rate over 5% at hour 3 is caught by the sentinel and rolled back 
     await env.sleep(3 * H + 30_000);
     const res = await fetch(`${f.urls.v2}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errorRate: 0.5 }) });
     expect(res.ok).toBe(true);
-    return handle.result() as Promise<MonitoringView>;
+    return handle.result().catch(viewOrThrow) as Promise<MonitoringView>;
   });
   expect(view.status).toBe('ROLLED_BACK');
   expect(view.rollback!.reason).toMatch(/^Hour 3\.0\d sentinel: error rate \d+\.\d+% over 5%: immediate rollback/);

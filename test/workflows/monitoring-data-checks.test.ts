@@ -14,6 +14,7 @@ import { uniqueId } from '../helpers/cutover-runner';
 import { loadInlinePlan } from '../../activities/plan-loader';
 import { startService, stopService } from '../../activities/service-control';
 import { backupForCutover } from '../../activities/backup-steps';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -59,7 +60,7 @@ test('a leak is flagged by its trend in a 20-second plan; an onFail: rollback ch
   const broken = await monitored('broken', {});
   // Errors from the start of monitoring: every summary request answers 500.
   fs.writeFileSync(broken.f.faultFile, JSON.stringify({ errors: 1 }));
-  const [leakView, brokenView] = (await Promise.all([leak.handle.result(), broken.handle.result()])) as MonitoringView[];
+  const [leakView, brokenView] = (await Promise.all([leak.handle.result().catch(viewOrThrow), broken.handle.result().catch(viewOrThrow)])) as MonitoringView[];
 
   expect(`${leakView.status} ${leakView.message}`).toMatch(/^COMPLETED/);
   expect(leakView.warnings.join('\n')).toMatch(/memory trend: climbing \d+(\.\d+)?\/h over the last \d+ readings/);

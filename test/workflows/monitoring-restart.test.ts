@@ -12,6 +12,7 @@ import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo
 import { killGroup } from '../helpers/worker-process';
 import { startMonitoring } from '../helpers/after-cutover';
 import { devServerWithWorkerProcesses } from '../helpers/dev-server-suite';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorkerProcesses();
 let env: TestWorkflowEnvironment;
@@ -51,7 +52,7 @@ test('a worker killed mid-monitoring and restarted loses no checkpoint and repea
   await killGroup(first);
   await new Promise((r) => setTimeout(r, 3_000)); // the worker stays dead across a checkpoint
   await worker();
-  const view = (await handle.result()) as MonitoringView;
+  const view = (await handle.result().catch(viewOrThrow)) as MonitoringView;
   expect(view.status).toBe('COMPLETED');
   // Every checkpoint ran once, or fell in the outage and is covered by an unmeasured gap (the
   // latest one missed runs late, when the worker is back; earlier ones are not replayed).
@@ -77,7 +78,7 @@ test('a rollback signal during monitoring rolls back to V1', async () => {
   const handle = await monitoredV2();
   await until(() => handle.query<MonitoringView>('status'), (v) => v.rows.length >= 1);
   await handle.signal('rollback', { reason: 'finance reports wrong totals', by: 'carol' });
-  const view = (await handle.result()) as MonitoringView;
+  const view = (await handle.result().catch(viewOrThrow)) as MonitoringView;
   expect(view.status).toBe('ROLLED_BACK');
   expect(view.rollback).toMatchObject({ reason: 'rollback requested by carol: finance reports wrong totals', status: 'ROLLED_BACK' });
   expect(await isUp(fixture!.urls.v1)).toBe(true);

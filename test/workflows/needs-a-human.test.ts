@@ -13,6 +13,7 @@ import { runCutover } from '../helpers/cutover-cli';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -51,7 +52,7 @@ test('a rollback that cannot start ends the cutover FAILED and notifies (critica
   });
   await waitForStatus(handle, (v) => v.heldBefore === 'phase5');
   await handle.signal('rollback', { reason: 'operator saw errors', by: 'alice' });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   await blocker.terminate('test done');
   expect(view.status).toBe('FAILED');
   expect(view.message).toMatch(/rollback failed, needs a human: the rollback workflow .*-rollback did not complete/);
@@ -63,11 +64,11 @@ test('a monitoring rollback after SUCCESS shows on the cutover: CLI status and a
   fixture = await createDemoFixture();
   await startService(fixture.loaded(), 'v1');
   const handle = await startCutover(env.client, fixture.plan, { autoApprove: true, monitor: true });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('SUCCESS');
   const monitoring = env.client.workflow.getHandle(view.monitoringWorkflowId!);
   await monitoring.signal('rollback', { reason: 'dashboards look wrong', by: 'alice' });
-  const ended = (await monitoring.result()) as MonitoringView;
+  const ended = (await monitoring.result().catch(viewOrThrow)) as MonitoringView;
   expect(ended.status).toBe('ROLLED_BACK');
   expect(await isUp(fixture.urls.v1)).toBe(true);
 

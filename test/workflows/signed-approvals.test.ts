@@ -18,6 +18,7 @@ import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { startMonitoring } from '../helpers/after-cutover';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { makeKeyDir, sshSignSync, type TestKey } from '../helpers/ssh-keys';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 const keys = makeKeyDir();
@@ -138,7 +139,7 @@ test('unsigned and wrongly signed votes are rejected; signed votes of two approv
   expect(events.some((e) => e.workflowTaskFailedEventAttributes)).toBe(false);
 
   await handle.signal('abort', { reason: 'test done', by: 'alice' });
-  expect(((await handle.result()) as CutoverView).status).toBe('ABORTED');
+  expect(((await handle.result().catch(viewOrThrow)) as CutoverView).status).toBe('ABORTED');
   expect(await isUp(fixture.urls.v1)).toBe(true);
 }, 600_000);
 
@@ -159,7 +160,7 @@ test('a monitoring decision point takes signed votes too: unsigned is rejected, 
   await rejected(handle, { role: 'engineering', approver: 'alice', decision: 'NO_GO' }, /this plan requires signed votes/);
   const vote = await cutover(['approve', handle.workflowId, '--role', 'engineering', '--as', 'alice', '--no-go', '--comment', 'KPIs drift', '--key', k.alice.file]);
   expect(vote.stdout).toContain('✓ NO_GO for engineering by alice (signed) recorded at Hour 1 decision point; gate decided: NO_GO');
-  const view = (await handle.result()) as MonitoringView;
+  const view = (await handle.result().catch(viewOrThrow)) as MonitoringView;
   expect(view.status).toBe('ROLLED_BACK');
   expect(view.votes).toEqual([expect.objectContaining({ approver: 'alice', decision: 'NO_GO', comment: 'KPIs drift', signature: expect.stringMatching(/^-----BEGIN SSH SIGNATURE-----/) })]);
   expect(await isUp(fixture.urls.v1)).toBe(true);

@@ -17,6 +17,7 @@ import { createDemoFixture, type DemoFixture } from '../helpers/demo-fixture';
 import { killGroup, startWorkerProcess } from '../helpers/worker-process';
 import { startCutover } from '../helpers/cutover-runner';
 import { activityQueues } from '../helpers/activity-queues';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -82,7 +83,7 @@ test.each([
   await startService(fixture.loaded(), 'v1');
   fs.writeFileSync(path.join(fixture.workdir, WEIGHTS), JSON.stringify({ v1: 100, v2: 0 }));
   const handle = await startCutover(env.client, { ...fixture.plan, ...strategy }, { autoApprove: true });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(`${view.status} ${view.message}`).toMatch(/^SUCCESS/);
   expect(JSON.parse(fs.readFileSync(path.join(fixture.workdir, WEIGHTS), 'utf8'))).toEqual({ v1: 0, v2: 100 });
   const steps = await queues(handle);

@@ -15,6 +15,7 @@ import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixtu
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { startNginx, upstreamBlock, type NginxRouter } from '../helpers/nginx';
 import { versionsSeen } from '../helpers/version-backends';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -61,7 +62,7 @@ async function waitForV1() {
 }
 
 test('blueGreen through nginx: switch verified, operator directives kept, V1 warm through the bake then stopped', async () => {
-  const view = (await (await startCutover(env.client, plan({ strategy: 'blueGreen', blueGreen: { bakeTime: '2s' } }), { autoApprove: true })).result()) as CutoverView;
+  const view = (await (await startCutover(env.client, plan({ strategy: 'blueGreen', blueGreen: { bakeTime: '2s' } }), { autoApprove: true })).result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('SUCCESS');
   expect(view.traffic!.steps.map((s) => `${s.label}: ${s.summary}`)).toEqual(expect.arrayContaining([expect.stringMatching(/V2 100%$/)]));
   expect(include()).toMatch(/keepalive 8;/);
@@ -76,7 +77,7 @@ test('canary through nginx: a FAIL at step 2 gives back the operator include byt
   expect(include()).toMatch(/weight=/);
   // V2 drifts while it takes half the traffic: step 2's checks against V1 live fail
   await fetch(`${fixture.urls.v2}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kpiDrift: { kpi: 'par30', relative: 0.05 } }) });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ROLLED_BACK');
   expect(view.message).toMatch(/canary step 2\/3 \(V2 50%\): V2 worse than V1 live: kpi_calculations: par30 off by/);
   expect(include()).toBe(operatorInclude);
@@ -91,7 +92,7 @@ test('cutover through nginx: a failure after the switch gives back the operator 
   expect(await versionsSeen(nginx.publicUrl, 3)).toEqual(['v2', 'v2', 'v2']);
   await fetch(`${fixture.urls.v2}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kpiDrift: { kpi: 'par30', relative: 0.05 } }) });
   await handle.signal('resume', { phase: 'phase5' });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ROLLED_BACK');
   expect(include()).toBe(operatorInclude);
   expect(await versionsSeen(nginx.publicUrl, 3)).toEqual(['v1', 'v1', 'v1']);
@@ -102,7 +103,7 @@ test('an include nginx -t rejects fails the cutover before V1 is touched: includ
   // an upstream name the config's proxy_pass does not use: `nginx -t` says "host not found in upstream"
   const p = plan({});
   p.traffic = { ...p.traffic, upstream: 'misnamed' };
-  const view = (await (await startCutover(env.client, p, { autoApprove: true })).result()) as CutoverView;
+  const view = (await (await startCutover(env.client, p, { autoApprove: true })).result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).not.toBe('SUCCESS');
   expect(view.message).toMatch(/nginx rejected the new upstream/);
   expect(include()).toBe(operatorInclude);

@@ -19,6 +19,7 @@ import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { startHaproxy, type HaproxyRouter } from '../helpers/haproxy';
 import { versionsSeen } from '../helpers/version-backends';
 import { loadInlinePlan } from '../../activities/plan-loader';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -62,7 +63,7 @@ test('blueGreen succeeds: V2 started beside V1, switch verified through HAProxy,
   const p = plan({ strategy: 'blueGreen', blueGreen: { bakeTime: '1s' } });
   expect(() => loadInlinePlan(p, fixture.workdir)).not.toThrow();
   const handle = await startCutover(env.client, p, { autoApprove: true });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('SUCCESS');
   expect(view.phases.find((x) => x.id === 'phase3')!.message).toMatch(/keeps serving/);
   expect(view.traffic).toMatchObject({ strategy: 'blueGreen', now: 'V2 100%' });
@@ -86,9 +87,9 @@ test('blueGreen rollback during the bake is a switch back: router restored exact
   await waitForStatus(handle, (v) => !!v.traffic?.bakeUntil);
   expect(await versionsSeen(haproxy.publicUrl, 2)).toEqual(['v2', 'v2']);
   await handle.signal('rollback', { reason: 'latency up during the bake', by: 'alice' });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ROLLED_BACK');
-  const rollback = await env.client.workflow.getHandle(view.rollback!.workflowId).result();
+  const rollback = await env.client.workflow.getHandle(view.rollback!.workflowId).result().catch(viewOrThrow);
   expect(rollback.steps.map((s: { name: string }) => s.name)).toEqual(['restore the router', 'stop V2', 'V1 answering through the router', 'V1 KPIs match the pre-cutover baseline']);
   expect(v1Pid()).toBe(pidBefore);
   expect(await routerServers()).toEqual(BEFORE);
@@ -97,7 +98,7 @@ test('blueGreen rollback during the bake is a switch back: router restored exact
 });
 
 test('canary succeeds: V2 10% then 100%, each step read back, seen through HAProxy and checked; V1 retired', async () => {
-  const view = (await (await startCutover(env.client, plan({ strategy: 'canary', canary: { steps: [{ weight: 10 }, { weight: 100 }] } }), { autoApprove: true })).result()) as CutoverView;
+  const view = (await (await startCutover(env.client, plan({ strategy: 'canary', canary: { steps: [{ weight: 10 }, { weight: 100 }] } }), { autoApprove: true })).result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('SUCCESS');
   expect(view.traffic!.steps.map((s) => `${s.label}: ${s.summary}`)).toEqual(['canary step 1/2 (V2 10%): V1 90% · V2 10%', 'canary step 2/2 (V2 100%): V2 100%', 'V1 retired: V1 stopped; V2 100%']);
   expect(view.phases.find((x) => x.id === 'phase4')!.message).toMatch(/canary 10% PASS → 100% PASS/);
@@ -115,7 +116,7 @@ test('a NO-GO at a canary step rolls back: HAProxy reads back exactly as before 
   await waitForStatus(handle, (v) => /canary step 1\/2 .*waiting for dataQuality/.test(v.message));
   expect(await routerServers()).toEqual({ v1: 'ready', v2: 'ready' });
   await handle.executeUpdate('approve', { args: [{ role: 'dataQuality', approver: 'carol', decision: 'NO_GO', comment: 'error budget burning' }] });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ROLLED_BACK');
   expect(view.message).toMatch(/canary step 1\/2 \(V2 10%\): NO-GO/);
   expect(await routerServers()).toEqual(BEFORE);
@@ -132,7 +133,7 @@ test('cutover strategy: a failure after the switch restores HAProxy exactly; the
   expect(await routerServers()).toEqual({ v1: 'drain', v2: 'ready' });
   await fetch(`${fixture.urls.v2}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kpiDrift: { kpi: 'par30', relative: 0.05 } }) });
   await handle.signal('resume', { phase: 'phase5' });
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ROLLED_BACK');
   expect(await routerServers()).toEqual(BEFORE);
   expect(await versionsSeen(haproxy.publicUrl, 3)).toEqual(['v1', 'v1', 'v1']);

@@ -14,6 +14,7 @@ import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixtu
 import { killGroup } from '../helpers/worker-process';
 import { devServerWithWorkerProcesses } from '../helpers/dev-server-suite';
 import { startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
+import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorkerProcesses();
 let env: TestWorkflowEnvironment;
@@ -35,7 +36,7 @@ test('a worker SIGKILLed during Phase 3 and started again finishes the cutover c
   await killGroup(first);
   await startWorkerProcess();
 
-  const view = (await handle.result()) as CutoverView;
+  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('SUCCESS');
   expect(view.phases.map((p) => p.state)).toEqual(Array(7).fill('passed'));
   expect(view.phases.find((p) => p.id === 'phase3')!.message).toMatch(/force-stopped; verified stopped/);
@@ -53,7 +54,7 @@ test('a rollback started by hand after a successful cutover brings V1 back, and 
   fixture = await createDemoFixture();
   await startService(fixture.loaded(), 'v1');
   await suite.ensureWorker();
-  const cutover = (await (await startCutover(env.client, fixture.plan, { autoApprove: true })).result()) as CutoverView;
+  const cutover = (await (await startCutover(env.client, fixture.plan, { autoApprove: true })).result().catch(viewOrThrow)) as CutoverView;
   expect(cutover.status).toBe('SUCCESS');
 
   const manual = () =>
