@@ -35,11 +35,22 @@ import { renderMonitoringDetails } from './monitoring-details';
 import { notifyBestEffort } from './notify-best-effort';
 import { DecisionPoints } from './monitoring-decisions';
 import { readRouter } from './monitoring-traffic';
+import { cancelAware } from './cancel-request';
+import { cancelText, type CancelRequest } from '../domain/cancel-request';
 
 /** Continue-as-new well before the server's suggestion would matter for a 24-hour loop. */
 const HISTORY_LIMIT = 4_000;
 
+/**
+ * A cancel request (UI, `temporal workflow cancel`) ends it CANCELLED after the step in hand: who
+ * and when recorded, the report written, the leads told, V2 left serving (the plan has no setting
+ * to roll back instead; a rollback is asked for with the rollback signal). See cancel-request.ts.
+ */
 export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<MonitoringView> {
+  return cancelAware((cancelled) => monitor(rawInput, cancelled));
+}
+
+async function monitor(rawInput: MonitoringInput, cancelled: Promise<CancelRequest>): Promise<MonitoringView> {
   // Bad input, or a hand-started run handing over what only the cutover may: ends FAILED at once.
   const refused = refuseInput<MonitoringInput>(monitoringInputSchema, rawInput, TRUSTED_FIELDS.monitoring, (i) => [i.cutoverId]);
   if (refused) return refusedMonitoring(rawInput, refused);
@@ -48,6 +59,8 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
   // Handlers first: a status query or a rollback signal may come before the plan is loaded.
   const view: MonitoringView = { cutoverId: input.cutoverId, status: 'MONITORING', message: 'loading the plan', elapsedMs: state.elapsedMs, durationMs: 0, uptimePct: uptimePct(state), runs: state.runs, rows: state.rows, decisions: state.decisions, votes: state.votes, rejectedVotes: state.rejected, warnings: state.warnings };
   let stopReason: string | undefined;
+  let cancel: CancelRequest | undefined;
+  void cancelled.then((request) => (cancel = request));
   setHandler(monitoringStatusQuery, () => view);
   // Never throws; an empty rollback from the UI is a rollback (see domain/message-readers.ts).
   const intake = new MessageIntake((state.rejectedMessages ??= emptyLog()), () => setCurrentDetails(renderMonitoringDetails(view)));
@@ -122,7 +135,7 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
 
   const points = new DecisionPoints({ state, gates, specFor, notify, lateAfterMs: table.sentinelMs });
   for (;;) {
-    if (stopReason) break;
+    if (stopReason || cancel) break;
     const deadline = state.openDecision?.deadlineOffsetMs;
     // Probes go on while the leads decide, even past the 24 hours (the final sign-off). Patched:
     // a monitoring already waiting at its sign-off when this came in replays as it ran.
@@ -134,8 +147,8 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
     const what = target === deadline ? `${specFor(state.openDecision!.index).id}: deadline` : due!.decision !== undefined ? plan.monitoring.decisionPoints[due!.decision].label : due!.kinds.includes('validation') ? `${hourLabel(target)} validation` : 'Sentinel probe';
     view.next = { offsetMs: target, what };
     const aliveMs = Date.now() - state.startMs;
-    const timerFired = waitMs > 0 && !(await condition(() => !!stopReason || gates.outcome() !== undefined, waitMs, { summary: what }));
-    if (stopReason) break;
+    const timerFired = waitMs > 0 && !(await condition(() => !!stopReason || !!cancel || gates.outcome() !== undefined, waitMs, { summary: what }));
+    if (stopReason || cancel) break;
     const now = Date.now() - state.startMs;
     // A timer that fired more than a probe interval after it was due: the worker (or the server)
     // was gone. Nobody measured that time, and the leads could not vote in it. Patched (also the
@@ -186,10 +199,10 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
     // who serves at each validation and decision point, for the status, details and report
     const moments = [validationAt !== undefined ? `${hourLabel(validationAt)} validation` : '', ...decisions.map((d) => plan.monitoring.decisionPoints[d.index].label)].filter(Boolean);
     if (moments.length) await readRouter(loaded, state, at, moments.join(' · '));
-    for (const point of stopReason ? [] : decisions) await points.open(point.index, point.at);
+    for (const point of stopReason || cancel ? [] : decisions) await points.open(point.index, point.at);
     refresh(state.openDecision ? 'AWAITING_DECISION' : 'MONITORING', `${label}: ${state.rows.at(-1)?.status ?? 'probing'}`);
-    // A rollback decided in this step is carried out here, never lost to a continue-as-new.
-    if (stopReason) break;
+    // A rollback decided in this step is carried out here, never lost to a continue-as-new (a cancel too).
+    if (stopReason || cancel) break;
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
       await condition(allHandlersFinished);
       log.info(`continuing as new at ${label} (history ${workflowInfo().historyLength} events)`);
@@ -198,10 +211,13 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
   }
 
   if (stopReason) return rollBack(stopReason);
-  await readRouter(loaded, state, state.elapsedMs, 'monitoring end');
-  const report = await act('quick', 'Write the 24-hour report').writeMonitoringReport(loaded, refresh('COMPLETED', `${plan.monitoring.duration} monitoring complete, ${uptimeLine(state)}`));
+  await readRouter(loaded, state, state.elapsedMs, cancel ? 'monitoring cancelled' : 'monitoring end');
+  if (cancel) view.cancelRequest = cancel;
+  const [status, message] = cancel ? (['CANCELLED', `${cancelText(cancel)}; V2 keeps serving; ${uptimeLine(state)}`] as const) : (['COMPLETED', `${plan.monitoring.duration} monitoring complete, ${uptimeLine(state)}`] as const);
+  const report = await act('quick', cancel ? 'Write the monitoring report' : 'Write the 24-hour report').writeMonitoringReport(loaded, refresh(status, message));
   view.report = report;
-  await notify('complete', `${table.durationMs >= 24 * 3_600_000 ? '24-Hour Cutover Complete ✓' : `${plan.monitoring.duration} monitoring complete ✓`} — ${uptimeLine(state)}, ${state.rows.length} validations, ${state.warnings.length} warning(s). Report: ${report.markdown}`);
+  if (cancel) await notify('cancelled', `Monitoring of ${input.cutoverId} CANCELLED at ${hourLabel(state.elapsedMs)} of ${plan.monitoring.duration}: ${message}. Report: ${report.markdown}`, 'warning');
+  else await notify('complete', `${table.durationMs >= 24 * 3_600_000 ? '24-Hour Cutover Complete ✓' : `${plan.monitoring.duration} monitoring complete ✓`} — ${uptimeLine(state)}, ${state.rows.length} validations, ${state.warnings.length} warning(s). Report: ${report.markdown}`);
   return refresh();
 
   async function rollBack(reason: string): Promise<MonitoringView> {

@@ -16,12 +16,17 @@ import { act } from './activity-proxies';
 import { onHost, UNTIL_PICKED_UP } from './host-routing';
 import { failureMessage } from './failure-message';
 import { notifyBestEffort } from './notify-best-effort';
+import { whenCancelRequested } from './cancel-request';
+import { cancelText } from '../domain/cancel-request';
 
 /** What an on-call engineer does next when the recorded backup cannot be trusted. */
 const NEXT_STEP_AFTER_REFUSAL = (plan: string) =>
   `Next: list the plan's archives (ls <backup.dir>/${plan}.*), then roll back with an intact one: cutover rollback --plan <plan file> --backup <label> --reason "…"`;
 
 const MANUAL_ORDER: Compensation[] = ['switchTrafficToV1', 'stopV2', 'restoreBackup', 'startV1'];
+
+/** A rollback stopped half-way would leave neither V1 nor V2 serving: a cancel request is noted and told, not obeyed. */
+const NOT_CANCELLABLE = 'a rollback is not cancellable: it goes on to its end';
 
 export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: LoadedPlan }): Promise<RollbackView> {
   const started = Date.now();
@@ -31,8 +36,15 @@ export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: Load
   const reason = input.reason || 'no reason given';
   const view: RollbackView = { status: 'RUNNING', reason, steps: [], message: 'starting' };
   setHandler(rollbackStatusQuery, () => view);
+  const cancelled = whenCancelRequested();
+  const cancelNote = () => (view.cancelRequest ? ` (${cancelText(view.cancelRequest)}: ${NOT_CANCELLABLE})` : '');
+  void cancelled.then((request) => {
+    view.cancelRequest = request;
+    view.message = `${cancelText(request)}: ${NOT_CANCELLABLE}`;
+    setCurrentDetails(`**${view.status}** — ${view.message}`);
+  });
   const finish = (status: RollbackView['status'], message: string) => {
-    Object.assign(view, { status, message, durationMs: Date.now() - started });
+    Object.assign(view, { status, message: `${message}${cancelNote()}`, durationMs: Date.now() - started });
     upsertSearchAttributes([{ key: statusKey, value: status }]);
     setCurrentDetails(`**${status}** in ${view.durationMs} ms — ${message}\n\n${view.steps.map((s) => `- ${s.state === 'passed' ? '✓' : s.state === 'failed' ? '✗' : '–'} ${s.name}: ${s.message ?? ''}`).join('\n')}`);
     (status === 'ROLLED_BACK' ? log.info : log.error)(`Rollback ${status} in ${view.durationMs} ms: ${message}`);
@@ -55,7 +67,8 @@ export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: Load
   };
 
   // Whoever cancels this workflow still gets V1 back: the undos are not cancellable.
-  return CancellationScope.nonCancellable(async () => {
+  let told: Promise<void> | undefined;
+  const result = await CancellationScope.nonCancellable(async () => {
     // Started by hand (UI, CLI): nothing in the input but the plan ref and a label is trusted;
     // a plan object or backup path handed in is the cutover's to give, not a caller's.
     const manual = !workflowInfo().parent && patched('rollback-trusts-only-recorded');
@@ -65,6 +78,10 @@ export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: Load
     } catch (err) {
       return finish('FAILED', `cannot load the plan, nothing touched: ${failureMessage(err)}`);
     }
+    void cancelled.then((request) => {
+      const id = input.cutoverId ?? workflowInfo().workflowId;
+      told = notifyBestEffort(loaded, { key: `${id}:rollback-cancel-request`, text: `Rollback of ${id}: ${cancelText(request)}; ${NOT_CANCELLABLE} (V1 back, or FAILED with the state of both services)`, severity: 'warning' });
+    });
     const todo = input.compensations ?? MANUAL_ORDER;
     const services = () => act('quick', 'Describe service states').describeServices(loaded);
     let backup: BackupInfo | undefined = manual ? undefined : input.backup;
@@ -125,4 +142,7 @@ export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: Load
     await notifyBestEffort(loaded, { key: `${id}:rolled-back`, text: `Rollback of ${id} complete ✓ - V1 serving (${Date.now() - started} ms)`, severity: 'warning' });
     return finish('ROLLED_BACK', `V1 serving (${reason})`);
   });
+  // the cancel request's notification, if one came, is sent before the rollback ends
+  await told;
+  return result;
 }

@@ -4,7 +4,7 @@
  * each run writes its JSON report and speaks up only when something is wrong: a PASS is silent,
  * so a 4-hourly schedule does not train people to ignore the channel.
  */
-import { ApplicationFailure, log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { checkInput, validationInputSchema } from '../domain/message-schemas';
 import type { PlanRef } from '../domain/cutover-model';
@@ -16,6 +16,8 @@ import { act } from './activity-proxies';
 import { validationWithHostChecks } from './host-checks';
 import { validationStatusQuery, type ValidationStatus } from './messages';
 import { notifyBestEffort } from './notify-best-effort';
+import { whenCancelRequested } from './cancel-request';
+import { cancelText } from '../domain/cancel-request';
 
 export interface ValidationInput {
   /** a plan path (resolved by the worker) or the plan inline */
@@ -33,14 +35,36 @@ export interface ValidationResult {
   report: ValidationReport;
 }
 
+/** A validation someone cancelled (UI, `temporal workflow cancel`): stopped where it was, nothing reported. */
+export interface CancelledValidation {
+  status: 'CANCELLED';
+  summary: string;
+}
+
 // Every field of the interface is in the schema (a field added to one only fails tsc).
 export const SCHEMA_COVERS_INPUT: [Exclude<keyof ValidationInput, keyof z.input<typeof validationInputSchema>>] extends [never] ? true : false = true;
 
-export async function validationWorkflow(rawInput: ValidationInput): Promise<ValidationResult> {
-  const { workflowId } = workflowInfo();
+export async function validationWorkflow(rawInput: ValidationInput): Promise<ValidationResult | CancelledValidation> {
   // Like every workflow here it answers `status`, from the first moment (a query adds nothing to history).
   const status: ValidationStatus = { status: 'RUNNING', message: 'starting' };
   setHandler(validationStatusQuery, () => status);
+  // It only reads: a cancel stops it where it is (the step in hand is cancelled) and is recorded as its result.
+  const cancelled = whenCancelRequested();
+  try {
+    return await validate(rawInput, status);
+  } catch (err) {
+    if (!isCancellation(err) || !CancellationScope.current().consideredCancelled) throw err;
+    const summary = `${cancelText(await cancelled)}; stopped while ${status.message}`;
+    Object.assign(status, { status: 'CANCELLED', message: summary });
+    upsertSearchAttributes([{ key: statusKey, value: 'CANCELLED' }]);
+    setCurrentDetails(`**CANCELLED** — ${summary}`);
+    log.warn(`validation ${summary}`);
+    return { status: 'CANCELLED', summary };
+  }
+}
+
+async function validate(rawInput: ValidationInput, status: ValidationStatus): Promise<ValidationResult> {
+  const { workflowId } = workflowInfo();
   const checked = checkInput<ValidationInput>(validationInputSchema, rawInput);
   if (!checked.ok) {
     Object.assign(status, { status: 'FAILED', message: `invalid input, nothing validated: ${checked.message}` });
