@@ -43,7 +43,7 @@ export async function afterSuccess(client: Client, view: CutoverView): Promise<A
 export function afterSuccessLine(after: AfterSuccess | undefined): string | undefined {
   if (!after || !LATER_STATES.includes(after.status)) return undefined;
   // cancelled or ended by hand: not something the monitoring did, and V2 was not rolled back by it
-  if (!after.rollbackAt && !after.rollbackStatus && !['ROLLED_BACK', 'FAILED', 'ESCALATED'].includes(after.status)) return `SUCCESS, then its monitoring (${after.monitoringWorkflowId}) ended ${after.status}: ${after.message}`;
+  if (!after.rollbackAt && !after.rollbackStatus && !['ROLLING_BACK', 'ROLLED_BACK', 'FAILED', 'ESCALATED'].includes(after.status)) return `SUCCESS, then its monitoring (${after.monitoringWorkflowId}) ended ${after.status}: ${after.message}`;
   const at = after.rollbackAt ? ` at ${after.rollbackAt}` : '';
   return `SUCCESS, then ${after.status} by its monitoring${at} (${after.monitoringWorkflowId}): ${after.message}`;
 }
