@@ -237,7 +237,7 @@ async function monitor(rawInput: MonitoringInput, cancelled: Promise<CancelReque
     });
     Object.assign(view.rollback!, { status: result.status, durationMs: result.durationMs, message: result.message });
     await readRouter(loaded, state, Date.now() - state.startMs, 'after the rollback');
-    view.report = await act('quick', 'Write the monitoring report').writeMonitoringReport(loaded, refresh(result.status === 'ROLLED_BACK' ? 'ROLLED_BACK' : 'FAILED', `${reason}; rollback ${result.status}: ${result.message}`));
+    view.report = await act('quick', 'Write the monitoring report').writeMonitoringReport(loaded, refresh(result.status === 'ROLLED_BACK' ? 'ROLLED_BACK' : 'FAILED', `${reason}; rollback ${result.status}: ${result.message}${cancel ? `; ${cancelText(cancel)}: a rollback is not cancellable` : ''}`));
     return refresh();
   }
 }
