@@ -12,7 +12,9 @@ export async function readCancelRequest(workflowId: string, runId: string): Prom
     const a = e.workflowExecutionCancelRequestedEventAttributes;
     if (!a) return undefined;
     // A cancel from another workflow (a parent) names it instead of a client identity.
-    const by = a.identity || (a.externalWorkflowExecution?.workflowId ? `workflow ${a.externalWorkflowExecution.workflowId}` : 'unknown');
+    const by =
+      a.identity ||
+      (a.externalWorkflowExecution?.workflowId ? `workflow ${a.externalWorkflowExecution.workflowId}` : 'unknown');
     return { by, reason: a.cause || undefined, at: eventTime(e) };
   });
   return found ?? { by: 'unknown (no cancel request in the history)', at: new Date().toISOString() };

@@ -17,7 +17,9 @@ export interface AfterSuccess {
   message: string;
 }
 
-const LATER_STATES = ['ROLLING_BACK', 'ROLLED_BACK', 'FAILED', 'ESCALATED', 'CANCELLED', 'TERMINATED', 'CANCELED', 'TIMED_OUT'];
+/** Ended by someone, not by anything the monitoring decided (a run with no view of its own: how it closed). */
+const ENDED_BY_HAND = ['CANCELLED', 'TERMINATED', 'CANCELED', 'TIMED_OUT'];
+const LATER_STATES = ['ROLLING_BACK', 'ROLLED_BACK', 'FAILED', 'ESCALATED', ...ENDED_BY_HAND];
 
 export async function afterSuccess(client: Client, view: CutoverView): Promise<AfterSuccess | undefined> {
   if (view.status !== 'SUCCESS' || !view.monitoringWorkflowId) return undefined;
@@ -26,7 +28,9 @@ export async function afterSuccess(client: Client, view: CutoverView): Promise<A
   try {
     monitoring = await readView<MonitoringView>(client, id);
   } catch (err) {
-    if (err instanceof ClosedRunError && err.closed) return { monitoringWorkflowId: id, status: err.closed.status, message: err.message };
+    if (err instanceof ClosedRunError && err.closed) {
+      return { monitoringWorkflowId: id, status: err.closed.status, message: err.message };
+    }
     return { monitoringWorkflowId: id, status: 'UNKNOWN', message: `monitoring ${id} did not answer: ${(err as Error).message}` };
   }
   let rollbackAt: string | undefined;
@@ -42,8 +46,9 @@ export async function afterSuccess(client: Client, view: CutoverView): Promise<A
 /** "SUCCESS, then ROLLED_BACK by its monitoring at …", or undefined while nothing happened after. */
 export function afterSuccessLine(after: AfterSuccess | undefined): string | undefined {
   if (!after || !LATER_STATES.includes(after.status)) return undefined;
-  // cancelled or ended by hand: not something the monitoring did, and V2 was not rolled back by it
-  if (!after.rollbackAt && !after.rollbackStatus && !['ROLLING_BACK', 'ROLLED_BACK', 'FAILED', 'ESCALATED'].includes(after.status)) return `SUCCESS, then its monitoring (${after.monitoringWorkflowId}) ended ${after.status}: ${after.message}`;
+  if (ENDED_BY_HAND.includes(after.status)) {
+    return `SUCCESS, then its monitoring (${after.monitoringWorkflowId}) ended ${after.status}: ${after.message}`;
+  }
   const at = after.rollbackAt ? ` at ${after.rollbackAt}` : '';
   return `SUCCESS, then ${after.status} by its monitoring${at} (${after.monitoringWorkflowId}): ${after.message}`;
 }

@@ -25,7 +25,7 @@ export interface ClosedRun {
 
 export interface WorkflowRead<T> {
   workflowId: string;
-  /** the workflow type: cutoverWorkflow, monitoringWorkflow, rollbackWorkflow, validationWorkflow, cutoverLockWorkflow */
+  /** cutoverWorkflow, monitoringWorkflow, rollbackWorkflow, validationWorkflow, cutoverLockWorkflow */
   type: string;
   running: boolean;
   /** its final result, or its live `status` answer; absent for a run that ended without one */
@@ -41,7 +41,12 @@ const NO_STATUS_QUERY = ['cutoverLockWorkflow'];
 export async function readWorkflow<T>(client: Client, id: string): Promise<WorkflowRead<T>> {
   const handle = client.workflow.getHandle(id);
   const d = await handle.describe();
-  const read: WorkflowRead<T> = { workflowId: id, type: d.type, running: d.status.name === 'RUNNING', parent: d.parentExecution?.workflowId ?? undefined };
+  const read: WorkflowRead<T> = {
+    workflowId: id,
+    type: d.type,
+    running: d.status.name === 'RUNNING',
+    parent: d.parentExecution?.workflowId ?? undefined,
+  };
   if (d.status.name === 'COMPLETED') return { ...read, view: (await handle.result()) as T };
   if (read.running) return NO_STATUS_QUERY.includes(d.type) ? read : { ...read, view: await handle.query<T>('status') };
   read.closed = await closedRun(client, d);
@@ -69,7 +74,8 @@ export class ClosedRunError extends Error {
 /** "TERMINATED at 2026-12-03 08:50:12 UTC by temporal-cli:alice@ops: window closed (last state: MONITORING)" */
 export function closedLine(c: ClosedRun): string {
   const at = `${c.at.replace('T', ' ').slice(0, 19)} UTC`;
-  return `${c.status} at ${at}${c.by ? ` by ${c.by}` : ''}${c.reason ? `: ${c.reason}` : ''}${c.lastState ? ` (last state: ${c.lastState})` : ''}`;
+  const last = c.lastState ? ` (last state: ${c.lastState})` : '';
+  return `${c.status} at ${at}${c.by ? ` by ${c.by}` : ''}${c.reason ? `: ${c.reason}` : ''}${last}`;
 }
 
 function viewInFailure<T>(err: unknown): T | undefined {

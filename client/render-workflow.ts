@@ -18,16 +18,27 @@ const MARK = { passed: '✓', failed: '✗', skipped: '–' } as const;
 export function renderRollback(id: string, view: RollbackView): string {
   return [
     `${id}  rollback: ${view.reason}`,
-    ...view.steps.map((s) => `  ${MARK[s.state]} ${s.name.padEnd(40)} ${formatDuration(s.durationMs).padStart(8)}  ${s.message ?? ''}`),
-    ...(view.cancelRequest && view.status === 'RUNNING' ? [`  ${cancelText(view.cancelRequest)}: not cancellable, it goes on to its end`] : []),
-    `STATUS: ${view.status}${view.durationMs !== undefined ? ` in ${formatDuration(view.durationMs)}` : ''} — ${view.message}`,
+    ...view.steps.map(
+      (s) => `  ${MARK[s.state]} ${s.name.padEnd(40)} ${formatDuration(s.durationMs).padStart(8)}  ${s.message ?? ''}`,
+    ),
+    ...(view.cancelRequest && view.status === 'RUNNING'
+      ? [`  ${cancelText(view.cancelRequest)}: not cancellable, it goes on to its end`]
+      : []),
+    `STATUS: ${view.status}${view.durationMs === undefined ? '' : ` in ${formatDuration(view.durationMs)}`} — ${view.message}`,
   ].join('\n');
 }
 
 /** The running status, or the result (which says `summary` where the status says `message`). */
-export function renderValidation(id: string, view: ValidationStatus | { status: string; summary: string; reportPath?: string }): string {
+export function renderValidation(
+  id: string,
+  view: ValidationStatus | { status: string; summary: string; reportPath?: string },
+): string {
   const message = 'message' in view ? view.message : view.summary;
-  return [`${id}  validation`, ...(view.reportPath ? [`  report: ${view.reportPath}`] : []), `STATUS: ${view.status} — ${message}`].join('\n');
+  return [
+    `${id}  validation`,
+    ...(view.reportPath ? [`  report: ${view.reportPath}`] : []),
+    `STATUS: ${view.status} — ${message}`,
+  ].join('\n');
 }
 
 export function renderWorkflow(read: WorkflowRead<unknown>): string {
@@ -35,7 +46,8 @@ export function renderWorkflow(read: WorkflowRead<unknown>): string {
   const ended = closed ? `the workflow ${closedLine(closed)}` : undefined;
   if (type === 'cutoverLockWorkflow') {
     const holder = read.parent ? `held by ${read.parent}` : 'no holder (not started by a cutover)';
-    return `${id}  lock, ${read.running ? holder : `released (${holder.replace('held by', 'was held by')})`}${ended ? `\nSTATUS: ${ended}` : ''}`;
+    const state = read.running ? holder : `released (${holder.replace('held by', 'was held by')})`;
+    return `${id}  lock, ${state}${ended ? `\nSTATUS: ${ended}` : ''}`;
   }
   if (view === undefined) return `${id}  ${type}\nSTATUS: ${closed ? closedLine(closed) : 'no status'}`;
   const text =

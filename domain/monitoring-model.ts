@@ -129,7 +129,15 @@ export interface MonitoringInput {
 }
 
 /** CANCELLED: someone cancelled the workflow (UI, `temporal workflow cancel`); V2 kept serving. */
-export type MonitoringStatus = 'MONITORING' | 'AWAITING_DECISION' | 'COMPLETED' | 'CANCELLED' | 'ROLLING_BACK' | 'ROLLED_BACK' | 'ESCALATED' | 'FAILED';
+export type MonitoringStatus =
+  | 'MONITORING'
+  | 'AWAITING_DECISION'
+  | 'COMPLETED'
+  | 'CANCELLED'
+  | 'ROLLING_BACK'
+  | 'ROLLED_BACK'
+  | 'ESCALATED'
+  | 'FAILED';
 
 export interface MonitoringView {
   cutoverId: string;

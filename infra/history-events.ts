@@ -10,11 +10,21 @@ import type { temporal } from '@temporalio/proto';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 /** The newest event of the run that `pick` accepts, or undefined; reads at most `maxEvents` from the end. */
-export async function newestEvent<T>(client: Client, execution: { workflowId: string; runId?: string }, pick: (e: HistoryEvent) => T | undefined, maxEvents = 1_000): Promise<T | undefined> {
+export async function newestEvent<T>(
+  client: Client,
+  execution: { workflowId: string; runId?: string },
+  pick: (e: HistoryEvent) => T | undefined,
+  maxEvents = 1_000,
+): Promise<T | undefined> {
   let nextPageToken: Uint8Array | undefined;
   let read = 0;
   do {
-    const page = await client.workflowService.getWorkflowExecutionHistoryReverse({ namespace: client.options.namespace, execution, maximumPageSize: 100, nextPageToken });
+    const page = await client.workflowService.getWorkflowExecutionHistoryReverse({
+      namespace: client.options.namespace,
+      execution,
+      maximumPageSize: 100,
+      nextPageToken,
+    });
     for (const event of page.history?.events ?? []) {
       const picked = pick(event);
       if (picked !== undefined) return picked;

@@ -19,7 +19,9 @@ export function whenCancelRequested(): Promise<CancelRequest> {
   return CancellationScope.current().cancelRequested.catch(() => {
     const { workflowId, runId } = workflowInfo();
     // Shielded: the root scope is cancelled by now, and would cancel this read at once.
-    return CancellationScope.nonCancellable(() => act('quick', 'Who asked to cancel').readCancelRequest(workflowId, runId)).catch((err: unknown) => {
+    return CancellationScope.nonCancellable(() =>
+      act('quick', 'Who asked to cancel').readCancelRequest(workflowId, runId),
+    ).catch((err: unknown) => {
       log.warn(`could not read who cancelled: ${failureMessage(err)}`);
       return { by: 'unknown', at: new Date().toISOString() };
     });

@@ -22,7 +22,7 @@ export const statusQuery = defineQuery<CutoverView>('status');
 export const rollbackStatusQuery = defineQuery<RollbackView>('status');
 export const monitoringStatusQuery = defineQuery<MonitoringView>('status');
 
-/** The validation workflow's own small view: RUNNING, then its result (FAILED for a bad input, CANCELLED when cancelled). */
+/** The validation workflow's own small view: RUNNING, then its result (FAILED: a bad input; CANCELLED: cancelled). */
 export interface ValidationStatus {
   status: 'RUNNING' | 'PASS' | 'WARN' | 'FAIL' | 'FAILED' | 'CANCELLED';
   message: string;

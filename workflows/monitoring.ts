@@ -147,7 +147,8 @@ async function monitor(rawInput: MonitoringInput, cancelled: Promise<CancelReque
     const what = target === deadline ? `${specFor(state.openDecision!.index).id}: deadline` : due!.decision !== undefined ? plan.monitoring.decisionPoints[due!.decision].label : due!.kinds.includes('validation') ? `${hourLabel(target)} validation` : 'Sentinel probe';
     view.next = { offsetMs: target, what };
     const aliveMs = Date.now() - state.startMs;
-    const timerFired = waitMs > 0 && !(await condition(() => !!stopReason || !!cancel || gates.outcome() !== undefined, waitMs, { summary: what }));
+    const woken = () => !!stopReason || !!cancel || gates.outcome() !== undefined;
+    const timerFired = waitMs > 0 && !(await condition(woken, waitMs, { summary: what }));
     if (stopReason || cancel) break;
     const now = Date.now() - state.startMs;
     // A timer that fired more than a probe interval after it was due: the worker (or the server)
@@ -201,7 +202,7 @@ async function monitor(rawInput: MonitoringInput, cancelled: Promise<CancelReque
     if (moments.length) await readRouter(loaded, state, at, moments.join(' · '));
     for (const point of stopReason || cancel ? [] : decisions) await points.open(point.index, point.at);
     refresh(state.openDecision ? 'AWAITING_DECISION' : 'MONITORING', `${label}: ${state.rows.at(-1)?.status ?? 'probing'}`);
-    // A rollback decided in this step is carried out here, never lost to a continue-as-new (a cancel too).
+    // A rollback (or a cancel) decided in this step is carried out here, never lost to a continue-as-new.
     if (stopReason || cancel) break;
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
       await condition(allHandlersFinished);
@@ -211,14 +212,26 @@ async function monitor(rawInput: MonitoringInput, cancelled: Promise<CancelReque
   }
 
   if (stopReason) return rollBack(stopReason);
-  await readRouter(loaded, state, state.elapsedMs, cancel ? 'monitoring cancelled' : 'monitoring end');
-  if (cancel) view.cancelRequest = cancel;
-  const [status, message] = cancel ? (['CANCELLED', `${cancelText(cancel)}; V2 keeps serving; ${uptimeLine(state)}`] as const) : (['COMPLETED', `${plan.monitoring.duration} monitoring complete, ${uptimeLine(state)}`] as const);
-  const report = await act('quick', cancel ? 'Write the monitoring report' : 'Write the 24-hour report').writeMonitoringReport(loaded, refresh(status, message));
+  if (cancel) return endCancelled(cancel);
+  await readRouter(loaded, state, state.elapsedMs, 'monitoring end');
+  const report = await act('quick', 'Write the 24-hour report').writeMonitoringReport(loaded, refresh('COMPLETED', `${plan.monitoring.duration} monitoring complete, ${uptimeLine(state)}`));
   view.report = report;
-  if (cancel) await notify('cancelled', `Monitoring of ${input.cutoverId} CANCELLED at ${hourLabel(state.elapsedMs)} of ${plan.monitoring.duration}: ${message}. Report: ${report.markdown}`, 'warning');
-  else await notify('complete', `${table.durationMs >= 24 * 3_600_000 ? '24-Hour Cutover Complete ✓' : `${plan.monitoring.duration} monitoring complete ✓`} — ${uptimeLine(state)}, ${state.rows.length} validations, ${state.warnings.length} warning(s). Report: ${report.markdown}`);
+  await notify('complete', `${table.durationMs >= 24 * 3_600_000 ? '24-Hour Cutover Complete ✓' : `${plan.monitoring.duration} monitoring complete ✓`} — ${uptimeLine(state)}, ${state.rows.length} validations, ${state.warnings.length} warning(s). Report: ${report.markdown}`);
   return refresh();
+
+  /** A recorded end like the others (router read, report, notification); V2 is left serving. */
+  async function endCancelled(request: CancelRequest): Promise<MonitoringView> {
+    view.cancelRequest = request;
+    await readRouter(loaded, state, state.elapsedMs, 'monitoring cancelled');
+    const message = `${cancelText(request)}; V2 keeps serving; ${uptimeLine(state)}`;
+    const writer = act('quick', 'Write the monitoring report');
+    const report = await writer.writeMonitoringReport(loaded, refresh('CANCELLED', message));
+    view.report = report;
+    const when = `${hourLabel(state.elapsedMs)} of ${plan.monitoring.duration}`;
+    const text = `Monitoring of ${input.cutoverId} CANCELLED at ${when}: ${message}. Report: ${report.markdown}`;
+    await notify('cancelled', text, 'warning');
+    return refresh();
+  }
 
   async function rollBack(reason: string): Promise<MonitoringView> {
     const workflowId = workflowIds.rollback(input.cutoverId);
@@ -237,7 +250,7 @@ async function monitor(rawInput: MonitoringInput, cancelled: Promise<CancelReque
     });
     Object.assign(view.rollback!, { status: result.status, durationMs: result.durationMs, message: result.message });
     await readRouter(loaded, state, Date.now() - state.startMs, 'after the rollback');
-    view.report = await act('quick', 'Write the monitoring report').writeMonitoringReport(loaded, refresh(result.status === 'ROLLED_BACK' ? 'ROLLED_BACK' : 'FAILED', `${reason}; rollback ${result.status}: ${result.message}${cancel ? `; ${cancelText(cancel)}: a rollback is not cancellable` : ''}`));
+    view.report = await act('quick', 'Write the monitoring report').writeMonitoringReport(loaded, refresh(result.status === 'ROLLED_BACK' ? 'ROLLED_BACK' : 'FAILED', `${reason}; rollback ${result.status}: ${result.message}`));
     return refresh();
   }
 }

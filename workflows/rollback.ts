@@ -25,7 +25,7 @@ const NEXT_STEP_AFTER_REFUSAL = (plan: string) =>
 
 const MANUAL_ORDER: Compensation[] = ['switchTrafficToV1', 'stopV2', 'restoreBackup', 'startV1'];
 
-/** A rollback stopped half-way would leave neither V1 nor V2 serving: a cancel request is noted and told, not obeyed. */
+/** Stopped half-way, neither V1 nor V2 would serve: a cancel request is noted and told, not obeyed. */
 const NOT_CANCELLABLE = 'a rollback is not cancellable: it goes on to its end';
 
 export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: LoadedPlan }): Promise<RollbackView> {
@@ -80,7 +80,8 @@ export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: Load
     }
     void cancelled.then((request) => {
       const id = input.cutoverId ?? workflowInfo().workflowId;
-      told = notifyBestEffort(loaded, { key: `${id}:rollback-cancel-request`, text: `Rollback of ${id}: ${cancelText(request)}; ${NOT_CANCELLABLE} (V1 back, or FAILED with the state of both services)`, severity: 'warning' });
+      const text = `Rollback of ${id}: ${cancelText(request)}; ${NOT_CANCELLABLE} (V1 back, or FAILED saying why)`;
+      told = notifyBestEffort(loaded, { key: `${id}:rollback-cancel-request`, text, severity: 'warning' });
     });
     const todo = input.compensations ?? MANUAL_ORDER;
     const services = () => act('quick', 'Describe service states').describeServices(loaded);

@@ -4,7 +4,8 @@
  * each run writes its JSON report and speaks up only when something is wrong: a PASS is silent,
  * so a 4-hourly schedule does not train people to ignore the channel.
  */
-import { ApplicationFailure, CancellationScope, isCancellation, log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, isCancellation } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { checkInput, validationInputSchema } from '../domain/message-schemas';
 import type { PlanRef } from '../domain/cutover-model';

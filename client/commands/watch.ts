@@ -68,13 +68,14 @@ export function registerStatus(program: Command) {
     .description('show a cutover (phases, votes, rollback) or its monitoring (<id>-monitoring: checkpoints, decisions)')
     .action(async (id: string, opts: { json?: boolean }) =>
       withClient(async (client) => {
-        // By the execution's own state: a terminated or cancelled run says so, never its last view as if live.
+        // By the execution's own state: a terminated run says so, never its last view as if it were live.
         const read = await readWorkflow<unknown>(client, id);
         const view = read.type === 'cutoverWorkflow' ? (read.view as CutoverView | undefined) : undefined;
         const after = view ? await afterSuccess(client, view) : undefined;
         if (opts.json) {
           const { workflowId, type, running, closed, parent } = read;
-          console.log(JSON.stringify(read.view === undefined ? { workflowId, type, running, closed, parent } : after ? { ...view, afterSuccess: after } : read.view, null, 2));
+          const shown = read.view === undefined ? { workflowId, type, running, closed, parent } : read.view;
+          console.log(JSON.stringify(after ? { ...view, afterSuccess: after } : shown, null, 2));
           return;
         }
         console.log([renderWorkflow(read), afterSuccessLine(after)].filter(Boolean).join('\n'));
@@ -82,7 +83,9 @@ export function registerStatus(program: Command) {
         // A step on its second attempt says why (a lost worker, not a failure of the step).
         for (const line of await retryLines(client.workflow.getHandle(id)).catch(() => [])) console.log(line);
         // A step (or a rollback's step) that its host's agent has not picked up says which host.
-        for (const wf of [id, view?.rollback?.workflowId].filter((w): w is string => !!w)) for (const line of await hostWaitLines(client.workflow.getHandle(wf)).catch(() => [])) console.log(line);
+        for (const wf of [id, view?.rollback?.workflowId].filter((w): w is string => !!w)) {
+          for (const line of await hostWaitLines(client.workflow.getHandle(wf)).catch(() => [])) console.log(line);
+        }
       }),
     );
   program

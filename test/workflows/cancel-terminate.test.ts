@@ -33,9 +33,25 @@ afterEach(async () => {
 });
 
 const CANCELLER = 'alice@ops';
-const cancel = async (id: string) => expect((await temporal(env.address, ['workflow', 'cancel', '--workflow-id', id, '--identity', CANCELLER])).err).toBe('');
+const cancel = async (id: string) =>
+  expect((await temporal(env.address, ['workflow', 'cancel', '--workflow-id', id, '--identity', CANCELLER])).err).toBe(
+    '',
+  );
 const terminate = async (id: string, reason: string) =>
-  expect((await temporal(env.address, ['workflow', 'terminate', '--workflow-id', id, '--reason', reason, '--identity', 'bob@ops'])).err).toBe('');
+  expect(
+    (
+      await temporal(env.address, [
+        'workflow',
+        'terminate',
+        '--workflow-id',
+        id,
+        '--reason',
+        reason,
+        '--identity',
+        'bob@ops',
+      ])
+    ).err,
+  ).toBe('');
 async function statusText(id: string) {
   const r = await cutoverCli(env.address, ['status', id]);
   expect(r.err).toBe('');
@@ -43,10 +59,16 @@ async function statusText(id: string) {
   return r.out;
 }
 const notifications = (f: DemoFixture) =>
-  fs.readFileSync(path.join(f.workdir, 'notifications.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; severity: string });
+  fs
+    .readFileSync(path.join(f.workdir, 'notifications.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { text: string; severity: string });
 const cancelledBy = new RegExp(`cancelled by ${CANCELLER} at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z`);
 const terminatedAt = (reason: string, lastState: string) =>
-  new RegExp(`STATUS: TERMINATED at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC by bob@ops: ${reason} \\(last state: ${lastState}\\)`);
+  new RegExp(
+    `STATUS: TERMINATED at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC by bob@ops: ${reason} \\(last state: ${lastState}\\)`,
+  );
 
 /** The run itself ended COMPLETED (with its view as the result), and said its end in CutoverStatus. */
 async function expectRecordedEnd(handle: WorkflowHandle, status: string) {
@@ -71,9 +93,18 @@ async function withV1Running() {
 }
 
 /** Ten minutes of monitoring with a sentinel every 2 s: it is still running whenever the test acts. */
-const SENTINEL_ONLY = { duration: '10m', cadence: [{ until: '10m', every: '5m' }], sentinelEvery: '2s', summaryEvery: '10m', decisionPoints: [] };
+const SENTINEL_ONLY = {
+  duration: '10m',
+  cadence: [{ until: '10m', every: '5m' }],
+  sentinelEvery: '2s',
+  summaryEvery: '10m',
+  decisionPoints: [],
+};
 async function runningMonitoring() {
-  fixture = await createDemoFixture({ mutate: (plan) => Object.assign(plan, { monitoring: SENTINEL_ONLY, thresholds: { latencySamples: 3, memoryDrift: 0.5 } }) });
+  fixture = await createDemoFixture({
+    mutate: (plan) =>
+      Object.assign(plan, { monitoring: SENTINEL_ONLY, thresholds: { latencySamples: 3, memoryDrift: 0.5 } }),
+  });
   const handle = await startMonitoring(env.client, fixture, 'cutover-cancel');
   for (;;) {
     if ((await handle.query<MonitoringView>('status')).next) return { handle, f: fixture };
@@ -86,7 +117,11 @@ async function runningRollback() {
   const loaded = fixture.loaded();
   await startService(loaded, 'v2');
   await backupForCutover(loaded, 'cutover-cancel-rollback');
-  const handle = await env.client.workflow.start('rollbackWorkflow', { taskQueue: TASK_QUEUE, workflowId: uniqueId('manual-rollback'), args: [{ plan: fixture.plan, reason: 'V2 misbehaves', requestedBy: 'carol' }] });
+  const handle = await env.client.workflow.start('rollbackWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: uniqueId('manual-rollback'),
+    args: [{ plan: fixture.plan, reason: 'V2 misbehaves', requestedBy: 'carol' }],
+  });
   // in the middle of its steps: the backup is verified, V1 not yet started
   for (;;) {
     if ((await handle.query<RollbackView>('status')).steps.length) return { handle, f: fixture };
@@ -97,7 +132,11 @@ async function runningRollback() {
 async function runningValidation() {
   fixture = await createDemoFixture();
   await startService(fixture.loaded(), 'v1');
-  const handle = await env.client.workflow.start('validationWorkflow', { taskQueue: TASK_QUEUE, workflowId: uniqueId('validation-cancel'), args: [{ plan: { ...fixture.plan, thresholds: { latencySamples: 3000 } }, target: 'v1' }] });
+  const handle = await env.client.workflow.start('validationWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: uniqueId('validation-cancel'),
+    args: [{ plan: { ...fixture.plan, thresholds: { latencySamples: 3000 } }, target: 'v1' }],
+  });
   await pendingActivity(handle, /validat/i);
   return { handle, f: fixture };
 }
@@ -115,7 +154,12 @@ test('a cancel at the GO/NO-GO gate is an abort by whoever sent it: ABORTED, V1 
   expect(view.phases.find((p) => p.id === 'gate')!.state).toBe('failed');
   expect(fs.readFileSync(path.join(f.workdir, 'run/loans-v1.pid'), 'utf8')).toBe(pid);
   expect(await isUp(f.urls.v1)).toBe(true);
-  expect(notifications(f)).toContainEqual(expect.objectContaining({ severity: 'warning', text: expect.stringMatching(new RegExp(`ABORTED: ${cancelledBy.source}\\. V1 untouched`)) }));
+  expect(notifications(f)).toContainEqual(
+    expect.objectContaining({
+      severity: 'warning',
+      text: expect.stringMatching(new RegExp(`ABORTED: ${cancelledBy.source}\\. V1 untouched`)),
+    }),
+  );
   await expectRecordedEnd(handle, 'ABORTED');
   const out = await statusText(handle.workflowId);
   expect(out).toMatch(/^STATUS: ABORTED$/m);
@@ -137,7 +181,9 @@ test('a cancel after Phase 3 rolls back, as an abort does: ROLLED_BACK with V1 s
   await expectRecordedEnd(handle, 'ROLLED_BACK');
   expect(await statusText(handle.workflowId)).toMatch(/^STATUS: ROLLED_BACK$/m);
   // the rollback's own status (its view has no phases)
-  expect(await statusText(`${handle.workflowId}-rollback`)).toMatch(/^STATUS: ROLLED_BACK in .+ — V1 serving \(cancelled by alice@ops/m);
+  expect(await statusText(`${handle.workflowId}-rollback`)).toMatch(
+    /^STATUS: ROLLED_BACK in .+ — V1 serving \(cancelled by alice@ops/m,
+  );
 }, 240_000);
 
 test('a cancelled monitoring ends CANCELLED with who and when, its report and a notification; V2 keeps serving, the plan is free', async () => {
@@ -153,10 +199,22 @@ test('a cancelled monitoring ends CANCELLED with who and when, its report and a 
   expect(await isUp(f.urls.v2)).toBe(true);
   expect(await isUp(f.urls.v1)).toBe(false);
   // the report, as at a normal end
-  expect(JSON.parse(fs.readFileSync(view.report!.json, 'utf8'))).toMatchObject({ status: 'CANCELLED', message: view.message });
+  expect(JSON.parse(fs.readFileSync(view.report!.json, 'utf8'))).toMatchObject({
+    status: 'CANCELLED',
+    message: view.message,
+  });
   expect(fs.readFileSync(view.report!.markdown, 'utf8')).toMatch(/Monitoring ended: CANCELLED after/);
   const told = notifications(f).filter((n) => /CANCELLED/.test(n.text));
-  expect(told).toEqual([expect.objectContaining({ severity: 'warning', text: expect.stringMatching(new RegExp(`^Monitoring of ${view.cutoverId} CANCELLED at .+: ${cancelledBy.source}; V2 keeps serving.+Report: ${view.report!.markdown}`)) })]);
+  expect(told).toEqual([
+    expect.objectContaining({
+      severity: 'warning',
+      text: expect.stringMatching(
+        new RegExp(
+          `^Monitoring of ${view.cutoverId} CANCELLED at .+: ${cancelledBy.source}; V2 keeps serving.+Report: ${view.report!.markdown}`,
+        ),
+      ),
+    }),
+  ]);
   await expectRecordedEnd(handle, 'CANCELLED');
   const out = await statusText(handle.workflowId);
   expect(out).toMatch(new RegExp(`^STATUS: CANCELLED — ${cancelledBy.source}`, 'm'));
@@ -177,20 +235,42 @@ test('a rollback is not cancellable: the cancel is noted and told, and V1 comes 
   const view = (await handle.result()) as RollbackView;
   expect(view.status).toBe('ROLLED_BACK');
   expect(view.cancelRequest).toMatchObject({ by: CANCELLER });
-  expect(view.message).toMatch(new RegExp(`^V1 serving \\(V2 misbehaves\\) \\(${cancelledBy.source}: a rollback is not cancellable: it goes on to its end\\)$`));
-  expect(view.steps.map((s) => `${s.name}:${s.state}`)).toEqual(['verify backup:passed', 'switch traffic to V1:passed', 'stop V2:passed', 'restore backup:passed', 'start V1:passed']);
+  expect(view.message).toMatch(
+    new RegExp(
+      `^V1 serving \\(V2 misbehaves\\) \\(${cancelledBy.source}: a rollback is not cancellable: it goes on to its end\\)$`,
+    ),
+  );
+  expect(view.steps.map((s) => `${s.name}:${s.state}`)).toEqual([
+    'verify backup:passed',
+    'switch traffic to V1:passed',
+    'stop V2:passed',
+    'restore backup:passed',
+    'start V1:passed',
+  ]);
   expect(await isUp(f.urls.v1)).toBe(true);
   expect(await isUp(f.urls.v2)).toBe(false);
-  expect(notifications(f)).toContainEqual(expect.objectContaining({ severity: 'warning', text: expect.stringMatching(new RegExp(`${cancelledBy.source}; a rollback is not cancellable: it goes on to its end`)) }));
+  expect(notifications(f)).toContainEqual(
+    expect.objectContaining({
+      severity: 'warning',
+      text: expect.stringMatching(
+        new RegExp(`${cancelledBy.source}; a rollback is not cancellable: it goes on to its end`),
+      ),
+    }),
+  );
   await expectRecordedEnd(handle, 'ROLLED_BACK');
-  expect(await statusText(handle.workflowId)).toMatch(/^STATUS: ROLLED_BACK in .+ — V1 serving \(V2 misbehaves\) \(cancelled by alice@ops/m);
+  expect(await statusText(handle.workflowId)).toMatch(
+    /^STATUS: ROLLED_BACK in .+ — V1 serving \(V2 misbehaves\) \(cancelled by alice@ops/m,
+  );
 }, 240_000);
 
 test('a cancelled validation ends with a recorded CANCELLED result', async () => {
   const { handle } = await runningValidation();
   await cancel(handle.workflowId);
   const result = (await handle.result()) as { status: string; summary: string };
-  expect(result).toEqual({ status: 'CANCELLED', summary: expect.stringMatching(new RegExp(`^${cancelledBy.source}; stopped while validating v1$`)) });
+  expect(result).toEqual({
+    status: 'CANCELLED',
+    summary: expect.stringMatching(new RegExp(`^${cancelledBy.source}; stopped while validating v1$`)),
+  });
   expect(await handle.query('status')).toMatchObject({ status: 'CANCELLED', message: result.summary });
   await expectRecordedEnd(handle, 'CANCELLED');
   expect(await statusText(handle.workflowId)).toMatch(new RegExp(`^STATUS: CANCELLED — ${cancelledBy.source}`, 'm'));
@@ -207,10 +287,16 @@ test('after a terminate, `cutover status` of a cutover and its lock says how it 
   expect(out).toMatch(terminatedAt('window closed', 'AWAITING_APPROVAL, phase gate'));
   expect(out).not.toMatch(/GO\/NO-GO: waiting/);
   // the lock went with its holder
-  expect(await statusText(planLock)).toMatch(new RegExp(`^${planLock}  lock, released \\(was held by ${handle.workflowId}\\)\\nSTATUS: the workflow TERMINATED at `));
+  expect(await statusText(planLock)).toMatch(
+    new RegExp(
+      `^${planLock}  lock, released \\(was held by ${handle.workflowId}\\)\\nSTATUS: the workflow TERMINATED at `,
+    ),
+  );
   const watch = await cutoverCli(env.address, ['watch', handle.workflowId]);
   expect(watch.code).toBe(5);
-  expect(watch.out).toMatch(/STATUS: FAILED — the workflow ended without a result: TERMINATED at .+ by bob@ops: window closed/);
+  expect(watch.out).toMatch(
+    /STATUS: FAILED — the workflow ended without a result: TERMINATED at .+ by bob@ops: window closed/,
+  );
 }, 240_000);
 
 test('after a terminate, `cutover status` of a monitoring, a rollback and a validation says TERMINATED with its last state', async () => {
