@@ -19,6 +19,7 @@ import { writeMonitoringReport } from './reports/monitoring-report';
 import { productionValidation, validateProduction } from './post-cutover-check';
 import { writeValidationReport } from './reports/validation-report-file';
 import { releasePlanLocks, runningMonitoringOf, takePlanLocks } from './cutover-locks';
+import { readCancelRequest } from './cancel-request';
 import { runHostChecks } from './checks/providers/command-on-host';
 import { canaryAnalysis } from './checks/canary-analysis';
 
@@ -71,6 +72,7 @@ export function createActivities(deps: ActivityDeps) {
     takePlanLocks,
     releasePlanLocks,
     runningMonitoringOf,
+    readCancelRequest,
   };
 }
 

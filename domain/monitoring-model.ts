@@ -6,6 +6,7 @@ import type { Kpis } from './kpi-compare';
 import type { BackupInfo } from './rollback-model';
 import type { CheckStatus } from './validation-report';
 import type { TrendState } from './trend';
+import type { CancelRequest } from './cancel-request';
 
 /** One row of the seed's spreadsheet: Time | Latency (ms) | Error Rate (%) | Memory (MB) | CPU (%) | Status. */
 export interface CheckpointRow {
@@ -128,7 +129,16 @@ export interface MonitoringInput {
   state?: MonitoringState;
 }
 
-export type MonitoringStatus = 'MONITORING' | 'AWAITING_DECISION' | 'COMPLETED' | 'ROLLING_BACK' | 'ROLLED_BACK' | 'ESCALATED' | 'FAILED';
+/** CANCELLED: someone cancelled the workflow (UI, `temporal workflow cancel`); V2 kept serving. */
+export type MonitoringStatus =
+  | 'MONITORING'
+  | 'AWAITING_DECISION'
+  | 'COMPLETED'
+  | 'CANCELLED'
+  | 'ROLLING_BACK'
+  | 'ROLLED_BACK'
+  | 'ESCALATED'
+  | 'FAILED';
 
 export interface MonitoringView {
   cutoverId: string;
@@ -161,6 +171,8 @@ export interface MonitoringView {
   report?: { json: string; markdown: string; charts?: string[] };
   /** the router's state at the start, each validation and decision point, and the end */
   traffic?: RouterReading[];
+  /** who cancelled it and when (status CANCELLED) */
+  cancelRequest?: CancelRequest;
 }
 
 export const initialState = (startMs: number): MonitoringState => ({

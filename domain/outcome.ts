@@ -13,7 +13,7 @@ export const OUTCOME_FAILURES: Record<WorkflowKind, Record<string, string>> = {
   Monitoring: { ROLLED_BACK: 'MonitoringRolledBack', FAILED: 'MonitoringFailed', CANCELLED: 'MonitoringCancelled' },
   Rollback: { FAILED: 'RollbackFailed' },
   // FAIL: the service failed its validation; FAILED: nothing was validated (bad input, no plan)
-  Validation: { FAIL: 'ValidationFail', FAILED: 'ValidationNotRun' },
+  Validation: { FAIL: 'ValidationFail', FAILED: 'ValidationNotRun', CANCELLED: 'ValidationCancelled' },
 };
 
 const OUTCOME_TYPES = new Set(Object.values(OUTCOME_FAILURES).flatMap((m) => Object.values(m)));

@@ -1,6 +1,7 @@
 /** The rollback compensation as data, so the cutover can hand it to a workflow of its own. Pure. */
 import type { PlanRef } from './cutover-model';
 import type { Kpis } from './kpi-compare';
+import type { CancelRequest } from './cancel-request';
 
 /** What the cutover changed; the rollback undoes them in reverse order of registration. */
 export type Compensation = 'startV1' | 'stopV2' | 'switchTrafficToV1' | 'restoreBackup';
@@ -44,4 +45,6 @@ export interface RollbackView {
   steps: RollbackStep[];
   durationMs?: number;
   message: string;
+  /** a cancel request that came while it ran: noted and told, not obeyed */
+  cancelRequest?: CancelRequest;
 }

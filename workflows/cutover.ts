@@ -37,6 +37,8 @@ import { monitoringWorkflow } from './monitoring';
 import { retireAfterPhases, trafficView } from './cutover-retirement';
 import { acquirePlanLocks, releasePlanLocks } from './plan-lock';
 import { endWith } from './outcome';
+import { cancelAware } from './cancel-request';
+import { cancelText, type CancelRequest } from '../domain/cancel-request';
 
 const BODIES: Partial<Record<PhaseId, (ctx: phases.PhaseContext) => Promise<string>>> = {
   phase0: phases.preCutoverValidation,
@@ -51,16 +53,19 @@ const DRY_RUN_PHASES: PhaseId[] = ['phase0', 'phase2'];
 /** Ends the phases early on purpose (NO-GO, abort): not a failure of a step. */
 class CutoverHalted extends Error {}
 
+/** A cancel request (UI, `temporal workflow cancel`) is an abort by whoever sent it: see cancel-request.ts. */
 export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverView> {
-  const held: string[] = [];
-  try {
-    return endWith('Cutover', await runCutover(rawInput, held));
-  } finally {
-    await releasePlanLocks(held);
-  }
+  return cancelAware(async (cancelled) => {
+    const held: string[] = [];
+    try {
+      return endWith('Cutover', await runCutover(rawInput, held, cancelled));
+    } finally {
+      await releasePlanLocks(held);
+    }
+  });
 }
 
-async function runCutover(rawInput: CutoverInput, held: string[]): Promise<CutoverView> {
+async function runCutover(rawInput: CutoverInput, held: string[], cancelled: Promise<CancelRequest>): Promise<CutoverView> {
   const cutoverId = workflowInfo().workflowId;
   // Anyone can start this from the UI or the `temporal` CLI: a bad input ends the run at once
   // (ABORTED, nothing changed) instead of failing its workflow task for ever.
@@ -86,14 +91,16 @@ async function runCutover(rawInput: CutoverInput, held: string[]): Promise<Cutov
   // Handlers never throw: a payload they cannot use is noted in view.rejectedMessages and the UI details.
   const messages = new MessageIntake(emptyLog(), () => setCurrentDetails(renderCutoverDetails(view)));
   view.rejectedMessages = messages.log;
-  const takeStop = (kind: 'abort' | 'rollback', raw: unknown) => {
-    const request = messages.stop(kind, raw);
+  const stop = (kind: 'abort' | 'rollback', reason: string, at = new Date().toISOString()) => {
     if (!stopRequest) {
-      stopRequest = { kind, reason: stopText(kind, request) };
-      view.stopRequest = { ...stopRequest, at: new Date().toISOString() };
+      stopRequest = { kind, reason };
+      view.stopRequest = { ...stopRequest, at };
     }
     scope.cancel();
   };
+  const takeStop = (kind: 'abort' | 'rollback', raw: unknown) => stop(kind, stopText(kind, messages.stop(kind, raw)));
+  // Before Phase 3 it ends ABORTED with V1 untouched; from Phase 3 on it rolls back, as an abort does.
+  void cancelled.then((request) => stop('abort', cancelText(request), request.at));
   setHandler(statusQuery, () => view);
   setHandler(abortSignal, (raw) => takeStop('abort', raw));
   setHandler(rollbackSignal, (raw) => takeStop('rollback', raw));

@@ -22,9 +22,9 @@ export const statusQuery = defineQuery<CutoverView>('status');
 export const rollbackStatusQuery = defineQuery<RollbackView>('status');
 export const monitoringStatusQuery = defineQuery<MonitoringView>('status');
 
-/** The validation workflow's own small view: RUNNING, then its result (or FAILED for a bad input). */
+/** The validation workflow's own small view: RUNNING, then its result (FAILED: a bad input; CANCELLED: cancelled). */
 export interface ValidationStatus {
-  status: 'RUNNING' | 'PASS' | 'WARN' | 'FAIL' | 'FAILED';
+  status: 'RUNNING' | 'PASS' | 'WARN' | 'FAIL' | 'FAILED' | 'CANCELLED';
   message: string;
   reportPath?: string;
 }

@@ -36,15 +36,22 @@ import { DecisionPoints } from './monitoring-decisions';
 import { readRouter } from './monitoring-traffic';
 import { endWith } from './outcome';
 import { failureMessage } from './failure-message';
+import { cancelAware } from './cancel-request';
+import { cancelText, type CancelRequest } from '../domain/cancel-request';
 
 /** Continue-as-new well before the server's suggestion would matter for a 24-hour loop. */
 const HISTORY_LIMIT = 4_000;
 
+/**
+ * A cancel request (UI, `temporal workflow cancel`) ends it CANCELLED after the step in hand: who
+ * and when recorded, the report written, the leads told, V2 left serving (the plan has no setting
+ * to roll back instead; a rollback is asked for with the rollback signal). See cancel-request.ts.
+ */
 export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<MonitoringView> {
-  return endWith('Monitoring', await runMonitoring(rawInput));
+  return cancelAware(async (cancelled) => endWith('Monitoring', await runMonitoring(rawInput, cancelled)));
 }
 
-async function runMonitoring(rawInput: MonitoringInput): Promise<MonitoringView> {
+async function runMonitoring(rawInput: MonitoringInput, cancelled: Promise<CancelRequest>): Promise<MonitoringView> {
   // Bad input, or a hand-started run handing over what only the cutover may: ends FAILED at once.
   const refused = refuseInput<MonitoringInput>(monitoringInputSchema, rawInput, TRUSTED_FIELDS.monitoring, (i) => [i.cutoverId]);
   if (refused) return refusedMonitoring(rawInput, refused);
@@ -53,6 +60,8 @@ async function runMonitoring(rawInput: MonitoringInput): Promise<MonitoringView>
   // Handlers first: a status query or a rollback signal may come before the plan is loaded.
   const view: MonitoringView = { cutoverId: input.cutoverId, status: 'MONITORING', message: 'loading the plan', elapsedMs: state.elapsedMs, durationMs: 0, uptimePct: uptimePct(state), runs: state.runs, rows: state.rows, decisions: state.decisions, votes: state.votes, rejectedVotes: state.rejected, warnings: state.warnings };
   let stopReason: string | undefined;
+  let cancel: CancelRequest | undefined;
+  void cancelled.then((request) => (cancel = request));
   setHandler(monitoringStatusQuery, () => view);
   // Never throws; an empty rollback from the UI is a rollback (see domain/message-readers.ts).
   const intake = new MessageIntake((state.rejectedMessages ??= emptyLog()), () => setCurrentDetails(renderMonitoringDetails(view)));
@@ -144,7 +153,7 @@ async function runMonitoring(rawInput: MonitoringInput): Promise<MonitoringView>
 
   const points = new DecisionPoints({ state, gates, specFor, notify, lateAfterMs: table.sentinelMs });
   for (;;) {
-    if (stopReason) break;
+    if (stopReason || cancel) break;
     const deadline = state.openDecision?.deadlineOffsetMs;
     // Probes go on while the leads decide, even past the 24 hours (the final sign-off).
     const probeUntil = deadline !== undefined && deadline > table.durationMs ? deadline - 1 : undefined;
@@ -155,8 +164,9 @@ async function runMonitoring(rawInput: MonitoringInput): Promise<MonitoringView>
     const what = target === deadline ? `${specFor(state.openDecision!.index).id}: deadline` : due!.decision !== undefined ? plan.monitoring.decisionPoints[due!.decision].label : due!.kinds.includes('validation') ? `${hourLabel(target)} validation` : 'Sentinel probe';
     view.next = { offsetMs: target, what };
     const aliveMs = Date.now() - state.startMs;
-    const timerFired = waitMs > 0 && !(await condition(() => !!stopReason || gates.outcome() !== undefined, waitMs, { summary: what }));
-    if (stopReason) break;
+    const woken = () => !!stopReason || !!cancel || gates.outcome() !== undefined;
+    const timerFired = waitMs > 0 && !(await condition(woken, waitMs, { summary: what }));
+    if (stopReason || cancel) break;
     const now = Date.now() - state.startMs;
     // A timer that fired more than a probe interval after it was due: the worker (or the server)
     // was gone. Nobody measured that time, and the leads could not vote in it.
@@ -206,10 +216,10 @@ async function runMonitoring(rawInput: MonitoringInput): Promise<MonitoringView>
     // who serves at each validation and decision point, for the status, details and report
     const moments = [validationAt !== undefined ? `${hourLabel(validationAt)} validation` : '', ...decisions.map((d) => plan.monitoring.decisionPoints[d.index].label)].filter(Boolean);
     if (moments.length) await readRouter(loaded, state, at, moments.join(' · '));
-    for (const point of stopReason ? [] : decisions) await points.open(point.index, point.at);
+    for (const point of stopReason || cancel ? [] : decisions) await points.open(point.index, point.at);
     refresh(state.openDecision ? 'AWAITING_DECISION' : 'MONITORING', `${label}: ${state.rows.at(-1)?.status ?? 'probing'}`);
-    // A rollback decided in this step is carried out here, never lost to a continue-as-new.
-    if (stopReason) break;
+    // A rollback (or a cancel) decided in this step is carried out here, never lost to a continue-as-new.
+    if (stopReason || cancel) break;
     // A newer build became current: continue as new now, and the next run starts on it (the run
     // itself is pinned), so the old build can drain while the monitoring goes on.
     const upgrade = workflowInfo().targetWorkerDeploymentVersionChanged;
@@ -223,11 +233,26 @@ async function runMonitoring(rawInput: MonitoringInput): Promise<MonitoringView>
   }
 
   if (stopReason) return rollBack(stopReason);
+  if (cancel) return endCancelled(cancel);
   await readRouter(loaded, state, state.elapsedMs, 'monitoring end');
   const report = await act('quick', `Write the ${plan.monitoring.duration} monitoring report`).writeMonitoringReport(loaded, refresh('COMPLETED', `${plan.monitoring.duration} monitoring complete, ${uptimeLine(state)}`));
   view.report = report;
   await notify('complete', `${table.durationMs >= 24 * 3_600_000 ? '24-Hour Cutover Complete ✓' : `${plan.monitoring.duration} monitoring complete ✓`} — ${uptimeLine(state)}, ${state.rows.length} validations, ${state.warnings.length} warning(s). Report: ${report.markdown}`);
   return refresh();
+
+  /** A recorded end like the others (router read, report, notification); V2 is left serving. */
+  async function endCancelled(request: CancelRequest): Promise<MonitoringView> {
+    view.cancelRequest = request;
+    await readRouter(loaded, state, state.elapsedMs, 'monitoring cancelled');
+    const message = `${cancelText(request)}; V2 keeps serving; ${uptimeLine(state)}`;
+    const writer = act('quick', 'Write the monitoring report');
+    const report = await writer.writeMonitoringReport(loaded, refresh('CANCELLED', message));
+    view.report = report;
+    const when = `${hourLabel(state.elapsedMs)} of ${plan.monitoring.duration}`;
+    const text = `Monitoring of ${input.cutoverId} CANCELLED at ${when}: ${message}. Report: ${report.markdown}`;
+    await notify('cancelled', text, 'warning');
+    return refresh();
+  }
 
   async function rollBack(reason: string): Promise<MonitoringView> {
     const workflowId = workflowIds.rollback(input.cutoverId);

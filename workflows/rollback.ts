@@ -17,12 +17,17 @@ import { onHost, UNTIL_PICKED_UP } from './host-routing';
 import { failureMessage } from './failure-message';
 import { notifyBestEffort } from './notify-best-effort';
 import { endWith } from './outcome';
+import { whenCancelRequested } from './cancel-request';
+import { cancelText } from '../domain/cancel-request';
 
 /** What an on-call engineer does next when the recorded backup cannot be trusted. */
 const NEXT_STEP_AFTER_REFUSAL = (plan: string) =>
   `Next: list the plan's archives (ls <backup.dir>/${plan}.*), then roll back with an intact one: cutover rollback --plan <plan file> --backup <label> --reason "…"`;
 
 const MANUAL_ORDER: Compensation[] = ['switchTrafficToV1', 'stopV2', 'restoreBackup', 'startV1'];
+
+/** Stopped half-way, neither V1 nor V2 would serve: a cancel request is noted and told, not obeyed. */
+const NOT_CANCELLABLE = 'a rollback is not cancellable: it goes on to its end';
 
 export async function rollbackWorkflow(rawInput: RollbackInput & { loaded?: LoadedPlan }): Promise<RollbackView> {
   return endWith('Rollback', await runRollback(rawInput));
@@ -36,8 +41,15 @@ async function runRollback(rawInput: RollbackInput & { loaded?: LoadedPlan }): P
   const reason = input.reason || 'no reason given';
   const view: RollbackView = { status: 'RUNNING', reason, steps: [], message: 'starting' };
   setHandler(rollbackStatusQuery, () => view);
+  const cancelled = whenCancelRequested();
+  const cancelNote = () => (view.cancelRequest ? ` (${cancelText(view.cancelRequest)}: ${NOT_CANCELLABLE})` : '');
+  void cancelled.then((request) => {
+    view.cancelRequest = request;
+    view.message = `${cancelText(request)}: ${NOT_CANCELLABLE}`;
+    setCurrentDetails(`**${view.status}** — ${view.message}`);
+  });
   const finish = (status: RollbackView['status'], message: string) => {
-    Object.assign(view, { status, message, durationMs: Date.now() - started });
+    Object.assign(view, { status, message: `${message}${cancelNote()}`, durationMs: Date.now() - started });
     upsertSearchAttributes([{ key: statusKey, value: status }]);
     setCurrentDetails(`**${status}** in ${view.durationMs} ms — ${message}\n\n${view.steps.map((s) => `- ${s.state === 'passed' ? '✓' : s.state === 'failed' ? '✗' : '–'} ${s.name}: ${s.message ?? ''}`).join('\n')}`);
     (status === 'ROLLED_BACK' ? log.info : log.error)(`Rollback ${status} in ${view.durationMs} ms: ${message}`);
@@ -60,7 +72,8 @@ async function runRollback(rawInput: RollbackInput & { loaded?: LoadedPlan }): P
   };
 
   // Whoever cancels this workflow still gets V1 back: the undos are not cancellable.
-  return CancellationScope.nonCancellable(async () => {
+  let told: Promise<void> | undefined;
+  const result = await CancellationScope.nonCancellable(async () => {
     // Started by hand (UI, CLI): nothing in the input but the plan ref and a label is trusted;
     // a plan object or backup path handed in is the cutover's to give, not a caller's.
     const manual = !workflowInfo().parent;
@@ -70,6 +83,11 @@ async function runRollback(rawInput: RollbackInput & { loaded?: LoadedPlan }): P
     } catch (err) {
       return finish('FAILED', `cannot load the plan, nothing touched: ${failureMessage(err)}`);
     }
+    void cancelled.then((request) => {
+      const id = input.cutoverId ?? workflowInfo().workflowId;
+      const text = `Rollback of ${id}: ${cancelText(request)}; ${NOT_CANCELLABLE} (V1 back, or FAILED saying why)`;
+      told = notifyBestEffort(loaded, { key: `${id}:rollback-cancel-request`, text, severity: 'warning' });
+    });
     const todo = input.compensations ?? MANUAL_ORDER;
     const services = () => act('quick', 'Describe service states').describeServices(loaded);
     let backup: BackupInfo | undefined = manual ? undefined : input.backup;
@@ -126,4 +144,7 @@ async function runRollback(rawInput: RollbackInput & { loaded?: LoadedPlan }): P
     await notifyBestEffort(loaded, { key: `${id}:rolled-back`, text: `Rollback of ${id} complete ✓ - V1 serving (${Date.now() - started} ms)`, severity: 'warning' });
     return finish('ROLLED_BACK', `V1 serving (${reason})`);
   });
+  // the cancel request's notification, if one came, is sent before the rollback ends
+  await told;
+  return result;
 }

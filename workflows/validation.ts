@@ -4,7 +4,7 @@
  * each run writes its JSON report and speaks up only when something is wrong: a PASS is silent,
  * so a 4-hourly schedule does not train people to ignore the channel.
  */
-import { log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { checkInput, validationInputSchema } from '../domain/message-schemas';
 import type { PlanRef } from '../domain/cutover-model';
@@ -19,6 +19,8 @@ import { notifyBestEffort } from './notify-best-effort';
 import { failureMessage } from './failure-message';
 import { endWith } from './outcome';
 import type { LoadedPlan } from '../domain/loaded-plan';
+import { whenCancelRequested } from './cancel-request';
+import { cancelText } from '../domain/cancel-request';
 
 export interface ValidationInput {
   /** a plan path (resolved by the worker) or the plan inline */
@@ -36,6 +38,12 @@ export interface ValidationResult {
   report: ValidationReport;
 }
 
+/** A validation someone cancelled (UI, `temporal workflow cancel`): stopped where it was, nothing reported. */
+export interface CancelledValidation {
+  status: 'CANCELLED';
+  summary: string;
+}
+
 // Every field of the interface is in the schema (a field added to one only fails tsc).
 export const SCHEMA_COVERS_INPUT: [Exclude<keyof ValidationInput, keyof z.input<typeof validationInputSchema>>] extends [never] ? true : false = true;
 
@@ -45,15 +53,29 @@ interface ValidationNotRun {
   summary: string;
 }
 
-export async function validationWorkflow(rawInput: ValidationInput): Promise<ValidationResult> {
-  return endWith('Validation', await runValidation(rawInput)) as ValidationResult;
-}
-
-async function runValidation(rawInput: ValidationInput): Promise<ValidationResult | ValidationNotRun> {
-  const { workflowId } = workflowInfo();
+export async function validationWorkflow(rawInput: ValidationInput): Promise<ValidationResult | CancelledValidation> {
   // Like every workflow here it answers `status`, from the first moment (a query adds nothing to history).
   const status: ValidationStatus = { status: 'RUNNING', message: 'starting' };
   setHandler(validationStatusQuery, () => status);
+  // It only reads: a cancel stops it where it is (the step in hand is cancelled) and is recorded as its result.
+  const cancelled = whenCancelRequested();
+  let end: ValidationResult | ValidationNotRun | CancelledValidation;
+  try {
+    end = await runValidation(rawInput, status);
+  } catch (err) {
+    if (!isCancellation(err) || !CancellationScope.current().consideredCancelled) throw err;
+    const summary = `${cancelText(await cancelled)}; stopped while ${status.message}`;
+    Object.assign(status, { status: 'CANCELLED', message: summary });
+    upsertSearchAttributes([{ key: statusKey, value: 'CANCELLED' }]);
+    setCurrentDetails(`**CANCELLED** — ${summary}`);
+    log.warn(`validation ${summary}`);
+    end = { status: 'CANCELLED', summary };
+  }
+  return endWith('Validation', end) as ValidationResult | CancelledValidation;
+}
+
+async function runValidation(rawInput: ValidationInput, status: ValidationStatus): Promise<ValidationResult | ValidationNotRun> {
+  const { workflowId } = workflowInfo();
   // Fails the run visibly (schedule, UI, CutoverStatus=FAILED), never its workflow task: no retry fixes an input.
   const notRun = (summary: string): ValidationNotRun => {
     Object.assign(status, { status: 'FAILED', message: summary });
@@ -73,6 +95,7 @@ async function runValidation(rawInput: ValidationInput): Promise<ValidationResul
   try {
     loaded = await act('quick', 'Load and validate the plan').loadPlan(input.plan);
   } catch (err) {
+    if (isCancellation(err)) throw err;
     // No plan, no notification channel: the run fails visibly (schedule, UI) instead of saying RUNNING.
     return notRun(`cannot load the plan, nothing validated: ${failureMessage(err)}`);
   }
@@ -85,6 +108,7 @@ async function runValidation(rawInput: ValidationInput): Promise<ValidationResul
     report = await validationWithHostChecks(act('long', `Production validation of ${name} (${target})`), loaded, target, input.baseline, 'schedule');
     reportPath = await act('quick', 'Write the validation report').writeValidationReport(loaded, report, workflowId);
   } catch (err) {
+    if (isCancellation(err)) throw err;
     return notRun(`the validation of ${name} (${target}) did not complete: ${failureMessage(err)}`);
   }
   const summary = summarizeReport(report);

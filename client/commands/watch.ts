@@ -3,14 +3,13 @@ import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { FINAL_STATUSES, type CutoverView } from '../../domain/cutover-model';
 import { renderStatus } from '../render-status';
-import { renderMonitoring } from '../render-monitoring';
 import { retryLines } from '../render-retries';
 import { hostWaitLines } from '../render-host-wait';
-import type { MonitoringView } from '../../domain/monitoring-model';
 import { PhaseTracker } from '../../domain/phase-tracker';
 import { withClient } from '../with-client';
 import { afterSuccess, afterSuccessLine } from '../after-success';
-import { readView } from '../read-view';
+import { ClosedRunError, readView, readWorkflow } from '../read-view';
+import { renderWorkflow } from '../render-workflow';
 import { EXIT, exitCodeForStatus } from '../exit-codes';
 
 export async function queryStatus(client: Client, id: string): Promise<CutoverView> {
@@ -23,7 +22,14 @@ export async function watchCutover(client: Client, id: string, intervalMs = 1000
   let last = '';
   const said = new Set<string>();
   for (;;) {
-    const view = await queryStatus(client, id);
+    let view: CutoverView;
+    try {
+      view = await queryStatus(client, id);
+    } catch (err) {
+      if (!(err instanceof ClosedRunError)) throw err;
+      console.log(`STATUS: FAILED — the workflow ended without a result: ${err.message}`);
+      return EXIT.FAILED;
+    }
     const final = FINAL_STATUSES.includes(view.status);
     if (tty) {
       const text = renderStatus(view);
@@ -62,18 +68,24 @@ export function registerStatus(program: Command) {
     .description('show a cutover (phases, votes, rollback) or its monitoring (<id>-monitoring: checkpoints, decisions)')
     .action(async (id: string, opts: { json?: boolean }) =>
       withClient(async (client) => {
-        const view = await readView<CutoverView | MonitoringView>(client, id);
-        if ('rows' in view) {
-          console.log(opts.json ? JSON.stringify(view, null, 2) : renderMonitoring(view));
+        // By the execution's own state: a terminated run says so, never its last view as if it were live.
+        const read = await readWorkflow<unknown>(client, id);
+        const view = read.type === 'cutoverWorkflow' ? (read.view as CutoverView | undefined) : undefined;
+        const after = view ? await afterSuccess(client, view) : undefined;
+        if (opts.json) {
+          const { workflowId, type, running, closed, parent } = read;
+          const shown = read.view === undefined ? { workflowId, type, running, closed, parent } : read.view;
+          console.log(JSON.stringify(after ? { ...view, afterSuccess: after } : shown, null, 2));
           return;
         }
-        const after = await afterSuccess(client, view);
-        if (opts.json) console.log(JSON.stringify(after ? { ...view, afterSuccess: after } : view, null, 2));
-        else console.log([renderStatus(view), afterSuccessLine(after)].filter(Boolean).join('\n'));
+        console.log([renderWorkflow(read), afterSuccessLine(after)].filter(Boolean).join('\n'));
+        if (!read.running) return;
         // A step on its second attempt says why (a lost worker, not a failure of the step).
-        if (!opts.json) for (const line of await retryLines(client.workflow.getHandle(id)).catch(() => [])) console.log(line);
+        for (const line of await retryLines(client.workflow.getHandle(id)).catch(() => [])) console.log(line);
         // A step (or a rollback's step) that its host's agent has not picked up says which host.
-        for (const wf of opts.json ? [] : [id, view.rollback?.workflowId].filter((w): w is string => !!w)) for (const line of await hostWaitLines(client.workflow.getHandle(wf)).catch(() => [])) console.log(line);
+        for (const wf of [id, view?.rollback?.workflowId].filter((w): w is string => !!w)) {
+          for (const line of await hostWaitLines(client.workflow.getHandle(wf)).catch(() => [])) console.log(line);
+        }
       }),
     );
   program
