@@ -169,7 +169,7 @@ export const planSchema = z.strictObject({
       sentinelEvery: duration('1m').default('1m'),
       /** synthetic GET /kpis per sentinel probe, so an error rate shows even without user traffic */
       sentinelRequests: z.number().int().min(0).max(100).default(5),
-      /** where those synthetic requests go (default /kpis, the demo contract's); a plan with `checks:` sends none unless it names one */
+      /** where those synthetic requests go (with the default check list /kpis, the demo contract's); none unless set */
       sentinelPath: z.string().startsWith('/').optional(),
       summaryEvery: duration('4h').default('4h'),
       decisionPoints: z
