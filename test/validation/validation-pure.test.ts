@@ -18,7 +18,7 @@ describe('overallStatus', () => {
 });
 
 test('summarizeReport shows each passing check with its figure and a failing one with its message, in check order', () => {
-  const checks = { ...all('PASS'), kpi_calculations: check('PASS', { maxRelative: 0 }), audit_trail: check('FAIL', {}, '1 gap(s) in sequence numbers (3 → 9)') };
+  const checks = { ...all('PASS'), kpi_calculations: check('PASS', { comparison: { maxRelative: 0 } }), audit_trail: check('FAIL', {}, '1 gap(s) in sequence numbers (3 → 9)') };
   const line = summarizeReport({ status: overallStatus(checks), checks });
   expect(line).toBe('FAIL: kpi_calculations PASS (max 0.0000%), data_integrity PASS, performance PASS, error_handling PASS, audit_trail FAIL (1 gap(s) in sequence numbers (3 → 9))');
 });
