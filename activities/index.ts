@@ -11,7 +11,7 @@ import { serviceHealth, startService, stopService } from './service-control';
 import { driverFor } from './services/driver-factory';
 import { backupForCutover, chooseManualRollbackBackup, findLatestBackup, pruneOldBackups, restoreBackupArchive, verifyBackupArchive } from './backup-steps';
 import { runTestSuite } from './test-suite';
-import { compareWithBaseline, shadowCompare } from './kpis';
+import { compareChecksWithBaseline, shadowChecks } from './checks/shadow-checks';
 import { drainTrafficForStop, readTrafficState, restoreTraffic, setTrafficWeights, switchTraffic, verifyTraffic } from './traffic';
 import { notify } from './notify';
 import { sentinelProbe } from './sentinel';
@@ -53,9 +53,9 @@ export function createActivities(deps: ActivityDeps) {
     chooseManualRollbackBackup,
     verifyBackupArchive,
     restoreBackupArchive,
-    shadowCompare,
+    shadowCompare: shadowChecks,
     runHostChecks,
-    compareWithBaseline,
+    compareWithBaseline: compareChecksWithBaseline,
     switchTraffic,
     setTrafficWeights,
     drainTrafficForStop,

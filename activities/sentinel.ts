@@ -22,7 +22,7 @@ export interface SentinelReading {
   errors?: number;
   memoryMb: number | null;
   cpuSeconds: number | null;
-  /** the plan's `sentinel` data checks, when it has `checks:` */
+  /** the plan's `sentinel` checks */
   outcomes?: OutcomeBrief[];
 }
 
@@ -30,19 +30,18 @@ export interface SentinelReading {
 export async function sentinelProbe(loaded: LoadedPlan, role: ServiceRole, hosted?: CheckOutcome[]): Promise<SentinelReading> {
   const spec = loaded.plan.services[role];
   const health = await probeHealth(spec);
-  // Synthetic GET /kpis is the demo contract's; a plan with data checks measures its own traffic
-  // (Prometheus) and sends synthetic requests only to a path it names.
+  // Synthetic requests go only to a path the plan names (the default check list names /kpis, the demo contract's).
   const { sentinelPath } = loaded.plan.monitoring;
-  const count = health.healthy && (!loaded.plan.checks || sentinelPath) ? loaded.plan.monitoring.sentinelRequests : 0;
+  const count = health.healthy && sentinelPath ? loaded.plan.monitoring.sentinelRequests : 0;
   // At once, not one after another: the probe runs 1,440 times a day, and as a local activity its
   // time is the workflow task's time. The requests are well-formed: any non-2xx (a 404 from a lost
   // base path included) means the probe did not get its answer, so it counts as an error.
-  const url = joinUrl(spec.baseUrl, sentinelPath ?? '/kpis');
+  const url = joinUrl(spec.baseUrl, sentinelPath ?? '/');
   // Status only (node:http keep-alive): a third of fetch's CPU per request, 5 requests a minute.
   const answers = await Promise.all(Array.from({ length: count }, () => httpStatus(url, { timeoutMs: 5_000 }).then((status) => status !== undefined && status >= 200 && status <= 299)));
   const syntheticErrors = answers.filter((ok) => !ok).length;
   const metrics = health.healthy ? await readServiceMetrics(loaded, role).catch(() => undefined) : undefined;
-  const outcomes = loaded.plan.checks ? (await runChecksAt(loaded, role, 'sentinel', { hosted })).map(({ name, report, status, message, rule, inconclusive, onFail, trendValue }) => ({ name, report, status, message, rule, inconclusive, onFail, trendValue })) : undefined;
+  const outcomes = (await runChecksAt(loaded, role, 'sentinel', { hosted })).map(({ name, report, status, message, rule, inconclusive, onFail, trendValue }) => ({ name, report, status, message, rule, inconclusive, onFail, trendValue }));
   return {
     outcomes,
     healthy: health.healthy,

@@ -12,6 +12,7 @@ import { registerReport } from './commands/report';
 import { registerSchedule } from './commands/schedule';
 import { registerCodecServer } from './commands/codec-server';
 import { registerCheck } from './commands/check';
+import { registerBaseline } from './commands/baseline';
 import { CliError, EXIT } from './exit-codes';
 
 const program = new Command('cutover')
@@ -25,6 +26,7 @@ registerSignals(program);
 registerService(program);
 registerValidate(program);
 registerCheck(program);
+registerBaseline(program);
 registerReport(program);
 registerSchedule(program);
 registerCodecServer(program);

@@ -22,6 +22,7 @@ export function dataPaths(plan: Plan): DataPath[] {
   if (t?.driver === 'nginx') out.push({ field: 'traffic.include', value: t.include });
   if (t?.driver === 'haproxy' && t.persistStateFile) out.push({ field: 'traffic.persistStateFile', value: t.persistStateFile });
   if (plan.validation.baselineFile) out.push({ field: 'validation.baselineFile', value: plan.validation.baselineFile });
+  out.push({ field: 'validation.baselineStore', value: plan.validation.baselineStore });
   for (const role of ['v1', 'v2'] as const) {
     const spec = plan.services[role];
     if (spec.driver === 'process') out.push({ field: `services.${role}.runDir`, value: spec.runDir });

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { planSchema, type Plan } from './plan-schema';
 import { crossFieldProblems, type PlanProblem } from './plan-rules';
+import { DEFAULT_SENTINEL_PATH, expandChecks } from './default-checks';
 
 export type PlanCheck = { ok: true; plan: Plan } | { ok: false; problems: PlanProblem[] };
 
@@ -25,8 +26,11 @@ export function checkPlan(raw: unknown): PlanCheck {
       .filter((p, i, all) => all.findIndex((q) => q.path === p.path && (q.message === p.message || p.message.startsWith('required'))) === i);
     return { ok: false, problems };
   }
-  const problems = crossFieldProblems(parsed.data);
-  return problems.length ? { ok: false, problems } : { ok: true, plan: parsed.data };
+  const { checks, usesDefault } = expandChecks(parsed.data.checks, parsed.data);
+  const monitoring = usesDefault ? { ...parsed.data.monitoring, sentinelPath: parsed.data.monitoring.sentinelPath ?? DEFAULT_SENTINEL_PATH } : parsed.data.monitoring;
+  const plan: Plan = { ...parsed.data, checks, monitoring };
+  const problems = crossFieldProblems(plan);
+  return problems.length ? { ok: false, problems } : { ok: true, plan };
 }
 
 export class PlanError extends Error {

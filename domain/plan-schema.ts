@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration';
-import { checkSchema, databaseSchema, prometheusServerSchema } from './check-schema';
+import { checkSchema, databaseSchema, prometheusServerSchema, type CheckSpec } from './check-schema';
+import { DEFAULT_CHECKS } from './default-checks';
 import { strategyFields, trafficSchema } from './traffic-schema';
 
 /** A fix for a wrong value; a missing value falls through to zod's own issue, reported as "required". */
@@ -106,8 +107,10 @@ export const planSchema = z.strictObject({
   /** Production validation (the five post-cutover checks); thresholds it shares live in `thresholds`. */
   validation: z
     .strictObject({
-      /** a stored KPI baseline (a saved /kpis answer or a flat {kpi: number} map), used when no shadow run gave one */
+      /** a baseline (what `cutover baseline capture` writes, or a saved provider answer such as /kpis), used before the store's */
       baselineFile: z.string().min(1).optional(),
+      /** the folder where the shadow run and `cutover baseline capture` record V1's answers (<plan name>.json) */
+      baselineStore: z.string().min(1).default('.data/baselines'),
       /** average /kpis latency above this FAILs the performance check (above thresholds.latencyWarnMs only WARNs) */
       latencyFailMs: z.number().positive().default(1000),
       /** Prometheus counter of all HTTP requests, summed over its labels, for the error rate */
@@ -116,8 +119,18 @@ export const planSchema = z.strictObject({
       errorsMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: hint('use a Prometheus metric name') }).default('demo_http_errors_total'),
     })
     .prefault({}),
-  /** the checks, as data (domain/check-schema.ts); without it, the built-in checks of the demo's HTTP contract */
-  checks: z.array(checkSchema).min(1, { error: hint('list at least one check, or leave `checks` out for the built-in ones') }).optional(),
+  /** the checks, as data (domain/check-schema.ts); `default` (or leaving it out) is the default list, an item `default` extends it */
+  checks: z
+    .union(
+      [
+        z.literal(DEFAULT_CHECKS),
+        z
+          .array(z.union([z.literal(DEFAULT_CHECKS), checkSchema]))
+          .min(1, { error: hint('list at least one check, or leave `checks` out for the default ones') }),
+      ],
+      { error: hint('give a list of checks, or "default" for the default list (cutover plan show prints it)') },
+    )
+    .optional(),
   /** the Prometheus server `prometheus` checks query */
   prometheus: prometheusServerSchema.optional(),
   /** named PostgreSQL databases `sql` checks query (read-only) */
@@ -156,7 +169,7 @@ export const planSchema = z.strictObject({
       sentinelEvery: duration('1m').default('1m'),
       /** synthetic GET /kpis per sentinel probe, so an error rate shows even without user traffic */
       sentinelRequests: z.number().int().min(0).max(100).default(5),
-      /** where those synthetic requests go (default /kpis, the demo contract's); a plan with `checks:` sends none unless it names one */
+      /** where those synthetic requests go (with the default check list /kpis, the demo contract's); none unless set */
       sentinelPath: z.string().startsWith('/').optional(),
       summaryEvery: duration('4h').default('4h'),
       decisionPoints: z
@@ -195,6 +208,7 @@ export const planSchema = z.strictObject({
 });
 
 export type PlanInput = z.input<typeof planSchema>;
-export type Plan = z.output<typeof planSchema>;
+/** As `checkPlan` gives it: `checks` is the list the plan runs (domain/default-checks.ts). */
+export type Plan = Omit<z.output<typeof planSchema>, 'checks'> & { checks: CheckSpec[] };
 export type ServiceSpec = z.output<typeof serviceSchema>;
 export type ServiceRole = 'v1' | 'v2';

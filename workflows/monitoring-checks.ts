@@ -16,7 +16,7 @@ import { hostCheckOutcomes, validationWithHostChecks } from './host-checks';
 import { hostedCheckGroups } from '../domain/host-placement';
 import { weighOutcomes } from './monitoring-outcomes';
 import { failureMessage } from './failure-message';
-import { CHECK_NAMES, type ValidationReport } from '../domain/validation-report';
+import { CHECK_NAMES, latencyOf, type ValidationReport } from '../domain/validation-report';
 
 // A probe every minute: a local activity keeps it out of the task queue round trip and history.
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 2 } });
@@ -80,10 +80,7 @@ export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, off
     report = await validate();
   }
   const { reading, errorRate, cpu } = record(await probe(loaded), state, offsetMs);
-  // The spreadsheet's Latency column: the performance key's average, from a built-in or a data check.
-  const perf = report.checks.performance?.metrics as { avgMs?: unknown; result?: { avgMs?: unknown } } | undefined;
-  const latency = perf?.avgMs ?? perf?.result?.avgMs;
-  const avgLatencyMs = typeof latency === 'number' ? latency : undefined;
+  const avgLatencyMs = latencyOf(report);
   if (offsetMs >= 3_600_000 && state.hour1MemoryMb === undefined && reading.memoryMb !== null) state.hour1MemoryMb = reading.memoryMb;
   const checks = weighOutcomes(loaded, state, report.outcomes, offsetMs);
   // With data checks the outcomes decide (failureLimit can make a FAIL a WARN); the built-in checks' status otherwise.

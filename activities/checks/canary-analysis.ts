@@ -3,19 +3,15 @@
  * the same split — not against the shadow run's baseline, recorded before any user reached V2.
  * Plans with `checks:`: compare-mode checks read V1 now (Prometheus queries templated by
  * `{{ version }}` compare V2's error rate/latency with V1's in the same window); every other
- * check also runs on V1, for the record only (V2's verdict decides). Plans without: V2's KPIs
- * against V1's /kpis read now, and V1's latency measured beside V2's. Never throws for a FAIL:
+ * check also runs on V1, for the record only (V2's verdict decides). Never throws for a FAIL:
  * the workflow decides; the JSON report is written beside the plan's other reports.
  */
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import type { CheckOutcome } from '../../domain/check-outcome';
 import type { ValueComparison } from '../../domain/value-compare';
-import type { Kpis } from '../../domain/kpi-compare';
-import type { CheckResult, CheckStatus, ValidationReport } from '../../domain/validation-report';
-import { fetchKpis } from '../kpis';
+import type { BaselineValues } from '../../domain/baseline';
+import type { CheckStatus, ValidationReport } from '../../domain/validation-report';
 import { writeValidationReport } from '../reports/validation-report-file';
-import { checkPerformance } from './performance';
-import { runProductionValidation } from './production-validation';
 import { reportFromOutcomes, runChecksAt } from './run-checks';
 
 export interface CanaryStepRef {
@@ -55,11 +51,11 @@ function describeOutcomes(v2: CheckOutcome[], v1: Map<string, CheckOutcome>): st
 
 /** A command with a fixed argv (no {{ baseUrl }} etc.) checks the same thing whatever the target: V1 has no reading of its own. */
 function followsTarget(loaded: LoadedPlan, name: string): boolean {
-  const command = loaded.plan.checks?.find((c) => c.name === name)?.command;
+  const command = loaded.plan.checks.find((c) => c.name === name)?.command;
   return !command || command.argv.some((a) => a.includes('{{'));
 }
 
-async function withChecks(loaded: LoadedPlan, shadowBaseline?: Kpis, hosted?: CheckOutcome[]): Promise<{ report: ValidationReport; measured: string[]; v1: unknown }> {
+async function analyse(loaded: LoadedPlan, shadowBaseline?: BaselineValues, hosted?: CheckOutcome[]): Promise<{ report: ValidationReport; measured: string[]; v1: unknown }> {
   const started = performance.now();
   const timestamp = new Date().toISOString();
   // v1Live: compare checks read V1 now; the shadow baseline is only for `against: baseline`.
@@ -76,29 +72,8 @@ async function withChecks(loaded: LoadedPlan, shadowBaseline?: Kpis, hosted?: Ch
   return { report, measured: describeOutcomes(v2, v1), v1: v1Record };
 }
 
-async function builtIn(loaded: LoadedPlan, shadowBaseline?: Kpis): Promise<{ report: ValidationReport; measured: string[]; v1: unknown }> {
-  let live: Kpis | undefined;
-  let why = '';
-  try {
-    live = await fetchKpis(loaded, 'v1');
-  } catch (err) {
-    // V1 serves the rest of the traffic; unreadable, the step still compares with what V1 gave before.
-    why = `V1 /kpis could not be read live (${(err as Error).message}): compared with the shadow run's baseline`;
-  }
-  const report = await runProductionValidation(loaded, 'v2', { baseline: live ?? shadowBaseline });
-  const kpi = report.checks.kpi_calculations as CheckResult | undefined;
-  if (kpi && live) kpi.metrics.baselineSource = 'V1 live';
-  const v1Perf = await checkPerformance(loaded, 'v1', {});
-  const measured = Object.entries(report.checks).map(([name, r]) => {
-    if (name === 'kpi_calculations') return `${name} ${r.status}: V2 against ${live ? 'V1 live' : why}: ${r.message}`;
-    if (name === 'performance') return `${name} ${r.status}: V2 ${r.message} · V1 ${v1Perf.message}`;
-    return `${name} ${r.status}: V2 ${r.message}`;
-  });
-  return { report, measured, v1: { kpis: live ?? null, performance: v1Perf.metrics } };
-}
-
-export async function canaryAnalysis(loaded: LoadedPlan, ref: CanaryStepRef, shadowBaseline?: Kpis, hosted?: CheckOutcome[]): Promise<CanaryAnalysis> {
-  const { report, measured, v1 } = loaded.plan.checks ? await withChecks(loaded, shadowBaseline, hosted) : await builtIn(loaded, shadowBaseline);
+export async function canaryAnalysis(loaded: LoadedPlan, ref: CanaryStepRef, shadowBaseline?: BaselineValues, hosted?: CheckOutcome[]): Promise<CanaryAnalysis> {
+  const { report, measured, v1 } = await analyse(loaded, shadowBaseline, hosted);
   const failing = Object.entries(report.checks)
     .filter(([, c]) => c.status === 'FAIL')
     .map(([k, c]) => `${k}: ${c.message}`);

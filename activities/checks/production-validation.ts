@@ -1,61 +1,34 @@
 /**
- * The five production checks against one service, as one report. Runs them one after another:
- * the performance check times requests, and the others' traffic would skew it if they ran at
- * once. Used by Phase 5, the monitoring loop, Schedules and `cutover validate`.
+ * A production validation: the plan's checks for one moment against one service (the default
+ * list when the plan has no `checks:`), as the seed's report. Used by Phase 5, the monitoring
+ * loop, Schedules and `cutover validate`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import type { ServiceRole } from '../../domain/plan-schema';
-import { CHECK_NAMES, overallStatus, type CheckName, type CheckResult, type ValidationReport } from '../../domain/validation-report';
-import { heartbeat } from '../heartbeat';
-import type { Check, CheckContext } from './check-util';
-import { checkKpiCalculations } from './kpi-calculations';
-import { checkDataIntegrity } from './data-integrity';
-import { checkPerformance } from './performance';
-import { checkErrorHandling } from './error-handling';
-import { checkAuditTrail } from './audit-trail';
-
+import type { ValidationReport } from '../../domain/validation-report';
 import type { CheckMoment } from '../../domain/check-schema';
 import type { CheckOutcome } from '../../domain/check-outcome';
+import type { BaselineValues } from '../../domain/baseline';
 import { reportFromOutcomes, runChecksAt } from './run-checks';
-import { planBaseline } from './plan-baseline';
+import { planBaseline } from './baseline-store';
 
-export type { CheckContext } from './check-util';
+export interface ValidationContext {
+  /** V1's values handed over (the shadow run's, or a --baseline file); without them the plan's baselineFile and store */
+  baseline?: BaselineValues;
+  moment?: CheckMoment;
+  /** outcomes of command checks already run on their hosts */
+  hosted?: CheckOutcome[];
+}
 
-export const CHECKS: Record<CheckName, Check> = {
-  kpi_calculations: checkKpiCalculations,
-  data_integrity: checkDataIntegrity,
-  performance: checkPerformance,
-  error_handling: checkErrorHandling,
-  audit_trail: checkAuditTrail,
-};
-
-/**
- * Never throws for a failed check; logging is the caller's (the CLI prints, activities log).
- * A plan with `checks:` runs its own data checks for the moment; one without runs the five
- * built-in checks of the demo's HTTP contract.
- */
-export async function runProductionValidation(loaded: LoadedPlan, role: ServiceRole, ctx: CheckContext & { moment?: CheckMoment; hosted?: CheckOutcome[] } = {}): Promise<ValidationReport> {
-  const spec = loaded.plan.services[role];
+/** Never throws for a failed check; logging is the caller's (the CLI prints, activities log). */
+export async function runProductionValidation(loaded: LoadedPlan, role: ServiceRole, ctx: ValidationContext = {}): Promise<ValidationReport> {
   const timestamp = new Date().toISOString();
   const started = performance.now();
-  if (loaded.plan.checks) {
-    const outcomes = await runChecksAt(loaded, role, ctx.moment ?? 'phase5', { baseline: ctx.baseline ?? (await planBaseline(loaded)), hosted: ctx.hosted });
-    return reportFromOutcomes(loaded, role, outcomes, timestamp, Math.round(performance.now() - started));
-  }
-  const checks = {} as Record<CheckName, CheckResult>;
-  for (const name of CHECK_NAMES) {
-    heartbeat({ check: name });
-    checks[name] = await CHECKS[name](loaded, role, ctx);
-  }
-  return {
-    status: overallStatus(checks),
-    timestamp,
-    target: { role, name: spec.name, baseUrl: spec.baseUrl },
-    durationMs: Math.round(performance.now() - started),
-    checks,
-  };
+  const baseline = ctx.baseline && Object.keys(ctx.baseline).length ? ctx.baseline : await planBaseline(loaded);
+  const outcomes = await runChecksAt(loaded, role, ctx.moment ?? 'phase5', { baseline, hosted: ctx.hosted });
+  return reportFromOutcomes(loaded, role, outcomes, timestamp, Math.round(performance.now() - started));
 }
 
 /** Pretty JSON (people read it too), folders created; relative paths are the caller's to resolve. */

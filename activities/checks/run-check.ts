@@ -9,6 +9,7 @@ import { providerOf, type CheckMoment, type CheckSpec, type ProviderName } from 
 import type { CheckOutcome } from '../../domain/check-outcome';
 import type { CheckStatus } from '../../domain/validation-report';
 import { compareValues, describeValueComparison, flattenNumbers, type FlatValues, type ValueComparison } from '../../domain/value-compare';
+import { valuesOf, type BaselineValues } from '../../domain/baseline';
 import { cancellationSignal, heartbeat } from '../heartbeat';
 import { evaluate, evaluateBool, toCel } from './cel';
 import { CheckConfigError, type Provider, type ProviderAnswer, type ProviderContext } from './providers/provider';
@@ -17,8 +18,8 @@ export type ProviderRegistry = Partial<Record<ProviderName, Provider<never>>>;
 
 export interface CheckRunContext {
   moment: CheckMoment;
-  /** V1's values recorded earlier (shadow run), flattened and keyed `<check>:<path>`; or a plain flat map (legacy baselines) */
-  baseline?: FlatValues;
+  /** V1's values recorded earlier (domain/baseline.ts) */
+  baseline?: BaselineValues;
   /** ask V1 live for compare checks (it is running: the shadow run) */
   v1Live?: boolean;
   providers: ProviderRegistry;
@@ -27,16 +28,26 @@ export interface CheckRunContext {
   retryDelayMs?: number;
 }
 
-const MAX_SHOWN = 4_000;
+const MAX_TEXT = 4_000;
+/** Enough for every breakdown group of a KPI answer; a bigger answer keeps its first numbers. */
+const MAX_NUMBERS = 1_000;
 
-/** Keeps history and reports small: a long answer is cut, with a note saying so. */
-export function truncateValue(value: unknown): unknown {
-  const text = JSON.stringify(value);
-  if (text === undefined || text.length <= MAX_SHOWN) return value;
-  return { truncated: true, bytes: text.length, start: text.slice(0, MAX_SHOWN) };
+/**
+ * Keeps history and reports small without losing a figure: the provider's fields (latency,
+ * status, exit code) stay whole, and a long value keeps its numbers (path → number) while only
+ * its raw text is cut, marked as such.
+ */
+export function shrinkResult(result: Record<string, unknown>): Record<string, unknown> {
+  const text = JSON.stringify(result.value);
+  if (text === undefined || text.length <= MAX_TEXT) return result;
+  const all = Object.entries(flattenNumbers(result.value));
+  const numbers = Object.fromEntries(all.slice(0, MAX_NUMBERS));
+  const value = { truncated: `${text.length} characters, the first ${MAX_TEXT} kept in "text"`, numbers, text: text.slice(0, MAX_TEXT) };
+  return { ...result, value: all.length > MAX_NUMBERS ? { ...value, numbersKept: `${MAX_NUMBERS} of ${all.length}` } : value };
 }
 
-async function fetchAnswer(loaded: LoadedPlan, check: CheckSpec, role: ServiceRole, run: CheckRunContext): Promise<ProviderAnswer> {
+/** What the check's provider answers for `role`, before any rule or compare. */
+export async function fetchAnswer(loaded: LoadedPlan, check: CheckSpec, role: ServiceRole, run: Pick<CheckRunContext, 'providers' | 'env'>): Promise<ProviderAnswer> {
   const provider = providerOf(check)!;
   const impl = run.providers[provider] as Provider<unknown> | undefined;
   if (!impl) throw new CheckConfigError(`provider "${provider}" is not available on this worker`);
@@ -50,16 +61,6 @@ async function fetchAnswer(loaded: LoadedPlan, check: CheckSpec, role: ServiceRo
     signal: cancellationSignal(),
   };
   return impl(check[provider], ctx);
-}
-
-/** The recorded reference for one check: its own `<name>:` entries, else a legacy flat map. */
-export function baselineFor(check: CheckSpec, baseline?: FlatValues): FlatValues | undefined {
-  if (!baseline) return undefined;
-  const prefix = `${check.name}:`;
-  const own = Object.entries(baseline).filter(([k]) => k.startsWith(prefix));
-  if (own.length) return Object.fromEntries(own.map(([k, v]) => [k.slice(prefix.length), v]));
-  const legacy = Object.entries(baseline).filter(([k]) => !k.includes(':'));
-  return legacy.length ? Object.fromEntries(legacy) : undefined;
 }
 
 interface Decided {
@@ -131,7 +132,7 @@ async function runOnce(loaded: LoadedPlan, check: CheckSpec, role: ServiceRole, 
     const answer = await fetchAnswer(loaded, check, role, run);
     if (!answer.ok) return done({ status: 'WARN', inconclusive: answer.inconclusive, message: `inconclusive: ${answer.inconclusive}` }, {});
     const result: Record<string, unknown> = { ...(answer.fields ?? {}), value: answer.value };
-    const metrics: Record<string, unknown> = { result: truncateValue(result) };
+    const metrics: Record<string, unknown> = { result: shrinkResult(result) };
     const vars: Record<string, unknown> = { result: toCel(result), window: check.prometheus?.window ?? null };
     let defaults: { fail?: string; failWhy?: string; warn?: string } = {};
     if (check.command?.format === 'seed-report' && !check.fail && !check.warn && !check.pass) {
@@ -189,7 +190,10 @@ async function referenceValues(
     if (!answer.ok) return { source: 'v1 live', why: `V1 could not be read: ${answer.inconclusive}` };
     return { values: flattenNumbers(answer.value), raw: answer.value, source: 'v1 live' };
   }
-  const recorded = baselineFor(check, run.baseline);
-  if (!recorded) return { source: 'baseline', why: 'no baseline: nothing recorded from V1 to compare with (a shadow run records it, or validation.baselineFile)' };
+  const recorded = valuesOf(check.name, run.baseline);
+  if (!recorded) {
+    const why = `no baseline: nothing recorded from V1 for ${check.name} (a cutover's shadow run records one; or cutover baseline capture, or validation.baselineFile)`;
+    return { source: 'baseline', why };
+  }
   return { values: recorded, raw: recorded, source: 'baseline' };
 }

@@ -1,11 +1,11 @@
 /**
  * The few figures cutover reads from a service's Prometheus /metrics: request and error
- * counters (for the error rate), resident memory and CPU seconds. Shared by the error_handling
- * check and the monitoring workflow's sentinel probe and checkpoint rows.
+ * counters (for the error rate), resident memory and CPU seconds, for the monitoring workflow's
+ * sentinel probe and checkpoint rows.
  */
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import type { ServiceRole } from '../../domain/plan-schema';
-import { request, serviceUrl } from './check-util';
+import { httpRequest, joinUrl } from '../../infra/http-client';
 
 export interface Sample {
   name: string;
@@ -107,8 +107,8 @@ export function readingFrom(text: string, requestsMetric: string, errorsMetric: 
 
 /** GET /metrics of the service in `role` and the figures cutover tracks. */
 export async function readServiceMetrics(loaded: LoadedPlan, role: ServiceRole): Promise<ServiceMetricsReading> {
-  const url = serviceUrl(loaded, role, '/metrics');
-  const answer = await request(url);
+  const url = joinUrl(loaded.plan.services[role].baseUrl, '/metrics');
+  const answer = await httpRequest(url);
   if (answer.status !== 200) throw new Error(`GET ${url} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
   const { requestsMetric, errorsMetric } = loaded.plan.validation;
   return readingFrom(answer.text, requestsMetric, errorsMetric);

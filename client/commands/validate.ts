@@ -1,14 +1,16 @@
 /**
- * `cutover validate PLAN [--target v2] [--out FILE] [--baseline FILE]`: the five production checks
- * without Temporal (the runbook's "run validation every 30-60 minutes"). Writes the JSON report
- * the runbook's jq commands read; exit 0 PASS, 10 WARN, 11 FAIL so cron and scripts can branch.
+ * `cutover validate PLAN [--target v2] [--out FILE] [--baseline FILE]`: the plan's checks (the
+ * default list without `checks:`) without Temporal (the runbook's "run validation every 30-60
+ * minutes"). Writes the JSON report the runbook's jq commands read; exit 0 PASS, 10 WARN, 11 FAIL
+ * so cron and scripts can branch.
  */
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ServiceRole } from '../../domain/plan-schema';
 import type { CheckStatus } from '../../domain/validation-report';
 import { runProductionValidation, writeReport } from '../../activities/checks/production-validation';
-import { readBaselineFile } from '../../activities/checks/kpi-calculations';
+import { planBaseline, readBaselineFile } from '../../activities/checks/baseline-store';
+import { mergeBaselines, type BaselineValues } from '../../domain/baseline';
 import { checkPlanFile } from './plan';
 import { CliError, EXIT } from '../exit-codes';
 
@@ -27,22 +29,29 @@ export function registerValidate(program: Command) {
     .argument('<plan>', 'plan file (YAML or JSON)')
     .option('--target <service>', 'which service to validate: v1 or v2', 'v2')
     .option('--out <file>', 'where to write the JSON report', 'production_validation_report.json')
-    .option('--baseline <file>', 'KPI baseline JSON (a saved /kpis answer); default: the plan\'s validation.baselineFile')
-    .description('run the 5 production checks now and write a JSON report; exit 0 PASS, 10 WARN, 11 FAIL')
+    .option(
+      '--baseline <file>',
+      "V1's values to compare with: a file `cutover baseline capture` wrote, or a saved answer of a compare check " +
+        "(e.g. a saved /kpis); default: the plan's validation.baselineFile, then its baseline store",
+    )
+    .description("run the plan's checks now (the default list without checks:) and write a JSON report; exit 0 PASS, 10 WARN, 11 FAIL")
     .action(async (file: string, opts: ValidateOptions) => {
       if (opts.target !== 'v1' && opts.target !== 'v2') throw new CliError(`--target must be v1 or v2, not "${opts.target}"`, EXIT.BAD_INPUT);
       const role: ServiceRole = opts.target;
       const loaded = await checkPlanFile(file);
-      let baseline: Record<string, number> | undefined;
+      let baseline: BaselineValues | undefined;
       if (opts.baseline) {
         try {
-          baseline = await readBaselineFile(path.resolve(opts.baseline));
+          const read = await readBaselineFile(loaded, path.resolve(opts.baseline));
+          console.log(`baseline ${opts.baseline}: ${read.described}`);
+          // checks the file does not cover still compare with what the plan has recorded
+          baseline = mergeBaselines(read.values, await planBaseline(loaded));
         } catch (err) {
           throw new CliError((err as Error).message, EXIT.BAD_INPUT);
         }
       }
-      // A plan's own checks run at the `schedule` moment: the runbook's "validate every few hours".
-      const report = await runProductionValidation(loaded, role, { baseline, moment: loaded.plan.checks ? 'schedule' : undefined });
+      // The `schedule` moment: the runbook's "validate every few hours".
+      const report = await runProductionValidation(loaded, role, { baseline, moment: 'schedule' });
       await writeReport(report, opts.out);
       for (const name of Object.keys(report.checks)) {
         const check = report.checks[name];

@@ -10,7 +10,10 @@ import type { DemoComponents } from '../helpers/demo-components';
 import { startService } from '../../activities/service-control';
 import { baselineFromShadow, runChecksAt } from '../../activities/checks/run-checks';
 import { runProductionValidation } from '../../activities/checks/production-validation';
-import { checkKpiCalculations } from '../../activities/checks/kpi-calculations';
+import { runCheck } from '../../activities/checks/run-check';
+import { PROVIDERS } from '../../activities/checks/providers';
+import { defaultChecks } from '../../domain/default-checks';
+import { checkSchema } from '../../domain/check-schema';
 import { setFaults, kpisOf } from '../validation/validation-helpers';
 import type { FlatValues } from '../../domain/value-compare';
 
@@ -47,10 +50,12 @@ test('the shadow run passes and records V1; Phase 5 yields exactly the seed five
   expect(report.status).toBe('PASS');
 });
 
-test('a drift in one region only: the old totals-only check passes it, the data checks FAIL it by name', async () => {
+test("a drift in one region only: the default list's totals-only check passes it, the demo plan's checks FAIL it by name", async () => {
   const totalsBefore = await kpisOf(f.urls.v2);
   await setFaults(f.urls.v2, { groupDrift: { group: 'north', relative: 0.05 } });
-  const old = await checkKpiCalculations(f.loaded(), 'v2', { baseline: totalsBefore });
+  const totals = checkSchema.parse(defaultChecks(f.loaded().plan).find((c) => c.name === 'kpi_calculations'));
+  const recorded = Object.fromEntries(Object.entries(totalsBefore).map(([k, v]) => [`kpi_calculations:${k}`, v]));
+  const old = await runCheck(f.loaded(), totals, 'v2', { moment: 'phase5', baseline: recorded, providers: PROVIDERS });
   expect(old.status).toBe('PASS');
   const report = await validate();
   expect(report.checks.kpi_calculations.status).toBe('FAIL');

@@ -1,11 +1,11 @@
 /**
  * The state a successful cutover leaves, made directly so monitoring can be tested on its own:
- * V2 serving, V1 stopped, a backup of the data, and V1's KPIs as the baseline.
+ * V2 serving, V1 stopped, a backup of the data, and V1's answers as the baseline.
  */
 import type { Client } from '@temporalio/client';
 import { TASK_QUEUE } from '../../domain/names';
 import { startService, stopService } from '../../activities/service-control';
-import { fetchKpis } from '../../activities/kpis';
+import { captureBaseline } from '../../activities/checks/baseline-store';
 import { backupForCutover } from '../../activities/backup-steps';
 import type { DemoFixture } from './demo-fixture';
 import { uniqueId } from './cutover-runner';
@@ -14,7 +14,8 @@ export async function afterCutoverState(fixture: DemoFixture, prefix = 'cutover-
   const loaded = fixture.loaded();
   await startService(loaded, 'v1');
   await startService(loaded, 'v2');
-  const baseline = await fetchKpis(loaded, 'v1');
+  // what the shadow run would have handed over: V1's answers to the compare checks
+  const { values: baseline } = await captureBaseline(loaded, 'v1');
   const cutoverId = uniqueId(prefix);
   const backup = await backupForCutover(loaded, cutoverId);
   await stopService(loaded, 'v1');

@@ -8,7 +8,8 @@ import { CHECK_LINTS } from '../../activities/checks/providers/lints';
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import { httpProvider, jmespathProblem } from '../../activities/checks/providers/http';
 import { CheckConfigError, type ProviderAnswer } from '../../activities/checks/providers/provider';
-import { compareWithBaseline, fetchKpis } from '../../activities/kpis';
+import { captureBaseline } from '../../activities/checks/baseline-store';
+import { compareChecksWithBaseline } from '../../activities/checks/shadow-checks';
 import { sentinelProbe } from '../../activities/sentinel';
 import { runChecksAt } from '../../activities/checks/run-checks';
 import { startService } from '../../activities/service-control';
@@ -136,12 +137,13 @@ test('through the check runner: the rule reads the extracted value; an unexpecte
 });
 
 describe('the other HTTP users keep the base path', () => {
-  test('fetchKpis and compareWithBaseline read /api/kpis', async () => {
+  test("a baseline capture and the rollback's compare read /api/kpis", async () => {
     const viaApi = behindApi();
-    const kpis = await fetchKpis(viaApi, 'v2');
-    expect(kpis.loanCount).toBe(2_000);
+    const { values, problems } = await captureBaseline(viaApi, 'v2');
+    expect(problems).toEqual([]);
+    expect(values['kpi_calculations:loanCount']).toBe(2_000);
     expect(proxy.seen.at(-1)!.url).toBe('/api/kpis');
-    await expect(compareWithBaseline(viaApi, 'v2', kpis)).resolves.toMatchObject({ comparison: { ok: true } });
+    await expect(compareChecksWithBaseline(viaApi, 'v2', values)).resolves.toMatchObject({ summary: expect.stringMatching(/^kpi_calculations PASS \(all \d+ fields within/) });
   });
 
   test('the sentinel probes under /api, and counts a 404 on its own request as an error', async () => {

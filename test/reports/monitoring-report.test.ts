@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeMonitoringReport } from '../../activities/reports/monitoring-report';
-import { planSchema } from '../../domain/plan-schema';
+import { parsePlanOrThrow } from '../../domain/plan-check';
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import { completedView } from './view-fixture';
 
@@ -13,7 +13,7 @@ afterEach(() => fs.rmSync(workdir, { recursive: true, force: true }));
 
 test('writes <base>.json, <base>.md and <base>-latency/-error-rate/-memory.svg into the reports dir', async () => {
   const fixture = fs.readFileSync(path.join(__dirname, '../fixtures/valid-plan.yaml'), 'utf8');
-  const plan = planSchema.parse({ ...(await import('yaml')).parse(fixture), reports: { dir: 'out/reports' } });
+  const plan = parsePlanOrThrow({ ...(await import('yaml')).parse(fixture), reports: { dir: 'out/reports' } }, 'valid-plan.yaml');
   const loaded: LoadedPlan = { plan, workdir, source: 'valid-plan.yaml' };
   const result = await writeMonitoringReport(loaded, completedView());
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TASK_QUEUE } from '../../domain/names';
 import { statusKey } from '../../domain/search-attributes';
-import { fetchKpis } from '../../activities/kpis';
+import { captureBaseline } from '../../activities/checks/baseline-store';
 import type { ValidationInput, ValidationResult } from '../../workflows/validation';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import type { DemoFixture } from '../helpers/demo-fixture';
@@ -36,7 +36,7 @@ const notifications = (f: DemoFixture) => {
 
 test('a clean V2 checked against V1 KPIs passes, writes its report named after the run, and notifies nobody', async () => {
   const f = await runningDemo({ v1: true });
-  const baseline = await fetchKpis(f.loaded(), 'v1');
+  const { values: baseline } = await captureBaseline(f.loaded(), 'v1');
   const { handle, result, searchStatus } = await validate(f, { baseline });
 
   expect(result.status).toBe('PASS');
@@ -60,7 +60,7 @@ test('without a baseline the run completes WARN and sends one warning naming the
 
 test('an audit gap in V2 makes the run FAIL (not error) with one critical notification naming audit_trail', async () => {
   const f = await runningDemo();
-  const baseline = await fetchKpis(f.loaded(), 'v2');
+  const { values: baseline } = await captureBaseline(f.loaded(), 'v2');
   await setFaults(f.urls.v2, { auditGap: 5 });
   const { handle, result, searchStatus } = await validate(f, { baseline });
 
@@ -72,13 +72,13 @@ test('an audit gap in V2 makes the run FAIL (not error) with one critical notifi
   const sent = notifications(f);
   expect(sent).toHaveLength(1);
   expect(sent[0]).toMatchObject({ severity: 'critical', key: `${handle.workflowId}:validation` });
-  expect(sent[0].text).toMatch(/loans-v2 \(v2\) FAILED: audit_trail: 1 gap\(s\) in sequence numbers/);
+  expect(sent[0].text).toMatch(/loans-v2 \(v2\) FAILED: audit_trail: fail: result\.value\.lastSeq == 0 \|\| /);
   expect(sent[0].text).toContain(result.reportPath);
 });
 
 test('an injected error rate makes the run FAIL on error_handling and says so in its one notification', async () => {
   const f = await runningDemo();
-  const baseline = await fetchKpis(f.loaded(), 'v2');
+  const { values: baseline } = await captureBaseline(f.loaded(), 'v2');
   await setFaults(f.urls.v2, { errorRate: 0.5 });
   const { result } = await validate(f, { baseline });
 
@@ -86,5 +86,5 @@ test('an injected error rate makes the run FAIL on error_handling and says so in
   expect(result.report.checks.error_handling.status).toBe('FAIL');
   const sent = notifications(f);
   expect(sent).toHaveLength(1);
-  expect(sent[0].text).toMatch(/FAILED: .*error_handling: error rate/);
+  expect(sent[0].text).toMatch(/FAILED: .*error_handling: error_rate: fail: result\.value\.requests != null/);
 });

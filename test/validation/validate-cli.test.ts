@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { REPO, type DemoFixture } from '../helpers/demo-fixture';
 import { CHECK_NAMES } from '../../domain/validation-report';
 import { cleanupDemos, runningDemo, setFaults } from './validation-helpers';
@@ -40,8 +40,9 @@ test('cutover validate exits 0 on a clean service, prints one line per check and
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   const lines = run.stdout.trim().split('\n');
-  expect(lines.slice(0, 5).map((l) => l.split(/\s+/).slice(1, 3))).toEqual(CHECK_NAMES.map((n) => [n, 'PASS']));
-  expect(lines[5]).toMatch(/^PASS: loans-v2 \(v2\) in \d+ ms; report .*report\.json$/);
+  expect(lines[0]).toBe(`baseline ${baselineFile}: a raw provider answer, used for kpi_calculations (11 fields)`);
+  expect(lines.slice(1, 6).map((l) => l.split(/\s+/).slice(1, 3))).toEqual(CHECK_NAMES.map((n) => [n, 'PASS']));
+  expect(lines[6]).toMatch(/^PASS: loans-v2 \(v2\) in \d+ ms; report .*report\.json$/);
   const report = JSON.parse(fs.readFileSync(out, 'utf8'));
   expect(report.status).toBe('PASS');
   expect(Object.keys(report.checks)).toEqual([...CHECK_NAMES]);
@@ -54,7 +55,7 @@ test('cutover validate exits 11 under a fault and names the failing check', asyn
   const out = path.join(f.workdir, 'report.json');
   const run = await cutover(['validate', planFile, '--target', 'v2', '--out', out, '--baseline', baselineFile]);
   expect(run.code).toBe(11);
-  expect(run.stdout).toMatch(/✗ audit_trail\s+FAIL\s+1 gap\(s\) in sequence numbers/);
+  expect(run.stdout).toMatch(/✗ audit_trail\s+FAIL\s+fail: result\.value\.lastSeq == 0 \|\| /);
   expect(run.stdout).toMatch(/^FAIL: loans-v2/m);
   expect(JSON.parse(fs.readFileSync(out, 'utf8')).checks.audit_trail.status).toBe('FAIL');
 });
@@ -64,11 +65,41 @@ test('cutover validate exits 10 when the only problem is a missing baseline', as
   const { planFile } = await planAndBaseline(f);
   const run = await cutover(['validate', planFile, '--out', path.join(f.workdir, 'report.json')]);
   expect(run.code).toBe(10);
-  expect(run.stdout).toMatch(/! kpi_calculations\s+WARN\s+no baseline/);
+  expect(run.stdout).toMatch(/! kpi_calculations\s+WARN\s+inconclusive: no baseline/);
 });
 
 test('cutover validate refuses a bad --target with exit 2 before checking anything', async () => {
   const run = await cutover(['validate', 'no-such-plan.yaml', '--target', 'v3']);
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(/--target must be v1 or v2, not "v3"/);
+});
+
+/** A report with what was measured masked (every number becomes 0, times included); what is left is the contract and the verdicts. */
+function masked(file: string): unknown {
+  const text = fs.readFileSync(file, 'utf8').replace(/"date": "[^"]*"/g, '"date": "#"');
+  return JSON.parse(text.replace(/\d+(\.\d+)?(e[-+]?\d+)?/g, '0'));
+}
+
+test('a plan without checks: and the same plan with the default list written out (plan show --checks) give the same report', async () => {
+  const f = await runningDemo();
+  const { planFile, baselineFile } = await planAndBaseline(f);
+  const shown = await cutover(['plan', 'show', planFile, '--checks']);
+  expect(shown.code).toBe(0);
+  const listed = parse(shown.stdout) as { checks: unknown[] };
+  expect(listed.checks.map((c) => (c as { name: string }).name)).toEqual([
+    'kpi_calculations', 'data_integrity', 'performance', 'unknown_route', 'bad_query', 'wrong_method', 'bad_json', 'error_rate', 'audit_trail',
+  ]);
+  expect(shown.stdout).toMatch(/^# the checks plan "[\w-]+" runs; the sentinel's synthetic requests go to monitoring.sentinelPath \/kpis/);
+  const writtenOut = path.join(f.workdir, 'plan-written-out.yaml');
+  fs.writeFileSync(writtenOut, stringify({ ...f.plan, checks: listed.checks, monitoring: { ...f.plan.monitoring, sentinelPath: '/kpis' } }));
+  const effective = async (file: string) => parse((await cutover(['plan', 'show', file])).stdout);
+  expect(await effective(writtenOut)).toEqual(await effective(planFile));
+
+  const reports = [path.join(f.workdir, 'without.json'), path.join(f.workdir, 'written-out.json')];
+  const runs = [await cutover(['validate', planFile, '--out', reports[0], '--baseline', baselineFile]), await cutover(['validate', writtenOut, '--out', reports[1], '--baseline', baselineFile])];
+  expect(runs.map((r) => r.code)).toEqual([0, 0]);
+  expect(masked(reports[1])).toEqual(masked(reports[0]));
+  const report = JSON.parse(fs.readFileSync(reports[0], 'utf8'));
+  expect(Object.keys(report.checks)).toEqual([...CHECK_NAMES]);
+  for (const key of CHECK_NAMES) expect(Object.keys(report.checks[key])).toEqual(['status', 'metrics', 'message']);
 });

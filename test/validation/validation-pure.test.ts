@@ -1,8 +1,6 @@
 import { CHECK_NAMES, overallStatus, summarizeReport, type CheckResult, type CheckName } from '../../domain/validation-report';
 import { declaredNames, parsePrometheusText, readingFrom, sumMetric } from '../../activities/checks/service-metrics';
-import { findGaps } from '../../activities/checks/audit-trail';
-import { percentile } from '../../activities/checks/performance';
-import { parseBaseline } from '../../activities/checks/kpi-calculations';
+import { percentile } from '../../activities/checks/providers/http';
 
 const check = (status: CheckResult['status'], metrics: Record<string, unknown> = {}, message = 'why'): CheckResult => ({ status, metrics, message });
 const all = (status: CheckResult['status']) => Object.fromEntries(CHECK_NAMES.map((n) => [n, check(status)])) as Record<CheckName, CheckResult>;
@@ -20,7 +18,7 @@ describe('overallStatus', () => {
 });
 
 test('summarizeReport shows each passing check with its figure and a failing one with its message, in check order', () => {
-  const checks = { ...all('PASS'), kpi_calculations: check('PASS', { maxRelative: 0 }), audit_trail: check('FAIL', {}, '1 gap(s) in sequence numbers (3 → 9)') };
+  const checks = { ...all('PASS'), kpi_calculations: check('PASS', { comparison: { maxRelative: 0 } }), audit_trail: check('FAIL', {}, '1 gap(s) in sequence numbers (3 → 9)') };
   const line = summarizeReport({ status: overallStatus(checks), checks });
   expect(line).toBe('FAIL: kpi_calculations PASS (max 0.0000%), data_integrity PASS, performance PASS, error_handling PASS, audit_trail FAIL (1 gap(s) in sequence numbers (3 → 9))');
 });
@@ -90,28 +88,10 @@ describe('Prometheus parsing', () => {
   });
 });
 
-describe('audit sequence gaps', () => {
-  test('finds none in consecutive numbers read after a given seq', () => {
-    expect(findGaps(10, [11, 12, 13])).toEqual([]);
-  });
-  test('finds a skip inside the read and a missing start', () => {
-    expect(findGaps(0, [6, 7, 8, 14])).toEqual([
-      { after: 0, next: 6 },
-      { after: 8, next: 14 },
-    ]);
-  });
-});
-
 test('percentile is nearest-rank over sorted samples', () => {
   const sorted = Array.from({ length: 20 }, (_, i) => i + 1);
   expect(percentile(sorted, 50)).toBe(10);
   expect(percentile(sorted, 95)).toBe(19);
   expect(percentile(sorted, 100)).toBe(20);
   expect(percentile([], 95)).toBe(0);
-});
-
-test('a baseline file may be a saved /kpis answer or a flat map, and must hold numbers', () => {
-  expect(parseBaseline({ version: 'v1', rows: 3, kpis: { par30: 0.1, loanCount: 3 } }, 'f')).toEqual({ par30: 0.1, loanCount: 3 });
-  expect(parseBaseline({ par30: 0.1, note: 'x' }, 'f')).toEqual({ par30: 0.1 });
-  expect(() => parseBaseline({ kpis: {} }, 'base.json')).toThrow(/base\.json has no numeric KPIs/);
 });

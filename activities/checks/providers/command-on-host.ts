@@ -10,7 +10,7 @@ import type { ServiceRole } from '../../../domain/plan-schema';
 import type { CheckMoment } from '../../../domain/check-schema';
 import type { CheckOutcome } from '../../../domain/check-outcome';
 import type { HostChecksContext } from '../../../domain/host-placement';
-import { planBaseline } from '../plan-baseline';
+import { planBaseline } from '../baseline-store';
 import { FailureType } from '../../failure-types';
 import { PROVIDERS } from './index';
 import { runCheck } from '../run-check';

@@ -9,7 +9,6 @@ import { parseDuration } from '../../../domain/duration';
 import type { HttpProviderSpec } from '../../../domain/check-schema';
 import { errorText, httpRequest, joinUrl, type HttpAnswer } from '../../../infra/http-client';
 import { heartbeat } from '../../heartbeat';
-import { percentile } from '../performance';
 import { parsePrometheusText, sumMetric } from '../service-metrics';
 import { CheckConfigError, fillTemplate, secretFromEnv, type Provider, type ProviderContext } from './provider';
 import { jmespathProblem, jmespathSearch } from './jmespath';
@@ -19,6 +18,13 @@ export { jmespathProblem } from './jmespath';
 /** Response headers rules may read; anything that could carry a credential is left out. */
 const SECRET_HEADER = /cookie|auth|token|secret|key|session/i;
 const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/** Nearest-rank percentile of sorted values (p in 0..100). */
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
 
 function requestHeaders(spec: HttpProviderSpec, ctx: ProviderContext, jsonBody: boolean): Record<string, string> {
   const headers: Record<string, string> = { ...spec.headers };
