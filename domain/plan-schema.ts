@@ -3,21 +3,30 @@
  * Strict objects everywhere so a misspelt key is an error, not a silently ignored default.
  */
 import { z } from 'zod';
-import { DURATION_PATTERN } from './duration';
+import { duration, hint } from './duration-field';
 import { checkSchema, databaseSchema, prometheusServerSchema } from './check-schema';
 import { strategyFields, trafficSchema } from './traffic-schema';
-
-/** A fix for a wrong value; a missing value falls through to zod's own issue, reported as "required". */
-const hint = (text: string) => (issue: { input?: unknown }) => (issue.input === undefined ? undefined : text);
-
-const duration = (example: string) =>
-  z.string().regex(DURATION_PATTERN, { error: hint(`use a number and a unit (ms, s, m, h, d), e.g. "${example}"`) });
 const name = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use letters, digits, ".", "_" or "-" (no spaces)') });
 const url = z.url({ error: hint('use a full URL, e.g. http://127.0.0.1:8101') });
 const fraction = z.number().min(0, { error: hint('use a fraction from 0 to 1 (0.05 = 5%)') }).max(1, { error: hint('use a fraction from 0 to 1 (0.05 = 5%)') });
 const command = z.array(z.string().min(1)).min(1, { error: hint('give the program and its arguments as a list, e.g. ["npm", "test"]') });
+
+/** What every service has, whatever runs it; each driver's object holds these too, so an unknown key is refused there. */
+const serviceFields = {
+  name: name,
+  /** base URL of the HTTP contract: /health, /kpis, /metrics, /audit, /integrity */
+  baseUrl: url,
+  healthPath: z.string().startsWith('/').default('/health'),
+  startTimeout: duration('60s', { max: '1h' }).default('60s'),
+  /** SIGTERM grace before a force stop */
+  stopGrace: duration('30s', { max: '1h' }).default('30s'),
+  /** a file that must exist before Phase 0 passes (the V2 artifact) */
+  artifact: z.string().optional(),
+  /** the machine it runs on: its start/stop go to the host agent `cutover worker --host NAME`; default: the orchestrator's own */
+  host: name.optional(),
+};
 
 const processDriver = z.strictObject({
   driver: z.literal('process'),
@@ -26,14 +35,17 @@ const processDriver = z.strictObject({
   env: z.record(z.string(), z.string()).default({}),
   /** pid and log files go here, one pair per service name */
   runDir: z.string().default('.data/run'),
+  ...serviceFields,
 });
 const systemdDriver = z.strictObject({
   driver: z.literal('systemd'),
   unit: z.string().regex(/^[A-Za-z0-9:_.@-]+\.service$/, { error: hint('use a unit name like "abaco-pipeline-v2.service"') }),
+  ...serviceFields,
 });
 const dockerDriver = z.strictObject({
   driver: z.literal('docker'),
   container: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use a container name like "pipeline-v2"') }),
+  ...serviceFields,
 });
 const execDriver = z.strictObject({
   driver: z.literal('exec'),
@@ -41,30 +53,15 @@ const execDriver = z.strictObject({
   stop: command,
   forceStop: command.optional(),
   status: command,
+  ...serviceFields,
 });
 
-export const serviceSchema = z
-  .discriminatedUnion('driver', [processDriver, systemdDriver, dockerDriver, execDriver], {
-    error: (issue) =>
-      issue.input === undefined
-        ? 'required: add the service (name, driver, baseUrl and the driver\'s fields)'
-        : 'driver must be one of: process, systemd, docker, exec',
-  })
-  .and(
-    z.object({
-      name: name,
-      /** base URL of the HTTP contract: /health, /kpis, /metrics, /audit, /integrity */
-      baseUrl: url,
-      healthPath: z.string().startsWith('/').default('/health'),
-      startTimeout: duration('60s').default('60s'),
-      /** SIGTERM grace before a force stop */
-      stopGrace: duration('30s').default('30s'),
-      /** a file that must exist before Phase 0 passes (the V2 artifact) */
-      artifact: z.string().optional(),
-      /** the machine it runs on: its start/stop go to the host agent `cutover worker --host NAME`; default: the orchestrator's own */
-      host: name.optional(),
-    }),
-  );
+export const serviceSchema = z.discriminatedUnion('driver', [processDriver, systemdDriver, dockerDriver, execDriver], {
+  error: (issue) =>
+    issue.input === undefined
+      ? 'required: add the service (name, driver, baseUrl and the driver\'s fields)'
+      : 'driver must be one of: process, systemd, docker, exec',
+});
 
 const approverList = z.array(name).min(1, { error: hint('list at least one person allowed to approve for this role') });
 
@@ -75,7 +72,7 @@ export const planSchema = z.strictObject({
   workdir: z.string().optional(),
   services: z.strictObject({ v1: serviceSchema, v2: serviceSchema }),
   /** how long a step waits for its host's agent to pick it up before it fails (with hosts only) */
-  hostWait: duration('2m').default('2m'),
+  hostWait: duration('2m', { max: '1d' }).default('2m'),
   backup: z.strictObject({
     paths: z.array(z.string().min(1)).min(1, { error: hint('list the data/config paths to back up before V1 stops') }),
     dir: z.string().default('.data/backups'),
@@ -89,7 +86,7 @@ export const planSchema = z.strictObject({
   tests: z.strictObject({
     command,
     cwd: z.string().optional(),
-    timeout: duration('10m').default('10m'),
+    timeout: duration('10m', { max: '1d' }).default('10m'),
   }),
   thresholds: z
     .strictObject({
@@ -130,7 +127,7 @@ export const planSchema = z.strictObject({
       gate: z
         .strictObject({
           roles: z.array(name).min(1).default(['engineering', 'operations']),
-          timeout: duration('30m').default('30m'),
+          timeout: duration('30m', { max: '7d' }).default('30m'),
           onTimeout: z.enum(['abort', 'go']).default('abort'),
           /** forbid the person who started the cutover from being the only approver */
           starterMayApproveAlone: z.boolean().default(false),
@@ -153,19 +150,20 @@ export const planSchema = z.strictObject({
           { until: '8h', every: '30m' },
           { until: '24h', every: '2h' },
         ]),
-      sentinelEvery: duration('1m').default('1m'),
+      /** 1s–1h: a probe loop must rest between probes, and an hour without one is not monitoring */
+      sentinelEvery: duration('1m', { max: '1h' }).default('1m'),
       /** synthetic GET /kpis per sentinel probe, so an error rate shows even without user traffic */
       sentinelRequests: z.number().int().min(0).max(100).default(5),
       /** where those synthetic requests go (default /kpis, the demo contract's); a plan with `checks:` sends none unless it names one */
       sentinelPath: z.string().startsWith('/').optional(),
-      summaryEvery: duration('4h').default('4h'),
+      summaryEvery: duration('4h', { max: '7d' }).default('4h'),
       decisionPoints: z
         .array(
           z.strictObject({
             at: duration('1h'),
             label: z.string(),
             roles: z.array(name).min(1),
-            timeout: duration('2h'),
+            timeout: duration('2h', { max: '7d' }),
             onTimeout: z.enum(['continue', 'rollback']),
           }),
         )
@@ -181,7 +179,7 @@ export const planSchema = z.strictObject({
           },
         ]),
       onRepeatedFail: z.enum(['rollback', 'escalate']).default('rollback'),
-      retryFailAfter: duration('2m').default('2m'),
+      retryFailAfter: duration('2m', { max: '1h' }).default('2m'),
     })
     .prefault({}),
   notifications: z
