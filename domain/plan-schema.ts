@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { duration, hint } from './duration-field';
 import { checkSchema, databaseSchema, prometheusServerSchema } from './check-schema';
 import { strategyFields, trafficSchema } from './traffic-schema';
+import { METRIC_SELECTOR_PATTERN } from './metric-selector';
 const name = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use letters, digits, ".", "_" or "-" (no spaces)') });
@@ -63,6 +64,10 @@ export const serviceSchema = z.discriminatedUnion('driver', [processDriver, syst
       : 'driver must be one of: process, systemd, docker, exec',
 });
 
+const metricSelector = z.string().regex(METRIC_SELECTOR_PATTERN, {
+  error: hint('use a Prometheus metric name, or one with label matchers: http_requests_total{kind="user"} (=, !=, =~, !~)'),
+});
+
 const approverList = z.array(name).min(1, { error: hint('list at least one person allowed to approve for this role') });
 
 export const planSchema = z.strictObject({
@@ -93,6 +98,10 @@ export const planSchema = z.strictObject({
       kpiTolerance: fraction.default(0.001),
       errorRateWarn: fraction.default(0.001),
       errorRateRollback: fraction.default(0.05),
+      /** requests an error rate needs before it may PASS or roll back; with fewer it is inconclusive (a clear outage still rolls back) */
+      errorRateMinRequests: z.number().int().min(1).max(100_000).default(100),
+      /** how far back the monitoring's error rate reaches to find those requests */
+      errorRateWindow: duration('10m', { min: '10s', max: '1h' }).default('10m'),
       latencyWarnMs: z.number().positive().default(100),
       latencyExcellentMs: z.number().positive().default(50),
       memoryDrift: fraction.default(0.1),
@@ -107,10 +116,13 @@ export const planSchema = z.strictObject({
       baselineFile: z.string().min(1).optional(),
       /** average /kpis latency above this FAILs the performance check (above thresholds.latencyWarnMs only WARNs) */
       latencyFailMs: z.number().positive().default(1000),
-      /** Prometheus counter of all HTTP requests, summed over its labels, for the error rate */
-      requestsMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: hint('use a Prometheus metric name') }).default('demo_http_requests_total'),
-      /** Prometheus counter of server-error (5xx) responses, summed over its labels */
-      errorsMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: hint('use a Prometheus metric name') }).default('demo_http_errors_total'),
+      /**
+       * the counter of user requests on /metrics, the error rate's denominator: a name, or a selector that leaves out
+       * health checks, scrapes and admin calls (`http_requests_total{route!~"/health|/metrics"}`); matching series are summed
+       */
+      requestsMetric: metricSelector.default('demo_http_requests_total{kind="user"}'),
+      /** the counter of server-error (5xx) responses to those requests, selected the same way */
+      errorsMetric: metricSelector.default('demo_http_errors_total{kind="user"}'),
     })
     .prefault({}),
   /** the checks, as data (domain/check-schema.ts); without it, the built-in checks of the demo's HTTP contract */

@@ -8,6 +8,7 @@ import type { LoadedPlan } from '../../domain/loaded-plan';
 import type { ServiceRole } from '../../domain/plan-schema';
 import { errorText, guarded, request, serviceUrl, type Check } from './check-util';
 import { readServiceMetrics } from './service-metrics';
+import { parseSelector } from '../../domain/metric-selector';
 
 interface Probe {
   what: string;
@@ -74,7 +75,7 @@ export const checkErrorHandling: Check = guarded(async (loaded, role) => {
   const warns: string[] = [];
   if (errorRate > errorRateWarn) warns.push(`${rateText} over the ${pct(errorRateWarn)} target`);
   const { requestsMetric, errorsMetric } = loaded.plan.validation;
-  const unread = reading.missing.filter((m) => m === requestsMetric || m === errorsMetric);
+  const unread = reading.missing.filter((m) => m === parseSelector(requestsMetric).name || m === parseSelector(errorsMetric).name);
   if (unread.length) warns.push(`error rate unknown: /metrics has no ${unread.join(', ')}`);
   if (warns.length) return { status: 'WARN', metrics, message: warns.join('; ') };
   return { status: 'PASS', metrics, message: `${outcomes.length} malformed requests answered 4xx JSON; ${rateText}` };
