@@ -98,7 +98,7 @@ export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, off
   const latency = perf?.avgMs ?? perf?.result?.avgMs;
   const avgLatencyMs = typeof latency === 'number' ? latency : undefined;
   if (offsetMs >= 3_600_000 && state.hour1MemoryMb === undefined && reading.memoryMb !== null) state.hour1MemoryMb = reading.memoryMb;
-  const checks = weighOutcomes(loaded, state, report.outcomes, offsetMs);
+  const checks = weighOutcomes(loaded, state, report.outcomes, offsetMs, true);
   // With data checks the outcomes decide (failureLimit can make a FAIL a WARN); the built-in checks' status otherwise.
   const validation = report.outcomes ? (checks.fail.length || checks.rollback.length ? 'FAIL' : checks.warn.length ? 'WARN' : 'PASS') : report.status;
   const verdict = decide(
