@@ -39,6 +39,12 @@ approvals:
     operations: [change-me]
     dataQuality: [change-me]
 
+# The monitoring's own error rate, read from each service's /metrics between checks: the
+# counters of user requests and of their 5xx answers (selectors sum the series they match).
+validation:
+  requestsMetric: http_requests_total{path!~"/health|/metrics|/admin.*"}
+  errorsMetric: http_requests_total{code=~"5..",path!~"/health|/metrics|/admin.*"}
+
 # Where the prometheus checks ask. Secrets are named by env var, never written here:
 #   bearerTokenEnv: PROM_TOKEN   (export PROM_TOKEN=… on the worker)
 prometheus:
@@ -57,13 +63,17 @@ checks:
     report: error_handling
     at: [phase5, checkpoint, sentinel, schedule]
     prometheus:
-      # adapt the metric and labels to what your service exports
-      query: sum(rate(http_requests_total{service="{{ service }}",code=~"5.."}[{{ window }}])) / sum(rate(http_requests_total{service="{{ service }}"}[{{ window }}]))
+      # 5xx over user requests only: adapt the metric and labels to what your service exports, and
+      # leave out whatever is not traffic (health checks, scrapes, admin calls), or they dilute the
+      # rate. Under 100 requests in the window the query gives no data: inconclusive, not a PASS.
+      query: >-
+        (sum(increase(http_requests_total{service="{{ service }}",code=~"5..",path!~"/health|/metrics|/admin.*"}[{{ window }}])) or vector(0))
+        / (sum(increase(http_requests_total{service="{{ service }}",path!~"/health|/metrics|/admin.*"}[{{ window }}])) >= 100)
       window: 5m
     warn: result.value > 0.001
     fail: result.value > 0.05
     onFail: rollback           # over 5%: roll back at once, the seed's rule
-    inconclusive: warn         # no traffic yet → WARN, never a silent PASS
+    inconclusive: warn         # too little traffic → WARN, never a silent PASS
 
   - name: latency_p95
     report: performance

@@ -5,11 +5,8 @@
  * plan names the environment variable that holds them.
  */
 import { z } from 'zod';
-import { DURATION_PATTERN } from './duration';
+import { duration, hint } from './duration-field';
 
-const hint = (text: string) => (issue: { input?: unknown }) => (issue.input === undefined ? undefined : text);
-const duration = (example: string) =>
-  z.string().regex(DURATION_PATTERN, { error: hint(`use a number and a unit (ms, s, m, h, d), e.g. "${example}"`) });
 /** The NAME of an environment variable: the value (a token, a password, a URL with credentials) stays in the worker's env. */
 export const envName = z
   .string()
@@ -46,7 +43,7 @@ export const httpProviderSchema = z.strictObject({
   extract: z.string().min(1).optional(),
   /** requests to time; latency figures (avgMs, p50Ms, p95Ms, maxMs) come with more than one */
   samples: z.number().int().min(1).max(1000).default(1),
-  timeout: duration('10s').default('10s'),
+  timeout: duration('10s', { min: '100ms', max: '10m' }).default('10s'),
 });
 
 export const prometheusProviderSchema = z.strictObject({
@@ -62,14 +59,14 @@ export const sqlProviderSchema = z.strictObject({
   database: z.string().min(1),
   /** run read-only, under a statement timeout; {{ service }} and {{ version }} are passed as $1/$2 when used as such */
   query: z.string().min(1),
-  timeout: duration('10s').default('10s'),
+  timeout: duration('10s', { min: '100ms', max: '10m' }).default('10s'),
 });
 
 export const commandProviderSchema = z.strictObject({
   /** program and arguments; never a shell */
   argv: z.array(z.string().min(1)).min(1, { error: hint('give the program and its arguments as a list, e.g. ["python3", "validate.py"]') }),
   cwd: z.string().optional(),
-  timeout: duration('5m').default('5m'),
+  timeout: duration('5m', { max: '1d' }).default('5m'),
   okExitCodes: z.array(z.number().int().min(0).max(255)).min(1).default([0]),
   /** a JSON file it writes (relative to cwd), read as `result.json` */
   reportFile: z.string().min(1).optional(),
@@ -160,7 +157,7 @@ export const prometheusServerSchema = z.strictObject({
   bearerTokenEnv: envName.optional(),
   usernameEnv: envName.optional(),
   passwordEnv: envName.optional(),
-  timeout: duration('10s').default('10s'),
+  timeout: duration('10s', { min: '100ms', max: '10m' }).default('10s'),
 });
 export const databaseSchema = z.strictObject({
   /** env var holding the connection string (postgres://user:pass@host/db) */

@@ -10,6 +10,10 @@ export type Action = 'ok' | 'warn' | 'retry' | 'rollback' | 'escalate';
 export interface Sample {
   /** fraction of failed requests over the probe window, undefined when nothing was measured */
   errorRate?: number;
+  /** what the rate is over ("3 of 120 requests in 2.0 min"), said with it */
+  errorRateBasis?: string;
+  /** too few requests to call the rate: it may warn, never roll back */
+  errorRateInconclusive?: boolean;
   healthy: boolean;
   validation?: CheckStatus;
   /** this is the re-run of a FAIL */
@@ -28,8 +32,9 @@ export interface Verdict {
 export function decide(sample: Sample, baseline: { hour1MemoryMb?: number }, plan: Pick<Plan, 'thresholds' | 'monitoring'>): Verdict {
   const t = plan.thresholds;
   const reasons: string[] = [];
-  if (sample.errorRate !== undefined && sample.errorRate > t.errorRateRollback) {
-    return { action: 'rollback', reasons: [`error rate ${(sample.errorRate * 100).toFixed(2)}% over ${(t.errorRateRollback * 100).toFixed(0)}%: immediate rollback`] };
+  const basis = sample.errorRateBasis ? ` (${sample.errorRateBasis})` : '';
+  if (sample.errorRate !== undefined && sample.errorRate > t.errorRateRollback && !sample.errorRateInconclusive) {
+    return { action: 'rollback', reasons: [`error rate ${(sample.errorRate * 100).toFixed(2)}% over ${(t.errorRateRollback * 100).toFixed(0)}%: immediate rollback${basis}`] };
   }
   if (sample.checks?.rollback.length) return { action: 'rollback', reasons: sample.checks.rollback.map((r) => `${r}: immediate rollback`) };
   if (!sample.healthy || sample.validation === 'FAIL' || sample.checks?.fail.length) {
@@ -37,7 +42,7 @@ export function decide(sample: Sample, baseline: { hour1MemoryMb?: number }, pla
     if (!sample.retried) return { action: 'retry', reasons: [`${what}: re-run once (may be transient)`] };
     return { action: plan.monitoring.onRepeatedFail, reasons: [`${what} twice in a row`] };
   }
-  if (sample.errorRate !== undefined && sample.errorRate > t.errorRateWarn) reasons.push(`error rate ${(sample.errorRate * 100).toFixed(3)}% over ${(t.errorRateWarn * 100).toFixed(1)}%`);
+  if (sample.errorRate !== undefined && sample.errorRate > t.errorRateWarn) reasons.push(`error rate ${(sample.errorRate * 100).toFixed(3)}% over ${(t.errorRateWarn * 100).toFixed(1)}%${basis}`);
   if (sample.memoryMb != null && baseline.hour1MemoryMb) {
     const drift = (sample.memoryMb - baseline.hour1MemoryMb) / baseline.hour1MemoryMb;
     if (Math.abs(drift) > t.memoryDrift) reasons.push(`memory ${sample.memoryMb} MB is ${(drift * 100).toFixed(1)}% from the hour-1 ${baseline.hour1MemoryMb} MB`);

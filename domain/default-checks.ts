@@ -36,7 +36,8 @@ export function defaultChecks(plan: DefaultCheckSettings): CheckSpecInput[] {
     pass: CLIENT_ERROR,
     inconclusive: 'fail',
   });
-  const counters = `{requests: "${v.requestsMetric}", errors: not_null("${v.errorsMetric}", \`0\`)}`;
+  // JSON strings are JMESPath quoted identifiers: a selector's own quotes stay inside the key.
+  const counters = `{requests: ${JSON.stringify(v.requestsMetric)}, errors: not_null(${JSON.stringify(v.errorsMetric)}, \`0\`)}`;
   const rate = 'double(result.value.errors) / double(result.value.requests)';
   return [
     {

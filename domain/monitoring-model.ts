@@ -7,6 +7,7 @@ import type { BackupInfo } from './rollback-model';
 import type { CheckStatus } from './validation-report';
 import type { TrendState } from './trend';
 import type { CancelRequest } from './cancel-request';
+import type { CountedWindow } from './monitoring-figures';
 
 /** One row of the seed's spreadsheet: Time | Latency (ms) | Error Rate (%) | Memory (MB) | CPU (%) | Status. */
 export interface CheckpointRow {
@@ -15,6 +16,8 @@ export interface CheckpointRow {
   label: string;
   latencyMs?: number;
   errorRatePct?: number;
+  /** the user requests that rate is over (absent in rows from before it was counted) */
+  errorRateRequests?: number;
   memoryMb?: number | null;
   cpuPct?: number | null;
   status: CheckStatus;
@@ -27,6 +30,9 @@ export interface SentinelSample {
   at: string;
   healthy: boolean;
   errorRatePct?: number;
+  /** the user requests that rate is over; with too few it is inconclusive (errorRateNote) */
+  errorRateRequests?: number;
+  errorRateNote?: string;
   memoryMb: number | null;
   cpuPct: number | null;
   detail?: string;
@@ -87,6 +93,10 @@ export interface MonitoringState {
   openDecision?: OpenDecision;
   probes: { total: number; healthy: number; errorsSeen: number };
   lastCounters?: { requests: number; errors: number };
+  /** user requests and errors per reading, the error rate's window (at most COUNTED_KEPT; absent in older states) */
+  counted?: CountedWindow[];
+  /** offset of the last reading that counted requests: the next one's window starts there */
+  lastCountedMs?: number;
   lastCpu?: { seconds: number; offsetMs: number };
   hour1MemoryMb?: number;
   /** state-change notification keys already sent, so a probe never repeats a message */

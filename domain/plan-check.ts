@@ -3,13 +3,11 @@ import { z } from 'zod';
 import { planSchema, type Plan } from './plan-schema';
 import { crossFieldProblems, type PlanProblem } from './plan-rules';
 import { DEFAULT_SENTINEL_PATH, expandChecks } from './default-checks';
+import { knownKeysAt, nearestKey } from './known-keys';
 
 export type PlanCheck = { ok: true; plan: Plan } | { ok: false; problems: PlanProblem[] };
 
 function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') {
-    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}: remove it or fix its spelling`;
-  }
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
     return `required: add it (expected ${issue.expected})`;
   }
@@ -17,14 +15,35 @@ function describe(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+const quoted = (keys: string[]) => keys.map((k) => `\`${k}\``).join(', ');
+
+/** One problem per unknown key, naming the key the plan most likely meant (or those it may hold there). */
+function unknownKeyProblems(issue: z.core.$ZodIssue & { code: 'unrecognized_keys' }, raw: unknown, path: string): PlanProblem[] {
+  const known = knownKeysAt(planSchema, raw, issue.path) ?? [];
+  return issue.keys.map((key) => {
+    const near = nearestKey(key, known);
+    const fix = near ? `did you mean \`${near}\`?` : known.length ? `remove it, or use one of ${quoted(known)}` : 'remove it';
+    return { path, message: `unknown key "${key}": ${fix}`, key, near };
+  });
+}
+
 export function checkPlan(raw: unknown): PlanCheck {
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) {
+    const problems: (PlanProblem & { key?: string; near?: string })[] = parsed.error.issues.flatMap((issue) => {
+      const path = issue.path.map(String).join('.') || '(plan)';
+      return issue.code === 'unrecognized_keys' ? unknownKeyProblems(issue, raw, path) : [{ path, message: describe(issue) }];
+    });
+    // A required key spelt wrong is both missing and unknown: the missing one names the typo too.
+    for (const p of problems) {
+      const typo = p.message.startsWith('required') && problems.find((q) => q.near !== undefined && `${q.path}.${q.near}` === p.path);
+      if (typo) p.message = `required: the plan has "${typo.key}" beside it — did you mean \`${typo.near}\`?`;
+    }
     // A union and its shared fields can both report a missing service: say it once per path.
-    const problems = parsed.error.issues
-      .map((issue) => ({ path: issue.path.map(String).join('.') || '(plan)', message: describe(issue) }))
+    const unique = problems
+      .map(({ path, message }) => ({ path, message }))
       .filter((p, i, all) => all.findIndex((q) => q.path === p.path && (q.message === p.message || p.message.startsWith('required'))) === i);
-    return { ok: false, problems };
+    return { ok: false, problems: unique };
   }
   const { checks, usesDefault } = expandChecks(parsed.data.checks, parsed.data);
   const monitoring = usesDefault ? { ...parsed.data.monitoring, sentinelPath: parsed.data.monitoring.sentinelPath ?? DEFAULT_SENTINEL_PATH } : parsed.data.monitoring;

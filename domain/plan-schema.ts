@@ -3,22 +3,32 @@
  * Strict objects everywhere so a misspelt key is an error, not a silently ignored default.
  */
 import { z } from 'zod';
-import { DURATION_PATTERN } from './duration';
+import { duration, hint } from './duration-field';
 import { checkSchema, databaseSchema, prometheusServerSchema, type CheckSpec } from './check-schema';
 import { DEFAULT_CHECKS } from './default-checks';
 import { strategyFields, trafficSchema } from './traffic-schema';
-
-/** A fix for a wrong value; a missing value falls through to zod's own issue, reported as "required". */
-const hint = (text: string) => (issue: { input?: unknown }) => (issue.input === undefined ? undefined : text);
-
-const duration = (example: string) =>
-  z.string().regex(DURATION_PATTERN, { error: hint(`use a number and a unit (ms, s, m, h, d), e.g. "${example}"`) });
+import { METRIC_SELECTOR_PATTERN } from './metric-selector';
 const name = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use letters, digits, ".", "_" or "-" (no spaces)') });
 const url = z.url({ error: hint('use a full URL, e.g. http://127.0.0.1:8101') });
 const fraction = z.number().min(0, { error: hint('use a fraction from 0 to 1 (0.05 = 5%)') }).max(1, { error: hint('use a fraction from 0 to 1 (0.05 = 5%)') });
 const command = z.array(z.string().min(1)).min(1, { error: hint('give the program and its arguments as a list, e.g. ["npm", "test"]') });
+
+/** What every service has, whatever runs it; each driver's object holds these too, so an unknown key is refused there. */
+const serviceFields = {
+  name: name,
+  /** base URL of the HTTP contract: /health, /kpis, /metrics, /audit, /integrity */
+  baseUrl: url,
+  healthPath: z.string().startsWith('/').default('/health'),
+  startTimeout: duration('60s', { max: '1h' }).default('60s'),
+  /** SIGTERM grace before a force stop */
+  stopGrace: duration('30s', { max: '1h' }).default('30s'),
+  /** a file that must exist before Phase 0 passes (the V2 artifact) */
+  artifact: z.string().optional(),
+  /** the machine it runs on: its start/stop go to the host agent `cutover worker --host NAME`; default: the orchestrator's own */
+  host: name.optional(),
+};
 
 const processDriver = z.strictObject({
   driver: z.literal('process'),
@@ -27,14 +37,17 @@ const processDriver = z.strictObject({
   env: z.record(z.string(), z.string()).default({}),
   /** pid and log files go here, one pair per service name */
   runDir: z.string().default('.data/run'),
+  ...serviceFields,
 });
 const systemdDriver = z.strictObject({
   driver: z.literal('systemd'),
   unit: z.string().regex(/^[A-Za-z0-9:_.@-]+\.service$/, { error: hint('use a unit name like "abaco-pipeline-v2.service"') }),
+  ...serviceFields,
 });
 const dockerDriver = z.strictObject({
   driver: z.literal('docker'),
   container: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use a container name like "pipeline-v2"') }),
+  ...serviceFields,
 });
 const execDriver = z.strictObject({
   driver: z.literal('exec'),
@@ -42,30 +55,19 @@ const execDriver = z.strictObject({
   stop: command,
   forceStop: command.optional(),
   status: command,
+  ...serviceFields,
 });
 
-export const serviceSchema = z
-  .discriminatedUnion('driver', [processDriver, systemdDriver, dockerDriver, execDriver], {
-    error: (issue) =>
-      issue.input === undefined
-        ? 'required: add the service (name, driver, baseUrl and the driver\'s fields)'
-        : 'driver must be one of: process, systemd, docker, exec',
-  })
-  .and(
-    z.object({
-      name: name,
-      /** base URL of the HTTP contract: /health, /kpis, /metrics, /audit, /integrity */
-      baseUrl: url,
-      healthPath: z.string().startsWith('/').default('/health'),
-      startTimeout: duration('60s').default('60s'),
-      /** SIGTERM grace before a force stop */
-      stopGrace: duration('30s').default('30s'),
-      /** a file that must exist before Phase 0 passes (the V2 artifact) */
-      artifact: z.string().optional(),
-      /** the machine it runs on: its start/stop go to the host agent `cutover worker --host NAME`; default: the orchestrator's own */
-      host: name.optional(),
-    }),
-  );
+export const serviceSchema = z.discriminatedUnion('driver', [processDriver, systemdDriver, dockerDriver, execDriver], {
+  error: (issue) =>
+    issue.input === undefined
+      ? 'required: add the service (name, driver, baseUrl and the driver\'s fields)'
+      : 'driver must be one of: process, systemd, docker, exec',
+});
+
+const metricSelector = z.string().regex(METRIC_SELECTOR_PATTERN, {
+  error: hint('use a Prometheus metric name, or one with label matchers: http_requests_total{kind="user"} (=, !=, =~, !~)'),
+});
 
 const approverList = z.array(name).min(1, { error: hint('list at least one person allowed to approve for this role') });
 
@@ -76,7 +78,7 @@ export const planSchema = z.strictObject({
   workdir: z.string().optional(),
   services: z.strictObject({ v1: serviceSchema, v2: serviceSchema }),
   /** how long a step waits for its host's agent to pick it up before it fails (with hosts only) */
-  hostWait: duration('2m').default('2m'),
+  hostWait: duration('2m', { max: '1d' }).default('2m'),
   backup: z.strictObject({
     paths: z.array(z.string().min(1)).min(1, { error: hint('list the data/config paths to back up before V1 stops') }),
     dir: z.string().default('.data/backups'),
@@ -90,13 +92,17 @@ export const planSchema = z.strictObject({
   tests: z.strictObject({
     command,
     cwd: z.string().optional(),
-    timeout: duration('10m').default('10m'),
+    timeout: duration('10m', { max: '1d' }).default('10m'),
   }),
   thresholds: z
     .strictObject({
       kpiTolerance: fraction.default(0.001),
       errorRateWarn: fraction.default(0.001),
       errorRateRollback: fraction.default(0.05),
+      /** requests an error rate needs before it may PASS or roll back; with fewer it is inconclusive (a clear outage still rolls back) */
+      errorRateMinRequests: z.number().int().min(1).max(100_000).default(100),
+      /** how far back the monitoring's error rate reaches to find those requests */
+      errorRateWindow: duration('10m', { min: '10s', max: '1h' }).default('10m'),
       latencyWarnMs: z.number().positive().default(100),
       latencyExcellentMs: z.number().positive().default(50),
       memoryDrift: fraction.default(0.1),
@@ -113,10 +119,13 @@ export const planSchema = z.strictObject({
       baselineStore: z.string().min(1).default('.data/baselines'),
       /** average /kpis latency above this FAILs the performance check (above thresholds.latencyWarnMs only WARNs) */
       latencyFailMs: z.number().positive().default(1000),
-      /** Prometheus counter of all HTTP requests, summed over its labels, for the error rate */
-      requestsMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: hint('use a Prometheus metric name') }).default('demo_http_requests_total'),
-      /** Prometheus counter of server-error (5xx) responses, summed over its labels */
-      errorsMetric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: hint('use a Prometheus metric name') }).default('demo_http_errors_total'),
+      /**
+       * the counter of user requests on /metrics, the error rate's denominator: a name, or a selector that leaves out
+       * health checks, scrapes and admin calls (`http_requests_total{route!~"/health|/metrics"}`); matching series are summed
+       */
+      requestsMetric: metricSelector.default('demo_http_requests_total{kind="user"}'),
+      /** the counter of server-error (5xx) responses to those requests, selected the same way */
+      errorsMetric: metricSelector.default('demo_http_errors_total{kind="user"}'),
     })
     .prefault({}),
   /** the checks, as data (domain/check-schema.ts); `default` (or leaving it out) is the default list, an item `default` extends it */
@@ -143,7 +152,7 @@ export const planSchema = z.strictObject({
       gate: z
         .strictObject({
           roles: z.array(name).min(1).default(['engineering', 'operations']),
-          timeout: duration('30m').default('30m'),
+          timeout: duration('30m', { max: '7d' }).default('30m'),
           onTimeout: z.enum(['abort', 'go']).default('abort'),
           /** forbid the person who started the cutover from being the only approver */
           starterMayApproveAlone: z.boolean().default(false),
@@ -166,19 +175,20 @@ export const planSchema = z.strictObject({
           { until: '8h', every: '30m' },
           { until: '24h', every: '2h' },
         ]),
-      sentinelEvery: duration('1m').default('1m'),
+      /** 1s–1h: a probe loop must rest between probes, and an hour without one is not monitoring */
+      sentinelEvery: duration('1m', { max: '1h' }).default('1m'),
       /** synthetic GET /kpis per sentinel probe, so an error rate shows even without user traffic */
       sentinelRequests: z.number().int().min(0).max(100).default(5),
       /** where those synthetic requests go (with the default check list /kpis, the demo contract's); none unless set */
       sentinelPath: z.string().startsWith('/').optional(),
-      summaryEvery: duration('4h').default('4h'),
+      summaryEvery: duration('4h', { max: '7d' }).default('4h'),
       decisionPoints: z
         .array(
           z.strictObject({
             at: duration('1h'),
             label: z.string(),
             roles: z.array(name).min(1),
-            timeout: duration('2h'),
+            timeout: duration('2h', { max: '7d' }),
             onTimeout: z.enum(['continue', 'rollback']),
           }),
         )
@@ -194,7 +204,7 @@ export const planSchema = z.strictObject({
           },
         ]),
       onRepeatedFail: z.enum(['rollback', 'escalate']).default('rollback'),
-      retryFailAfter: duration('2m').default('2m'),
+      retryFailAfter: duration('2m', { max: '1h' }).default('2m'),
     })
     .prefault({}),
   notifications: z

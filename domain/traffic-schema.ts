@@ -4,10 +4,8 @@
  * Strict objects, so a misspelt key is an error rather than a silently ignored default.
  */
 import { z } from 'zod';
-import { DURATION_PATTERN } from './duration';
+import { duration, hint } from './duration-field';
 
-const hint = (text: string) => (issue: { input?: unknown }) => (issue.input === undefined ? undefined : text);
-const duration = (example: string) => z.string().regex(DURATION_PATTERN, { error: hint(`use a number and a unit (ms, s, m, h, d), e.g. "${example}"`) });
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use letters, digits, ".", "_" or "-" (no spaces)') });
 const command = z.array(z.string().min(1)).min(1, { error: hint('give the program and its arguments as a list, e.g. ["/usr/local/bin/switch", "{role}"]') });
 

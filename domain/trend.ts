@@ -2,6 +2,17 @@
  * Trends of a monitored figure (memory, or any number a check gives): drift from a reference
  * taken after a warm-up, and a steady climb measured before it crosses that band (a leak). Pure:
  * the monitoring workflow keeps the points in its state and asks these functions.
+ *
+ * A healthy process grows as it starts (heap, JIT, caches), and single readings jump with its
+ * garbage collector. So both rules look only at readings after the warm-up, need `minPoints` of
+ * them, and ask for a change beyond the readings' own noise:
+ * - noise: the robust spread (1.4826 × median absolute deviation) of the steps between successive
+ *   readings, never taken below 0.5% of their median (a flat series has no spread at all);
+ * - drift: the median of the latest `minPoints` readings against the reference, the median of the
+ *   first `minPoints` after the warm-up; it must pass the band and 3 × the noise;
+ * - climb: the Theil–Sen slope (median of the pairwise slopes, which one GC jump cannot move),
+ *   whose 95% lower confidence bound (Sen's, from the order of the pairwise slopes) must be over
+ *   `maxRisePerHour`, and whose rise over the readings must pass 3 × the noise.
  */
 import type { TrendSpec } from './check-schema';
 import { parseDuration } from './duration';
@@ -12,27 +23,45 @@ export interface TrendPoint {
 }
 
 export interface TrendState {
+  /** the median of the first readings after the warm-up (at the offset of the last of them) */
   reference?: TrendPoint;
+  /** the readings after the warm-up that make the reference, while it is being taken */
+  referencePoints?: TrendPoint[];
   /** the latest readings, oldest first (bounded) */
   points: TrendPoint[];
+  /** the warm-up the points were judged with (absent in states from before it was kept) */
+  warmupMs?: number;
 }
 
 const POINTS_KEPT = 30;
+/** one-sided 95% (z of a two-sided 90% interval) */
+const Z = 1.645;
+const NOISE_FLOOR = 0.005;
+const SIGNIFICANT = 3;
 
 /**
- * When the reference is taken: the plan's warm-up (default an hour, the seed's hour-1 memory),
- * but never after the first checkpoint of a plan shorter than that, so a short plan has one.
+ * When the warm-up ends: the plan's (default an hour, the seed's hour-1 memory); a plan shorter
+ * than that waits for its first checkpoint, and at least a quarter of its length, so a start-up's
+ * growth is never the reference of a short plan either.
  */
 export function effectiveWarmupMs(spec: Pick<TrendSpec, 'warmup'>, planDurationMs: number, firstCheckpointMs: number): number {
   const warmup = parseDuration(spec.warmup);
-  return warmup < planDurationMs ? warmup : Math.min(warmup, firstCheckpointMs);
+  return warmup < planDurationMs ? warmup : Math.min(warmup, Math.max(firstCheckpointMs, planDurationMs / 4));
 }
 
-export function addPoint(state: TrendState, point: TrendPoint, warmupMs: number): TrendState {
+export function addPoint(state: TrendState, point: TrendPoint, warmupMs: number, minPoints = 3): TrendState {
   const points = [...state.points, point].slice(-POINTS_KEPT);
-  const reference = state.reference ?? (point.offsetMs >= warmupMs ? point : undefined);
-  return { reference, points };
+  if (state.reference || point.offsetMs < warmupMs) return { ...state, points, warmupMs };
+  const referencePoints = [...(state.referencePoints ?? []), point];
+  if (referencePoints.length < minPoints) return { ...state, points, referencePoints, warmupMs };
+  return { points, warmupMs, reference: { offsetMs: point.offsetMs, value: median(referencePoints.map((p) => p.value)) } };
 }
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 /** Least-squares slope in units per hour over the points. */
 export function slopePerHour(points: TrendPoint[]): number {
@@ -49,26 +78,79 @@ export function slopePerHour(points: TrendPoint[]): number {
   return den === 0 ? 0 : num / den;
 }
 
+export interface TheilSen {
+  /** units per hour */
+  slope: number;
+  /** Sen's lower confidence bound of the slope (one-sided 95%) */
+  lower: number;
+  /** the readings' noise (noiseOf) */
+  noise: number;
+  /** slope × the span of the points */
+  rise: number;
+}
+
+export function theilSen(points: TrendPoint[]): TheilSen | undefined {
+  const n = points.length;
+  if (n < 3) return undefined;
+  const slopes: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const dt = (points[j].offsetMs - points[i].offsetMs) / 3_600_000;
+      if (dt > 0) slopes.push((points[j].value - points[i].value) / dt);
+    }
+  }
+  if (!slopes.length) return undefined;
+  slopes.sort((a, b) => a - b);
+  const slope = median(slopes);
+  // Sen (1968): the bound is the order statistic (N − C) / 2 of the N pairwise slopes
+  const c = Z * Math.sqrt((n * (n - 1) * (2 * n + 5)) / 18);
+  const lower = slopes[Math.max(0, Math.round((slopes.length - c) / 2) - 1)];
+  const hours = points.map((p) => p.offsetMs / 3_600_000);
+  return { slope, lower, noise: noiseOf(points), rise: slope * (hours[n - 1] - hours[0]) };
+}
+
+/**
+ * The readings' own noise: the robust spread of the steps between successive readings around
+ * their median step (÷ √2, a step holds two readings' noise). A steady climb or one jump does
+ * not count as noise, GC's ups and downs do. Never below 0.5% of the readings' median.
+ */
+export function noiseOf(points: TrendPoint[]): number {
+  const floor = NOISE_FLOOR * Math.abs(median(points.map((p) => p.value)));
+  if (points.length < 3) return floor;
+  const steps = points.slice(1).map((p, i) => p.value - points[i].value);
+  const typical = median(steps);
+  return Math.max((1.4826 * median(steps.map((d) => Math.abs(d - typical)))) / Math.SQRT2, floor);
+}
+
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));
 
 /** Why the trend is a problem, or nothing: drift from the reference, or a climb faster than allowed. */
 export function trendProblems(spec: TrendSpec, state: TrendState): string[] {
   const problems: string[] = [];
-  const last = state.points.at(-1);
-  if (!last) return problems;
-  if (spec.maxDrift !== undefined && state.reference && state.reference.value !== 0) {
-    const drift = (last.value - state.reference.value) / Math.abs(state.reference.value);
-    if (Math.abs(drift) > spec.maxDrift) {
-      problems.push(`${fmt(last.value)} is ${(drift * 100).toFixed(1)}% from the reference ${fmt(state.reference.value)} taken at ${Math.round(state.reference.offsetMs / 60_000)} min (band ${(spec.maxDrift * 100).toFixed(0)}%)`);
+  const after = state.points.filter((p) => p.offsetMs >= (state.warmupMs ?? 0));
+  if (after.length < spec.minPoints) return problems;
+  const fit = theilSen(after);
+  const noise = fit?.noise ?? 0;
+  const ref = state.reference;
+  if (spec.maxDrift !== undefined && ref && ref.value !== 0) {
+    const latest = after.filter((p) => p.offsetMs > ref.offsetMs).slice(-spec.minPoints);
+    if (latest.length >= spec.minPoints) {
+      const now = median(latest.map((p) => p.value));
+      const drift = (now - ref.value) / Math.abs(ref.value);
+      if (Math.abs(drift) > spec.maxDrift && Math.abs(now - ref.value) > SIGNIFICANT * noise) {
+        problems.push(
+          `${fmt(now)} (median of the last ${latest.length}) is ${(drift * 100).toFixed(1)}% from the reference ${fmt(ref.value)} taken at ${Math.round(ref.offsetMs / 60_000)} min ` +
+            `(band ${(spec.maxDrift * 100).toFixed(0)}%, noise ${fmt(noise)})`,
+        );
+      }
     }
   }
-  if (spec.maxRisePerHour !== undefined && state.points.length >= spec.minPoints) {
-    const recent = state.points.slice(-Math.max(spec.minPoints, 10));
-    const rises = recent.slice(1).filter((p, i) => p.value > recent[i].value).length;
-    const slope = slopePerHour(recent);
-    // Mostly rising (GC makes single steps noisy) and faster than allowed: a climb, not noise.
-    if (slope > spec.maxRisePerHour && rises >= Math.ceil((recent.length - 1) * 0.75)) {
-      problems.push(`climbing ${fmt(slope)}/h over the last ${recent.length} readings (${rises} of ${recent.length - 1} steps up; limit ${fmt(spec.maxRisePerHour)}/h)`);
+  if (spec.maxRisePerHour !== undefined && fit && after.length >= Math.max(spec.minPoints, 5)) {
+    if (fit.lower > spec.maxRisePerHour && fit.rise > SIGNIFICANT * fit.noise) {
+      problems.push(
+        `climbing ${fmt(fit.slope)}/h over the last ${after.length} readings (at least ${fmt(fit.lower)}/h at 95% confidence; ` +
+          `rise ${fmt(fit.rise)} against noise ${fmt(fit.noise)}; limit ${fmt(spec.maxRisePerHour)}/h)`,
+      );
     }
   }
   return problems;

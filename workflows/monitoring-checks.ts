@@ -8,7 +8,7 @@ import type { LoadedPlan } from '../domain/loaded-plan';
 import type { Kpis } from '../domain/kpi-compare';
 import { SENTINEL_SAMPLES_KEPT, type MonitoringState } from '../domain/monitoring-model';
 import { decide, type Verdict } from '../domain/decision-matrix';
-import { cpuPct, windowErrorRate } from '../domain/monitoring-figures';
+import { COUNTED_KEPT, cpuPct, judgeErrorRate, probeCounts } from '../domain/monitoring-figures';
 import { hourLabel } from '../domain/monitoring-schedule';
 import { parseDuration } from '../domain/duration';
 import { act } from './activity-proxies';
@@ -16,7 +16,7 @@ import { hostCheckOutcomes, validationWithHostChecks } from './host-checks';
 import { hostedCheckGroups } from '../domain/host-placement';
 import { weighOutcomes } from './monitoring-outcomes';
 import { failureMessage } from './failure-message';
-import { CHECK_NAMES, latencyOf, type ValidationReport } from '../domain/validation-report';
+import { CHECK_NAMES, latencyOf, type CheckStatus, type ValidationReport } from '../domain/validation-report';
 
 // A probe every minute: a local activity keeps it out of the task queue round trip and history.
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 2 } });
@@ -31,11 +31,20 @@ const probe = (loaded: LoadedPlan) =>
     : local.sentinelProbe(loaded, 'v2');
 
 /** A probe's reading into the state (sync: one async level less per probe, see monitoring.ts). */
-function record(reading: Awaited<ReturnType<typeof probe>>, state: MonitoringState, offsetMs: number) {
+function record(reading: Awaited<ReturnType<typeof probe>>, state: MonitoringState, offsetMs: number, plan: LoadedPlan['plan']) {
   state.probes.total++;
   if (reading.healthy) state.probes.healthy++;
-  const errorRate = windowErrorRate(state.lastCounters, reading);
+  const counts = probeCounts(state.lastCounters, reading);
   if (reading.requests !== undefined && reading.errors !== undefined) state.lastCounters = { requests: reading.requests, errors: reading.errors };
+  const counted = (state.counted ??= []);
+  if (counts) {
+    counted.push({ offsetMs, sinceMs: state.lastCountedMs ?? offsetMs, ...counts });
+    counted.splice(0, counted.length - COUNTED_KEPT);
+    state.lastCountedMs = offsetMs;
+  }
+  const t = plan.thresholds;
+  const judged = judgeErrorRate(counted, offsetMs, { ...t, errorRateWindowMs: parseDuration(t.errorRateWindow) });
+  const errorRate = judged && { errorRate: judged.rate, errorRateBasis: judged.basis, errorRateInconclusive: !!judged.inconclusive };
   const cpu = cpuPct(state.lastCpu, reading.cpuSeconds, offsetMs);
   if (reading.cpuSeconds !== null) state.lastCpu = { seconds: reading.cpuSeconds, offsetMs };
   const samples = (state.sentinelSamples ??= []);
@@ -43,19 +52,23 @@ function record(reading: Awaited<ReturnType<typeof probe>>, state: MonitoringSta
     offsetMs,
     at: new Date().toISOString(),
     healthy: reading.healthy,
-    errorRatePct: errorRate === undefined ? undefined : Math.round(errorRate * 100_000) / 1000,
+    errorRatePct: judged && pct(judged.rate),
+    errorRateRequests: judged?.requests,
+    errorRateNote: judged?.inconclusive,
     memoryMb: reading.memoryMb,
     cpuPct: cpu ?? null,
     detail: reading.healthy ? undefined : reading.detail.slice(0, 200),
   });
   samples.splice(0, samples.length - SENTINEL_SAMPLES_KEPT);
-  return { reading, errorRate, cpu };
+  return { reading, errorRate, judged, cpu };
 }
 
+const pct = (rate: number) => Math.round(rate * 100_000) / 1000;
+
 export async function sentinel(loaded: LoadedPlan, state: MonitoringState, offsetMs: number): Promise<Verdict> {
-  const { reading, errorRate } = record(await probe(loaded), state, offsetMs);
+  const { reading, errorRate } = record(await probe(loaded), state, offsetMs, loaded.plan);
   const checks = weighOutcomes(loaded, state, reading.outcomes, offsetMs);
-  const verdict = decide({ healthy: reading.healthy, errorRate, retried: state.failStreak > 0, checks }, state, loaded.plan);
+  const verdict = decide({ healthy: reading.healthy, ...errorRate, retried: state.failStreak > 0, checks }, state, loaded.plan);
   state.failStreak = reading.healthy && !checks.fail.length ? 0 : state.failStreak + 1;
   if (!reading.healthy) verdict.reasons.push(reading.detail);
   return verdict;
@@ -79,15 +92,15 @@ export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, off
     await sleep(parseDuration(loaded.plan.monitoring.retryFailAfter), { summary: `${label}: re-run of a failed validation` });
     report = await validate();
   }
-  const { reading, errorRate, cpu } = record(await probe(loaded), state, offsetMs);
+  const { reading, errorRate, judged, cpu } = record(await probe(loaded), state, offsetMs, loaded.plan);
   const avgLatencyMs = latencyOf(report);
   if (offsetMs >= 3_600_000 && state.hour1MemoryMb === undefined && reading.memoryMb !== null) state.hour1MemoryMb = reading.memoryMb;
-  const checks = weighOutcomes(loaded, state, report.outcomes, offsetMs);
+  const checks = weighOutcomes(loaded, state, report.outcomes, offsetMs, true);
   // With data checks the outcomes decide (failureLimit can make a FAIL a WARN); the built-in checks' status otherwise.
   const validation = report.outcomes ? (checks.fail.length || checks.rollback.length ? 'FAIL' : checks.warn.length ? 'WARN' : 'PASS') : report.status;
   const verdict = decide(
     // With data checks, latency is the plan's rules' business (its performance check), not the built-in threshold.
-    { healthy: reading.healthy, errorRate, validation: report.outcomes ? undefined : validation, retried: failedFirst, memoryMb: reading.memoryMb, avgLatencyMs: report.outcomes ? undefined : avgLatencyMs, checks },
+    { healthy: reading.healthy, ...errorRate, validation: report.outcomes ? undefined : validation, retried: failedFirst, memoryMb: reading.memoryMb, avgLatencyMs: report.outcomes ? undefined : avgLatencyMs, checks },
     state,
     loaded.plan,
   );
@@ -97,11 +110,19 @@ export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, off
     offsetMs,
     label,
     latencyMs: avgLatencyMs,
-    errorRatePct: errorRate === undefined ? undefined : Math.round(errorRate * 100_000) / 1000,
+    errorRatePct: judged && pct(judged.rate),
+    errorRateRequests: judged?.requests,
     memoryMb: reading.memoryMb,
     cpuPct: cpu,
-    status: validation,
-    note: [late ?? '', failedFirst ? `re-run after a FAIL` : '', ...failing, ...verdict.reasons].filter(Boolean).join('; ') || undefined,
+    status: rowStatus(validation, verdict),
+    note: [late ?? '', failedFirst ? `re-run after a FAIL` : '', ...failing, ...verdict.reasons, judged?.inconclusive ? `error rate ${judged.inconclusive}` : ''].filter(Boolean).join('; ') || undefined,
   });
   return verdict;
+}
+
+/** The row says what the checkpoint decided: one that rolls back (or escalates) is a FAIL, one that warns a WARN. */
+function rowStatus(validation: CheckStatus, verdict: Verdict): CheckStatus {
+  const decided: CheckStatus = verdict.action === 'ok' ? 'PASS' : verdict.action === 'warn' ? 'WARN' : 'FAIL';
+  const rank = { PASS: 0, WARN: 1, FAIL: 2 } as const;
+  return rank[decided] > rank[validation] ? decided : validation;
 }

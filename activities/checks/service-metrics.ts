@@ -6,6 +6,7 @@
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import type { ServiceRole } from '../../domain/plan-schema';
 import { httpRequest, joinUrl } from '../../infra/http-client';
+import { matchesSelector, parseSelector } from '../../domain/metric-selector';
 
 export interface Sample {
   name: string;
@@ -91,17 +92,19 @@ export function declaredNames(text: string): Set<string> {
   return names;
 }
 
+/** `requestsMetric`/`errorsMetric` may be selectors (`name{kind="user"}`): only the series they match are summed. */
 export function readingFrom(text: string, requestsMetric: string, errorsMetric: string): ServiceMetricsReading {
-  const wanted = [requestsMetric, errorsMetric, 'process_resident_memory_bytes', 'process_cpu_seconds_total'];
-  const samples = parsePrometheusText(text, new Set(wanted));
+  const selectors = [requestsMetric, errorsMetric, 'process_resident_memory_bytes', 'process_cpu_seconds_total'].map(parseSelector);
+  const wanted = selectors.map((s) => s.name);
+  const all = parsePrometheusText(text, new Set(wanted));
   const declared = declaredNames(text);
-  const [requests, errors, rss, cpu] = wanted.map((name) => sumMetric(samples, name));
+  const [requests, errors, rss, cpu] = selectors.map((s) => sumMetric(all.filter((x) => matchesSelector(s, x.labels)), s.name));
   return {
     requests: requests ?? 0,
     errors: errors ?? 0,
     residentMemoryMb: rss === undefined ? null : Math.round((rss / (1024 * 1024)) * 10) / 10,
     cpuSecondsTotal: cpu ?? null,
-    missing: wanted.filter((name) => sumMetric(samples, name) === undefined && !declared.has(name)),
+    missing: wanted.filter((name) => sumMetric(all, name) === undefined && !declared.has(name)),
   };
 }
 

@@ -9,7 +9,8 @@ import type { LoadedPlan } from '../../domain/loaded-plan';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { safeSlug } from '../../domain/names';
 import { fileInside, insideWorkdir } from '../plan-paths';
-import { buildReport, renderMarkdown } from './report-content';
+import { buildReport, renderMarkdown, type FinalDecisionPoint } from './report-content';
+import { parseDuration } from '../../domain/duration';
 import { monitoringCharts, renderChart } from './report-charts';
 
 export async function writeMonitoringReport(loaded: LoadedPlan, view: MonitoringView): Promise<{ json: string; markdown: string; charts: string[] }> {
@@ -23,8 +24,15 @@ export async function writeMonitoringReport(loaded: LoadedPlan, view: Monitoring
     file: `${base}-${c.name}.svg`,
   }));
   await Promise.all(charts.map((c) => writeFile(c.file, renderChart(c.options))));
-  const report = buildReport(loaded.plan.name, view);
+  const report = buildReport(loaded.plan.name, view, finalDecisionPoint(loaded));
   await writeFile(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
   await writeFile(`${base}.md`, renderMarkdown(report, charts.map((c) => ({ title: c.title, file: path.basename(c.file) }))));
   return { json: `${base}.json`, markdown: `${base}.md`, charts: charts.map((c) => c.file) };
+}
+
+/** The plan's latest decision point (its sign-offs decide "ready"), or null when it has none. */
+export function finalDecisionPoint(loaded: LoadedPlan): FinalDecisionPoint | null {
+  const points = [...loaded.plan.monitoring.decisionPoints].sort((a, b) => parseDuration(a.at) - parseDuration(b.at));
+  const last = points.at(-1);
+  return last ? { label: last.label, roles: last.roles } : null;
 }

@@ -67,9 +67,20 @@ export function trend(rows: CheckpointRow[], pick: (r: CheckpointRow) => number 
   return { firstHour: round(firstHour), lastHour: round(lastHour), changePct: round(changePct, 1) };
 }
 
-/** The final sign-off is the decision point at the end of the monitoring (or open there now). */
-function signOffs(view: MonitoringView): SignOff[] {
-  const final = view.decisions.find((d) => d.offsetMs >= view.durationMs);
+/** The plan's last decision point: the one whose votes are the sign-offs. */
+export interface FinalDecisionPoint {
+  label: string;
+  roles: string[];
+}
+
+/**
+ * The sign-offs are the votes of the plan's own final decision point, wherever it falls; a plan
+ * without decision points asks for none (`null`). Without the plan (`undefined`), the decision
+ * point at the end of the monitoring (or open there now), else the seed's three roles.
+ */
+function signOffs(view: MonitoringView, planFinal?: FinalDecisionPoint | null): SignOff[] {
+  if (planFinal === null) return [];
+  const final = planFinal ?? view.decisions.find((d) => d.offsetMs >= view.durationMs);
   const open = !final && view.elapsedMs >= view.durationMs ? view.openDecision : undefined;
   const gate = final?.label ?? open?.label;
   return (final?.roles ?? open?.roles ?? SIGN_OFF_ROLES).map((role) => {
@@ -92,7 +103,7 @@ function verdict(r: Omit<MonitoringReport, 'verdict'>): MonitoringReport['verdic
   return missing.length ? { ready: false, text: `Not ready for steady-state operations: ${missing.join('; ')}` } : { ready: true, text: READY };
 }
 
-export function buildReport(plan: string, view: MonitoringView): MonitoringReport {
+export function buildReport(plan: string, view: MonitoringView, finalPoint?: FinalDecisionPoint | null): MonitoringReport {
   const rates = view.rows.map((r) => r.errorRatePct).filter((v): v is number => typeof v === 'number');
   const report = {
     plan,
@@ -119,7 +130,7 @@ export function buildReport(plan: string, view: MonitoringView): MonitoringRepor
     sentinel: { probes: view.probes ?? 0, kept: view.sentinelSamples?.length ?? 0, samples: view.sentinelSamples ?? [] },
     decisions: view.decisions.map((d) => ({ ...d, votes: view.votes.filter((v) => v.gate === d.label) })),
     votes: view.votes,
-    signOffs: signOffs(view),
+    signOffs: signOffs(view, finalPoint),
     warnings: view.warnings,
     rollback: view.rollback,
     ...(view.traffic?.length ? { traffic: view.traffic } : {}),

@@ -4,8 +4,9 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export interface ServiceMetrics {
   registry: Registry;
   requestDuration: Histogram<'route' | 'method' | 'status'>;
-  requests: Counter<'route' | 'method' | 'status'>;
-  errors: Counter<'route' | 'status'>;
+  /** `kind`: user, probe (/health), scrape (/metrics) or admin; only `user` is traffic (routes.ts) */
+  requests: Counter<'route' | 'method' | 'status' | 'kind'>;
+  errors: Counter<'route' | 'status' | 'kind'>;
   kpiCompute: Histogram<'by'>;
   rows: Gauge;
   inFlight: Gauge;
@@ -25,12 +26,12 @@ export function createMetrics(version: string): ServiceMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     }),
     requests: new Counter({
-      name: 'demo_http_requests_total', help: 'HTTP requests by route, method and status',
-      labelNames: ['route', 'method', 'status'], registers: [registry],
+      name: 'demo_http_requests_total', help: 'HTTP requests by route, method, status and kind (user traffic, probe, scrape, admin)',
+      labelNames: ['route', 'method', 'status', 'kind'], registers: [registry],
     }),
     errors: new Counter({
-      name: 'demo_http_errors_total', help: 'HTTP responses with status >= 500, by route and status',
-      labelNames: ['route', 'status'], registers: [registry],
+      name: 'demo_http_errors_total', help: 'HTTP responses with status >= 500, by route, status and kind',
+      labelNames: ['route', 'status', 'kind'], registers: [registry],
     }),
     kpiCompute: new Histogram({
       name: 'demo_kpi_compute_seconds', help: 'Time to compute KPIs over the loaded portfolio',

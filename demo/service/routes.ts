@@ -12,12 +12,17 @@ export type Handler = (ctx: ServiceContext, req: IncomingMessage, query: URLSear
  * `faults`: whether injected latency / errors apply. /metrics and /admin stay clean so an operator
  * can always observe and clear a misbehaving service. `audited`: whether requests are written to the
  * audit trail; health probes, scrapes and audit reads are not, or polling would drown the trail.
+ * `kind`: what the request is, the `kind` label of the request and error counters. Only `user`
+ * requests are traffic: a router checking /health four times a second, a scraper and an operator
+ * at /admin would otherwise outnumber the users and dilute their error rate.
  */
+export type RequestKind = 'user' | 'probe' | 'scrape' | 'admin';
 export interface Route {
   methods: Record<string, Handler>;
   latency: boolean;
   errors: boolean;
   audited: boolean;
+  kind: RequestKind;
 }
 
 function requireReady(ctx: ServiceContext): NonNullable<ServiceContext['dataset']> {
@@ -74,13 +79,13 @@ const integrity: Handler = (ctx, _req, query) => {
 };
 
 export const ROUTES: Record<string, Route> = {
-  '/health': { methods: { GET: health }, latency: true, errors: false, audited: false },
-  '/kpis': { methods: { GET: kpis }, latency: true, errors: true, audited: true },
-  '/metrics': { methods: { GET: metrics }, latency: false, errors: false, audited: false },
-  '/audit': { methods: { GET: audit }, latency: true, errors: true, audited: false },
-  '/integrity': { methods: { GET: integrity }, latency: true, errors: true, audited: true },
+  '/health': { methods: { GET: health }, latency: true, errors: false, audited: false, kind: 'probe' },
+  '/kpis': { methods: { GET: kpis }, latency: true, errors: true, audited: true, kind: 'user' },
+  '/metrics': { methods: { GET: metrics }, latency: false, errors: false, audited: false, kind: 'scrape' },
+  '/audit': { methods: { GET: audit }, latency: true, errors: true, audited: false, kind: 'user' },
+  '/integrity': { methods: { GET: integrity }, latency: true, errors: true, audited: true, kind: 'user' },
   '/admin/faults': {
     methods: { GET: handleFaultsGet, POST: handleFaultsPost, DELETE: handleFaultsDelete },
-    latency: false, errors: false, audited: true,
+    latency: false, errors: false, audited: true, kind: 'admin',
   },
 };

@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceContext } from './context';
 import { ClientError, type Reply } from './http-util';
-import { ROUTES } from './routes';
+import { ROUTES, type RequestKind } from './routes';
 
 /**
  * HTTP plumbing shared by V1 and V2: routing, injected latency/errors, metrics, audit, and the
@@ -29,12 +29,15 @@ async function handle(ctx: ServiceContext, req: http.IncomingMessage, res: http.
   const started = process.hrtime.bigint();
   const method = req.method ?? 'GET';
   let routeLabel = 'unknown';
+  // a request for a route that does not exist is a user's (a client with a wrong path)
+  let kind: RequestKind = 'user';
   let reply: Reply;
   try {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = ROUTES[url.pathname];
     if (!route) throw new ClientError(404, `no route ${url.pathname}`, { path: url.pathname, routes: Object.keys(ROUTES) });
     routeLabel = url.pathname;
+    kind = route.kind;
     if (routeLabel !== '/metrics') {
       ctx.metrics.inFlight.inc();
       res.once('close', () => ctx.metrics.inFlight.dec());
@@ -59,7 +62,7 @@ async function handle(ctx: ServiceContext, req: http.IncomingMessage, res: http.
   } catch (err) {
     reply = toErrorReply(ctx, err, method, routeLabel);
   }
-  send(ctx, res, reply, routeLabel, method, started);
+  send(ctx, res, reply, routeLabel, method, started, kind);
 }
 
 function toErrorReply(ctx: ServiceContext, err: unknown, method: string, route: string): Reply {
@@ -71,7 +74,7 @@ function toErrorReply(ctx: ServiceContext, err: unknown, method: string, route: 
   return { status: 500, body: { error: 'internal error' } };
 }
 
-function send(ctx: ServiceContext, res: http.ServerResponse, reply: Reply, route: string, method: string, started: bigint): void {
+function send(ctx: ServiceContext, res: http.ServerResponse, reply: Reply, route: string, method: string, started: bigint, kind: RequestKind): void {
   const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
   const headers: Record<string, string> = {
     'content-type': reply.contentType ?? 'application/json; charset=utf-8',
@@ -86,9 +89,9 @@ function send(ctx: ServiceContext, res: http.ServerResponse, reply: Reply, route
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const status = String(reply.status);
-  ctx.metrics.requests.inc({ route, method, status });
+  ctx.metrics.requests.inc({ route, method, status, kind });
   ctx.metrics.requestDuration.observe({ route, method, status }, seconds);
-  if (reply.status >= 500) ctx.metrics.errors.inc({ route, status });
+  if (reply.status >= 500) ctx.metrics.errors.inc({ route, status, kind });
   const quiet = route === '/health' || route === '/metrics';
   ctx.log[quiet ? 'debug' : 'info']({ method, route, status: reply.status, ms: seconds * 1000 }, 'request');
 }

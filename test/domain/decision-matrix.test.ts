@@ -1,6 +1,6 @@
 import { planSchema } from '../../domain/plan-schema';
 import { decide } from '../../domain/decision-matrix';
-import { cpuPct, windowErrorRate } from '../../domain/monitoring-figures';
+import { cpuPct, judgeErrorRate, wilsonLower, windowErrorRate, type CountedWindow } from '../../domain/monitoring-figures';
 
 const plan = { thresholds: planSchema.shape.thresholds.parse(undefined), monitoring: planSchema.shape.monitoring.parse(undefined) };
 
@@ -39,8 +39,46 @@ describe('figures between two readings', () => {
     expect(windowErrorRate(undefined, { syntheticRequests: 4, syntheticErrors: 1 })).toBe(0.25);
     expect(windowErrorRate(undefined, { syntheticRequests: 0, syntheticErrors: 0 })).toBeUndefined();
   });
+  test('an inconclusive error rate over 5% warns with its count and never rolls back', () => {
+    const verdict = decide({ healthy: true, errorRate: 0.2, errorRateBasis: '1 of 5 requests in 5 s', errorRateInconclusive: true }, {}, plan);
+    expect(verdict).toEqual({ action: 'warn', reasons: ['error rate 20.000% over 0.1% (1 of 5 requests in 5 s)'] });
+  });
   test('CPU % is CPU seconds over wall seconds between readings', () => {
     expect(cpuPct({ seconds: 10, offsetMs: 0 }, 13, 60_000)).toBe(5);
     expect(cpuPct(undefined, 13, 60_000)).toBeNull();
+  });
+});
+
+describe('the error rate the monitoring acts on', () => {
+  const t = { errorRateRollback: 0.05, errorRateMinRequests: 100, errorRateWindowMs: 600_000 };
+  /** one reading every 5 s of `requests` requests, `errorsAt(i)` of them failed */
+  const readings = (n: number, requests: number, errorsAt: (i: number) => number): CountedWindow[] =>
+    Array.from({ length: n }, (_, i) => ({ offsetMs: (i + 1) * 5_000, sinceMs: i * 5_000, requests, errors: errorsAt(i) }));
+
+  test('too few requests is inconclusive, with the count, even with no error at all', () => {
+    const judged = judgeErrorRate(readings(4, 5, () => 0), 20_000, t);
+    expect(judged).toMatchObject({ rate: 0, requests: 20, errors: 0, inconclusive: 'inconclusive: 20 requests in 20 s (a rate needs 100)' });
+  });
+  test('6% of 100 requests or more is over the threshold: it decides', () => {
+    // 6 errors in every 100 requests, 5 per reading: the window reaches back until it holds 100
+    const judged = judgeErrorRate(readings(40, 5, (i) => (i % 10 === 0 || i % 10 === 5 || i % 10 === 7 ? 1 : 0)), 200_000, t)!;
+    expect(judged.inconclusive).toBeUndefined();
+    expect(judged.requests).toBeGreaterThanOrEqual(100);
+    expect(judged.rate).toBeGreaterThan(0.05);
+    expect(decide({ healthy: true, errorRate: judged.rate, errorRateBasis: judged.basis }, {}, plan).action).toBe('rollback');
+  });
+  test('0.5% over enough requests warns only', () => {
+    const judged = judgeErrorRate(readings(40, 5, (i) => (i === 17 ? 1 : 0)), 200_000, t)!;
+    expect(judged).toMatchObject({ requests: 200, errors: 1, rate: 0.005, inconclusive: undefined });
+    expect(decide({ healthy: true, errorRate: judged.rate, errorRateBasis: judged.basis }, {}, plan)).toEqual({ action: 'warn', reasons: ['error rate 0.500% over 0.1% (1 of 200 requests in 3.3 min)'] });
+  });
+  test('an outage rolls back before the minimum count is in: 2 of 5 is beyond doubt over 5%, 1 of 5 is not', () => {
+    expect(wilsonLower(2, 5)).toBeGreaterThan(0.05);
+    expect(wilsonLower(1, 5)).toBeLessThan(0.05);
+    expect(judgeErrorRate(readings(3, 5, (i) => (i === 2 ? 2 : 0)), 15_000, t)).toMatchObject({ requests: 5, errors: 2, inconclusive: undefined, basis: '2 of 5 requests in 5 s' });
+    expect(judgeErrorRate(readings(3, 5, (i) => (i === 2 ? 1 : 0)), 15_000, t)?.inconclusive).toMatch(/^inconclusive: 15 requests/);
+  });
+  test('readings older than the window are left out', () => {
+    expect(judgeErrorRate(readings(3, 5, () => 1), 700_000, t)).toBeUndefined();
   });
 });

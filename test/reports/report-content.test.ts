@@ -100,3 +100,21 @@ test('a rollback: the failed validation is counted, the rollback and what is mis
   expect(md).toContain('| Hour 3 (2025-12-27T12:00:00.000Z) | 40.0 | 48.5 | 70 | 9 | FAIL | error_handling: 5xx / rising |');
   expect(md).not.toContain('System ready');
 });
+
+test("the sign-offs are the plan's own final decision point, even one before the end; a plan without any asks for none", () => {
+  const done = completedView();
+  // a 30-minute plan whose only decision point, at 20 min, was approved by engineering
+  const view: MonitoringView = {
+    ...done,
+    durationMs: 30 * 60_000,
+    elapsedMs: 30 * 60_000,
+    decisions: [{ label: 'Go-live check', offsetMs: 20 * 60_000, openedAt: done.decisions[0].openedAt, decidedAt: done.decisions[0].decidedAt, outcome: 'continue', via: 'votes', roles: ['engineering'] }],
+    votes: [{ ...done.votes[0], gate: 'Go-live check', role: 'engineering', approver: 'alice', decision: 'GO' }],
+  };
+  const report = buildReport('demo', view, { label: 'Go-live check', roles: ['engineering'] });
+  expect(report.signOffs).toEqual([{ role: 'engineering', approver: 'alice', decision: 'GO', at: view.votes[0].at }]);
+  expect(report.verdict.text).not.toMatch(/no sign-off/);
+  // without the plan, the roles of the seed's 24-hour sign-off were asked for
+  expect(buildReport('demo', view).verdict.text).toMatch(/no sign-off from engineering, operations, dataQuality/);
+  expect(buildReport('demo', { ...view, decisions: [], votes: [] }, null).signOffs).toEqual([]);
+});

@@ -81,6 +81,21 @@ describe('Prometheus parsing', () => {
     expect(readingFrom(text, 'demo_http_requests_total', 'demo_http_errors_total').missing).not.toContain('demo_http_errors_total');
   });
 
+  test('a selector counts only the series that are traffic: health checks and scrapes never dilute the rate', () => {
+    const text = [
+      'demo_http_requests_total{route="/kpis",status="200",kind="user"} 94',
+      'demo_http_requests_total{route="/kpis",status="500",kind="user"} 6',
+      'demo_http_requests_total{route="/health",status="200",kind="probe"} 2400',
+      'demo_http_requests_total{route="/metrics",status="200",kind="scrape"} 60',
+      'demo_http_errors_total{route="/kpis",status="500",kind="user"} 6',
+      'demo_http_errors_total{route="/health",status="503",kind="probe"} 1',
+    ].join('\n');
+    expect(readingFrom(text, 'demo_http_requests_total{kind="user"}', 'demo_http_errors_total{kind="user"}')).toMatchObject({ requests: 100, errors: 6 });
+    expect(readingFrom(text, 'demo_http_requests_total{route!~"/health|/metrics"}', 'demo_http_errors_total{route=~"/k.*"}')).toMatchObject({ requests: 100, errors: 6 });
+    // without one, the router's checks make 6% read as 0.2%
+    expect(readingFrom(text, 'demo_http_requests_total', 'demo_http_errors_total')).toMatchObject({ requests: 2560, errors: 7 });
+  });
+
   test('skips garbage lines instead of throwing', () => {
     expect(parsePrometheusText('not a metric line at all\n{x="y"} 1\nok_metric{a="unterminated} 3\nfine 4\n')).toEqual([
       { name: 'fine', labels: {}, value: 4 },

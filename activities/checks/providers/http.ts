@@ -53,7 +53,17 @@ function parseBody(spec: HttpProviderSpec, answer: HttpAnswer): { value?: unknow
     const samples = parsePrometheusText(answer.text);
     const names = [...new Set(samples.map((s) => s.name))];
     if (!names.length) return { why: `no Prometheus samples in the answer (starts ${JSON.stringify(answer.text.slice(0, 80))})` };
-    return { value: Object.fromEntries(names.map((n) => [n, sumMetric(samples, n) ?? null])) };
+    const value: Record<string, number | null> = Object.fromEntries(names.map((n) => [n, sumMetric(samples, n) ?? null]));
+    // Also each metric narrowed to one label value, keyed as a selector (`name{kind="user"}`), so an
+    // extract can read the traffic series alone (requestsMetric / errorsMetric of the default checks).
+    for (const { name, labels, value: v } of samples) {
+      if (!Number.isFinite(v)) continue;
+      for (const [label, text] of Object.entries(labels)) {
+        const key = `${name}{${label}=${JSON.stringify(text)}}`;
+        value[key] = (value[key] ?? 0) + v;
+      }
+    }
+    return { value };
   }
   if (answer.text.trim() === '') return { value: null };
   if (answer.json === undefined) return { why: `the answer is not JSON (starts ${JSON.stringify(answer.text.slice(0, 80))}): set parse: text` };
