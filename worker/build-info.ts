@@ -1,0 +1,47 @@
+/**
+ * What this install is: the package version and the build id of its workflow code. An installed
+ * package runs compiled JS from dist/ with the workflow bundle prebuilt at dist/workflow-bundle.js;
+ * a checkout runs its TypeScript sources and bundles the workflows when the worker starts.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The folder holding cutover's package.json: two levels up in dist/, one in the sources. */
+export function packageRoot(from = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+export function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * The workflow bundle prebuilt into the package (`npm run build`), when this code runs from dist/.
+ * From the sources it is undefined even if a dist/ exists beside them: that bundle may be stale.
+ */
+export function packagedBundle(): string | undefined {
+  if (!__filename.endsWith('.js')) return undefined;
+  const file = path.join(packageRoot(), 'dist', 'workflow-bundle.js');
+  return fs.existsSync(file) ? file : undefined;
+}
+
+/**
+ * The workflow code's build id: the first 12 hex digits of the bundle's sha256 (the bundle the
+ * worker loads: CUTOVER_WORKFLOW_BUNDLE, else the packaged one), or "source" when the worker
+ * bundles the sources itself.
+ */
+export function buildId(env: NodeJS.ProcessEnv = process.env): string {
+  const bundle = env.CUTOVER_WORKFLOW_BUNDLE || packagedBundle();
+  if (!bundle) return 'source';
+  if (!fs.existsSync(bundle)) throw new Error(`CUTOVER_WORKFLOW_BUNDLE="${bundle}": no such file (unset it to use the packaged bundle)`);
+  return createHash('sha256').update(fs.readFileSync(bundle)).digest('hex').slice(0, 12);
+}
+
+/** `cutover --version`. */
+export function versionLine(env: NodeJS.ProcessEnv = process.env): string {
+  return `cutover ${packageVersion()} (build ${buildId(env)})`;
+}
