@@ -15,7 +15,7 @@ const ENVIRONMENT = [
   ['CUTOVER_PLAN_DIR', `plan folders, "${path.delimiter}"-separated (same as --plans; default: the working directory)`],
   ['CUTOVER_METRICS_ADDRESS', 'serve Prometheus metrics on HOST:PORT (same as --metrics)'],
   ['CUTOVER_ALLOW_INLINE_PLANS', '1: accept plans inside the workflow input (they run commands on this host)'],
-  ['CUTOVER_RUN_DIR', "the services' pid files and activity children (default .data/run)"],
+  ['CUTOVER_RUN_DIR', 'where it records the processes its steps start, to reap them after a crash (default .data/run)'],
   ['CUTOVER_SHUTDOWN_GRACE', 'how long running activities get on SIGTERM (default 30s)'],
   ['CUTOVER_WORKFLOW_BUNDLE', 'a prebuilt workflow bundle (default: the one in the package)'],
   ['CUTOVER_CODEC_KEYS, CUTOVER_CODEC_KEY_FILE', 'encrypt payloads (keys "id:base64", current key first)'],
