@@ -13,11 +13,19 @@ import { registerSchedule } from './commands/schedule';
 import { registerCodecServer } from './commands/codec-server';
 import { registerCheck } from './commands/check';
 import { registerBaseline } from './commands/baseline';
+import { registerWorker } from './commands/worker';
+import { versionLine } from '../worker/build-info';
 import { CliError, EXIT } from './exit-codes';
 
 const program = new Command('cutover')
   .description('Production cutovers (V1 → V2) as durable Temporal workflows.\nConnection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_PROFILE (default localhost:7233).')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // the build id hashes the workflow bundle: only when asked
+  .option('-V, --version', 'print the version and the build id of the workflow code')
+  .on('option:version', () => {
+    console.log(versionLine());
+    process.exit(EXIT.OK);
+  });
 registerPlan(program);
 registerStart(program);
 registerStatus(program);
@@ -30,6 +38,7 @@ registerBaseline(program);
 registerReport(program);
 registerSchedule(program);
 registerCodecServer(program);
+registerWorker(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof WorkflowNotFoundError) {

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs the cutover worker in the background (pid and log in .data/), if it is not already up.
+# Runs `cutover worker` from this checkout in the background (pid and log in .data/), if it is not
+# already up. It gets your environment as it is (CUTOVER_PLAN_DIR, TEMPORAL_ADDRESS, …) and your
+# working directory, which is its plan folder when CUTOVER_PLAN_DIR is unset.
 #   scripts/worker.sh        start      scripts/worker.sh stop
+#   scripts/worker.sh --host NAME [stop]   a host agent: polls only cutover-host-NAME (its own pid and log)
 # "worker polling" is reported only when THIS process says so (its pid in the log line, in the
 # part of the log written after it started); if it exits first, its own error is printed.
 set -euo pipefail
-#   scripts/worker.sh --host NAME [stop]   a host agent: polls only cutover-host-NAME (its own pid and log)
 root="$(cd "$(dirname "$0")/.." && pwd)"
 host=""
 if [ "${1:-}" = "--host" ]; then host="${2:?--host needs a name}"; shift 2; fi
@@ -20,13 +22,14 @@ if [ "${1:-}" = "stop" ]; then
   exit 0
 fi
 if running; then echo "worker already running (pid $(cat "$pidfile"))"; exit 0; fi
-cd "$root"
 # The "worker polling" line is logged at info: a quieter level would hide the very line we wait for.
 case "${CUTOVER_LOG_LEVEL:-info}" in warn | error | fatal | silent) export CUTOVER_LOG_LEVEL=info ;; esac
+# The processes its steps start are recorded in .data/ beside its log, wherever it is started from.
+export CUTOVER_RUN_DIR="${CUTOVER_RUN_DIR:-$root/.data/run}"
 touch "$log"
 offset=$(($(wc -c <"$log") + 1)) # only what this start writes counts
-# node directly (no tsx wrapper): the pid recorded is the process that logs its pid.
-CUTOVER_PLAN_DIR="$root" CUTOVER_LOG_PRETTY=0 nohup node --import tsx worker/main.ts ${host:+--host "$host"} >>"$log" 2>&1 &
+# node itself runs bin/cutover: the pid recorded is the process that logs its pid.
+CUTOVER_LOG_PRETTY=0 nohup node "$root/bin/cutover" worker ${host:+--host "$host"} >>"$log" 2>&1 &
 pid=$!
 echo "$pid" >"$pidfile"
 fresh() { tail -c +"$offset" "$log" 2>/dev/null; }

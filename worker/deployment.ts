@@ -17,26 +17,31 @@ import path from 'node:path';
 import type { NativeConnection } from '@temporalio/worker';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type { Logger } from 'pino';
+import { packageRoot } from './build-info';
 
-const ROOT = path.resolve(__dirname, '..');
+// the package root: above worker/ in a checkout, above dist/worker/ in an installed package
+const ROOT = packageRoot();
 /** What a worker runs: changing any of it makes a new build. */
-const SOURCES = ['activities', 'domain', 'infra', 'workflows', 'worker', 'package.json', 'package-lock.json'];
+const SOURCES = ['activities', 'domain', 'infra', 'workflows', 'worker'];
+/** The code's own root: the checkout, or dist/ of an installed package. */
+const CODE = path.resolve(__dirname, '..');
 
 export class DeploymentConfigError extends Error {}
 
 function files(entry: string): string[] {
-  const full = path.join(ROOT, entry);
+  const full = path.join(CODE, entry);
   if (!fs.existsSync(full)) return [];
   if (!fs.statSync(full).isDirectory()) return [entry];
   return fs
     .readdirSync(full, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts'))
+    .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
     .map((f) => path.join(entry, f));
 }
 
 export function sourceHash(): string {
   const hash = crypto.createHash('sha256');
-  for (const file of SOURCES.flatMap(files).sort()) hash.update(`${file}\0`).update(fs.readFileSync(path.join(ROOT, file))).update('\0');
+  for (const file of SOURCES.flatMap(files).sort()) hash.update(`${file}\0`).update(fs.readFileSync(path.join(CODE, file))).update('\0');
+  hash.update(fs.readFileSync(path.join(ROOT, 'package.json')));
   return hash.digest('hex').slice(0, 12);
 }
 

@@ -54,8 +54,13 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  // a bad key setting is a config mistake: its message says what to fix, a stack adds nothing
-  console.error(err instanceof CodecConfigError || err instanceof WorkerTuningError || err instanceof DeploymentConfigError ? `cutover-worker: ${err.message}` : err);
-  process.exit(1);
-});
+/** The worker process, for `cutover worker` and `node worker/main.ts`: resolves when it has stopped. */
+export function runWorker(): Promise<void> {
+  return main().catch((err) => {
+    // a bad key setting is a config mistake: its message says what to fix, a stack adds nothing
+    console.error(err instanceof CodecConfigError || err instanceof WorkerTuningError || err instanceof DeploymentConfigError ? `cutover-worker: ${err.message}` : err);
+    process.exit(1);
+  });
+}
+
+if (require.main === module) void runWorker();
