@@ -29,7 +29,7 @@ export function registerBaseline(program: Command) {
       // all or nothing: a baseline missing a check would make that check WARN "no baseline" later, silently
       if (problems.length) throw new CliError(`nothing recorded: ${problems.join('; ')}`, EXIT.ERROR);
       const source = `cutover baseline capture (${role})`;
-      const written = await recordBaseline(loaded, values, `cutover baseline capture (${role})`, role, opts.out && path.resolve(opts.out));
+      const written = await recordBaseline(loaded, values, source, role, opts.out && path.resolve(opts.out));
       console.log(`✓ recorded ${loaded.plan.services[role].name} (${role}): ${describeCoverage(values)} → ${written}`);
     });
 }
