@@ -2,14 +2,43 @@
 // no non-workflow Temporal packages. Floating promises are errors everywhere.
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['assert', 'buffer', 'child_process', 'crypto', 'dns', 'events', 'fs', 'http', 'https', 'net', 'os', 'path', 'process', 'stream', 'timers', 'url', 'util', 'worker_threads', 'zlib'];
+const nodeBuiltins = [
+  'assert',
+  'buffer',
+  'child_process',
+  'crypto',
+  'dns',
+  'events',
+  'fs',
+  'http',
+  'https',
+  'net',
+  'os',
+  'path',
+  'process',
+  'stream',
+  'timers',
+  'url',
+  'util',
+  'worker_threads',
+  'zlib',
+];
 
 const sandbox = {
   paths: [
-    ...nodeBuiltins.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'workflow code is deterministic: no Node built-ins' })),
-    ...['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/testing', 'pino', 'yaml'].map((name) => ({ name, message: 'not allowed in the workflow sandbox' })),
+    ...nodeBuiltins
+      .flatMap((m) => [m, `node:${m}`])
+      .map((name) => ({ name, message: 'workflow code is deterministic: no Node built-ins' })),
+    ...['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/testing', 'pino', 'yaml'].map(
+      (name) => ({ name, message: 'not allowed in the workflow sandbox' }),
+    ),
   ],
-  patterns: [{ group: ['../activities/*', '!../activities'], message: 'workflows import activity types only, from ../activities' }],
+  patterns: [
+    {
+      group: ['../activities/*', '!../activities'],
+      message: 'workflows import activity types only, from ../activities',
+    },
+  ],
 };
 // Every patch is registered in workflows/patches.ts, with its reason and when it can go.
 const onlyRegisteredPatches = {
@@ -34,7 +63,11 @@ export default tseslint.config(
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { ...sandbox, paths: [...sandbox.paths, onlyRegisteredPatches] }],
-      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'use sleep() from @temporalio/workflow' }, { name: 'setInterval', message: 'use sleep() in a loop' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'use sleep() from @temporalio/workflow' },
+        { name: 'setInterval', message: 'use sleep() in a loop' },
+      ],
     },
   },
   {

@@ -4,13 +4,29 @@ import type { LoadedPlan } from '../domain/loaded-plan';
 import type { BackupInfo } from '../domain/rollback-model';
 import { safeSlug } from '../domain/names';
 import { createBackup, pruneBackups, readManifest, restoreBackup } from './backups';
-import { backupDir, chooseRollbackBackup, labelPrefix, ownArchives, ownedBy, trustedBackup, type BackupChoice } from './backup-trust';
+import {
+  backupDir,
+  chooseRollbackBackup,
+  labelPrefix,
+  ownArchives,
+  ownedBy,
+  trustedBackup,
+  type BackupChoice,
+} from './backup-trust';
 import { insideWorkdir } from './plan-paths';
 
 /** `label` carries the workflow id, which may come from anyone: a slug, never a path. */
 export function backupForCutover(loaded: LoadedPlan, label: string): Promise<BackupInfo> {
-  const paths = loaded.plan.backup.paths.map((p, i) => path.relative(loaded.workdir, insideWorkdir(loaded, p, `backup.paths.${i}`)));
-  return createBackup({ paths, dir: backupDir(loaded), cwd: loaded.workdir, label: `${labelPrefix(loaded)}${safeSlug(label)}`, plan: loaded.plan.name });
+  const paths = loaded.plan.backup.paths.map((p, i) =>
+    path.relative(loaded.workdir, insideWorkdir(loaded, p, `backup.paths.${i}`)),
+  );
+  return createBackup({
+    paths,
+    dir: backupDir(loaded),
+    cwd: loaded.workdir,
+    label: `${labelPrefix(loaded)}${safeSlug(label)}`,
+    plan: loaded.plan.name,
+  });
 }
 
 /** Only this plan's archives age out here: another plan's in the same dir are not ours to delete. */
@@ -19,7 +35,11 @@ export async function pruneOldBackups(loaded: LoadedPlan): Promise<number> {
     const manifest = readManifest(archive);
     return manifest ? ownedBy(loaded, manifest) : path.basename(archive).startsWith(labelPrefix(loaded));
   };
-  const { removed } = await pruneBackups({ dir: backupDir(loaded), retentionDays: loaded.plan.backup.retentionDays, owns });
+  const { removed } = await pruneBackups({
+    dir: backupDir(loaded),
+    retentionDays: loaded.plan.backup.retentionDays,
+    owns,
+  });
   return removed.length;
 }
 
@@ -40,9 +60,14 @@ export async function verifyBackupArchive(loaded: LoadedPlan, backup: BackupInfo
   return (await trustedBackup(loaded, backup.archive, backup.sha256)).sha256;
 }
 
-export async function restoreBackupArchive(loaded: LoadedPlan, backup: BackupInfo): Promise<{ restored: string[]; displaced: string }> {
+export async function restoreBackupArchive(
+  loaded: LoadedPlan,
+  backup: BackupInfo,
+): Promise<{ restored: string[]; displaced: string }> {
   // Checked again here: this activity may be called with any BackupInfo, not only a verified one.
   const trusted = await trustedBackup(loaded, backup.archive, backup.sha256);
-  const paths = loaded.plan.backup.paths.map((p, i) => path.relative(loaded.workdir, insideWorkdir(loaded, p, `backup.paths.${i}`)));
+  const paths = loaded.plan.backup.paths.map((p, i) =>
+    path.relative(loaded.workdir, insideWorkdir(loaded, p, `backup.paths.${i}`)),
+  );
   return restoreBackup({ archive: trusted.archive, expectedSha256: trusted.sha256, cwd: loaded.workdir, paths });
 }

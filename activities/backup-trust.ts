@@ -17,10 +17,16 @@ export const backupDir = (loaded: LoadedPlan) => insideWorkdir(loaded, loaded.pl
 
 /** A manifest of this plan: one that names the plan, or (archives made before it did) carries its label prefix. */
 export function ownedBy(loaded: LoadedPlan, m: BackupManifest | undefined): m is BackupManifest {
-  return !!m && (m.plan === undefined ? m.label.startsWith(labelPrefix(loaded)) : m.plan === loaded.plan.name && m.label.startsWith(labelPrefix(loaded)));
+  return (
+    !!m &&
+    (m.plan === undefined
+      ? m.label.startsWith(labelPrefix(loaded))
+      : m.plan === loaded.plan.name && m.label.startsWith(labelPrefix(loaded)))
+  );
 }
 
-const refuse = (message: string, type: string = FailureType.BackupCorrupt) => ApplicationFailure.nonRetryable(message, type);
+const refuse = (message: string, type: string = FailureType.BackupCorrupt) =>
+  ApplicationFailure.nonRetryable(message, type);
 
 /**
  * The archive as a BackupInfo, after checking it is directly in the plan's backup dir, that its
@@ -31,19 +37,42 @@ export async function trustedBackup(loaded: LoadedPlan, archive: string, recorde
   const dir = backupDir(loaded);
   const file = path.resolve(dir, archive);
   if (path.dirname(file) !== dir || !file.endsWith('.tar.gz')) {
-    throw refuse(`backup ${archive} is not an archive in the plan's backup dir ${dir}: a rollback restores only the plan's own backups`, FailureType.BackupNotFound);
+    throw refuse(
+      `backup ${archive} is not an archive in the plan's backup dir ` +
+        `${dir}: a rollback restores only the plan's own backups`,
+      FailureType.BackupNotFound,
+    );
   }
   const manifest = readManifest(file);
-  if (!manifest) throw refuse(`backup ${file} has no readable manifest (${path.basename(file)}.manifest.json): it cannot be trusted; nothing was restored`);
+  if (!manifest)
+    throw refuse(
+      `backup ${file} has no readable manifest (` +
+        `${path.basename(file)}.manifest.json): it cannot be trusted; ` +
+        `nothing was restored`,
+    );
   if (!ownedBy(loaded, manifest) || manifest.archive !== path.basename(file)) {
-    throw refuse(`backup ${file} belongs to "${manifest.plan ?? manifest.label}", not to plan "${loaded.plan.name}": a rollback restores only the plan's own backups`, FailureType.BackupNotFound);
+    throw refuse(
+      `backup ${file} belongs to "` +
+        `${manifest.plan ?? manifest.label}", not to plan "` +
+        `${loaded.plan.name}": a rollback restores only the plan's own backups`,
+      FailureType.BackupNotFound,
+    );
   }
   if (recordedSha256 && manifest.archiveSha256 !== recordedSha256) {
-    throw refuse(`backup ${file}: its manifest's sha256 ${manifest.archiveSha256} differs from ${recordedSha256} recorded by the cutover; nothing was restored`);
+    throw refuse(
+      `backup ${file}: its manifest's sha256 ` +
+        `${manifest.archiveSha256} differs from ${recordedSha256} ` +
+        `recorded by the cutover; nothing was restored`,
+    );
   }
   const result = await verifyBackup(file);
   if (!result.ok || result.actual !== manifest.archiveSha256) {
-    throw refuse(`backup ${file} is corrupt or missing: ${result.reason ?? `sha256 ${result.actual} differs from ${manifest.archiveSha256} recorded at backup time`}`);
+    throw refuse(
+      `backup ${file} is corrupt or missing: ` +
+        (result.reason ??
+          `sha256 ${result.actual} differs from ${manifest.archiveSha256} ` + `recorded at backup time`) +
+        ``,
+    );
   }
   return { archive: file, sha256: manifest.archiveSha256, bytes: manifest.archiveBytes, createdAt: manifest.createdAt };
 }
@@ -81,22 +110,42 @@ export async function chooseRollbackBackup(loaded: LoadedPlan, opts: { label?: s
     const match = own.find((a) => a.manifest.label === opts.label || path.basename(a.archive) === opts.label);
     if (!match) {
       const labels = [...new Set(own.map((a) => a.manifest.label))].slice(0, 10);
-      throw refuse(`no backup labelled "${opts.label}" of plan "${loaded.plan.name}" in ${dir}: use one of ${labels.join(', ') || '(none)'}`, FailureType.BackupNotFound);
+      throw refuse(
+        `no backup labelled "${opts.label}" of plan "` +
+          `${loaded.plan.name}" in ${dir}: use one of ${labels.join(', ') || '(none)'}`,
+        FailureType.BackupNotFound,
+      );
     }
-    return { backup: await trustedBackup(loaded, match.archive), note: `${match.archive} (label ${match.manifest.label}, chosen by the operator)` };
+    return {
+      backup: await trustedBackup(loaded, match.archive),
+      note: `${match.archive} (label ${match.manifest.label}, chosen by the operator)`,
+    };
   }
   const newest = own[0];
-  if (!newest) throw refuse(`no backup of plan "${loaded.plan.name}" in ${dir}: a rollback needs the Phase 1 archive`, FailureType.BackupNotFound);
+  if (!newest)
+    throw refuse(
+      `no backup of plan "${loaded.plan.name}" in ${dir}: a rollback ` + `needs the Phase 1 archive`,
+      FailureType.BackupNotFound,
+    );
   try {
-    return { backup: await trustedBackup(loaded, newest.archive), note: `${newest.archive} (label ${newest.manifest.label}, the newest)` };
+    return {
+      backup: await trustedBackup(loaded, newest.archive),
+      note: `${newest.archive} (label ${newest.manifest.label}, the newest)`,
+    };
   } catch (err) {
-    const phase1Label = newest.manifest.label.endsWith(FINAL) ? newest.manifest.label.slice(0, -FINAL.length) : undefined;
+    const phase1Label = newest.manifest.label.endsWith(FINAL)
+      ? newest.manifest.label.slice(0, -FINAL.length)
+      : undefined;
     const phase1 = phase1Label && own.find((a) => a.manifest.label === phase1Label);
     if (!phase1) throw err;
     const backup = await trustedBackup(loaded, phase1.archive);
     return {
       backup,
-      note: `final snapshot ${newest.archive} refused (${(err as Error).message}); restoring the intact Phase 1 archive ${phase1.archive} of the same cutover instead: V1's writes after Phase 1 are not in it`,
+      note:
+        `final snapshot ${newest.archive} refused (` +
+        `${(err as Error).message}); restoring the intact Phase 1 ` +
+        `archive ${phase1.archive} of the same cutover instead: V1's ` +
+        `writes after Phase 1 are not in it`,
     };
   }
 }

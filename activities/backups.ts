@@ -19,7 +19,12 @@ export interface BackupInfo {
   manifest: string;
   createdAt: string;
 }
-export interface VerifyResult { ok: boolean; expected?: string; actual?: string; reason?: string }
+export interface VerifyResult {
+  ok: boolean;
+  expected?: string;
+  actual?: string;
+  reason?: string;
+}
 
 const ARCHIVE_EXT = '.tar.gz';
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -40,7 +45,10 @@ function checkPaths(paths: string[], cwd: string): string[] {
   return paths.map((p) => {
     const rel = path.normalize(p);
     if (path.isAbsolute(rel) || rel === '..' || rel.startsWith(`..${path.sep}`) || rel === '.') {
-      throw ApplicationFailure.nonRetryable(`backup path "${p}" must be relative to ${cwd} and inside it`, FailureType.InvalidBackupConfig);
+      throw ApplicationFailure.nonRetryable(
+        `backup path "${p}" must be relative to ${cwd} and inside it`,
+        FailureType.InvalidBackupConfig,
+      );
     }
     return rel;
   });
@@ -49,13 +57,20 @@ function checkPaths(paths: string[], cwd: string): string[] {
 /** Restoring a path replaces it whole: backups kept inside it would be deleted by the restore. */
 function checkOutside(target: string, paths: string[], cwd: string, what: string): void {
   const inside = paths.find((p) => !path.relative(path.join(cwd, p), target).startsWith('..'));
-  if (inside) throw ApplicationFailure.nonRetryable(`${what} ${target} is inside the backed-up path "${inside}": keep backups elsewhere`, FailureType.InvalidBackupConfig);
+  if (inside)
+    throw ApplicationFailure.nonRetryable(
+      `${what} ${target} is inside the backed-up path "${inside}": ` + `keep backups elsewhere`,
+      FailureType.InvalidBackupConfig,
+    );
 }
 
 function listFiles(root: string, rel: string): string[] {
   const stat = fs.lstatSync(path.join(root, rel));
   if (!stat.isDirectory()) return stat.isFile() ? [rel] : [];
-  return fs.readdirSync(path.join(root, rel)).sort().flatMap((name) => listFiles(root, path.join(rel, name)));
+  return fs
+    .readdirSync(path.join(root, rel))
+    .sort()
+    .flatMap((name) => listFiles(root, path.join(rel, name)));
 }
 
 async function tar(args: string[], what: string): Promise<void> {
@@ -64,7 +79,11 @@ async function tar(args: string[], what: string): Promise<void> {
   const stop = keepAlive(() => ({ tar: what }));
   try {
     const r = await runCommand(['tar', ...args], { timeoutMs: 60 * 60_000 });
-    if (r.code !== 0) throw ApplicationFailure.retryable(`tar ${what} failed (exit ${r.code}): ${r.stderr.trim()}`, FailureType.BackupFailed);
+    if (r.code !== 0)
+      throw ApplicationFailure.retryable(
+        `tar ${what} failed (exit ${r.code}): ${r.stderr.trim()}`,
+        FailureType.BackupFailed,
+      );
   } finally {
     stop();
   }
@@ -83,41 +102,74 @@ export async function verifyBackup(archive: string): Promise<VerifyResult> {
   const expected = readSidecar(archive);
   if (!expected) return { ok: false, reason: `checksum file ${archive}.sha256 is missing` };
   const actual = await sha256File(archive);
-  return actual === expected ? { ok: true, expected, actual } : { ok: false, expected, actual, reason: 'checksum differs' };
+  return actual === expected
+    ? { ok: true, expected, actual }
+    : { ok: false, expected, actual, reason: 'checksum differs' };
 }
 
 function infoOf(archive: string): BackupInfo {
   const manifest = `${archive}.manifest.json`;
-  const m = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { archiveSha256: string; archiveBytes: number; createdAt: string };
+  const m = JSON.parse(fs.readFileSync(manifest, 'utf8')) as {
+    archiveSha256: string;
+    archiveBytes: number;
+    createdAt: string;
+  };
   return { archive, sha256: m.archiveSha256, bytes: m.archiveBytes, manifest, createdAt: m.createdAt };
 }
 
 /** What a manifest says about its archive: whose it is (plan, label) and its checksum. */
-export interface BackupManifest { label: string; plan?: string; createdAt: string; archive: string; archiveSha256: string; archiveBytes: number }
+export interface BackupManifest {
+  label: string;
+  plan?: string;
+  createdAt: string;
+  archive: string;
+  archiveSha256: string;
+  archiveBytes: number;
+}
 
 /** The manifest beside an archive, or undefined when it is missing or not a manifest. */
 export function readManifest(archive: string): BackupManifest | undefined {
   try {
     const m = JSON.parse(fs.readFileSync(`${archive}.manifest.json`, 'utf8')) as BackupManifest;
-    return typeof m.label === 'string' && typeof m.archiveSha256 === 'string' && typeof m.archive === 'string' ? m : undefined;
+    return typeof m.label === 'string' && typeof m.archiveSha256 === 'string' && typeof m.archive === 'string'
+      ? m
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
-export async function createBackup(input: { paths: string[]; dir: string; cwd: string; label: string; plan?: string }): Promise<BackupInfo> {
+export async function createBackup(input: {
+  paths: string[];
+  dir: string;
+  cwd: string;
+  label: string;
+  plan?: string;
+}): Promise<BackupInfo> {
   const cwd = path.resolve(input.cwd);
-  if (!LABEL.test(input.label)) throw ApplicationFailure.nonRetryable(`backup label "${input.label}" must be a plain name`, FailureType.InvalidBackupConfig);
+  if (!LABEL.test(input.label))
+    throw ApplicationFailure.nonRetryable(
+      `backup label "${input.label}" must be a plain name`,
+      FailureType.InvalidBackupConfig,
+    );
   const paths = checkPaths(input.paths, cwd);
   const missing = paths.filter((p) => !fs.existsSync(path.join(cwd, p)));
-  if (missing.length) throw ApplicationFailure.nonRetryable(`backup paths missing under ${cwd}: ${missing.join(', ')}`, FailureType.InvalidBackupConfig);
+  if (missing.length)
+    throw ApplicationFailure.nonRetryable(
+      `backup paths missing under ${cwd}: ${missing.join(', ')}`,
+      FailureType.InvalidBackupConfig,
+    );
   const dir = path.resolve(cwd, input.dir);
   checkOutside(dir, paths, cwd, 'backup dir');
   fs.mkdirSync(dir, { recursive: true });
 
   // Idempotent per label: a retried activity returns the archive an earlier attempt finished.
   const stamp = /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.tar\.gz$/;
-  const mine = fs.readdirSync(dir).filter((f) => f.startsWith(`${input.label}-`) && stamp.test(f.slice(input.label.length + 1))).sort().reverse();
+  const mine = fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith(`${input.label}-`) && stamp.test(f.slice(input.label.length + 1)))
+    .sort()
+    .reverse();
   for (const name of mine) {
     const archive = path.join(dir, name);
     if ((await verifyBackup(archive)).ok && fs.existsSync(`${archive}.manifest.json`)) return infoOf(archive);
@@ -135,9 +187,23 @@ export async function createBackup(input: { paths: string[]; dir: string; cwd: s
     const bytes = fs.statSync(partial).size;
     const files = [];
     for (const rel of paths.flatMap((p) => listFiles(cwd, p))) {
-      files.push({ path: rel, bytes: fs.statSync(path.join(cwd, rel)).size, sha256: await sha256File(path.join(cwd, rel)) });
+      files.push({
+        path: rel,
+        bytes: fs.statSync(path.join(cwd, rel)).size,
+        sha256: await sha256File(path.join(cwd, rel)),
+      });
     }
-    const manifest = { label: input.label, plan: input.plan, createdAt, cwd, paths, files, archive: path.basename(archive), archiveSha256: sha256, archiveBytes: bytes };
+    const manifest = {
+      label: input.label,
+      plan: input.plan,
+      createdAt,
+      cwd,
+      paths,
+      files,
+      archive: path.basename(archive),
+      archiveSha256: sha256,
+      archiveBytes: bytes,
+    };
     fs.writeFileSync(`${archive}.manifest.json`, JSON.stringify(manifest, null, 2));
     fs.writeFileSync(`${archive}.sha256`, `${sha256}  ${path.basename(archive)}\n`);
     fs.renameSync(partial, archive);
@@ -156,7 +222,12 @@ function moveDir(from: string, to: string) {
   }
 }
 
-export async function restoreBackup(input: { archive: string; expectedSha256?: string; cwd: string; paths: string[] }): Promise<{ restored: string[]; displaced: string }> {
+export async function restoreBackup(input: {
+  archive: string;
+  expectedSha256?: string;
+  cwd: string;
+  paths: string[];
+}): Promise<{ restored: string[]; displaced: string }> {
   const cwd = path.resolve(input.cwd);
   const paths = checkPaths(input.paths, cwd);
   checkOutside(path.resolve(input.archive), paths, cwd, 'archive');
@@ -164,8 +235,15 @@ export async function restoreBackup(input: { archive: string; expectedSha256?: s
   const expected = input.expectedSha256 ?? readSidecar(input.archive);
   const actual = fs.existsSync(input.archive) ? await sha256File(input.archive) : undefined;
   if (!actual || !expected || actual !== expected) {
-    const why = !actual ? 'archive is missing' : !expected ? 'no checksum to verify against' : `checksum differs: expected ${expected}, got ${actual}`;
-    throw ApplicationFailure.nonRetryable(`backup ${input.archive} cannot be trusted (${why}); nothing was restored`, FailureType.BackupCorrupt);
+    const why = !actual
+      ? 'archive is missing'
+      : !expected
+        ? 'no checksum to verify against'
+        : `checksum differs: expected ${expected}, got ${actual}`;
+    throw ApplicationFailure.nonRetryable(
+      `backup ${input.archive} cannot be trusted (${why}); nothing ` + `was restored`,
+      FailureType.BackupCorrupt,
+    );
   }
   // The staging dir sits inside cwd so the swaps below are same-filesystem renames.
   const staging = fs.mkdtempSync(path.join(cwd, '.cutover-restore-'));
@@ -173,7 +251,11 @@ export async function restoreBackup(input: { archive: string; expectedSha256?: s
   try {
     await tar(['-xzf', input.archive, '-C', staging], `extract ${path.basename(input.archive)}`);
     const absent = paths.filter((p) => !fs.existsSync(path.join(staging, p)));
-    if (absent.length) throw ApplicationFailure.nonRetryable(`backup ${input.archive} does not contain ${absent.join(', ')}; nothing was restored`, FailureType.BackupCorrupt);
+    if (absent.length)
+      throw ApplicationFailure.nonRetryable(
+        `backup ${input.archive} does not contain ${absent.join(', ')}; ` + `nothing was restored`,
+        FailureType.BackupCorrupt,
+      );
     fs.mkdirSync(path.join(staging, '.previous'));
     for (const p of paths) {
       const live = path.join(cwd, p);
@@ -187,7 +269,12 @@ export async function restoreBackup(input: { archive: string; expectedSha256?: s
     }
     // What the restore replaced (say, V2's writes since the switch) is kept beside the archive,
     // not deleted: somebody may need it after the rollback. Pruned with the archives.
-    const displaced = `${input.archive.replace(/\.tar\.gz$/, '')}.displaced-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    const displaced =
+      `` +
+      input.archive.replace(/\.tar\.gz$/, '') +
+      `.displaced-` +
+      new Date().toISOString().replace(/[:.]/g, '-') +
+      ``;
     moveDir(path.join(staging, '.previous'), displaced);
     return { restored: paths, displaced };
   } catch (err) {
@@ -222,14 +309,27 @@ function removePartials(dir: string, match: (name: string) => boolean, idleMs: n
 }
 
 /** `owns` limits pruning to one plan's archives (and what their restores displaced): a shared dir keeps the others. */
-export async function pruneBackups(input: { dir: string; retentionDays: number; now?: number | string; cwd?: string; owns?: (archive: string) => boolean }): Promise<{ removed: string[] }> {
+export async function pruneBackups(input: {
+  dir: string;
+  retentionDays: number;
+  now?: number | string;
+  cwd?: string;
+  owns?: (archive: string) => boolean;
+}): Promise<{ removed: string[] }> {
   const owns = input.owns ?? (() => true);
   const dir = path.resolve(input.cwd ?? process.cwd(), input.dir);
   if (!fs.existsSync(dir)) return { removed: [] };
   const cutoff = new Date(input.now ?? Date.now()).getTime() - input.retentionDays * 86_400_000;
   // Partials of crashed attempts go whatever the retention: they never were a backup.
-  const removed: string[] = removePartials(dir, (f) => owns(path.join(dir, f.replace(/\.partial-[0-9a-f]+$/, ''))), 10 * 60_000);
-  for (const name of fs.readdirSync(dir).filter((f) => f.endsWith(ARCHIVE_EXT)).sort()) {
+  const removed: string[] = removePartials(
+    dir,
+    (f) => owns(path.join(dir, f.replace(/\.partial-[0-9a-f]+$/, ''))),
+    10 * 60_000,
+  );
+  for (const name of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(ARCHIVE_EXT))
+    .sort()) {
     const archive = path.join(dir, name);
     if (fs.statSync(archive).mtimeMs >= cutoff || !owns(archive)) continue;
     for (const f of [archive, ...sidecars(archive)]) fs.rmSync(f, { force: true });
@@ -237,7 +337,11 @@ export async function pruneBackups(input: { dir: string; retentionDays: number; 
   }
   for (const name of fs.readdirSync(dir).filter((f) => f.includes('.displaced-'))) {
     const displaced = path.join(dir, name);
-    if (fs.statSync(displaced).mtimeMs >= cutoff || !owns(path.join(dir, `${name.slice(0, name.indexOf('.displaced-'))}${ARCHIVE_EXT}`))) continue;
+    if (
+      fs.statSync(displaced).mtimeMs >= cutoff ||
+      !owns(path.join(dir, `${name.slice(0, name.indexOf('.displaced-'))}${ARCHIVE_EXT}`))
+    )
+      continue;
     fs.rmSync(displaced, { recursive: true, force: true });
     removed.push(displaced);
   }

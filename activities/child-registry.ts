@@ -35,7 +35,13 @@ export function trackChild(pid: number | undefined, what: string): () => void {
   const file = path.join(childrenDir(), `${pid}.json`);
   try {
     fs.mkdirSync(childrenDir(), { recursive: true });
-    const record: ChildRecord = { pid, startTicks: ticks, what: what.slice(0, 300), workerPid: process.pid, workerStartTicks: startTicks(process.pid) ?? '' };
+    const record: ChildRecord = {
+      pid,
+      startTicks: ticks,
+      what: what.slice(0, 300),
+      workerPid: process.pid,
+      workerStartTicks: startTicks(process.pid) ?? '',
+    };
     fs.writeFileSync(file, JSON.stringify(record));
   } catch {
     return () => undefined; // a read-only run folder must not stop the step itself

@@ -9,7 +9,12 @@
  */
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { Client, NamespaceNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  Client,
+  NamespaceNotFoundError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import { FailureType } from '../domain/failure-types';
 import { LOCK_TASK_QUEUE, LOCK_WORKFLOW_TYPE, lockNamespace, lockSubject } from '../domain/lock-keys';
 
@@ -33,7 +38,9 @@ function lockClient(): { client: Client; namespace: string } {
 function missingNamespace(err: unknown, namespace: string): never {
   if (err instanceof NamespaceNotFoundError) {
     throw ApplicationFailure.nonRetryable(
-      `the lock namespace "${namespace}" does not exist: create it (temporal operator namespace create --namespace ${namespace}) or point CUTOVER_LOCK_NAMESPACE at one the worker may use`,
+      `the lock namespace "${namespace}" does not exist: create it ` +
+        `(temporal operator namespace create --namespace ${namespace}) ` +
+        `or point CUTOVER_LOCK_NAMESPACE at one the worker may use`,
       FailureType.InvalidLockConfig,
     );
   }
@@ -138,7 +145,9 @@ export async function releasePlanLocks(keys: string[], me: LockHolder): Promise<
 /** The id of a running monitoring of `plan`, from visibility (CutoverPlan is set as it starts). */
 export async function runningMonitoringOf(plan: string): Promise<string | undefined> {
   // plan names are [A-Za-z0-9_.-] (plan schema), so quoting cannot be broken out of
-  const query = `WorkflowType = 'monitoringWorkflow' AND ExecutionStatus = 'Running' AND CutoverPlan = '${plan.replace(/'/g, '')}'`;
+  const query =
+    `WorkflowType = 'monitoringWorkflow' AND ExecutionStatus = ` +
+    `'Running' AND CutoverPlan = '${plan.replace(/'/g, '')}'`;
   try {
     for await (const wf of Context.current().client.workflow.list({ query })) return wf.workflowId;
   } catch (err) {

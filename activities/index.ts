@@ -9,10 +9,24 @@ import { createPlanActivities, type PlanPolicy } from './plan-loader';
 import { checkPrerequisites } from './prerequisites';
 import { serviceHealth, startService, stopService } from './service-control';
 import { driverFor } from './services/driver-factory';
-import { backupForCutover, chooseManualRollbackBackup, findLatestBackup, pruneOldBackups, restoreBackupArchive, verifyBackupArchive } from './backup-steps';
+import {
+  backupForCutover,
+  chooseManualRollbackBackup,
+  findLatestBackup,
+  pruneOldBackups,
+  restoreBackupArchive,
+  verifyBackupArchive,
+} from './backup-steps';
 import { runTestSuite } from './test-suite';
 import { compareChecksWithBaseline, shadowChecks } from './checks/shadow-checks';
-import { drainTrafficForStop, readTrafficState, restoreTraffic, setTrafficWeights, switchTraffic, verifyTraffic } from './traffic';
+import {
+  drainTrafficForStop,
+  readTrafficState,
+  restoreTraffic,
+  setTrafficWeights,
+  switchTraffic,
+  verifyTraffic,
+} from './traffic';
 import { notify } from './notify';
 import { sentinelProbe } from './sentinel';
 import { writeMonitoringReport } from './reports/monitoring-report';
@@ -37,7 +51,9 @@ export function createActivities(deps: ActivityDeps) {
       const states = await Promise.all(
         (['v1', 'v2'] as const).map(async (role) => {
           const spec = loaded.plan.services[role];
-          const state = await driverFor(spec, { cwd: loaded.workdir }).status().catch((e: Error) => `unknown (${e.message})`);
+          const state = await driverFor(spec, { cwd: loaded.workdir })
+            .status()
+            .catch((e: Error) => `unknown (${e.message})`);
           return `${role.toUpperCase()} (${spec.name}) ${state}`;
         }),
       );
@@ -45,7 +61,11 @@ export function createActivities(deps: ActivityDeps) {
     },
     runPlanTests(loaded: LoadedPlan) {
       const { tests } = loaded.plan;
-      return runTestSuite({ command: tests.command, cwd: path.resolve(loaded.workdir, tests.cwd ?? '.'), timeoutMs: parseDuration(tests.timeout) });
+      return runTestSuite({
+        command: tests.command,
+        cwd: path.resolve(loaded.workdir, tests.cwd ?? '.'),
+        timeoutMs: parseDuration(tests.timeout),
+      });
     },
     backupForCutover,
     pruneOldBackups,

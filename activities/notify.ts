@@ -25,7 +25,10 @@ export async function notify(loaded: LoadedPlan, message: Notification): Promise
     const file = insideWorkdir(loaded, notifications.file, 'notifications.file');
     await mkdir(path.dirname(file), { recursive: true });
     // A retried activity (the Slack post failed after the file was written) writes the line once.
-    const written = await readFile(file, 'utf8').then((text) => text.includes(`"key":${JSON.stringify(message.key)}`), () => false);
+    const written = await readFile(file, 'utf8').then(
+      (text) => text.includes(`"key":${JSON.stringify(message.key)}`),
+      () => false,
+    );
     if (!written) await appendFile(file, JSON.stringify({ at: new Date().toISOString(), ...message }) + '\n');
     delivered.push('file');
   }
@@ -41,9 +44,13 @@ export async function notify(loaded: LoadedPlan, message: Notification): Promise
         body: JSON.stringify({ text: message.text }),
         timeoutMs: 10_000,
       }).catch((err: unknown) => {
-        throw new Error(`Slack webhook (${notifications.slackWebhookEnv}) did not answer: ${(err as HttpNoAnswer).code ?? 'no answer'}`);
+        throw new Error(
+          `Slack webhook (${notifications.slackWebhookEnv}) did not ` +
+            `answer: ${(err as HttpNoAnswer).code ?? 'no answer'}`,
+        );
       });
-      if (answer.status < 200 || answer.status > 299) throw new Error(`Slack webhook (${notifications.slackWebhookEnv}) answered ${answer.status}`);
+      if (answer.status < 200 || answer.status > 299)
+        throw new Error(`Slack webhook (${notifications.slackWebhookEnv}) answered ${answer.status}`);
       delivered.push('slack');
     }
   }

@@ -17,7 +17,12 @@ import { confinementProblems, escapeReason } from './plan-paths';
 import { checkListProblems } from './checks/check-lint';
 import { CHECK_LINTS } from './checks/providers/lints';
 
-function validated(raw: unknown, source: string, workdirOf: (planWorkdir: string) => string, shownAs = source): LoadedPlan {
+function validated(
+  raw: unknown,
+  source: string,
+  workdirOf: (planWorkdir: string) => string,
+  shownAs = source,
+): LoadedPlan {
   const result = checkPlan(raw);
   if (!result.ok) throw new PlanError(shownAs, result.problems);
   const workdir = workdirOf(result.plan.workdir ?? '.');
@@ -33,7 +38,12 @@ export async function readPlanFile(file: string): Promise<LoadedPlan> {
   try {
     text = await readFile(absolute, 'utf8');
   } catch (err) {
-    throw new PlanError(file, [{ path: '(file)', message: `cannot read ${absolute}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
+    throw new PlanError(file, [
+      {
+        path: '(file)',
+        message: `cannot read ${absolute}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      },
+    ]);
   }
   let raw: unknown;
   try {
@@ -51,7 +61,9 @@ export function loadInlinePlan(raw: unknown, workdir: string): LoadedPlan {
 export interface PlanPolicy {
   /** folders plan files are read from (CUTOVER_PLAN_DIR, path-delimiter separated); relative refs try each in order */
   planDirs: string[];
-  /** plans given inline in workflow input (CUTOVER_ALLOW_INLINE_PLANS=1): they run arbitrary commands, so off by default */
+  /**
+   * plans given inline in workflow input (CUTOVER_ALLOW_INLINE_PLANS=1): they run arbitrary commands, so off by default
+   */
   allowInlinePlans: boolean;
 }
 
@@ -65,8 +77,10 @@ export function planFileFor(ref: string, planDirs: string[]): string {
   const file = candidates.find((f) => fs.existsSync(f)) ?? candidates.find(allowed);
   if (!file || !allowed(file)) {
     throw refuse(
-      `plan path "${ref}" is outside the folders this worker reads plans from (CUTOVER_PLAN_DIR): ${planDirs.join(', ')}. ` +
-        'Put the plan file in one of them (and pass its path), or add its folder to CUTOVER_PLAN_DIR when starting the worker.',
+      `plan path "${ref}" is outside the folders this worker reads ` +
+        `plans from (CUTOVER_PLAN_DIR): ${planDirs.join(', ')}. ` +
+        ('Put the plan file in one of them (and pass its path), or add ' +
+          'its folder to CUTOVER_PLAN_DIR when starting the worker.'),
     );
   }
   return file;
@@ -83,12 +97,17 @@ export function createPlanActivities(policy: PlanPolicy) {
         else if (ref && typeof ref === 'object' && !Array.isArray(ref)) {
           if (!policy.allowInlinePlans) {
             throw refuse(
-              `plan: inline plans in workflow input are off on this worker (an inline plan runs its commands on the worker's host). ` +
-                `Give the path of a plan file inside ${planDirs.join(', ')}, or start the worker with CUTOVER_ALLOW_INLINE_PLANS=1.`,
+              `plan: inline plans in workflow input are off on this worker ` +
+                `(an inline plan runs its commands on the worker's host). ` +
+                (`Give the path of a plan file inside ${planDirs.join(', ')}, or ` +
+                  `start the worker with CUTOVER_ALLOW_INLINE_PLANS=1.`),
             );
           }
           loaded = loadInlinePlan(ref, planDirs[0]);
-        } else throw refuse(`plan: give the path of a plan file inside ${planDirs.join(', ')} (the input's "plan" field)`);
+        } else
+          throw refuse(
+            `plan: give the path of a plan file inside ` + `${planDirs.join(', ')} (the input's "plan" field)`,
+          );
       } catch (err) {
         if (err instanceof PlanError) throw refuse(err.message);
         throw err;
@@ -96,7 +115,8 @@ export function createPlanActivities(policy: PlanPolicy) {
       if (opts.autoApprove && !loaded.plan.approvals.allowAutoApprove) {
         throw refuse(
           `autoApprove: plan "${loaded.plan.name}" does not allow skipping the GO/NO-GO gate. ` +
-            'Start without auto-approve, or (rehearsals and demos only) set approvals.allowAutoApprove: true in the plan.',
+            ('Start without auto-approve, or (rehearsals and demos only) set ' +
+              'approvals.allowAutoApprove: true in the plan.'),
         );
       }
       return loaded;

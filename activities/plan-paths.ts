@@ -36,14 +36,22 @@ export function escapeReason(workdir: string, value: string): string | undefined
   const root = path.resolve(workdir);
   const target = path.resolve(root, value);
   if (!within(root, target)) return `${target} is outside the plan's workdir ${root}`;
-  if (!within(realish(root), realish(target))) return `${target} leads outside the plan's workdir ${root} through a symlink`;
+  if (!within(realish(root), realish(target)))
+    return `${target} leads outside the plan's workdir ${root} through a symlink`;
   return undefined;
 }
 
 export function confinementProblems(plan: Plan, workdir: string): PlanProblem[] {
   return dataPaths(plan).flatMap(({ field, value }) => {
     const why = escapeReason(workdir, value);
-    return why ? [{ path: field, message: `${why}: use a path inside workdir (data the worker writes or deletes stays there)` }] : [];
+    return why
+      ? [
+          {
+            path: field,
+            message: `${why}: use a path inside workdir (data the worker writes or ` + `deletes stays there)`,
+          },
+        ]
+      : [];
   });
 }
 
@@ -51,7 +59,10 @@ export function confinementProblems(plan: Plan, workdir: string): PlanProblem[] 
 export function insideWorkdir(loaded: LoadedPlan, relOrAbs: string, field: string): string {
   const why = escapeReason(loaded.workdir, relOrAbs);
   if (why) {
-    throw ApplicationFailure.nonRetryable(`${field}: ${why}: change ${field} in plan "${loaded.plan.name}" to a path inside its workdir`, FailureType.InvalidPlan);
+    throw ApplicationFailure.nonRetryable(
+      `${field}: ${why}: change ${field} in plan "` + `${loaded.plan.name}" to a path inside its workdir`,
+      FailureType.InvalidPlan,
+    );
   }
   return path.resolve(loaded.workdir, relOrAbs);
 }
@@ -59,6 +70,7 @@ export function insideWorkdir(loaded: LoadedPlan, relOrAbs: string, field: strin
 /** A file name made from outside input (a workflow id) resolved inside `dir`, never beside or above it. */
 export function fileInside(dir: string, name: string): string {
   const file = path.resolve(dir, name);
-  if (path.dirname(file) !== path.resolve(dir)) throw ApplicationFailure.nonRetryable(`file name "${name}" would leave ${dir}`, FailureType.InvalidPlan);
+  if (path.dirname(file) !== path.resolve(dir))
+    throw ApplicationFailure.nonRetryable(`file name "${name}" would leave ${dir}`, FailureType.InvalidPlan);
   return file;
 }

@@ -27,7 +27,11 @@ export async function validateProduction(
   const summary = summarizeReport(report);
   if (report.status === 'FAIL') {
     const problems = describeProblems(report).join('; ');
-    throw ApplicationFailure.nonRetryable(`production validation of ${report.target.name} FAILED: ${problems}`, FailureType.ValidationFailed, report);
+    throw ApplicationFailure.nonRetryable(
+      `production validation of ${report.target.name} FAILED: ${problems}`,
+      FailureType.ValidationFailed,
+      report,
+    );
   }
   return { status: report.status, summary, report };
 }
@@ -36,8 +40,18 @@ export async function validateProduction(
  * The same checks for the monitoring loop and Schedules: a FAIL is data to act on, not an error.
  * `hosted`: what the command checks gave on their hosts' agents, ahead of this run.
  */
-export async function productionValidation(loaded: LoadedPlan, role: ServiceRole, baseline?: Kpis, moment: CheckMoment = 'phase5', hosted?: CheckOutcome[]): Promise<ValidationReport> {
+export async function productionValidation(
+  loaded: LoadedPlan,
+  role: ServiceRole,
+  baseline?: Kpis,
+  moment: CheckMoment = 'phase5',
+  hosted?: CheckOutcome[],
+): Promise<ValidationReport> {
   const report = await runProductionValidation(loaded, role, { baseline, moment, hosted });
-  if (report.status !== 'PASS') log.warn(`production validation of ${report.target.name}: ${summarizeReport(report)}`, { role, status: report.status });
+  if (report.status !== 'PASS')
+    log.warn(`production validation of ${report.target.name}: ${summarizeReport(report)}`, {
+      role,
+      status: report.status,
+    });
   return report;
 }

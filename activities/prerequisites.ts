@@ -21,19 +21,25 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /** `parts`: only these facts (each is checked on the machine that holds it); default all of them. */
-export async function checkPrerequisites(loaded: LoadedPlan, parts: readonly PrerequisitePart[] = PREREQUISITE_PARTS): Promise<PrerequisiteCheck[]> {
+export async function checkPrerequisites(
+  loaded: LoadedPlan,
+  parts: readonly PrerequisitePart[] = PREREQUISITE_PARTS,
+): Promise<PrerequisiteCheck[]> {
   const { plan, workdir } = loaded;
   const at = (p: string) => path.resolve(workdir, p);
   const checks: PrerequisiteCheck[] = [];
   if (parts.includes('backup')) checks.push(...(await backupFacts(loaded)));
   const artifact = plan.services.v2.artifact;
-  if (artifact && parts.includes('artifact')) checks.push({ name: 'V2 artifact present', ok: await exists(at(artifact)), detail: at(artifact) });
+  if (artifact && parts.includes('artifact'))
+    checks.push({ name: 'V2 artifact present', ok: await exists(at(artifact)), detail: at(artifact) });
   if (parts.includes('v1Health')) {
     const v1 = await probeHealth(plan.services.v1);
     checks.push({
       name: 'V1 healthy',
       ok: v1.healthy,
-      detail: v1.healthy ? `${plan.services.v1.baseUrl} answered ${v1.status}` : `${plan.services.v1.baseUrl}: ${v1.error ?? 'status ' + v1.status}`,
+      detail: v1.healthy
+        ? `${plan.services.v1.baseUrl} answered ${v1.status}`
+        : `${plan.services.v1.baseUrl}: ${v1.error ?? 'status ' + v1.status}`,
     });
   }
   const failed = checks.filter((c) => !c.ok);

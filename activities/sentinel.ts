@@ -27,7 +27,11 @@ export interface SentinelReading {
 }
 
 /** `hosted`: the command checks' outcomes from their hosts' agents, run just before this probe. */
-export async function sentinelProbe(loaded: LoadedPlan, role: ServiceRole, hosted?: CheckOutcome[]): Promise<SentinelReading> {
+export async function sentinelProbe(
+  loaded: LoadedPlan,
+  role: ServiceRole,
+  hosted?: CheckOutcome[],
+): Promise<SentinelReading> {
   const spec = loaded.plan.services[role];
   const health = await probeHealth(spec);
   // Synthetic requests go only to a path the plan names (the default check list names /kpis, the demo contract's).
@@ -38,10 +42,25 @@ export async function sentinelProbe(loaded: LoadedPlan, role: ServiceRole, hoste
   // base path included) means the probe did not get its answer, so it counts as an error.
   const url = joinUrl(spec.baseUrl, sentinelPath ?? '/');
   // Status only (node:http keep-alive): a third of fetch's CPU per request, 5 requests a minute.
-  const answers = await Promise.all(Array.from({ length: count }, () => httpStatus(url, { timeoutMs: 5_000 }).then((status) => status !== undefined && status >= 200 && status <= 299)));
+  const answers = await Promise.all(
+    Array.from({ length: count }, () =>
+      httpStatus(url, { timeoutMs: 5_000 }).then((status) => status !== undefined && status >= 200 && status <= 299),
+    ),
+  );
   const syntheticErrors = answers.filter((ok) => !ok).length;
   const metrics = health.healthy ? await readServiceMetrics(loaded, role).catch(() => undefined) : undefined;
-  const outcomes = (await runChecksAt(loaded, role, 'sentinel', { hosted })).map(({ name, report, status, message, rule, inconclusive, onFail, trendValue }) => ({ name, report, status, message, rule, inconclusive, onFail, trendValue }));
+  const outcomes = (await runChecksAt(loaded, role, 'sentinel', { hosted })).map(
+    ({ name, report, status, message, rule, inconclusive, onFail, trendValue }) => ({
+      name,
+      report,
+      status,
+      message,
+      rule,
+      inconclusive,
+      onFail,
+      trendValue,
+    }),
+  );
   return {
     outcomes,
     healthy: health.healthy,

@@ -40,7 +40,12 @@ export async function startService(loaded: LoadedPlan, role: ServiceRole): Promi
     if (spec.driver !== 'process' || elapsedMs - checkedMs < 1_000) return;
     checkedMs = elapsedMs;
     if ((await driver.status()) === 'stopped') {
-      throw ApplicationFailure.nonRetryable(`${spec.name} exited while starting, before it answered ${spec.baseUrl}${spec.healthPath}: see its log (${spec.name}.log) in the plan's runDir (${spec.runDir})`, FailureType.ServiceStartFailed);
+      throw ApplicationFailure.nonRetryable(
+        `${spec.name} exited while starting, before it answered ` +
+          `${spec.baseUrl}${spec.healthPath}: see its log (` +
+          `${spec.name}.log) in the plan's runDir (${spec.runDir})`,
+        FailureType.ServiceStartFailed,
+      );
     }
   });
   return serviceHealth(loaded, role);
@@ -58,7 +63,10 @@ export async function stopService(loaded: LoadedPlan, role: ServiceRole): Promis
     const probe = await probeHealth(spec);
     if (state === 'running' || probe.healthy) {
       throw ApplicationFailure.nonRetryable(
-        `${spec.name} still ${state === 'running' ? 'runs' : 'answers on ' + spec.baseUrl + spec.healthPath} after stop: it is not under this driver's control (stale pid file, or another instance on the port)`,
+        `${spec.name} still ` +
+          `${state === 'running' ? 'runs' : 'answers on ' + spec.baseUrl + spec.healthPath} ` +
+          `after stop: it is not under this driver's control (stale pid ` +
+          `file, or another instance on the port)`,
         FailureType.ServiceStillRunning,
       );
     }

@@ -28,7 +28,13 @@ function jest(text: string): TestCounts | null {
   const m = lastMatch(text, /^Tests:\s+(.*\d+ total)\s*$/gm);
   if (!m) return null;
   const c = countWords(m[1]!);
-  return { runner: 'jest', passed: c.passed ?? 0, failed: c.failed ?? 0, skipped: (c.skipped ?? 0) + (c.todo ?? 0), total: c.total ?? 0 };
+  return {
+    runner: 'jest',
+    passed: c.passed ?? 0,
+    failed: c.failed ?? 0,
+    skipped: (c.skipped ?? 0) + (c.todo ?? 0),
+    total: c.total ?? 0,
+  };
 }
 
 /** TAP reporter prints "# pass 29", the spec reporter "ℹ pass 29". */

@@ -26,9 +26,19 @@ export interface TestSuiteResult {
 
 const KEEP_CHARS = 256 * 1024; // summaries are at the end; bound memory for chatty suites
 const KILL_GRACE_MS = 5_000;
-const tailOf = (text: string, lines = 40) => text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trimEnd().split('\n').slice(-lines).join('\n');
+const tailOf = (text: string, lines = 40) =>
+  text
+    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+    .trimEnd()
+    .split('\n')
+    .slice(-lines)
+    .join('\n');
 
-export async function runTestSuite(input: { command: string[]; cwd?: string; timeoutMs: number }): Promise<TestSuiteResult> {
+export async function runTestSuite(input: {
+  command: string[];
+  cwd?: string;
+  timeoutMs: number;
+}): Promise<TestSuiteResult> {
   const [program, ...args] = input.command;
   const cwd = path.resolve(input.cwd ?? process.cwd());
   const started = Date.now();
@@ -36,7 +46,12 @@ export async function runTestSuite(input: { command: string[]; cwd?: string; tim
   const retry = retryCause('the test run');
   if (retry) log.warn(retry);
   // Own process group so a timeout kills the runner's workers too (npm → jest → workers).
-  const child = spawn(program!, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv({ CI: 'true' }) });
+  const child = spawn(program!, args, {
+    cwd,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: childEnv({ CI: 'true' }),
+  });
   // Recorded, so a worker that dies mid-run has the runner killed by the next one on the host.
   const untrack = trackChild(child.pid, `test suite: ${input.command.join(' ')}`);
   let output = '';
@@ -62,7 +77,10 @@ export async function runTestSuite(input: { command: string[]; cwd?: string; tim
     timedOut = true;
     stopRun();
   }, input.timeoutMs);
-  const beat = setInterval(() => heartbeat({ elapsedMs: Date.now() - started, last: tailOf(output, 1), ...(retry ? { retry } : {}) }), HEARTBEAT_EVERY_MS);
+  const beat = setInterval(
+    () => heartbeat({ elapsedMs: Date.now() - started, last: tailOf(output, 1), ...(retry ? { retry } : {}) }),
+    HEARTBEAT_EVERY_MS,
+  );
   const signal = cancellationSignal();
   signal?.addEventListener('abort', stopRun);
 
@@ -73,7 +91,10 @@ export async function runTestSuite(input: { command: string[]; cwd?: string; tim
       child.once('close', (code, sig) => resolve({ code, signal: sig }));
     });
   } catch (err) {
-    throw ApplicationFailure.nonRetryable(`cannot run test command ${input.command.join(' ')} in ${cwd}: ${(err as Error).message}`, FailureType.InvalidTestConfig);
+    throw ApplicationFailure.nonRetryable(
+      `cannot run test command ${input.command.join(' ')} in ${cwd}: ${(err as Error).message}`,
+      FailureType.InvalidTestConfig,
+    );
   } finally {
     clearTimeout(timer);
     clearInterval(beat);
@@ -85,7 +106,16 @@ export async function runTestSuite(input: { command: string[]; cwd?: string; tim
   const durationMs = Date.now() - started;
   const tail = tailOf(output);
   const counts = parseTestOutput(output);
-  const result: TestSuiteResult = { runner: counts?.runner ?? 'plain', passed: 0, failed: 0, skipped: 0, total: 0, ...counts, durationMs, tail };
+  const result: TestSuiteResult = {
+    runner: counts?.runner ?? 'plain',
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    total: 0,
+    ...counts,
+    durationMs,
+    tail,
+  };
   const problems = [
     timedOut && `timed out after ${input.timeoutMs} ms`,
     !counts && 'no test summary found in the output',
@@ -94,9 +124,12 @@ export async function runTestSuite(input: { command: string[]; cwd?: string; tim
     exit.code !== 0 && (exit.code === null ? `killed by ${exit.signal}` : `exit code ${exit.code}`),
   ].filter(Boolean);
   if (problems.length) {
-    const summary = counts ? `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${counts.runner})` : 'no counts';
+    const summary = counts
+      ? `${counts.passed} passed, ${counts.failed} failed, ` + `${counts.skipped} skipped (${counts.runner})`
+      : 'no counts';
     throw ApplicationFailure.nonRetryable(
-      `test suite failed: ${problems.join('; ')} — ${summary}; command: ${input.command.join(' ')}\n--- output tail ---\n${tail}`,
+      `test suite failed: ${problems.join('; ')} — ${summary}; ` +
+        `command: ${input.command.join(' ')}\n--- output tail ---\n${tail}`,
       FailureType.TestSuiteFailed,
       result,
     );

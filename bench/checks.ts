@@ -26,7 +26,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function setFaults(url: string, faults: Record<string, unknown>) {
-  await fetch(`${url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  await fetch(`${url}/admin/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
 }
 
 async function main() {
@@ -40,7 +44,10 @@ async function main() {
     // User traffic: what a real error rate is measured over.
     const load = (async () => {
       while (traffic) {
-        await fetch(`${fixture.urls.v2}/kpis`).then((r) => r.arrayBuffer(), () => undefined);
+        await fetch(`${fixture.urls.v2}/kpis`).then(
+          (r) => r.arrayBuffer(),
+          () => undefined,
+        );
         await sleep(50);
       }
     })();
@@ -57,7 +64,10 @@ async function main() {
   }
 }
 
-async function validationFigures(fixture: Awaited<ReturnType<typeof createDemoFixture>>, baseline: Record<string, number>) {
+async function validationFigures(
+  fixture: Awaited<ReturnType<typeof createDemoFixture>>,
+  baseline: Record<string, number>,
+) {
   const runs = Number(opt('runs', '9'));
   await runProductionValidation(fixture.loaded(), 'v2', { baseline, moment: 'phase5' }); // warm-up
   const times: number[] = [];
@@ -71,11 +81,19 @@ async function validationFigures(fixture: Awaited<ReturnType<typeof createDemoFi
     if (bad.length) console.log(`run ${r + 1}: ${bad.map((o) => `${o.name} ${o.status}: ${o.message}`).join('; ')}`);
   }
   console.log(`demo plan validation (${Object.keys(perCheck).length} data checks, every provider), ${runs} runs`);
-  console.log(`  median ${median(times).toFixed(0)} ms (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}); goal ≤ 1000 ms`);
-  for (const [name, ms] of Object.entries(perCheck)) console.log(`  ${name.padEnd(32)} median ${median(ms).toFixed(0)} ms`);
+  console.log(
+    `  median ${median(times).toFixed(0)} ms (min ` +
+      `${Math.min(...times).toFixed(0)}, max ` +
+      `${Math.max(...times).toFixed(0)}); goal ≤ 1000 ms`,
+  );
+  for (const [name, ms] of Object.entries(perCheck))
+    console.log(`  ${name.padEnd(32)} median ${median(ms).toFixed(0)} ms`);
 }
 
-async function rollbackFigures(fixture: Awaited<ReturnType<typeof createDemoFixture>>, baseline: Record<string, number>) {
+async function rollbackFigures(
+  fixture: Awaited<ReturnType<typeof createDemoFixture>>,
+  baseline: Record<string, number>,
+) {
   const sentinel = opt('sentinel', '5s');
   // Only Prometheus sees errors: the built-in counter rate of the demo contract is switched off.
   fixture.plan.validation = { requestsMetric: 'bench_no_such_metric', errorsMetric: 'bench_no_such_metric' };
@@ -85,7 +103,9 @@ async function rollbackFigures(fixture: Awaited<ReturnType<typeof createDemoFixt
     cadence: [{ until: '20m', every: '10m' }],
     sentinelEvery: sentinel,
     summaryEvery: '10m',
-    decisionPoints: [{ at: '20m', label: 'Final sign-off', roles: ['engineering'], timeout: '1m', onTimeout: 'continue' }],
+    decisionPoints: [
+      { at: '20m', label: 'Final sign-off', roles: ['engineering'], timeout: '1m', onTimeout: 'continue' },
+    ],
   };
   const env = await startDevServer();
   const worker = await createWorker(env, await bundleWorkflows(), {}, {});
@@ -94,18 +114,28 @@ async function rollbackFigures(fixture: Awaited<ReturnType<typeof createDemoFixt
     const loaded = fixture.loaded();
     const cutoverId = `bench-checks-${Date.now()}`;
     await backupForCutover(loaded, cutoverId);
-    const handle = await env.client.workflow.start('monitoringWorkflow', { taskQueue: TASK_QUEUE, workflowId: `${cutoverId}-monitoring`, args: [{ plan: fixture.plan, cutoverId, baseline }] });
+    const handle = await env.client.workflow.start('monitoringWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: `${cutoverId}-monitoring`,
+      args: [{ plan: fixture.plan, cutoverId, baseline }],
+    });
     await sleep(15_000); // steady state: a few clean sentinel probes
     const injected = performance.now();
     await setFaults(fixture.urls.v2, { errorRate: 0.06 });
     for (;;) {
       const view = await handle.query<MonitoringView>('status');
       if (view.status === 'ROLLING_BACK' || view.status === 'ROLLED_BACK') {
-        console.log(`6% errors on V2 → rollback started: ${((performance.now() - injected) / 1000).toFixed(1)} s (sentinel every ${sentinel}, error_rate window 30s, scrape 1 s); goal ≤ 60 s`);
+        console.log(
+          `6% errors on V2 → rollback started: ` +
+            `${((performance.now() - injected) / 1000).toFixed(1)} s ` +
+            `(sentinel every ${sentinel}, error_rate window 30s, scrape 1 ` +
+            `s); goal ≤ 60 s`,
+        );
         console.log(`  because: ${view.message}`);
         break;
       }
-      if (performance.now() - injected > 180_000) throw new Error(`no rollback after 180 s: ${view.status} ${view.message}`);
+      if (performance.now() - injected > 180_000)
+        throw new Error(`no rollback after 180 s: ${view.status} ${view.message}`);
       await sleep(250);
     }
     await handle.result().catch(viewOrThrow);

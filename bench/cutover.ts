@@ -17,7 +17,8 @@ import { viewOrThrow } from '../domain/outcome';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ms = (t?: { seconds?: unknown; nanos?: number | null } | null) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+const ms = (t?: { seconds?: unknown; nanos?: number | null } | null) =>
+  Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
 
 async function main() {
   const env = await startDevServer();
@@ -39,7 +40,8 @@ async function main() {
         const started = new Map<string, number>();
         let inActivities = 0;
         for (const e of events) {
-          if (e.activityTaskStartedEventAttributes) started.set(String(e.activityTaskStartedEventAttributes.scheduledEventId), ms(e.eventTime));
+          if (e.activityTaskStartedEventAttributes)
+            started.set(String(e.activityTaskStartedEventAttributes.scheduledEventId), ms(e.eventTime));
           const done = e.activityTaskCompletedEventAttributes;
           if (done) inActivities += ms(e.eventTime) - (started.get(String(done.scheduledEventId)) ?? ms(e.eventTime));
         }
@@ -53,10 +55,17 @@ async function main() {
         await startService(fixture2.loaded(), 'v1');
         const handle = await startCutover(env.client, fixture2.plan, { autoApprove: true, holdBefore: ['phase5'] });
         await waitForStatus(handle, (v) => v.heldBefore === 'phase5');
-        await fetch(`${fixture2.urls.v2}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"kpiDrift":{"kpi":"all","relative":0.1}}' });
+        await fetch(`${fixture2.urls.v2}/admin/faults`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"kpiDrift":{"kpi":"all","relative":0.1}}',
+        });
         await handle.signal('resume', { phase: 'phase5' });
         const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
-        const rollback = (await env.client.workflow.getHandle(view.rollback!.workflowId).result().catch(viewOrThrow)) as RollbackView;
+        const rollback = (await env.client.workflow
+          .getHandle(view.rollback!.workflowId)
+          .result()
+          .catch(viewOrThrow)) as RollbackView;
         if (rollback.status !== 'ROLLED_BACK') throw new Error(`rollback: ${rollback.message}`);
         rollbacks.push(rollback.durationMs!);
       } finally {
@@ -67,9 +76,16 @@ async function main() {
   });
   await env.teardown();
   const f = (x: number) => `${(x / 1000).toFixed(2)} s`;
-  console.log(`demo cutover (phases 0–5, auto-approve, quick test gate): median ${f(median(totals))} over ${runs} runs (goal ≤ 20 s)`);
+  console.log(
+    `demo cutover (phases 0–5, auto-approve, quick test gate): ` +
+      `median ${f(median(totals))} over ${runs} runs (goal ≤ 20 s)`,
+  );
   console.log(`orchestration overhead (cutover minus time inside activities): median ${f(median(overheads))}`);
-  console.log(`rollback (rollback workflow start → V1 healthy): median ${f(median(rollbacks))} over ${runs} runs (goal ≤ 5 s; seed: < 5 min)`);
+  console.log(
+    `rollback (rollback workflow start → V1 healthy): median ` +
+      `${f(median(rollbacks))} over ${runs} runs (goal ≤ 5 s; seed: < ` +
+      `5 min)`,
+  );
 }
 
 main().catch((err) => {

@@ -60,13 +60,20 @@ async function prepare(i: number, seq: number): Promise<Run> {
 }
 
 async function setFaults(url: string, faults: Record<string, unknown>) {
-  const res = await fetch(`${url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  const res = await fetch(`${url}/admin/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
   if (!res.ok) throw new Error(`faults refused: ${res.status} ${await res.text()}`);
 }
 
 /** What the same counters read with and without the selector (the old denominator counted everything). */
 async function denominators(url: string) {
-  const text = await fetch(`${url}/metrics`).then((r) => r.text(), () => '');
+  const text = await fetch(`${url}/metrics`).then(
+    (r) => r.text(),
+    () => '',
+  );
   const user = readingFrom(text, 'demo_http_requests_total{kind="user"}', 'demo_http_errors_total{kind="user"}');
   const all = readingFrom(text, 'demo_http_requests_total', 'demo_http_errors_total');
   return { user, all };
@@ -92,7 +99,11 @@ async function main() {
         }
         const handles = await Promise.all(
           batch.map((r, i) =>
-            env.client.workflow.start('monitoringWorkflow', { taskQueue: TASK_QUEUE, workflowId: `bench-error-rate-${Date.now()}-${seq}-${i}`, args: [{ plan: r.fixture.plan, cutoverId: `bench-error-rate-${seq}-${i}` }] }),
+            env.client.workflow.start('monitoringWorkflow', {
+              taskQueue: TASK_QUEUE,
+              workflowId: `bench-error-rate-${Date.now()}-${seq}-${i}`,
+              args: [{ plan: r.fixture.plan, cutoverId: `bench-error-rate-${seq}-${i}` }],
+            }),
           ),
         );
         await sleep(WARM_MS);
@@ -114,9 +125,13 @@ async function main() {
                 const warns = view.warnings.filter((w) => /error/.test(w));
                 const last = view.sentinelSamples?.at(-1);
                 const d = seen ?? (await denominators(r.fixture.urls.v2));
-                const pctOf = (x: { errors: number; requests: number }) => `${((x.errors / x.requests) * 100).toFixed(2)}% (${x.errors} of ${x.requests})`;
+                const pctOf = (x: { errors: number; requests: number }) =>
+                  `${((x.errors / x.requests) * 100).toFixed(2)}% (${x.errors} of ${x.requests})`;
                 outcomes.push(
-                  `run ${i + 1}: ${view.status}, no rollback; ${warns.length ? `WARN ${warns.join(' | ')}` : 'no error-rate WARN'}; last sentinel ${last?.errorRatePct}% of ${last?.errorRateRequests} requests; ` +
+                  `run ${i + 1}: ${view.status}, no rollback; ` +
+                    `${warns.length ? `WARN ${warns.join(' | ')}` : 'no error-rate WARN'}; ` +
+                    `last sentinel ${last?.errorRatePct}% of ` +
+                    `${last?.errorRateRequests} requests; ` +
                     `V2's lifetime counters: user traffic ${pctOf(d.user)}, every request counted ${pctOf(d.all)}`,
                 );
                 break;
@@ -135,7 +150,12 @@ async function main() {
           await r.fixture.cleanup();
         }
       }
-      const line = `${pct}% of /kpis failing, router health checks on, no user traffic, sentinel 5 s: rollback in ${rolledBack} of ${runs} runs` + (detect.length ? ` (${Math.min(...detect).toFixed(0)}–${Math.max(...detect).toFixed(0)} s after the fault)` : '');
+      const line =
+        `${pct}% of /kpis failing, router health checks on, no user ` +
+        `traffic, sentinel 5 s: rollback in ${rolledBack} of ${runs} runs` +
+        (detect.length
+          ? ` (${Math.min(...detect).toFixed(0)}–` + `${Math.max(...detect).toFixed(0)} s after the fault)`
+          : '');
       console.log(line);
       for (const o of outcomes) console.log(`  ${o}`);
       summary.push(line);

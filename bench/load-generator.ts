@@ -32,7 +32,10 @@ export interface LoadReport {
   failed: { refused: number; reset: number; timeout: number; otherError: number; '5xx': number; '4xx': number };
   /** 503 answers that carried Retry-After (counted apart from 5xx) */
   retryAfter503: number;
-  /** requests resent once because a reused keep-alive connection was closed as they went out (not failures unless the resend failed) */
+  /**
+   * requests resent once because a reused keep-alive connection was closed as they went out (not failures unless the
+   * resend failed)
+   */
   resentAfterIdleClose: number;
   /** the longest time without a 2xx answer, and when it was */
   longestGapMs: number;
@@ -70,12 +73,23 @@ export interface RunningLoad {
 
 export function startLoad(o: LoadOptions): RunningLoad {
   const host = new URL(o.url).hostname;
-  if (!LOOPBACK.has(host)) throw new Error(`load generator: ${o.url} is not a loopback address; it only loads this machine`);
+  if (!LOOPBACK.has(host))
+    throw new Error(`load generator: ${o.url} is not a loopback address; it only ` + `loads this machine`);
   const maxSeconds = Math.min(o.maxSeconds ?? 600, 3600);
   const rate = Math.min(o.rate ?? 200, 2000);
   const connections = o.connections ?? 4;
   const maxRequests = o.maxRequests ?? rate * maxSeconds;
-  const report: LoadReport = { url: o.url, seconds: 0, requests: 0, ok: 0, failed: { refused: 0, reset: 0, timeout: 0, otherError: 0, '5xx': 0, '4xx': 0 }, retryAfter503: 0, resentAfterIdleClose: 0, longestGapMs: 0, events: [] };
+  const report: LoadReport = {
+    url: o.url,
+    seconds: 0,
+    requests: 0,
+    ok: 0,
+    failed: { refused: 0, reset: 0, timeout: 0, otherError: 0, '5xx': 0, '4xx': 0 },
+    retryAfter503: 0,
+    resentAfterIdleClose: 0,
+    longestGapMs: 0,
+    events: [],
+  };
   const started = Date.now();
   // gaps count from the first 2xx to the stop request
   let lastOk: number | undefined;
@@ -97,16 +111,24 @@ export function startLoad(o: LoadOptions): RunningLoad {
       report.retryAfter503++;
       // the window is the one after serving began (not the router still finding V1 at the start)
       const at = new Date(now).toISOString();
-      if (lastOk !== undefined) report.maintenance = { from: report.maintenance?.from ?? at, to: at, ms: now - Date.parse(report.maintenance?.from ?? at) };
+      if (lastOk !== undefined)
+        report.maintenance = {
+          from: report.maintenance?.from ?? at,
+          to: at,
+          ms: now - Date.parse(report.maintenance?.from ?? at),
+        };
     } else if (status >= 500) report.failed['5xx']++;
     else if (status >= 400) report.failed['4xx']++;
     else report.ok++;
   };
   const kindOf = (err: NodeJS.ErrnoException): keyof LoadReport['failed'] =>
-    err.code === 'ECONNREFUSED' ? 'refused'
-    : err.code === 'ECONNRESET' || err.code === 'EPIPE' || err.message === 'socket hang up' ? 'reset'
-    : err.code === 'ETIMEDOUT' ? 'timeout'
-    : 'otherError';
+    err.code === 'ECONNREFUSED'
+      ? 'refused'
+      : err.code === 'ECONNRESET' || err.code === 'EPIPE' || err.message === 'socket hang up'
+        ? 'reset'
+        : err.code === 'ETIMEDOUT'
+          ? 'timeout'
+          : 'otherError';
   // connections that already carried a request: Node's req.reusedSocket misses a queued request
   // handed a socket freed by another, so reuse is tracked here
   const used = new WeakSet<import('node:net').Socket>();
@@ -150,8 +172,18 @@ export function startLoad(o: LoadOptions): RunningLoad {
         const answerBytes = socket ? socket.bytesRead - bytesBefore : 0;
         const kind = kindOf(e);
         const closedIdle = first && reused && answerBytes === 0 && kind === 'reset';
-        record({ at: Date.now(), sentAt, outcome: closedIdle ? 'resent' : kind, code: e.code, message: e.message, reused, answerBytes, resend: !first, localPort: socket?.localPort });
-        if (!closedIdle) return report.failed[kind]++, resolve();
+        record({
+          at: Date.now(),
+          sentAt,
+          outcome: closedIdle ? 'resent' : kind,
+          code: e.code,
+          message: e.message,
+          reused,
+          answerBytes,
+          resend: !first,
+          localPort: socket?.localPort,
+        });
+        if (!closedIdle) return (report.failed[kind]++, resolve());
         report.resentAfterIdleClose++;
         void once(false).then(resolve);
       };
@@ -192,7 +224,8 @@ export function describeLoad(r: LoadReport): string {
   const f = r.failed;
   return [
     `${r.requests} requests in ${r.seconds.toFixed(1)} s through ${r.url}: ${r.ok} 2xx, ${failedTotal(r)} failed`,
-    `(refused ${f.refused}, reset ${f.reset}, timeout ${f.timeout}, 5xx ${f['5xx']}, 4xx ${f['4xx']}, other ${f.otherError});`,
+    `(refused ${f.refused}, reset ${f.reset}, timeout ${f.timeout}, ` +
+      `5xx ${f['5xx']}, 4xx ${f['4xx']}, other ${f.otherError});`,
     `${r.retryAfter503} answered 503 + Retry-After${r.maintenance ? ` over ${(r.maintenance.ms / 1000).toFixed(2)} s` : ''};`,
     `${r.resentAfterIdleClose} resent after a keep-alive close;`,
     `longest gap without a 2xx: ${(r.longestGapMs / 1000).toFixed(2)} s`,
@@ -200,9 +233,15 @@ export function describeLoad(r: LoadReport): string {
 }
 
 if (require.main === module) {
-  const arg = (name: string, dflt?: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : dflt);
-  const load = startLoad({ url: arg('url')!, maxSeconds: Number(arg('seconds', '30')), rate: Number(arg('rate', '200')) });
-  const stop = () => load.stop().then((r) => (console.log(describeLoad(r)), console.log(JSON.stringify(r)), process.exit(0)));
+  const arg = (name: string, dflt?: string) =>
+    process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : dflt;
+  const load = startLoad({
+    url: arg('url')!,
+    maxSeconds: Number(arg('seconds', '30')),
+    rate: Number(arg('rate', '200')),
+  });
+  const stop = () =>
+    load.stop().then((r) => (console.log(describeLoad(r)), console.log(JSON.stringify(r)), process.exit(0)));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   setTimeout(stop, Number(arg('seconds', '30')) * 1000);

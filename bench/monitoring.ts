@@ -24,7 +24,10 @@ import { viewOrThrow } from '../domain/outcome';
 /** Wall time spent inside each activity (ms, count): what the round trips cost is the rest. */
 const spent = new Map<string, { ms: number; n: number }>();
 function timedActivities() {
-  const all = createActivities({ planDirs: [process.cwd(), os.tmpdir()], allowInlinePlans: true }) as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  const all = createActivities({ planDirs: [process.cwd(), os.tmpdir()], allowInlinePlans: true }) as Record<
+    string,
+    (...a: unknown[]) => Promise<unknown>
+  >;
   return Object.fromEntries(
     Object.entries(all).map(([name, fn]) => [
       name,
@@ -45,17 +48,23 @@ const arg = (name: string) => (process.argv.includes(name) ? process.argv[proces
 const runs = Number(arg('--runs') ?? 3);
 const hours = arg('--hours') ? Number(arg('--hours')) : undefined;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 /** Events of every run of the chain (continue-as-new), following each run to the next. */
 async function countEvents(env: TestWorkflowEnvironment, workflowId: string, firstRunId: string) {
   let events = 0;
   const bytes = new Map<string, number>();
-  for (let runId: string | undefined = firstRunId; runId; ) {
+  for (let runId: string | undefined = firstRunId; runId;) {
     const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
-    if (process.env.BENCH_HISTORY_DUMP) fs.writeFileSync(`${process.env.BENCH_HISTORY_DUMP}-${runId}.json`, JSON.stringify(history));
+    if (process.env.BENCH_HISTORY_DUMP)
+      fs.writeFileSync(`${process.env.BENCH_HISTORY_DUMP}-${runId}.json`, JSON.stringify(history));
     events += history.events?.length ?? 0;
-    for (const e of history.events ?? []) bytes.set(String(e.eventType), (bytes.get(String(e.eventType)) ?? 0) + JSON.stringify(e).length);
+    for (const e of history.events ?? [])
+      bytes.set(String(e.eventType), (bytes.get(String(e.eventType)) ?? 0) + JSON.stringify(e).length);
     runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   return { events, bytes };
@@ -63,7 +72,13 @@ async function countEvents(env: TestWorkflowEnvironment, workflowId: string, fir
 
 function shorten(plan: Record<string, any>) {
   if (hours === undefined) return;
-  plan.monitoring = { duration: `${hours}h`, cadence: [{ until: `${hours}h`, every: '30m' }], decisionPoints: [{ at: '1h', label: 'Hour 1 decision point', roles: ['engineering'], timeout: '1h', onTimeout: 'continue' }] };
+  plan.monitoring = {
+    duration: `${hours}h`,
+    cadence: [{ until: `${hours}h`, every: '30m' }],
+    decisionPoints: [
+      { at: '1h', label: 'Hour 1 decision point', roles: ['engineering'], timeout: '1h', onTimeout: 'continue' },
+    ],
+  };
 }
 
 async function main() {
@@ -85,33 +100,70 @@ async function main() {
       const worker = await createWorker(env, bundle, { activities: timedActivities() });
       const loadBefore = load();
       const hr0 = process.hrtime.bigint();
-      const [t0, cpu0, java0, demo0] = [performance.now(), ownCpuMs(), descendantCpuMs(JAVA_SERVER), descendantCpuMs(DEMO_SERVICE)];
+      const [t0, cpu0, java0, demo0] = [
+        performance.now(),
+        ownCpuMs(),
+        descendantCpuMs(JAVA_SERVER),
+        descendantCpuMs(DEMO_SERVICE),
+      ];
       const workflowId = `bench-monitoring-${Date.now()}`;
-      const handle = await env.client.workflow.start('monitoringWorkflow', { taskQueue: TASK_QUEUE, workflowId, args: [{ plan: fixture.plan, cutoverId, baseline }] });
+      const handle = await env.client.workflow.start('monitoringWorkflow', {
+        taskQueue: TASK_QUEUE,
+        workflowId,
+        args: [{ plan: fixture.plan, cutoverId, baseline }],
+      });
       last = await worker.runUntil(handle.result().catch(viewOrThrow) as Promise<MonitoringView>);
       const ms = performance.now() - t0;
-      if (process.env.BENCH_WINDOW) fs.writeFileSync(process.env.BENCH_WINDOW, JSON.stringify({ fromUs: Number(hr0 / 1000n), toUs: Number(process.hrtime.bigint() / 1000n) }));
-      const cpu = { worker: ownCpuMs() - cpu0, java: descendantCpuMs(JAVA_SERVER) - java0, demo: descendantCpuMs(DEMO_SERVICE) - demo0 };
+      if (process.env.BENCH_WINDOW)
+        fs.writeFileSync(
+          process.env.BENCH_WINDOW,
+          JSON.stringify({ fromUs: Number(hr0 / 1000n), toUs: Number(process.hrtime.bigint() / 1000n) }),
+        );
+      const cpu = {
+        worker: ownCpuMs() - cpu0,
+        java: descendantCpuMs(JAVA_SERVER) - java0,
+        demo: descendantCpuMs(DEMO_SERVICE) - demo0,
+      };
       times.push(ms);
       const { events, bytes } = await countEvents(env, workflowId, handle.firstExecutionRunId);
       const probes = last.probes ?? 0;
       process.stderr.write(
-        `run ${i + 1}/${runs}: ${(ms / 1000).toFixed(1)} s, ${last.status}, ${last.rows.length} validations, ${probes} probes, ${last.runs} runs, ` +
-          `${events} events; ${(ms / probes).toFixed(1)} ms/probe, ${(events / probes).toFixed(2)} events/probe; load ${loadBefore} → ${load()}\n`,
+        `run ${i + 1}/${runs}: ${(ms / 1000).toFixed(1)} s, ` +
+          `${last.status}, ${last.rows.length} validations, ${probes} ` +
+          `probes, ${last.runs} runs, ` +
+          (`${events} events; ${(ms / probes).toFixed(1)} ms/probe, ` +
+            `${(events / probes).toFixed(2)} events/probe; load ` +
+            `${loadBefore} → ${load()}\n`),
       );
-      process.stderr.write(`  history bytes (JSON) per probe by event type: ${[...bytes].sort((a, b) => b[1] - a[1]).map(([k, b]) => `${k} ${(b / probes).toFixed(0)}`).join(', ')}\n`);
+      process.stderr.write(
+        `  history bytes (JSON) per probe by event type: ${[...bytes]
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, b]) => `${k} ${(b / probes).toFixed(0)}`)
+          .join(', ')}\n`,
+      );
       const inActivities = [...spent.values()].reduce((a, e) => a + e.ms, 0);
-      process.stderr.write(`  inside activities ${(inActivities / 1000).toFixed(1)} s: ${[...spent].map(([k, e]) => `${k} ${e.n}× ${(e.ms / e.n).toFixed(1)} ms`).join(', ')}\n`);
-      process.stderr.write(`  the rest (round trips, workflow code): ${((ms - inActivities) / probes).toFixed(1)} ms/probe\n`);
-      process.stderr.write(`  CPU per probe: worker ${(cpu.worker / probes).toFixed(1)} ms, Java test server ${(cpu.java / probes).toFixed(1)} ms, demo services ${(cpu.demo / probes).toFixed(1)} ms\n`);
+      process.stderr.write(
+        `  inside activities ${(inActivities / 1000).toFixed(1)} s: ${[...spent].map(([k, e]) => `${k} ${e.n}× ${(e.ms / e.n).toFixed(1)} ms`).join(', ')}\n`,
+      );
+      process.stderr.write(
+        `  the rest (round trips, workflow code): ` + `${((ms - inActivities) / probes).toFixed(1)} ms/probe\n`,
+      );
+      process.stderr.write(
+        `  CPU per probe: worker ${(cpu.worker / probes).toFixed(1)} ` +
+          `ms, Java test server ${(cpu.java / probes).toFixed(1)} ms, demo ` +
+          `services ${(cpu.demo / probes).toFixed(1)} ms\n`,
+      );
     } finally {
       await fixture.cleanup();
     }
   }
   await env.teardown();
   console.log(
-    `${hours ?? 24}-hour monitoring plan on the time-skipping server: median ${(median(times) / 1000).toFixed(1)} s over ${runs} runs ` +
-      `(${last!.rows.length} validations, ${last!.probes} sentinel probes, ${last!.runs} continue-as-new runs); load ${load()}`,
+    `${hours ?? 24}-hour monitoring plan on the time-skipping ` +
+      `server: median ${(median(times) / 1000).toFixed(1)} s over ` +
+      `${runs} runs ` +
+      (`(${last!.rows.length} validations, ${last!.probes} sentinel ` +
+        `probes, ${last!.runs} continue-as-new runs); load ${load()}`),
   );
 }
 

@@ -28,13 +28,22 @@ export function watchNginxWorkers(config: string): { marks: Mark[]; stop: () => 
 }
 
 export const describeEvent = (e: LoadEvent) =>
-  `${e.outcome}${e.resend ? ' (the resend)' : ''}: ${e.code ?? ''} ${e.message}; ${e.reused ? 'reused' : 'new'} connection :${e.localPort ?? '?'}, ${e.answerBytes} answer bytes, sent ${e.at - e.sentAt} ms before`;
+  `${e.outcome}${e.resend ? ' (the resend)' : ''}: ` +
+  `${e.code ?? ''} ${e.message}; ${e.reused ? 'reused' : 'new'} ` +
+  `connection :${e.localPort ?? '?'}, ${e.answerBytes} answer ` +
+  `bytes, sent ${e.at - e.sentAt} ms before`;
 
 /** Each event with the worker change nearest to it ("+12 ms after new worker 123 started"). */
 export function placeEvents(events: LoadEvent[], marks: Mark[]): string[] {
   return events.map((e) => {
-    const near = marks.reduce<Mark | undefined>((best, m) => (!best || Math.abs(m.at - e.at) < Math.abs(best.at - e.at) ? m : best), undefined);
-    const where = near ? `${e.at >= near.at ? '+' : '-'}${Math.abs(e.at - near.at)} ms ${e.at >= near.at ? 'after' : 'before'} ${near.what}` : 'no reload seen';
+    const near = marks.reduce<Mark | undefined>(
+      (best, m) => (!best || Math.abs(m.at - e.at) < Math.abs(best.at - e.at) ? m : best),
+      undefined,
+    );
+    const where = near
+      ? `${e.at >= near.at ? '+' : '-'}${Math.abs(e.at - near.at)} ms ` +
+        `${e.at >= near.at ? 'after' : 'before'} ${near.what}`
+      : 'no reload seen';
     return `${describeEvent(e)} (${where})`;
   });
 }

@@ -12,7 +12,6 @@ import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { startTimeSkippingServer } from '../test/helpers/temporal-env';
 import { descendantCpuMs, JAVA_SERVER, ownCpuMs } from './process-cpu';
 
-
 async function start(): Promise<TestWorkflowEnvironment> {
   // The SDK gives the Java server 5 s to start; on a loaded machine that is sometimes not enough.
   for (let attempt = 1; ; attempt++) {
@@ -26,18 +25,37 @@ async function start(): Promise<TestWorkflowEnvironment> {
 
 async function main() {
   const env = await start();
-  const bundle = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, 'floor-workflow.ts'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: path.resolve(__dirname, 'floor-workflow.ts'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never,
+  });
   const n = Number(process.argv[2] ?? 300);
   for (const withLa of [false, true]) {
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'floor', workflowBundle: bundle, activities: { noop: async () => 1 } });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'floor',
+      workflowBundle: bundle,
+      activities: { noop: async () => 1 },
+    });
     const [t0, cpu0, java0] = [performance.now(), ownCpuMs(), descendantCpuMs(JAVA_SERVER)];
-    await worker.runUntil(env.client.workflow.execute('floorWorkflow', { taskQueue: 'floor', workflowId: `floor-${Date.now()}`, args: [n, withLa] }));
+    await worker.runUntil(
+      env.client.workflow.execute('floorWorkflow', {
+        taskQueue: 'floor',
+        workflowId: `floor-${Date.now()}`,
+        args: [n, withLa],
+      }),
+    );
     const ms = performance.now() - t0;
     const cpu = ownCpuMs() - cpu0;
     const java = descendantCpuMs(JAVA_SERVER) - java0;
     console.log(
-      `${withLa ? 'timer + local activity' : 'timer only'}: ${(ms / n).toFixed(1)} ms per round trip; CPU per round trip: worker ${(cpu / n).toFixed(1)} ms, ` +
-        `Java test server ${(java / n).toFixed(1)} ms; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+      `${withLa ? 'timer + local activity' : 'timer only'}: ` +
+        `${(ms / n).toFixed(1)} ms per round trip; CPU per round trip: ` +
+        `worker ${(cpu / n).toFixed(1)} ms, ` +
+        `Java test server ${(java / n).toFixed(1)} ms; load ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
     );
   }
   await env.teardown();

@@ -1,7 +1,10 @@
-/** Figures read from monitoring histories for bench/scale.ts: what the server recorded, not what the worker believes. */
+/**
+ * Figures read from monitoring histories for bench/scale.ts: what the server recorded, not what the worker believes.
+ */
 import type { Client } from '@temporalio/client';
 
-const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => (t ? Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0);
+const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  t ? Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
 
 export function pct(xs: number[], p: number): string {
   if (!xs.length) return '–';
@@ -26,7 +29,8 @@ export async function historyFigures(client: Client, ids: string[], t0: number, 
       events++;
       if (e.workflowTaskScheduledEventAttributes) scheduled.set(String(e.eventId), at);
       const started = e.workflowTaskStartedEventAttributes;
-      if (started && scheduled.has(String(started.scheduledEventId))) wftLatencies.push(at - scheduled.get(String(started.scheduledEventId))!);
+      if (started && scheduled.has(String(started.scheduledEventId)))
+        wftLatencies.push(at - scheduled.get(String(started.scheduledEventId))!);
       if (e.timerFiredEventAttributes) {
         probes++;
         if (lastFired) {
@@ -37,5 +41,10 @@ export async function historyFigures(client: Client, ids: string[], t0: number, 
       }
     }
   }
-  return { wftLatencies, eventsPerProbe: probes ? events / probes : 0, probeIntervalMs: intervals ? intervalSum / intervals : 0, sampled: ids.length };
+  return {
+    wftLatencies,
+    eventsPerProbe: probes ? events / probes : 0,
+    probeIntervalMs: intervals ? intervalSum / intervals : 0,
+    sampled: ids.length,
+  };
 }

@@ -51,6 +51,11 @@ export class ProcMeter {
   stop(): { cpuPct: number; cpuS: number; rssMaxMb: number; rssNowMb: number } {
     clearInterval(this.timer);
     const cpuS = this.cpu() - this.cpu0;
-    return { cpuPct: (cpuS / ((Date.now() - this.t0) / 1000)) * 100, cpuS, rssMaxMb: Math.max(this.rssMaxMb, this.rss()), rssNowMb: this.rss() };
+    return {
+      cpuPct: (cpuS / ((Date.now() - this.t0) / 1000)) * 100,
+      cpuS,
+      rssMaxMb: Math.max(this.rssMaxMb, this.rss()),
+      rssNowMb: this.rss(),
+    };
   }
 }

@@ -30,18 +30,38 @@ async function main() {
     workerOptions(
       connection,
       namespace,
-      { workflowBundle: { codePath: process.env.CUTOVER_WORKFLOW_BUNDLE! }, interceptors: { activity: [() => ({ inbound: new Measure() })] } },
+      {
+        workflowBundle: { codePath: process.env.CUTOVER_WORKFLOW_BUNDLE! },
+        interceptors: { activity: [() => ({ inbound: new Measure() })] },
+      },
       { allowInlinePlans: true, planDirs: [os.tmpdir()] },
     ),
   );
-  const { maxCachedWorkflows, maxConcurrentWorkflowTaskExecutions, maxConcurrentLocalActivityExecutions, maxConcurrentWorkflowTaskPolls, stickyQueueScheduleToStartTimeoutMs, workflowThreadPoolSize } = worker.options as unknown as Record<string, unknown>;
-  process.send!({ ready: { maxCachedWorkflows, maxConcurrentWorkflowTaskExecutions, maxConcurrentLocalActivityExecutions, maxConcurrentWorkflowTaskPolls, stickyQueueScheduleToStartTimeoutMs, workflowThreadPoolSize } });
+  const {
+    maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions,
+    maxConcurrentLocalActivityExecutions,
+    maxConcurrentWorkflowTaskPolls,
+    stickyQueueScheduleToStartTimeoutMs,
+    workflowThreadPoolSize,
+  } = worker.options as unknown as Record<string, unknown>;
+  process.send!({
+    ready: {
+      maxCachedWorkflows,
+      maxConcurrentWorkflowTaskExecutions,
+      maxConcurrentLocalActivityExecutions,
+      maxConcurrentWorkflowTaskPolls,
+      stickyQueueScheduleToStartTimeoutMs,
+      workflowThreadPoolSize,
+    },
+  });
   setInterval(() => {
     if (pending.length && process.connected) process.send!({ la: pending });
     pending = [];
   }, 1000).unref();
   // the main thread's own heap, to tell it from the workflow thread's and the native (Core) part
-  // With --expose-gc (--node-args): after a full collection of the main thread, so what it keeps shows, not its garbage.
+  // With --expose-gc (--node-args): after a full collection of the main thread, so what it keeps shows, not its
+  // garbage.
   process.on('message', (m: { memory?: boolean }) => {
     if (!m.memory) return;
     (globalThis as { gc?: () => void }).gc?.();

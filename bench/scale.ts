@@ -6,7 +6,8 @@
  * the dev server, the demo services and this process (the client) apart, events per
  * monitoring-hour, continue-as-new count, and the load average around it.
  *   npx tsx bench/scale.ts [--n 100,1000] [--every 60s] [--span 120] [--services 3] [--ramp 60]
- *                          [--node-args "--max-semi-space-size=…"] [--worker-env MALLOC_ARENA_MAX=2] [--cache N] [--wft-slots N] [--wft-polls N] [--la-slots N]
+ * [--node-args "--max-semi-space-size=…"] [--worker-env MALLOC_ARENA_MAX=2] [--cache N] [--wft-slots N] [--wft-polls N]
+ * [--la-slots N]
  * The worker is its own process (bench/scale-worker.ts, built as worker/main.ts builds it); the
  * CUTOVER_* capacity variables of worker/worker-tuning.ts reach it from this environment.
  */
@@ -22,7 +23,8 @@ import { startService } from '../activities/service-control';
 import { historyFigures, pct } from './scale-figures';
 import { ProcMeter, pidsOf, rssMb } from './scale-procs';
 
-const flag = (name: string, dflt: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : dflt);
+const flag = (name: string, dflt: string) =>
+  process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : dflt;
 const sizes = flag('n', '100,1000').split(',').map(Number);
 const every = flag('every', '60s');
 const spanS = Number(flag('span', '120'));
@@ -32,13 +34,27 @@ const serviceCount = Number(flag('services', '3'));
 const rampS = Number(flag('ramp', String(parseDuration(every) / 1000)));
 const nodeArgs = flag('node-args', '').split(' ').filter(Boolean);
 // e.g. MALLOC_ARENA_MAX=2: for the worker process only (not the dev server, the services or this client)
-const workerEnv: Record<string, string> = Object.fromEntries(flag('worker-env', '').split(',').filter(Boolean).map((kv) => [kv.split('=')[0], kv.slice(kv.indexOf('=') + 1)]));
+const workerEnv: Record<string, string> = Object.fromEntries(
+  flag('worker-env', '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => [kv.split('=')[0], kv.slice(kv.indexOf('=') + 1)]),
+);
 const tuning: Record<string, string> = Object.fromEntries(
-  [['cache', 'CUTOVER_MAX_CACHED_WORKFLOWS'], ['wft-slots', 'CUTOVER_WORKFLOW_TASK_SLOTS'], ['wft-polls', 'CUTOVER_WORKFLOW_TASK_POLLS'], ['la-slots', 'CUTOVER_LOCAL_ACTIVITY_SLOTS']]
+  [
+    ['cache', 'CUTOVER_MAX_CACHED_WORKFLOWS'],
+    ['wft-slots', 'CUTOVER_WORKFLOW_TASK_SLOTS'],
+    ['wft-polls', 'CUTOVER_WORKFLOW_TASK_POLLS'],
+    ['la-slots', 'CUTOVER_LOCAL_ACTIVITY_SLOTS'],
+  ]
     .filter(([f]) => process.argv.includes(`--${f}`))
     .map(([f, env]) => [env, flag(f, '')]),
 );
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface WorkerProc {
@@ -51,7 +67,14 @@ interface WorkerProc {
 async function startWorker(env: TestWorkflowEnvironment, bundle: string): Promise<WorkerProc> {
   const child = fork(path.join(__dirname, 'scale-worker.ts'), [], {
     execArgv: ['--import', 'tsx', ...nodeArgs],
-    env: { ...process.env, ...tuning, ...workerEnv, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default', CUTOVER_WORKFLOW_BUNDLE: bundle },
+    env: {
+      ...process.env,
+      ...tuning,
+      ...workerEnv,
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+      CUTOVER_WORKFLOW_BUNDLE: bundle,
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const memory = () =>
@@ -84,10 +107,18 @@ async function runOne(env: TestWorkflowEnvironment, bundle: string, fixtures: De
     const due = startedAt + (rampS * 1000 * i) / n;
     if (due > Date.now() + 5) await sleep(due - Date.now());
     const fixture = fixtures[i % fixtures.length];
-    const started = env.client.workflow.start('monitoringWorkflow', { taskQueue: TASK_QUEUE, workflowId: id, args: [{ plan: fixture.plan, cutoverId: id.replace('scale-', 'bench-') }] });
+    const started = env.client.workflow.start('monitoringWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: id,
+      args: [{ plan: fixture.plan, cutoverId: id.replace('scale-', 'bench-') }],
+    });
     if (rampS > 0 || i % 10 === 9) await started;
   }
-  process.stderr.write(`N=${n}: started in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; warming up until each has probed once\n`);
+  process.stderr.write(
+    `N=${n}: started in ` +
+      `${((Date.now() - startedAt) / 1000).toFixed(1)} s; warming up ` +
+      `until each has probed once\n`,
+  );
   // Measured only in steady state: the start-up backlog (plan loads, first validations) is behind us.
   while (worker.la.length < n) await sleep(500);
   await sleep(5_000);
@@ -103,27 +134,69 @@ async function runOne(env: TestWorkflowEnvironment, bundle: string, fixtures: De
   const loadBefore = load();
   await sleep(spanS * 1000);
   const t1 = Date.now();
-  const [w, server, services, client] = [meters.worker.stop(), meters.server.stop(), meters.services.stop(), meters.client.stop()];
+  const [w, server, services, client] = [
+    meters.worker.stop(),
+    meters.server.stop(),
+    meters.services.stop(),
+    meters.client.stop(),
+  ];
   const mem = await worker.memory();
   const loadAfter = load();
   const la = worker.la.filter((l) => l.at >= t0 && l.at <= t1).map((l) => l.ms);
   const figures = await historyFigures(env.client, ids.slice(0, Math.min(n, 100)), t0, t1);
   let continued = 0;
-  for await (const wf of env.client.workflow.list({ query: `WorkflowType = 'monitoringWorkflow' AND ExecutionStatus = 'ContinuedAsNew' AND WorkflowId STARTS_WITH 'scale-${n}-'` })) if (wf) continued++;
+  for await (const wf of env.client.workflow.list({
+    query:
+      `WorkflowType = 'monitoringWorkflow' AND ExecutionStatus = ` +
+      `'ContinuedAsNew' AND WorkflowId STARTS_WITH 'scale-${n}-'`,
+  }))
+    if (wf) continued++;
   const probesPerHourAtCadence = 3_600_000 / (figures.probeIntervalMs || 1);
   const mb = (b: number) => (b / 2 ** 20).toFixed(0);
   console.log(
     [
-      `N=${n} monitorings, sentinel every ${every}, starts spread over ${rampS} s, ${spanS} s measured, ${fixtures.length} demo V2 services, load avg before ${loadBefore} / after ${loadAfter}`,
-      `  worker settings: ${JSON.stringify(worker.settings)}${nodeArgs.length ? `, node ${nodeArgs.join(' ')}` : ''}${Object.keys(workerEnv).length ? `, env ${JSON.stringify(workerEnv)}` : ''}`,
-      `  workflow task schedule-to-start: p50 ${pct(figures.wftLatencies, 50)} ms, p99 ${pct(figures.wftLatencies, 99)} ms, max ${pct(figures.wftLatencies, 100)} ms (${figures.wftLatencies.length} tasks of ${figures.sampled} histories)`,
-      `  sentinel local activity schedule-to-start: p50 ${pct(la, 50)} ms, p99 ${pct(la, 99)} ms, max ${pct(la, 100)} ms (${la.length} probes, ${(la.length / spanS).toFixed(1)}/s)`,
-      `  worker: CPU ${w.cpuPct.toFixed(0)}% of one core (${((w.cpuS * 1000) / Math.max(la.length, 1)).toFixed(1)} ms per probe), RSS max ${w.rssMaxMb.toFixed(0)} MB (idle before ${idleRss.toFixed(0)} MB → ${(((w.rssMaxMb - idleRss) * 1024) / n).toFixed(0)} KB per monitoring); main-thread heap ${mb(mem.heapUsed)}/${mb(mem.heapTotal)} MB${nodeArgs.includes('--expose-gc') ? ` after a full GC (RSS then ${mb(mem.rss)} MB)` : ''}, external ${mb(mem.external)} MB`,
-      `  dev server: CPU ${server.cpuPct.toFixed(0)}%, RSS ${server.rssMaxMb.toFixed(0)} MB; demo services: CPU ${services.cpuPct.toFixed(0)}%, RSS ${services.rssMaxMb.toFixed(0)} MB; bench client: CPU ${client.cpuPct.toFixed(0)}%`,
-      `  events per probe ${figures.eventsPerProbe.toFixed(1)} → ${Math.round(figures.eventsPerProbe * 60)} events per monitoring-hour at the 1-minute cadence (${Math.round(figures.eventsPerProbe * probesPerHourAtCadence)} at ${every}); continue-as-new: ${continued}`,
+      `N=${n} monitorings, sentinel every ${every}, starts spread ` +
+        `over ${rampS} s, ${spanS} s measured, ${fixtures.length} demo ` +
+        `V2 services, load avg before ${loadBefore} / after ${loadAfter}`,
+      `  worker settings: ${JSON.stringify(worker.settings)}` +
+        `${nodeArgs.length ? `, node ${nodeArgs.join(' ')}` : ''}${Object.keys(workerEnv).length ? `, env ${JSON.stringify(workerEnv)}` : ''}`,
+      `  workflow task schedule-to-start: p50 ` +
+        `${pct(figures.wftLatencies, 50)} ms, p99 ` +
+        `${pct(figures.wftLatencies, 99)} ms, max ` +
+        `${pct(figures.wftLatencies, 100)} ms (` +
+        `${figures.wftLatencies.length} tasks of ${figures.sampled} histories)`,
+      `  sentinel local activity schedule-to-start: p50 ` +
+        `${pct(la, 50)} ms, p99 ${pct(la, 99)} ms, max ${pct(la, 100)} ` +
+        `ms (${la.length} probes, ${(la.length / spanS).toFixed(1)}/s)`,
+      `  worker: CPU ${w.cpuPct.toFixed(0)}% of one core (` +
+        `${((w.cpuS * 1000) / Math.max(la.length, 1)).toFixed(1)} ms per ` +
+        `probe), RSS max ${w.rssMaxMb.toFixed(0)} MB (idle before ` +
+        `${idleRss.toFixed(0)} MB → ` +
+        `${(((w.rssMaxMb - idleRss) * 1024) / n).toFixed(0)} KB per ` +
+        `monitoring); main-thread heap ${mb(mem.heapUsed)}/` +
+        `${mb(mem.heapTotal)} MB` +
+        `${nodeArgs.includes('--expose-gc') ? ` after a full GC (RSS then ${mb(mem.rss)} MB)` : ''}, ` +
+        `external ${mb(mem.external)} MB`,
+      `  dev server: CPU ${server.cpuPct.toFixed(0)}%, RSS ` +
+        `${server.rssMaxMb.toFixed(0)} MB; demo services: CPU ` +
+        `${services.cpuPct.toFixed(0)}%, RSS ` +
+        `${services.rssMaxMb.toFixed(0)} MB; bench client: CPU ${client.cpuPct.toFixed(0)}%`,
+      `  events per probe ${figures.eventsPerProbe.toFixed(1)} → ` +
+        `${Math.round(figures.eventsPerProbe * 60)} events per ` +
+        `monitoring-hour at the 1-minute cadence (` +
+        `${Math.round(figures.eventsPerProbe * probesPerHourAtCadence)} ` +
+        `at ${every}); continue-as-new: ${continued}`,
     ].join('\n'),
   );
-  for (let i = 0; i < ids.length; i += 50) await Promise.all(ids.slice(i, i + 50).map((id) => env.client.workflow.getHandle(id).terminate('bench done').catch(() => undefined)));
+  for (let i = 0; i < ids.length; i += 50)
+    await Promise.all(
+      ids.slice(i, i + 50).map((id) =>
+        env.client.workflow
+          .getHandle(id)
+          .terminate('bench done')
+          .catch(() => undefined),
+      ),
+    );
   worker.child.disconnect();
   await new Promise((r) => worker.child.once('exit', r));
 }
@@ -132,7 +205,9 @@ async function main() {
   const env = await startDevServer();
   // Built by another process, as production images do (worker/build-bundle.ts).
   const bundle = path.join(os.tmpdir(), `cutover-scale-bundle-${process.pid}.js`);
-  execFileSync(path.join(REPO, 'node_modules/.bin/tsx'), [path.join(REPO, 'worker/build-bundle.ts'), bundle], { stdio: 'ignore' });
+  execFileSync(path.join(REPO, 'node_modules/.bin/tsx'), [path.join(REPO, 'worker/build-bundle.ts'), bundle], {
+    stdio: 'ignore',
+  });
   const fixtures: DemoFixture[] = [];
   try {
     for (let i = 0; i < serviceCount; i++) {
@@ -141,7 +216,14 @@ async function main() {
           plan.name = `scale-${i}`;
           plan.thresholds = { latencySamples: 5, memoryDrift: 0.5 };
           // One full validation at the start only (the span is about the sentinel), no decision points.
-          plan.monitoring = { duration: '24h', cadence: [{ until: '24h', every: '12h' }], sentinelEvery: every, sentinelRequests: 1, summaryEvery: '24h', decisionPoints: [] };
+          plan.monitoring = {
+            duration: '24h',
+            cadence: [{ until: '24h', every: '12h' }],
+            sentinelEvery: every,
+            sentinelRequests: 1,
+            summaryEvery: '24h',
+            decisionPoints: [],
+          };
         },
       });
       fixtures.push(fixture);

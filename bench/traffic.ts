@@ -22,12 +22,14 @@ import { describeLoad, failedTotal, startLoad, type LoadReport } from './load-ge
 import { placeEvents, watchNginxWorkers, type Mark } from './nginx-watch';
 import { viewOrThrow } from '../domain/outcome';
 
-const arg = (name: string, dflt: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : dflt);
+const arg = (name: string, dflt: string) =>
+  process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : dflt;
 const routers = arg('routers', 'haproxy,nginx').split(',');
 const strategies = arg('strategies', 'cutover,blueGreen,canary').split(',');
 const rate = Number(arg('rate', '200'));
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const ms = (t?: { seconds?: unknown; nanos?: number | null } | null) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+const ms = (t?: { seconds?: unknown; nanos?: number | null } | null) =>
+  Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
 
 interface Router {
   publicUrl: string;
@@ -40,7 +42,17 @@ interface Router {
 async function router(kind: string, f: DemoFixture): Promise<Router> {
   if (kind === 'haproxy') {
     const h = await startHaproxy({ ...f.urls, v2Disabled: true });
-    return { publicUrl: h.publicUrl, stop: h.stop, traffic: { driver: 'haproxy', socket: h.socket, backend: 'app', servers: { v1: 'v1', v2: 'v2' }, publicUrl: h.publicUrl } };
+    return {
+      publicUrl: h.publicUrl,
+      stop: h.stop,
+      traffic: {
+        driver: 'haproxy',
+        socket: h.socket,
+        backend: 'app',
+        servers: { v1: 'v1', v2: 'v2' },
+        publicUrl: h.publicUrl,
+      },
+    };
   }
   // inside the plan's workdir: the include is a path the worker writes (confined there)
   const dir = path.join(f.workdir, 'nginx');
@@ -48,7 +60,12 @@ async function router(kind: string, f: DemoFixture): Promise<Router> {
   const n = await startNginx(upstreamBlock([new URL(f.urls.v1).host]), dir);
   const watch = watchNginxWorkers(n.config);
   const stop = () => (watch.stop(), n.stop());
-  return { publicUrl: n.publicUrl, stop, marks: watch.marks, traffic: { driver: 'nginx', config: n.config, include: n.include, publicUrl: n.publicUrl } };
+  return {
+    publicUrl: n.publicUrl,
+    stop,
+    marks: watch.marks,
+    traffic: { driver: 'nginx', config: n.config, include: n.include, publicUrl: n.publicUrl },
+  };
 }
 
 async function untilServing(publicUrl: string): Promise<void> {
@@ -66,20 +83,36 @@ async function activityTimes(client: Client, workflowId: string): Promise<{ type
   const started = new Map<string, number>();
   const out: { type: string; ms: number }[] = [];
   for (const e of events) {
-    if (e.activityTaskScheduledEventAttributes) scheduled.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
-    if (e.activityTaskStartedEventAttributes) started.set(String(e.activityTaskStartedEventAttributes.scheduledEventId), ms(e.eventTime));
+    if (e.activityTaskScheduledEventAttributes)
+      scheduled.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
+    if (e.activityTaskStartedEventAttributes)
+      started.set(String(e.activityTaskStartedEventAttributes.scheduledEventId), ms(e.eventTime));
     const done = e.activityTaskCompletedEventAttributes;
-    if (done) out.push({ type: scheduled.get(String(done.scheduledEventId)) ?? '?', ms: ms(e.eventTime) - (started.get(String(done.scheduledEventId)) ?? ms(e.eventTime)) });
+    if (done)
+      out.push({
+        type: scheduled.get(String(done.scheduledEventId)) ?? '?',
+        ms: ms(e.eventTime) - (started.get(String(done.scheduledEventId)) ?? ms(e.eventTime)),
+      });
   }
   return out;
 }
 
-async function oneRun(client: Client, routerKind: string, strategy: string, rollbackDuringBake = false): Promise<string[]> {
+async function oneRun(
+  client: Client,
+  routerKind: string,
+  strategy: string,
+  rollbackDuringBake = false,
+): Promise<string[]> {
   const f = await createDemoFixture();
   const r = await router(routerKind, f);
   const lines: string[] = [];
   try {
-    Object.assign(f.plan, { traffic: r.traffic, strategy, blueGreen: { bakeTime: rollbackDuringBake ? '10m' : '2s' }, canary: { steps: [{ weight: 10 }, { weight: 50 }, { weight: 100 }] } });
+    Object.assign(f.plan, {
+      traffic: r.traffic,
+      strategy,
+      blueGreen: { bakeTime: rollbackDuringBake ? '10m' : '2s' },
+      canary: { steps: [{ weight: 10 }, { weight: 50 }, { weight: 100 }] },
+    });
     await startService(f.loaded(), 'v1');
     // the load starts once the router serves V1 (HAProxy's first health check may not have run yet)
     await untilServing(r.publicUrl);
@@ -104,7 +137,8 @@ async function oneRun(client: Client, routerKind: string, strategy: string, roll
     if (failedTotal(report)) lines.push(`  failed requests: ${JSON.stringify(report.failed)}`);
     // every failure and resend, placed against the reload it met
     for (const e of placeEvents(report.events, r.marks ?? [])) lines.push(`    ${e}`);
-    if (rollbackMs !== undefined) lines.push(`  rollback decision → V1 answering through ${routerKind}: ${s(rollbackMs)} (goal ≤ 2 s)`);
+    if (rollbackMs !== undefined)
+      lines.push(`  rollback decision → V1 answering through ${routerKind}: ` + `${s(rollbackMs)} (goal ≤ 2 s)`);
     if (strategy === 'cutover' && !rollbackDuringBake) {
       const acts = await activityTimes(client, handle.workflowId);
       const v1Stop = acts.filter((a) => a.type === 'stopService')[1]?.ms ?? 0;
@@ -113,8 +147,12 @@ async function oneRun(client: Client, routerKind: string, strategy: string, roll
       const sw = acts.find((a) => a.type === 'switchTraffic')?.ms ?? 0;
       const window = view.traffic?.unservedMs ?? 0;
       lines.push(
-        `  unserved window (workflow: V1 stop → V2 verified through the router) ${s(window)} = V1 stop ${s(v1Stop)} + final snapshot ${s(snapshot)} + V2 start ${s(v2Start)} + switch & verify ${s(sw)} + the rest ${s(window - v1Stop - snapshot - v2Start - sw)};` +
-          ` beyond V2's own start: ${s(window - v2Start)}; clients saw 503 + Retry-After for ${s(report.maintenance?.ms ?? 0)}`,
+        `  unserved window (workflow: V1 stop → V2 verified through the ` +
+          `router) ${s(window)} = V1 stop ${s(v1Stop)} + final snapshot ` +
+          `${s(snapshot)} + V2 start ${s(v2Start)} + switch & verify ` +
+          `${s(sw)} + the rest ${s(window - v1Stop - snapshot - v2Start - sw)};` +
+          (` beyond V2's own start: ${s(window - v2Start)}; clients saw ` +
+            `503 + Retry-After for ${s(report.maintenance?.ms ?? 0)}`),
       );
     }
   } finally {
@@ -124,7 +162,11 @@ async function oneRun(client: Client, routerKind: string, strategy: string, roll
   return lines;
 }
 
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 async function main() {
   const loadAtStart = load();
@@ -146,7 +188,11 @@ async function main() {
     }
   });
   await env.teardown();
-  console.log(`steady load ${rate} req/s over 8 connections, GET /health through the router, demo pipeline 5,000 loans; load average ${loadAtStart} at the start, ${load()} at the end`);
+  console.log(
+    `steady load ${rate} req/s over 8 connections, GET /health ` +
+      `through the router, demo pipeline 5,000 loans; load average ` +
+      `${loadAtStart} at the start, ${load()} at the end`,
+  );
   for (const l of out) console.log(l);
 }
 

@@ -28,9 +28,22 @@ async function main() {
   const svc = await startDemoService({ version: 'v2', dataDir: path.join(dir, 'data') });
   try {
     // Only baseUrl matters to the checks; the rest makes the plan valid.
-    const service = (name: string) => ({ name, driver: 'exec', start: ['true'], stop: ['true'], status: ['true'], baseUrl: svc.url });
+    const service = (name: string) => ({
+      name,
+      driver: 'exec',
+      start: ['true'],
+      stop: ['true'],
+      status: ['true'],
+      baseUrl: svc.url,
+    });
     const approvers = { engineering: ['a'], operations: ['b'], dataQuality: ['c'] };
-    const plan = { name: 'bench', services: { v1: service('unused-v1'), v2: service('loans-v2') }, backup: { paths: ['data'] }, tests: { command: ['true'] }, approvals: { approvers } };
+    const plan = {
+      name: 'bench',
+      services: { v1: service('unused-v1'), v2: service('loans-v2') },
+      backup: { paths: ['data'] },
+      tests: { command: ['true'] },
+      approvals: { approvers },
+    };
     const loaded = loadInlinePlan(plan, dir);
     const baseline = ((await (await fetch(`${svc.url}/kpis`)).json()) as { kpis: Record<string, number> }).kpis;
 
@@ -44,8 +57,14 @@ async function main() {
       if (report.status !== 'PASS') console.log(`run ${r + 1}: ${report.status}`);
       (perCheck.avgLatencyMs ??= []).push(report.checks.performance.metrics.avgMs as number);
     }
-    console.log(`production validation, ${CHECK_NAMES.length} checks, V2 on ${ROWS.toLocaleString('en')} rows, ${RUNS} runs`);
-    console.log(`  median ${median(times).toFixed(0)} ms (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}); goal ≤ 1000 ms`);
+    console.log(
+      `production validation, ${CHECK_NAMES.length} checks, V2 on ` + `${ROWS.toLocaleString('en')} rows, ${RUNS} runs`,
+    );
+    console.log(
+      `  median ${median(times).toFixed(0)} ms (min ` +
+        `${Math.min(...times).toFixed(0)}, max ` +
+        `${Math.max(...times).toFixed(0)}); goal ≤ 1000 ms`,
+    );
     console.log(`  /kpis avg latency, median over runs: ${median(perCheck.avgLatencyMs).toFixed(2)} ms`);
   } finally {
     await svc.stop();

@@ -31,16 +31,29 @@ export async function afterSuccess(client: Client, view: CutoverView): Promise<A
     if (err instanceof ClosedRunError && err.closed) {
       return { monitoringWorkflowId: id, status: err.closed.status, message: err.message };
     }
-    return { monitoringWorkflowId: id, status: 'UNKNOWN', message: `monitoring ${id} did not answer: ${(err as Error).message}` };
+    return {
+      monitoringWorkflowId: id,
+      status: 'UNKNOWN',
+      message: `monitoring ${id} did not answer: ${(err as Error).message}`,
+    };
   }
   let rollbackAt: string | undefined;
   if (monitoring.rollback) {
     rollbackAt = await client.workflow
       .getHandle(monitoring.rollback.workflowId)
       .describe()
-      .then((d) => d.startTime.toISOString(), () => undefined);
+      .then(
+        (d) => d.startTime.toISOString(),
+        () => undefined,
+      );
   }
-  return { monitoringWorkflowId: id, status: monitoring.status, rollbackAt, rollbackStatus: monitoring.rollback?.status, message: monitoring.message };
+  return {
+    monitoringWorkflowId: id,
+    status: monitoring.status,
+    rollbackAt,
+    rollbackStatus: monitoring.rollback?.status,
+    message: monitoring.message,
+  };
 }
 
 /** "SUCCESS, then ROLLED_BACK by its monitoring at …", or undefined while nothing happened after. */

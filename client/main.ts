@@ -18,7 +18,11 @@ import { versionLine } from '../worker/build-info';
 import { CliError, EXIT } from './exit-codes';
 
 const program = new Command('cutover')
-  .description('Production cutovers (V1 → V2) as durable Temporal workflows.\nConnection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_PROFILE (default localhost:7233).')
+  .description(
+    'Production cutovers (V1 → V2) as durable Temporal ' +
+      'workflows.\nConnection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ' +
+      'TEMPORAL_API_KEY, TEMPORAL_PROFILE (default localhost:7233).',
+  )
   .showHelpAfterError()
   // the build id hashes the workflow bundle: only when asked
   .option('-V, --version', 'print the version and the build id of the workflow code')
@@ -42,7 +46,11 @@ registerWorker(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof WorkflowNotFoundError) {
-    console.error(`cutover: no workflow "${err.workflowId}" in this namespace: check the id (cutover ids look like cutover-<plan>-<time>; list them with \`temporal workflow list\`)`);
+    console.error(
+      `cutover: no workflow "${err.workflowId}" in this namespace: ` +
+        `check the id (cutover ids look like cutover-<plan>-<time>; list ` +
+        `them with \`temporal workflow list\`)`,
+    );
     process.exit(EXIT.BAD_INPUT);
   }
   if (err instanceof CliError) {

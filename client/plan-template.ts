@@ -67,8 +67,10 @@ checks:
       # leave out whatever is not traffic (health checks, scrapes, admin calls), or they dilute the
       # rate. Under 100 requests in the window the query gives no data: inconclusive, not a PASS.
       query: >-
-        (sum(increase(http_requests_total{service="{{ service }}",code=~"5..",path!~"/health|/metrics|/admin.*"}[{{ window }}])) or vector(0))
-        / (sum(increase(http_requests_total{service="{{ service }}",path!~"/health|/metrics|/admin.*"}[{{ window }}])) >= 100)
+        (sum(increase(http_requests_total{service="{{ service }}", code=~"5..",
+        path!~"/health|/metrics|/admin.*"}[{{ window }}])) or vector(0))
+        / (sum(increase(http_requests_total{service="{{ service }}",
+        path!~"/health|/metrics|/admin.*"}[{{ window }}])) >= 100)
       window: 5m
     warn: result.value > 0.001
     fail: result.value > 0.05
@@ -79,7 +81,9 @@ checks:
     report: performance
     at: [phase5, checkpoint, schedule]
     prometheus:
-      query: histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{service="{{ service }}"}[{{ window }}])))
+      query: >-
+        histogram_quantile(0.95, sum by (le)
+        (rate(http_request_duration_seconds_bucket{service="{{ service }}"}[{{ window }}])))
       window: 5m
     warn: result.value > 0.1
     fail: result.value > 1.0

@@ -51,7 +51,11 @@ export async function readWorkflow<T>(client: Client, id: string): Promise<Workf
   if (read.running) return NO_STATUS_QUERY.includes(d.type) ? read : { ...read, view: await handle.query<T>('status') };
   read.closed = await closedRun(client, d);
   // A run that ends failed with its view as the failure's details (a typed failure) still shows that view.
-  if (d.status.name === 'FAILED') read.view = await handle.result().then(() => undefined, (err: unknown) => outcomeView<T>(err));
+  if (d.status.name === 'FAILED')
+    read.view = await handle.result().then(
+      () => undefined,
+      (err: unknown) => outcomeView<T>(err),
+    );
   return read;
 }
 

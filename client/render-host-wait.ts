@@ -15,14 +15,23 @@ export async function hostWaitLines(handle: WorkflowHandle, now = Date.now()): P
   const scheduled = new Map<string, { queue: string; summary: string }>();
   for (const e of (await handle.fetchHistory()).events ?? []) {
     const a = e.activityTaskScheduledEventAttributes;
-    const summary = e.userMetadata?.summary?.data ? Buffer.from(e.userMetadata.summary.data).toString('utf8').replace(/^"|"$/g, '') : '';
+    const summary = e.userMetadata?.summary?.data
+      ? Buffer.from(e.userMetadata.summary.data).toString('utf8').replace(/^"|"$/g, '')
+      : '';
     if (a?.activityId) scheduled.set(a.activityId, { queue: a.taskQueue?.name ?? '', summary });
   }
   return waiting.flatMap((a) => {
     const step = scheduled.get(a.activityId ?? '');
     const host = HOST_QUEUE.exec(step?.queue ?? '')?.[1];
     if (!host) return [];
-    const since = a.scheduledTime?.seconds ? Math.round((now - Number(a.scheduledTime.seconds) * 1000) / 1000) : undefined;
-    return [`  ⏳ waiting for host ${host}: ${step!.summary || a.activityType?.name} not picked up${since !== undefined ? ` for ${since} s` : ''} — is its agent running? (scripts/worker.sh --host ${host} on that machine)`];
+    const since = a.scheduledTime?.seconds
+      ? Math.round((now - Number(a.scheduledTime.seconds) * 1000) / 1000)
+      : undefined;
+    return [
+      `  ⏳ waiting for host ${host}: ` +
+        `${step!.summary || a.activityType?.name} not picked up` +
+        `${since !== undefined ? ` for ${since} s` : ''} — is its agent ` +
+        `running? (scripts/worker.sh --host ${host} on that machine)`,
+    ];
   });
 }

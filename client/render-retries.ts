@@ -20,6 +20,9 @@ export async function retryLines(handle: WorkflowHandle): Promise<string[]> {
       const cause = (a.heartbeatDetails?.payloads ?? []).map((p) => decode(p.data)?.retry).find(Boolean);
       const last = a.lastFailure?.message;
       const max = a.maximumAttempts ? `/${a.maximumAttempts}` : '';
-      return `  ↻ ${a.activityType?.name ?? 'step'} attempt ${a.attempt}${max}: ${cause ?? (last ? `previous attempt failed: ${last}` : 'retrying')}`;
+      return (
+        `  ↻ ${a.activityType?.name ?? 'step'} attempt ${a.attempt}` +
+        `${max}: ${cause ?? (last ? `previous attempt failed: ${last}` : 'retrying')}`
+      );
     });
 }

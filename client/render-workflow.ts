@@ -24,7 +24,9 @@ export function renderRollback(id: string, view: RollbackView): string {
     ...(view.cancelRequest && view.status === 'RUNNING'
       ? [`  ${cancelText(view.cancelRequest)}: not cancellable, it goes on to its end`]
       : []),
-    `STATUS: ${view.status}${view.durationMs === undefined ? '' : ` in ${formatDuration(view.durationMs)}`} — ${view.message}`,
+    `STATUS: ${view.status}` +
+      `${view.durationMs === undefined ? '' : ` in ${formatDuration(view.durationMs)}`} ` +
+      `— ${view.message}`,
   ].join('\n');
 }
 

@@ -31,11 +31,19 @@ export async function withClient<T>(fn: (client: Client) => Promise<T>): Promise
   try {
     // Same connection; with the codec, inputs are encrypted and results decrypted like the worker's.
     const { client } = connection;
-    return await fn(dataConverter ? new Client({ connection: client.connection, namespace: client.options.namespace, dataConverter }) : client);
+    return await fn(
+      dataConverter
+        ? new Client({ connection: client.connection, namespace: client.options.namespace, dataConverter })
+        : client,
+    );
   } catch (err) {
     // the SDK's own words ("Unknown encoding: binary/encrypted") do not say what to do
     if (!dataConverter && /binary\/encrypted/.test(String((err as Error)?.message))) {
-      throw new CliError(`this workflow's payloads are encrypted: set ${CODEC_KEYS_ENV} or ${CODEC_KEY_FILE_ENV} to the worker's codec keys`, EXIT.BAD_INPUT);
+      throw new CliError(
+        `this workflow's payloads are encrypted: set ${CODEC_KEYS_ENV} ` +
+          `or ${CODEC_KEY_FILE_ENV} to the worker's codec keys`,
+        EXIT.BAD_INPUT,
+      );
     }
     throw err;
   } finally {

@@ -15,7 +15,9 @@ const { values } = parseArgs({
 });
 
 function fail(msg: string): never {
-  process.stderr.write(`generate: ${msg}\nusage: tsx demo/generate.ts --rows N --seed S --out DIR [--csv auto|always|never]\n`);
+  process.stderr.write(
+    `generate: ${msg}\nusage: tsx demo/generate.ts --rows N --seed ` + `S --out DIR [--csv auto|always|never]\n`,
+  );
   process.exit(2);
 }
 
@@ -28,4 +30,6 @@ if (!['auto', 'always', 'never'].includes(values.csv ?? '')) fail(`--csv must be
 
 const started = Date.now();
 const manifest = writeDataset(values.out, { rows, seed, csv: values.csv as CsvMode });
-process.stdout.write(JSON.stringify({ ...manifest, dir: values.out, seconds: (Date.now() - started) / 1000 }, null, 2) + '\n');
+process.stdout.write(
+  JSON.stringify({ ...manifest, dir: values.out, seconds: (Date.now() - started) / 1000 }, null, 2) + '\n',
+);

@@ -40,7 +40,18 @@ export interface DemoService {
 
 /** The command line, for drivers that spawn it themselves (tsx runs the TypeScript directly). */
 export function serviceCommand(o: { version: string; port: number; dataDir: string }): string[] {
-  return [process.execPath, '--import', 'tsx', SERVICE_MAIN, '--version', o.version, '--port', String(o.port), '--data', o.dataDir];
+  return [
+    process.execPath,
+    '--import',
+    'tsx',
+    SERVICE_MAIN,
+    '--version',
+    o.version,
+    '--port',
+    String(o.port),
+    '--data',
+    o.dataDir,
+  ];
 }
 
 export function spawnDemoService(opts: StartOptions): ChildProcess {
@@ -67,7 +78,8 @@ export async function startDemoService(opts: StartOptions): Promise<DemoService>
   });
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })));
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
 
   const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
   const fail = (why: string): never => {
@@ -89,7 +101,12 @@ export async function startDemoService(opts: StartOptions): Promise<DemoService>
 
   const url = `http://127.0.0.1:${port}`;
   return {
-    url, port, pid: child.pid ?? -1, child, exited, logs: () => output,
+    url,
+    port,
+    pid: child.pid ?? -1,
+    child,
+    exited,
+    logs: () => output,
     async stop(timeoutMs = 10_000) {
       if (exitInfo) return { ...exitInfo, killed: false };
       child.kill('SIGTERM');

@@ -43,19 +43,29 @@ export class ApprovalRejected extends Error {
 export function checkApproval(ctx: GateContext, input: unknown): VoteInput {
   const parsed = approvalSchema.safeParse(input);
   if (!parsed.success) {
-    throw new ApprovalRejected(parsed.error.issues.map((i) => `${i.path.join('.') || 'approval'}: ${i.message}`).join('; '));
+    throw new ApprovalRejected(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'approval'}: ${i.message}`).join('; '),
+    );
   }
   const vote = parsed.data;
   if (!ctx.gateId) throw new ApprovalRejected('no decision is open: the gate is already closed or not reached yet');
   if (!ctx.roles.includes(vote.role)) {
-    throw new ApprovalRejected(`role "${vote.role}" does not vote at ${ctx.gateId}: expected one of ${ctx.roles.join(', ')}`);
+    throw new ApprovalRejected(
+      `role "${vote.role}" does not vote at ${ctx.gateId}: expected ` + `one of ${ctx.roles.join(', ')}`,
+    );
   }
   const allowed = ctx.approvers[vote.role] ?? [];
   if (!allowed.includes(vote.approver)) {
-    throw new ApprovalRejected(`${vote.approver} may not approve for ${vote.role}: the plan allows ${allowed.join(', ') || 'nobody'}`);
+    throw new ApprovalRejected(
+      `${vote.approver} may not approve for ${vote.role}: the plan ` + `allows ${allowed.join(', ') || 'nobody'}`,
+    );
   }
   // Who the approver is must be settled before their vote is counted against the others.
-  const bad = checkVoteSignature(ctx.signatures, { ...vote, workflowId: ctx.workflowId, runId: ctx.runId, gate: ctx.gateId }, ctx.now);
+  const bad = checkVoteSignature(
+    ctx.signatures,
+    { ...vote, workflowId: ctx.workflowId, runId: ctx.runId, gate: ctx.gateId },
+    ctx.now,
+  );
   if (bad) throw new ApprovalRejected(bad);
   const current = ctx.votes.filter((v) => v.gate === ctx.gateId);
   if (current.some((v) => v.role === vote.role)) {
@@ -65,7 +75,9 @@ export function checkApproval(ctx: GateContext, input: unknown): VoteInput {
     const others = current.filter((v) => v.approver !== ctx.starter);
     const completes = current.length + 1 === ctx.roles.length;
     if (completes && others.length === 0) {
-      throw new ApprovalRejected(`${vote.approver} started this cutover and may not approve it alone: another approver must vote`);
+      throw new ApprovalRejected(
+        `${vote.approver} started this cutover and may not approve it ` + `alone: another approver must vote`,
+      );
     }
   }
   return vote;

@@ -17,7 +17,8 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 function fromBase64(text: string, what: string): Uint8Array {
   const clean = text.replace(/\s+/g, '').replace(/=+$/, '');
-  if (!/^[A-Za-z0-9+/]*$/.test(clean) || clean.length % 4 === 1) throw new SignatureProblem(`${what} is not valid base64`);
+  if (!/^[A-Za-z0-9+/]*$/.test(clean) || clean.length % 4 === 1)
+    throw new SignatureProblem(`${what} is not valid base64`);
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
   let bits = 0;
   let acc = 0;
@@ -96,7 +97,10 @@ export interface SshPublicKey {
 function ed25519Blob(blob: Uint8Array, what: string): SshPublicKey {
   const r = new WireReader(blob, what);
   const type = r.text();
-  if (type !== 'ssh-ed25519') throw new SignatureProblem(`${what} is of type ${type}; only ssh-ed25519 keys are supported (make one with ssh-keygen -t ed25519)`);
+  if (type !== 'ssh-ed25519')
+    throw new SignatureProblem(
+      `${what} is of type ${type}; only ssh-ed25519 keys are ` + `supported (make one with ssh-keygen -t ed25519)`,
+    );
   const key = r.bytesField();
   r.end();
   if (key.length !== 32) throw new SignatureProblem(`${what} has a ${key.length}-byte key; an Ed25519 key has 32`);
@@ -107,10 +111,16 @@ function ed25519Blob(blob: Uint8Array, what: string): SshPublicKey {
 export function parsePublicKey(line: string): SshPublicKey {
   const [type, data] = line.trim().split(/\s+/);
   if (/^(ssh-|ecdsa-|sk-)/.test(type) && type !== 'ssh-ed25519' && data) {
-    throw new SignatureProblem(`the key is of type ${type}; only ssh-ed25519 keys are supported: make one with ssh-keygen -t ed25519 and list its .pub line`);
+    throw new SignatureProblem(
+      `the key is of type ${type}; only ssh-ed25519 keys are ` +
+        `supported: make one with ssh-keygen -t ed25519 and list its ` +
+        `.pub line`,
+    );
   }
   if (type !== 'ssh-ed25519' || !data) {
-    throw new SignatureProblem('not an OpenSSH Ed25519 public key: paste the line of your id_ed25519.pub, "ssh-ed25519 AAAA… you@host"');
+    throw new SignatureProblem(
+      'not an OpenSSH Ed25519 public key: paste the line of your ' + 'id_ed25519.pub, "ssh-ed25519 AAAA… you@host"',
+    );
   }
   return ed25519Blob(fromBase64(data, 'the public key'), 'the public key');
 }
@@ -127,20 +137,27 @@ const ARMOR = /^\s*-----BEGIN SSH SIGNATURE-----([\s\S]*?)-----END SSH SIGNATURE
 /** Parses the armored output of `ssh-keygen -Y sign`. */
 export function parseSshSignature(armored: string): SshSignature {
   const body = ARMOR.exec(armored)?.[1];
-  if (body === undefined) throw new SignatureProblem('the signature is not an SSH signature: give the whole "-----BEGIN SSH SIGNATURE----- … -----END SSH SIGNATURE-----" block');
+  if (body === undefined)
+    throw new SignatureProblem(
+      'the signature is not an SSH signature: give the whole ' +
+        '"-----BEGIN SSH SIGNATURE----- … -----END SSH SIGNATURE-----" block',
+    );
   const r = new WireReader(fromBase64(body, 'the signature'), 'the signature');
-  if (new TextDecoder().decode(r.raw(6)) !== 'SSHSIG') throw new SignatureProblem('the signature does not start with SSHSIG: it was not made by ssh-keygen -Y sign');
+  if (new TextDecoder().decode(r.raw(6)) !== 'SSHSIG')
+    throw new SignatureProblem('the signature does not start with SSHSIG: it was not made by ' + 'ssh-keygen -Y sign');
   const version = r.uint32();
   if (version !== 1) throw new SignatureProblem(`the signature has SSHSIG version ${version}; only version 1 is known`);
   const publicKey = ed25519Blob(r.bytesField(), "the signature's public key");
   const namespace = r.text();
   r.bytesField(); // reserved
   const hashAlgorithm = r.text();
-  if (hashAlgorithm !== 'sha256' && hashAlgorithm !== 'sha512') throw new SignatureProblem(`the signature uses hash ${hashAlgorithm}; expected sha512 or sha256`);
+  if (hashAlgorithm !== 'sha256' && hashAlgorithm !== 'sha512')
+    throw new SignatureProblem(`the signature uses hash ${hashAlgorithm}; expected sha512 or sha256`);
   const sig = new WireReader(r.bytesField(), 'the signature blob');
   r.end();
   const sigType = sig.text();
-  if (sigType !== 'ssh-ed25519') throw new SignatureProblem(`the signature is of type ${sigType}; only ssh-ed25519 is supported`);
+  if (sigType !== 'ssh-ed25519')
+    throw new SignatureProblem(`the signature is of type ${sigType}; only ssh-ed25519 is supported`);
   const signature = sig.bytesField();
   sig.end();
   if (signature.length !== 64) throw new SignatureProblem('the Ed25519 signature is not 64 bytes long');
@@ -150,7 +167,10 @@ export function parseSshSignature(armored: string): SshSignature {
 /** True when `parsed` signs `message` in `namespace`; the caller checks whose key it is. */
 export function verifySshSignature(parsed: SshSignature, message: string, namespace: string): boolean {
   const hash = (parsed.hashAlgorithm === 'sha512' ? sha512 : sha256)(new TextEncoder().encode(message));
-  const signed = new Uint8Array([...new TextEncoder().encode('SSHSIG'), ...wire(namespace, new Uint8Array(0), parsed.hashAlgorithm, hash)]);
+  const signed = new Uint8Array([
+    ...new TextEncoder().encode('SSHSIG'),
+    ...wire(namespace, new Uint8Array(0), parsed.hashAlgorithm, hash),
+  ]);
   try {
     return ed25519.verify(parsed.signature, signed, parsed.publicKey.key, { zip215: false });
   } catch {

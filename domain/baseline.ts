@@ -23,7 +23,13 @@ export interface BaselineRecord {
 }
 
 export function isBaselineRecord(raw: unknown): raw is { format: unknown } {
-  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'format' in raw && String((raw as { format: unknown }).format).startsWith('cutover-baseline');
+  return (
+    typeof raw === 'object' &&
+    raw !== null &&
+    !Array.isArray(raw) &&
+    'format' in raw &&
+    String((raw as { format: unknown }).format).startsWith('cutover-baseline')
+  );
 }
 
 /** One check's recorded fields, `<path>` → number; undefined when the baseline has none for it. */
@@ -61,5 +67,9 @@ export function mergeBaselines(...sources: Array<BaselineValues | undefined>): B
 
 /** "kpi_parity (40 fields), warehouse_parity (150 fields)" */
 export function describeCoverage(baseline: BaselineValues): string {
-  return Object.entries(coveredChecks(baseline)).map(([check, n]) => `${check} (${n} fields)`).join(', ') || 'no check';
+  return (
+    Object.entries(coveredChecks(baseline))
+      .map(([check, n]) => `${check} (${n} fields)`)
+      .join(', ') || 'no check'
+  );
 }

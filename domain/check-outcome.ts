@@ -30,7 +30,8 @@ export interface CheckOutcome {
 }
 
 const RANK: Record<CheckStatus, number> = { PASS: 0, WARN: 1, FAIL: 2 };
-export const worst = (statuses: CheckStatus[]): CheckStatus => statuses.reduce<CheckStatus>((w, s) => (RANK[s] > RANK[w] ? s : w), 'PASS');
+export const worst = (statuses: CheckStatus[]): CheckStatus =>
+  statuses.reduce<CheckStatus>((w, s) => (RANK[s] > RANK[w] ? s : w), 'PASS');
 
 /** The report's `checks` object, keys in the order checks were listed. */
 export function reportChecks(outcomes: CheckOutcome[]): Record<string, CheckResult> {
@@ -62,5 +63,9 @@ export function overallOf(outcomes: CheckOutcome[]): CheckStatus {
 
 /** One line per outcome for the CLI and logs: "error_rate v2 FAIL (fail: result.value > 0.05) — 7.1% over 5m". */
 export function describeOutcome(o: CheckOutcome): string {
-  return `${o.name} ${o.target} ${o.status}${o.inconclusive ? ' (inconclusive)' : ''}${o.rule ? ` [${o.rule}]` : ''} — ${o.message}`;
+  return (
+    `${o.name} ${o.target} ${o.status}` +
+    `${o.inconclusive ? ' (inconclusive)' : ''}` +
+    `${o.rule ? ` [${o.rule}]` : ''} — ${o.message}`
+  );
 }

@@ -16,7 +16,8 @@ export const PHASE_IDS = PHASES.map((p) => p.id) as PhaseId[];
 export const FIRST_DESTRUCTIVE_PHASE: PhaseId = 'phase3';
 
 export type PhaseState = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
-export type CutoverStatus = 'RUNNING' | 'AWAITING_APPROVAL' | 'ROLLING_BACK' | 'SUCCESS' | 'ABORTED' | 'ROLLED_BACK' | 'FAILED';
+export type CutoverStatus =
+  'RUNNING' | 'AWAITING_APPROVAL' | 'ROLLING_BACK' | 'SUCCESS' | 'ABORTED' | 'ROLLED_BACK' | 'FAILED';
 export const FINAL_STATUSES: CutoverStatus[] = ['SUCCESS', 'ABORTED', 'ROLLED_BACK', 'FAILED'];
 
 export interface PhaseView {

@@ -20,7 +20,8 @@ export function dataPaths(plan: Plan): DataPath[] {
   if (t) out.push({ field: 'traffic.stateDir', value: t.stateDir });
   if (t?.driver === 'file') out.push({ field: 'traffic.pointerFile', value: t.pointerFile });
   if (t?.driver === 'nginx') out.push({ field: 'traffic.include', value: t.include });
-  if (t?.driver === 'haproxy' && t.persistStateFile) out.push({ field: 'traffic.persistStateFile', value: t.persistStateFile });
+  if (t?.driver === 'haproxy' && t.persistStateFile)
+    out.push({ field: 'traffic.persistStateFile', value: t.persistStateFile });
   if (plan.validation.baselineFile) out.push({ field: 'validation.baselineFile', value: plan.validation.baselineFile });
   out.push({ field: 'validation.baselineStore', value: plan.validation.baselineStore });
   for (const role of ['v1', 'v2'] as const) {
@@ -50,7 +51,9 @@ function normalize(p: string): string[] {
  */
 export function staticEscape(value: string, workdir: string | undefined): string | undefined {
   if (!isAbsolute(value)) {
-    return normalize(value)[0] === '..' ? `"${value}" climbs out of the plan's workdir with "..": use a path inside workdir` : undefined;
+    return normalize(value)[0] === '..'
+      ? `"${value}" climbs out of the plan's workdir with "..": use a ` + `path inside workdir`
+      : undefined;
   }
   if (!workdir || !isAbsolute(workdir)) return undefined;
   const root = normalize(workdir);

@@ -29,25 +29,48 @@ export interface Verdict {
   reasons: string[];
 }
 
-export function decide(sample: Sample, baseline: { hour1MemoryMb?: number }, plan: Pick<Plan, 'thresholds' | 'monitoring'>): Verdict {
+export function decide(
+  sample: Sample,
+  baseline: { hour1MemoryMb?: number },
+  plan: Pick<Plan, 'thresholds' | 'monitoring'>,
+): Verdict {
   const t = plan.thresholds;
   const reasons: string[] = [];
   const basis = sample.errorRateBasis ? ` (${sample.errorRateBasis})` : '';
   if (sample.errorRate !== undefined && sample.errorRate > t.errorRateRollback && !sample.errorRateInconclusive) {
-    return { action: 'rollback', reasons: [`error rate ${(sample.errorRate * 100).toFixed(2)}% over ${(t.errorRateRollback * 100).toFixed(0)}%: immediate rollback${basis}`] };
+    return {
+      action: 'rollback',
+      reasons: [
+        `error rate ${(sample.errorRate * 100).toFixed(2)}% over ` +
+          `${(t.errorRateRollback * 100).toFixed(0)}%: immediate rollback${basis}`,
+      ],
+    };
   }
-  if (sample.checks?.rollback.length) return { action: 'rollback', reasons: sample.checks.rollback.map((r) => `${r}: immediate rollback`) };
+  if (sample.checks?.rollback.length)
+    return { action: 'rollback', reasons: sample.checks.rollback.map((r) => `${r}: immediate rollback`) };
   if (!sample.healthy || sample.validation === 'FAIL' || sample.checks?.fail.length) {
-    const what = !sample.healthy ? 'service unhealthy' : sample.validation === 'FAIL' ? 'validation FAIL' : `check FAIL (${sample.checks!.fail.join('; ')})`;
+    const what = !sample.healthy
+      ? 'service unhealthy'
+      : sample.validation === 'FAIL'
+        ? 'validation FAIL'
+        : `check FAIL (${sample.checks!.fail.join('; ')})`;
     if (!sample.retried) return { action: 'retry', reasons: [`${what}: re-run once (may be transient)`] };
     return { action: plan.monitoring.onRepeatedFail, reasons: [`${what} twice in a row`] };
   }
-  if (sample.errorRate !== undefined && sample.errorRate > t.errorRateWarn) reasons.push(`error rate ${(sample.errorRate * 100).toFixed(3)}% over ${(t.errorRateWarn * 100).toFixed(1)}%${basis}`);
+  if (sample.errorRate !== undefined && sample.errorRate > t.errorRateWarn)
+    reasons.push(
+      `error rate ${(sample.errorRate * 100).toFixed(3)}% over ` + `${(t.errorRateWarn * 100).toFixed(1)}%${basis}`,
+    );
   if (sample.memoryMb != null && baseline.hour1MemoryMb) {
     const drift = (sample.memoryMb - baseline.hour1MemoryMb) / baseline.hour1MemoryMb;
-    if (Math.abs(drift) > t.memoryDrift) reasons.push(`memory ${sample.memoryMb} MB is ${(drift * 100).toFixed(1)}% from the hour-1 ${baseline.hour1MemoryMb} MB`);
+    if (Math.abs(drift) > t.memoryDrift)
+      reasons.push(
+        `memory ${sample.memoryMb} MB is ${(drift * 100).toFixed(1)}% ` +
+          `from the hour-1 ${baseline.hour1MemoryMb} MB`,
+      );
   }
-  if (sample.avgLatencyMs !== undefined && sample.avgLatencyMs > t.latencyWarnMs) reasons.push(`average latency ${sample.avgLatencyMs.toFixed(0)} ms over ${t.latencyWarnMs} ms`);
+  if (sample.avgLatencyMs !== undefined && sample.avgLatencyMs > t.latencyWarnMs)
+    reasons.push(`average latency ${sample.avgLatencyMs.toFixed(0)} ms over ${t.latencyWarnMs} ms`);
   if (sample.validation === 'WARN') reasons.push('validation WARN');
   reasons.push(...(sample.checks?.warn ?? []));
   return { action: reasons.length ? 'warn' : 'ok', reasons };

@@ -25,6 +25,10 @@ export function duration(example: string, bounds: DurationBounds = {}) {
   return z
     .string()
     .regex(DURATION_PATTERN, { error: hint(`use a number and a unit (ms, s, m, h, d), e.g. "${example}"`) })
-    .refine((text) => (ms(text) ?? minMs) >= minMs, { error: (issue) => `"${String(issue.input)}" is too short here: use at least ${min}, e.g. "${example}"` })
-    .refine((text) => (ms(text) ?? maxMs) <= maxMs, { error: (issue) => `"${String(issue.input)}" is too long here: use at most ${max}, e.g. "${example}"` });
+    .refine((text) => (ms(text) ?? minMs) >= minMs, {
+      error: (issue) => `"${String(issue.input)}" is too short here: use at least ` + `${min}, e.g. "${example}"`,
+    })
+    .refine((text) => (ms(text) ?? maxMs) <= maxMs, {
+      error: (issue) => `"${String(issue.input)}" is too long here: use at most ${max}, ` + `e.g. "${example}"`,
+    });
 }

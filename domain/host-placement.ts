@@ -22,7 +22,10 @@ export interface PrerequisiteGroup {
 
 /** The prerequisite facts grouped by the machine that can see them, the orchestrator's first. */
 export function prerequisiteGroups(plan: Plan): PrerequisiteGroup[] {
-  const placed: Array<[PrerequisitePart, string | undefined]> = [['v1Health', undefined], ['backup', plan.backup.host]];
+  const placed: Array<[PrerequisitePart, string | undefined]> = [
+    ['v1Health', undefined],
+    ['backup', plan.backup.host],
+  ];
   if (plan.services.v2.artifact) placed.push(['artifact', plan.services.v2.host]);
   const groups: PrerequisiteGroup[] = [];
   for (const [part, host] of placed) {
@@ -54,7 +57,11 @@ export interface HostChecksContext {
 }
 
 /** The plan's checks at `moment` that run on a host agent, grouped by host, in plan order. */
-export function hostedCheckGroups(plan: Plan, role: ServiceRole, moment: CheckMoment): Array<{ host: string; names: string[] }> {
+export function hostedCheckGroups(
+  plan: Plan,
+  role: ServiceRole,
+  moment: CheckMoment,
+): Array<{ host: string; names: string[] }> {
   const groups: Array<{ host: string; names: string[] }> = [];
   for (const check of plan.checks ?? []) {
     const host = check.at.includes(moment) ? commandCheckHost(plan, check, role) : undefined;

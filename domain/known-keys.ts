@@ -29,16 +29,23 @@ function pickOption(def: Def, value: unknown): unknown {
     const match = options.find((o) => {
       const shape = unwrap(o, value)?.shape as Record<string, unknown> | undefined;
       const literal = defOf(shape?.[def.discriminator]);
-      const values = literal?.type === 'literal' ? (literal.values as unknown[]) : literal?.type === 'default' ? [defOf(literal.innerType)?.values?.[0]] : [];
+      const values =
+        literal?.type === 'literal'
+          ? (literal.values as unknown[])
+          : literal?.type === 'default'
+            ? [defOf(literal.innerType)?.values?.[0]]
+            : [];
       return values.includes(tag) || (tag === undefined && literal?.type === 'default');
     });
     if (match) return match;
   }
   const kind = Array.isArray(value) ? 'array' : value && typeof value === 'object' ? 'object' : undefined;
-  return options.find((o) => {
-    const t = unwrap(o, value)?.type;
-    return kind === 'array' ? t === 'array' : kind === 'object' ? t === 'object' || t === 'record' : false;
-  }) ?? options[0];
+  return (
+    options.find((o) => {
+      const t = unwrap(o, value)?.type;
+      return kind === 'array' ? t === 'array' : kind === 'object' ? t === 'object' || t === 'record' : false;
+    }) ?? options[0]
+  );
 }
 
 /** The object keys the schema allows at `path` of `raw`, or undefined where it is not an object of known keys. */
@@ -61,12 +68,15 @@ export function knownKeysAt(schema: z.ZodType, raw: unknown, path: PropertyKey[]
 
 /** Edits from a to b, a swap of two neighbours ("fiel" → "file") counting as one, as people type them. */
 function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.length][b.length];

@@ -15,15 +15,21 @@ export function excerpt(raw: unknown): string {
   if (raw === undefined) return '(no payload)';
   let text: string;
   try {
-    text = typeof raw === 'string' ? JSON.stringify(raw.slice(0, EXCERPT_CHARS + 1)) : (JSON.stringify(raw) ?? String(raw));
+    text =
+      typeof raw === 'string' ? JSON.stringify(raw.slice(0, EXCERPT_CHARS + 1)) : (JSON.stringify(raw) ?? String(raw));
   } catch {
     text = String(raw);
   }
-  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}… (${typeof raw === 'string' ? raw.length : text.length} chars)` : text;
+  return text.length > EXCERPT_CHARS
+    ? `${text.slice(0, EXCERPT_CHARS)}… (` + `${typeof raw === 'string' ? raw.length : text.length} chars)`
+    : text;
 }
 
 /** Appends in place (the view holds the same object) and drops the oldest beyond MESSAGES_KEPT. */
-export function noteMessage(log: MessageLog, entry: Omit<RejectedMessage, 'excerpt'> & { raw: unknown }): RejectedMessage {
+export function noteMessage(
+  log: MessageLog,
+  entry: Omit<RejectedMessage, 'excerpt'> & { raw: unknown },
+): RejectedMessage {
   const { raw, ...rest } = entry;
   const note: RejectedMessage = { ...rest, excerpt: excerpt(raw) };
   log.count += 1;
@@ -41,7 +47,14 @@ export function renderMessageLog(log: MessageLog | undefined): string[] {
   if (!log?.count) return [];
   return [
     '',
-    `**Messages not taken as sent** (${log.count}${log.count > log.last.length ? `, last ${log.last.length} shown` : ''})`,
-    ...log.last.map((m) => `- ${m.at} \`${m.name}\` ${m.honoured ? 'honoured with defaults' : 'rejected'}: ${m.reason.replace(/\|/g, '/').slice(0, 300)} — sent ${m.excerpt.replace(/`/g, "'")}`),
+    `**Messages not taken as sent** (${log.count}` +
+      (log.count > log.last.length ? `, last ${log.last.length} shown` : '') +
+      `)`,
+    ...log.last.map(
+      (m) =>
+        `- ${m.at} \`${m.name}\` ` +
+        `${m.honoured ? 'honoured with defaults' : 'rejected'}: ` +
+        `${m.reason.replace(/\|/g, '/').slice(0, 300)} — sent ${m.excerpt.replace(/`/g, "'")}`,
+    ),
   ];
 }

@@ -10,7 +10,8 @@ import { PHASE_IDS, type PhaseId } from './cutover-model';
 import { MAX_NAME, MAX_TEXT, resumePayloadSchema, stopPayloadSchema } from './message-schemas';
 import { isUndecodable, undecodableText } from './undecodable';
 
-const isObject = (raw: unknown): raw is Record<string, unknown> => typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+const isObject = (raw: unknown): raw is Record<string, unknown> =>
+  typeof raw === 'object' && raw !== null && !Array.isArray(raw);
 const kindOf = (raw: unknown) => (raw === null ? 'null' : Array.isArray(raw) ? 'an array' : `a ${typeof raw}`);
 
 export interface StopRequest {
@@ -37,20 +38,39 @@ function textField(raw: Record<string, unknown>, key: string, max: number, notes
 
 function unknownFields(raw: Record<string, unknown>, known: string[], notes: string[]) {
   const extra = Object.keys(raw).filter((k) => !known.includes(k));
-  if (extra.length) notes.push(`unknown field(s) ${extra.slice(0, 5).map((k) => `"${k.slice(0, 40)}"`).join(', ')}${extra.length > 5 ? ` and ${extra.length - 5} more` : ''}: ignored (known: ${known.join(', ')})`);
+  if (extra.length)
+    notes.push(
+      `unknown field(s) ` +
+        `${extra
+          .slice(0, 5)
+          .map((k) => `"${k.slice(0, 40)}"`)
+          .join(', ')}` +
+        `${extra.length > 5 ? ` and ${extra.length - 5} more` : ''}: ` +
+        `ignored (known: ${known.join(', ')})`,
+    );
 }
 
 export function readStopRequest(raw: unknown): StopRequest {
   if (raw === undefined || raw === null) return { by: 'someone (no payload)', notes: [] };
   // Unreadable (unknown encoding, a key this worker lacks) is still a stop: its sender meant one.
-  if (isUndecodable(raw)) return { by: 'someone (undecodable payload)', notes: [`${undecodableText(raw)}: honoured anyway`] };
+  if (isUndecodable(raw))
+    return { by: 'someone (undecodable payload)', notes: [`${undecodableText(raw)}: honoured anyway`] };
   if (!isObject(raw)) {
     // A bare string is most likely the reason itself: keep it, the request stands either way.
-    const reason = typeof raw === 'string' && raw.trim() ? (raw.length > MAX_TEXT ? `${raw.slice(0, MAX_TEXT)}…` : raw) : undefined;
-    return { reason, by: 'someone (malformed payload)', notes: [`payload is ${kindOf(raw)}, not an object like {"reason": "…", "by": "…"}: honoured anyway`] };
+    const text = typeof raw === 'string' && raw.trim() ? raw : undefined;
+    const reason = text && text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+    return {
+      reason,
+      by: 'someone (malformed payload)',
+      notes: [`payload is ${kindOf(raw)}, not an object like {"reason": "…", ` + `"by": "…"}: honoured anyway`],
+    };
   }
   if (stopPayloadSchema.safeParse(raw).success) {
-    return { reason: typeof raw.reason === 'string' && raw.reason.trim() ? raw.reason : undefined, by: typeof raw.by === 'string' ? raw.by : 'someone', notes: [] };
+    return {
+      reason: typeof raw.reason === 'string' && raw.reason.trim() ? raw.reason : undefined,
+      by: typeof raw.by === 'string' ? raw.by : 'someone',
+      notes: [],
+    };
   }
   const notes: string[] = [];
   unknownFields(raw, ['reason', 'by'], notes);
@@ -64,12 +84,24 @@ export type ResumeRequest = { ok: true; phase?: PhaseId; notes: string[] } | { o
 /** A resume with a phase that does not exist is refused (it would resume nothing, silently). */
 export function readResume(raw: unknown): ResumeRequest {
   if (raw === undefined || raw === null) return { ok: true, notes: [] };
-  if (isUndecodable(raw)) return { ok: false, reason: `${undecodableText(raw)}: send {} or {"phase": "phase3"} as JSON` };
+  if (isUndecodable(raw))
+    return { ok: false, reason: `${undecodableText(raw)}: send {} or {"phase": "phase3"} as JSON` };
   if (!isObject(raw)) return { ok: false, reason: `payload is ${kindOf(raw)}: send {} or {"phase": "phase3"}` };
-  if (resumePayloadSchema.safeParse(raw).success) return { ok: true, phase: raw.phase as PhaseId | undefined, notes: [] };
+  if (resumePayloadSchema.safeParse(raw).success)
+    return { ok: true, phase: raw.phase as PhaseId | undefined, notes: [] };
   const { phase } = raw;
-  if (phase !== undefined && phase !== null && !(typeof phase === 'string' && (PHASE_IDS as string[]).includes(phase))) {
-    return { ok: false, reason: `phase: ${typeof phase === 'string' ? `"${phase.slice(0, 40)}"` : kindOf(phase)} is not a phase: use one of ${PHASE_IDS.join(', ')}, or send {} to resume every held phase` };
+  if (
+    phase !== undefined &&
+    phase !== null &&
+    !(typeof phase === 'string' && (PHASE_IDS as string[]).includes(phase))
+  ) {
+    return {
+      ok: false,
+      reason:
+        `phase: ${typeof phase === 'string' ? `"${phase.slice(0, 40)}"` : kindOf(phase)} ` +
+        `is not a phase: use one of ${PHASE_IDS.join(', ')}, or send {} ` +
+        `to resume every held phase`,
+    };
   }
   const notes: string[] = [];
   unknownFields(raw, ['phase', 'by'], notes);

@@ -18,7 +18,10 @@ export const MAX_TEXT = 500;
 export const MAX_NAME = 100;
 
 const text = z.string().max(MAX_TEXT, { error: `keep it under ${MAX_TEXT} characters` });
-const who = z.string().min(1).max(MAX_NAME, { error: `keep it under ${MAX_NAME} characters` });
+const who = z
+  .string()
+  .min(1)
+  .max(MAX_NAME, { error: `keep it under ${MAX_NAME} characters` });
 /** Workflow ids (Temporal allows 1000 characters): never a reason to refuse a rollback our own cutover starts. */
 const workflowId = z.string().min(1).max(1000);
 const phase = z.enum(PHASE_IDS, { error: `use one of ${PHASE_IDS.join(', ')}` });
@@ -38,7 +41,9 @@ const planRef = z.union([z.string().min(1).max(1000), z.record(z.string(), z.unk
   error: 'use a plan path the worker can read (e.g. "demo/cutover-plan.yaml") or the plan object inline',
 });
 const kpis = z.record(z.string(), z.number(), { error: 'use an object of KPI name → number' });
-/** Shapes our own workflows hand over (loaded plan, state, backup record); trusted only from them (see untrustedFields). */
+/**
+ * Shapes our own workflows hand over (loaded plan, state, backup record); trusted only from them (see untrustedFields).
+ */
 const internal = z.record(z.string(), z.unknown(), { error: 'an object handed over by the cutover workflow' });
 
 export const cutoverInputSchema = z.strictObject({
@@ -68,7 +73,10 @@ export const rollbackInputSchema = z.strictObject({
   compensations: z.array(z.enum(ALL_COMPENSATIONS)).optional(),
   backup: internal.optional(),
   /** a manual rollback names the archive by label; the worker finds it in the plan's backup folder */
-  backupLabel: z.string().max(300, { error: 'a backup label is a file name prefix, e.g. loans-demo.cutover-loans-demo-…' }).optional(),
+  backupLabel: z
+    .string()
+    .max(300, { error: 'a backup label is a file name prefix, e.g. loans-demo.cutover-loans-demo-…' })
+    .optional(),
   baseline: internal.optional(),
   loaded: internal.optional(),
 });
@@ -79,7 +87,10 @@ export const validationInputSchema = z.strictObject({
 });
 
 /** Fields only our own workflows may pass: a hand-started run must load its plan itself. */
-export const TRUSTED_FIELDS = { monitoring: ['loaded', 'state', 'backup'], rollback: ['loaded', 'backup', 'compensations'] } as const;
+export const TRUSTED_FIELDS = {
+  monitoring: ['loaded', 'state', 'backup'],
+  rollback: ['loaded', 'backup', 'compensations'],
+} as const;
 
 /** What a workflow is told to send, by field: the fix that goes with "required". */
 const FIELD_HINTS: Record<string, string> = {
@@ -93,11 +104,17 @@ export function describeIssues(error: z.ZodError, root = 'input'): string {
     .map((issue) => {
       const field = [root, ...issue.path.map(String)].join('.');
       const last = String(issue.path.at(-1) ?? '');
-      if (issue.code === 'unrecognized_keys') return `${field}: unknown field(s) ${issue.keys.map((k) => `"${k.slice(0, 40)}"`).join(', ')}: remove them`;
+      if (issue.code === 'unrecognized_keys')
+        return (
+          `${field}: unknown field(s) ` + `${issue.keys.map((k) => `"${k.slice(0, 40)}"`).join(', ')}: ` + `remove them`
+        );
       if (issue.input === undefined) {
-        return issue.path.length ? `${field}: required — ${FIELD_HINTS[last] ?? 'add it'}` : `${field}: required — start it with an object, e.g. {"plan": "demo/cutover-plan.yaml"}`;
+        return issue.path.length
+          ? `${field}: required — ${FIELD_HINTS[last] ?? 'add it'}`
+          : `${field}: required — start it with an object, e.g. {"plan": "demo/cutover-plan.yaml"}`;
       }
-      if (issue.code === 'invalid_type' && issue.path.length === 0) return `${field}: must be an object, e.g. {"plan": "demo/cutover-plan.yaml"}`;
+      if (issue.code === 'invalid_type' && issue.path.length === 0)
+        return `${field}: must be an object, e.g. {"plan": "demo/cutover-plan.yaml"}`;
       return `${field}: ${issue.message}`;
     })
     .join('; ');
@@ -122,11 +139,21 @@ export interface Origin {
  * The trusted fields are refused unless this run was started by one of `parents` (our own
  * workflows: the cutover, its monitoring) or continued from our own run. Returns why, or undefined.
  */
-export function untrustedFields(input: object, fields: readonly string[], origin: Origin, parents: string[]): string | undefined {
+export function untrustedFields(
+  input: object,
+  fields: readonly string[],
+  origin: Origin,
+  parents: string[],
+): string | undefined {
   const given = fields.filter((f) => (input as Record<string, unknown>)[f] !== undefined);
   if (!given.length || origin.continuedFromRunId) return undefined;
   if (origin.parentWorkflowId && parents.includes(origin.parentWorkflowId)) return undefined;
-  return `${given.map((f) => `input.${f}`).join(', ')}: accepted only from the cutover's own workflows (this run has ${origin.parentWorkflowId ? `parent ${origin.parentWorkflowId}` : 'no parent'}); a run started by hand names a plan path and loads it — remove ${given.length > 1 ? 'them' : 'it'}`;
+  return (
+    `${given.map((f) => `input.${f}`).join(', ')}: accepted only ` +
+    `from the cutover's own workflows (this run has ` +
+    `${origin.parentWorkflowId ? `parent ${origin.parentWorkflowId}` : 'no parent'}); ` +
+    `a run started by hand names a plan path and loads it — remove ${given.length > 1 ? 'them' : 'it'}`
+  );
 }
 
 // Every field the interfaces know is in the schemas (a field added to an interface but not here fails tsc).

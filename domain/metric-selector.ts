@@ -20,14 +20,17 @@ const MATCHER = `\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*"((?:[^"\\\\]|\
 export const METRIC_SELECTOR_PATTERN = new RegExp(`^${NAME}(\\{(${MATCHER}(,${MATCHER})*,?)?\\})?$`);
 
 export function parseSelector(text: string): MetricSelector {
-  if (!METRIC_SELECTOR_PATTERN.test(text)) throw new Error(`"${text}" is not a metric selector: use name or name{label="value"}`);
+  if (!METRIC_SELECTOR_PATTERN.test(text))
+    throw new Error(`"${text}" is not a metric selector: use name or name{label="value"}`);
   const brace = text.indexOf('{');
   const name = brace < 0 ? text : text.slice(0, brace);
-  const matchers = [...(brace < 0 ? '' : text.slice(brace)).matchAll(new RegExp(MATCHER, 'g'))].map(([, label, op, value]) => ({
-    label,
-    op: op as LabelMatcher['op'],
-    value: value.replace(/\\(.)/g, '$1'),
-  }));
+  const matchers = [...(brace < 0 ? '' : text.slice(brace)).matchAll(new RegExp(MATCHER, 'g'))].map(
+    ([, label, op, value]) => ({
+      label,
+      op: op as LabelMatcher['op'],
+      value: value.replace(/\\(.)/g, '$1'),
+    }),
+  );
   return { name, matchers };
 }
 

@@ -11,7 +11,10 @@ export interface CounterReading {
  * hold user traffic and our synthetic requests), else our synthetic requests alone. A counter
  * that went backwards means the process restarted: the window starts from zero.
  */
-export function probeCounts(prev: { requests: number; errors: number } | undefined, now: CounterReading): { requests: number; errors: number } | undefined {
+export function probeCounts(
+  prev: { requests: number; errors: number } | undefined,
+  now: CounterReading,
+): { requests: number; errors: number } | undefined {
   if (now.requests !== undefined && now.errors !== undefined) {
     const restarted = !prev || now.requests < prev.requests || now.errors < prev.errors;
     const requests = restarted ? now.requests : now.requests - prev!.requests;
@@ -22,7 +25,10 @@ export function probeCounts(prev: { requests: number; errors: number } | undefin
 }
 
 /** Error rate over the window since the last reading (see probeCounts). */
-export function windowErrorRate(prev: { requests: number; errors: number } | undefined, now: CounterReading): number | undefined {
+export function windowErrorRate(
+  prev: { requests: number; errors: number } | undefined,
+  now: CounterReading,
+): number | undefined {
   const counts = probeCounts(prev, now);
   return counts ? counts.errors / counts.requests : undefined;
 }
@@ -56,7 +62,10 @@ export function wilsonLower(errors: number, requests: number, z = CERTAIN_Z): nu
   if (requests === 0) return 0;
   const p = errors / requests;
   const z2 = z * z;
-  return (p + z2 / (2 * requests) - z * Math.sqrt((p * (1 - p)) / requests + z2 / (4 * requests * requests))) / (1 + z2 / requests);
+  return (
+    (p + z2 / (2 * requests) - z * Math.sqrt((p * (1 - p)) / requests + z2 / (4 * requests * requests))) /
+    (1 + z2 / requests)
+  );
 }
 
 const spanText = (ms: number) => (ms < 90_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 60_000).toFixed(1)} min`);
@@ -78,7 +87,14 @@ export function judgeErrorRate(
   let errors = 0;
   const judged = (from: CountedWindow, inconclusive?: string): ErrorRateJudgement => {
     const spanMs = nowMs - from.sinceMs;
-    return { rate: errors / requests, requests, errors, spanMs, basis: `${errors} of ${requests} requests in ${spanText(spanMs)}`, inconclusive };
+    return {
+      rate: errors / requests,
+      requests,
+      errors,
+      spanMs,
+      basis: `${errors} of ${requests} requests in ${spanText(spanMs)}`,
+      inconclusive,
+    };
   };
   for (let i = recent.length - 1; i >= 0; i--) {
     requests += recent[i].requests;
@@ -89,11 +105,19 @@ export function judgeErrorRate(
     if (enough || certain) return judged(recent[i]);
   }
   if (!requests) return undefined;
-  const few = requests < t.errorRateMinRequests ? `inconclusive: ${requests} requests in ${spanText(nowMs - recent[0].sinceMs)} (a rate needs ${t.errorRateMinRequests})` : undefined;
+  const few =
+    requests < t.errorRateMinRequests
+      ? `inconclusive: ${requests} requests in ` +
+        `${spanText(nowMs - recent[0].sinceMs)} (a rate needs ${t.errorRateMinRequests})`
+      : undefined;
   return judged(recent[0], few);
 }
 
-export function cpuPct(prev: { seconds: number; offsetMs: number } | undefined, seconds: number | null, offsetMs: number): number | null {
+export function cpuPct(
+  prev: { seconds: number; offsetMs: number } | undefined,
+  seconds: number | null,
+  offsetMs: number,
+): number | null {
   if (seconds === null || !prev || offsetMs <= prev.offsetMs || seconds < prev.seconds) return null;
   return Math.round(((seconds - prev.seconds) / ((offsetMs - prev.offsetMs) / 1000)) * 10_000) / 100;
 }

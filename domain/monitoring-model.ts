@@ -161,7 +161,12 @@ export interface MonitoringView {
   runs: number;
   next?: { offsetMs: number; what: string };
   /** the OpenDecisionView fields are missing from views written before they existed */
-  openDecision?: { label: string; roles: string[]; deadlineOffsetMs: number; openedOffsetMs?: number } & Partial<OpenDecisionView>;
+  openDecision?: {
+    label: string;
+    roles: string[];
+    deadlineOffsetMs: number;
+    openedOffsetMs?: number;
+  } & Partial<OpenDecisionView>;
   rows: CheckpointRow[];
   decisions: DecisionRecord[];
   votes: RecordedApproval[];
@@ -176,7 +181,14 @@ export interface MonitoringView {
   unmeasuredMs?: number;
   /** probes that ran; 0 means uptime is unknown, not 100% */
   probes?: number;
-  rollback?: { workflowId: string; reason: string; startedOffsetMs: number; status?: string; durationMs?: number; message?: string };
+  rollback?: {
+    workflowId: string;
+    reason: string;
+    startedOffsetMs: number;
+    status?: string;
+    durationMs?: number;
+    message?: string;
+  };
   /** the report files; charts (SVG) are absent from reports written before they existed */
   report?: { json: string; markdown: string; charts?: string[] };
   /** the router's state at the start, each validation and decision point, and the end */
@@ -200,11 +212,13 @@ export const initialState = (startMs: number): MonitoringState => ({
 });
 
 /** Healthy probes over probes that ran: missed probes are not counted either way (see gaps). */
-export const uptimePct = (s: MonitoringState) => (s.probes.total ? Math.round((s.probes.healthy / s.probes.total) * 100_000) / 1000 : 100);
+export const uptimePct = (s: MonitoringState) =>
+  s.probes.total ? Math.round((s.probes.healthy / s.probes.total) * 100_000) / 1000 : 100;
 
 export const GAP_WHY = 'worker or server unreachable';
 export const BUSY_WHY = 'a step ran long (a FAIL re-run, or a step retried after its worker was lost)';
-export const unmeasuredMs = (gaps: UnmeasuredInterval[] | undefined) => (gaps ?? []).reduce((sum, g) => sum + (g.toOffsetMs - g.fromOffsetMs), 0);
+export const unmeasuredMs = (gaps: UnmeasuredInterval[] | undefined) =>
+  (gaps ?? []).reduce((sum, g) => sum + (g.toOffsetMs - g.fromOffsetMs), 0);
 
 /** "5 min", "90 s", "2 h": for "default after 5 min, no vote" and gap lengths. */
 export function formatSpan(ms: number): string {

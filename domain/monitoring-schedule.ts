@@ -67,7 +67,8 @@ export function nextDue(table: Timetable, after: number, probeUntil = table.dura
   return { at, kinds, decision: decision >= 0 ? decision : undefined };
 }
 
-export const hourLabel = (ms: number) => `Hour ${Number.isInteger(ms / 3_600_000) ? ms / 3_600_000 : (ms / 3_600_000).toFixed(2)}`;
+export const hourLabel = (ms: number) =>
+  `Hour ${Number.isInteger(ms / 3_600_000) ? ms / 3_600_000 : (ms / 3_600_000).toFixed(2)}`;
 
 /** What a loop that fell behind still owes after an outage: no sentinel tick is replayed. */
 export interface CatchUp {

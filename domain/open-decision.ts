@@ -23,9 +23,13 @@ export interface OpenDecisionView {
 
 const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 
-export function renderOpenDecision(d: Pick<OpenDecisionView, 'label' | 'roles'> & Partial<OpenDecisionView>, nowMs: number): string[] {
+export function renderOpenDecision(
+  d: Pick<OpenDecisionView, 'label' | 'roles'> & Partial<OpenDecisionView>,
+  nowMs: number,
+): string[] {
   // a view written before these fields existed
-  if (!d.deadlineAt || !d.workflowId || d.windowMs === undefined) return ['', `**Waiting for ${d.roles.join(', ')}**: ${d.label}`];
+  if (!d.deadlineAt || !d.workflowId || d.windowMs === undefined)
+    return ['', `**Waiting for ${d.roles.join(', ')}**: ${d.label}`];
   const leftMs = Date.parse(d.deadlineAt) - nowMs;
   const role = d.roles[0] ?? '<role>';
   const noGo = d.noGo ?? 'vote NO-GO';
@@ -33,11 +37,20 @@ export function renderOpenDecision(d: Pick<OpenDecisionView, 'label' | 'roles'> 
   return [
     '',
     `**Open decision: ${d.label}** — waiting for ${d.roles.join(' + ')}`,
-    `- Deadline: **${utc(d.deadlineAt)}** (${leftMs > 0 ? `${formatSpan(leftMs)} left` : 'due now'} as of ${utc(new Date(nowMs).toISOString()).slice(11)})`,
+    `- Deadline: **${utc(d.deadlineAt)}** (` +
+      `${leftMs > 0 ? `${formatSpan(leftMs)} left` : 'due now'} as of ${utc(new Date(nowMs).toISOString()).slice(11)})`,
     `- Default: **${d.onTimeout ?? 'the plan default'} after ${formatSpan(d.windowMs)}** if no decision by then`,
-    ...d.roles.map((r) => `- Vote (CLI): \`cutover approve ${d.workflowId} --role ${r} --as <your name>\` (add \`--no-go\` to ${noGo})`),
+    ...d.roles.map(
+      (r) =>
+        `- Vote (CLI): \`cutover approve ${d.workflowId} --role ${r} ` +
+        `--as <your name>\` (add \`--no-go\` to ${noGo})`,
+    ),
     d.signed
-      ? `- Vote (UI): this plan requires signed votes: run the CLI command with \`--print-json\`, then in this page's Signal form send name \`approveSignal\` with that output as the input`
-      : `- Vote (UI): Signal (top right) → name \`approveSignal\`, input \`${vote}\` (\`"decision": "NO_GO"\` to ${noGo}; one vote per role: ${d.roles.join(', ')})`,
+      ? `- Vote (UI): this plan requires signed votes: run the CLI ` +
+        `command with \`--print-json\`, then in this page's Signal form ` +
+        `send name \`approveSignal\` with that output as the input`
+      : `- Vote (UI): Signal (top right) → name \`approveSignal\`, ` +
+        `input \`${vote}\` (\`"decision": "NO_GO"\` to ${noGo}; one vote ` +
+        `per role: ${d.roles.join(', ')})`,
   ];
 }

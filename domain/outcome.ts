@@ -7,9 +7,17 @@
  */
 export type WorkflowKind = 'Cutover' | 'Monitoring' | 'Rollback' | 'Validation';
 
-/** status → failure type; a status not listed (SUCCESS, COMPLETED, ROLLED_BACK of a rollback, PASS, WARN…) completes. */
+/**
+ * status → failure type; a status not listed (SUCCESS, COMPLETED, ROLLED_BACK of a rollback, PASS,
+ * WARN…) completes.
+ */
 export const OUTCOME_FAILURES: Record<WorkflowKind, Record<string, string>> = {
-  Cutover: { ABORTED: 'CutoverAborted', ROLLED_BACK: 'CutoverRolledBack', FAILED: 'CutoverFailed', CANCELLED: 'CutoverCancelled' },
+  Cutover: {
+    ABORTED: 'CutoverAborted',
+    ROLLED_BACK: 'CutoverRolledBack',
+    FAILED: 'CutoverFailed',
+    CANCELLED: 'CutoverCancelled',
+  },
   Monitoring: { ROLLED_BACK: 'MonitoringRolledBack', FAILED: 'MonitoringFailed', CANCELLED: 'MonitoringCancelled' },
   Rollback: { FAILED: 'RollbackFailed' },
   // FAIL: the service failed its validation; FAILED: nothing was validated (bad input, no plan)
@@ -24,7 +32,10 @@ export interface OutcomeEnd {
 }
 
 /** undefined: the run completes with the view; else the failure it ends with. */
-export function outcomeEnd(kind: WorkflowKind, view: { status: string; message?: string; summary?: string }): OutcomeEnd | undefined {
+export function outcomeEnd(
+  kind: WorkflowKind,
+  view: { status: string; message?: string; summary?: string },
+): OutcomeEnd | undefined {
   const type = OUTCOME_FAILURES[kind][view.status];
   if (!type) return undefined;
   return { type, message: `${view.status}: ${view.message ?? view.summary ?? ''}`.slice(0, 2_000) };
@@ -35,8 +46,19 @@ export function outcomeEnd(kind: WorkflowKind, view: { status: string; message?:
  * (WorkflowFailedError, ChildWorkflowFailure) to the typed outcome failure. undefined for any other error.
  */
 export function outcomeView<T>(err: unknown): T | undefined {
-  for (let e = err as { cause?: unknown; type?: unknown; details?: unknown } | undefined, depth = 0; e && depth < 10; e = e.cause as typeof e, depth++) {
-    if (typeof e.type === 'string' && OUTCOME_TYPES.has(e.type) && Array.isArray(e.details) && e.details[0] && typeof e.details[0] === 'object') return e.details[0] as T;
+  for (
+    let e = err as { cause?: unknown; type?: unknown; details?: unknown } | undefined, depth = 0;
+    e && depth < 10;
+    e = e.cause as typeof e, depth++
+  ) {
+    if (
+      typeof e.type === 'string' &&
+      OUTCOME_TYPES.has(e.type) &&
+      Array.isArray(e.details) &&
+      e.details[0] &&
+      typeof e.details[0] === 'object'
+    )
+      return e.details[0] as T;
   }
   return undefined;
 }

@@ -29,7 +29,8 @@ export class PhaseTracker {
 
   /** The log line in the seed's signature: "Phase 0: Pre-cutover validation ✓". */
   static line(phase: PhaseView): string {
-    const mark = phase.state === 'passed' ? '✓' : phase.state === 'failed' ? '✗' : phase.state === 'skipped' ? '(skipped)' : '';
+    const marks: Record<string, string> = { passed: '✓', failed: '✗', skipped: '(skipped)' };
+    const mark = marks[phase.state] ?? '';
     return `${phase.title} ${mark}${phase.message ? ` — ${phase.message}` : ''}`.trim();
   }
 }

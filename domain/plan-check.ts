@@ -11,18 +11,33 @@ function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
     return `required: add it (expected ${issue.expected})`;
   }
-  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) return `${issue.message.replace(/^Invalid input: /, '')}: change it to ${issue.expected === 'array' ? 'a list, e.g. [a, b]' : `a ${issue.expected}`}`;
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input'))
+    return (
+      `` +
+      issue.message.replace(/^Invalid input: /, '') +
+      `: change it to ` +
+      (issue.expected === 'array' ? 'a list, e.g. [a, b]' : `a ${issue.expected}`) +
+      ``
+    );
   return issue.message;
 }
 
 const quoted = (keys: string[]) => keys.map((k) => `\`${k}\``).join(', ');
 
 /** One problem per unknown key, naming the key the plan most likely meant (or those it may hold there). */
-function unknownKeyProblems(issue: z.core.$ZodIssue & { code: 'unrecognized_keys' }, raw: unknown, path: string): PlanProblem[] {
+function unknownKeyProblems(
+  issue: z.core.$ZodIssue & { code: 'unrecognized_keys' },
+  raw: unknown,
+  path: string,
+): PlanProblem[] {
   const known = knownKeysAt(planSchema, raw, issue.path) ?? [];
   return issue.keys.map((key) => {
     const near = nearestKey(key, known);
-    const fix = near ? `did you mean \`${near}\`?` : known.length ? `remove it, or use one of ${quoted(known)}` : 'remove it';
+    const fix = near
+      ? `did you mean \`${near}\`?`
+      : known.length
+        ? `remove it, or use one of ${quoted(known)}`
+        : 'remove it';
     return { path, message: `unknown key "${key}": ${fix}`, key, near };
   });
 }
@@ -32,21 +47,31 @@ export function checkPlan(raw: unknown): PlanCheck {
   if (!parsed.success) {
     const problems: (PlanProblem & { key?: string; near?: string })[] = parsed.error.issues.flatMap((issue) => {
       const path = issue.path.map(String).join('.') || '(plan)';
-      return issue.code === 'unrecognized_keys' ? unknownKeyProblems(issue, raw, path) : [{ path, message: describe(issue) }];
+      return issue.code === 'unrecognized_keys'
+        ? unknownKeyProblems(issue, raw, path)
+        : [{ path, message: describe(issue) }];
     });
     // A required key spelt wrong is both missing and unknown: the missing one names the typo too.
     for (const p of problems) {
-      const typo = p.message.startsWith('required') && problems.find((q) => q.near !== undefined && `${q.path}.${q.near}` === p.path);
+      const typo =
+        p.message.startsWith('required') &&
+        problems.find((q) => q.near !== undefined && `${q.path}.${q.near}` === p.path);
       if (typo) p.message = `required: the plan has "${typo.key}" beside it — did you mean \`${typo.near}\`?`;
     }
     // A union and its shared fields can both report a missing service: say it once per path.
     const unique = problems
       .map(({ path, message }) => ({ path, message }))
-      .filter((p, i, all) => all.findIndex((q) => q.path === p.path && (q.message === p.message || p.message.startsWith('required'))) === i);
+      .filter(
+        (p, i, all) =>
+          all.findIndex((q) => q.path === p.path && (q.message === p.message || p.message.startsWith('required'))) ===
+          i,
+      );
     return { ok: false, problems: unique };
   }
   const { checks, usesDefault } = expandChecks(parsed.data.checks, parsed.data);
-  const monitoring = usesDefault ? { ...parsed.data.monitoring, sentinelPath: parsed.data.monitoring.sentinelPath ?? DEFAULT_SENTINEL_PATH } : parsed.data.monitoring;
+  const monitoring = usesDefault
+    ? { ...parsed.data.monitoring, sentinelPath: parsed.data.monitoring.sentinelPath ?? DEFAULT_SENTINEL_PATH }
+    : parsed.data.monitoring;
   const plan: Plan = { ...parsed.data, checks, monitoring };
   const problems = crossFieldProblems(plan);
   return problems.length ? { ok: false, problems } : { ok: true, plan };

@@ -12,10 +12,17 @@ const name = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use letters, digits, ".", "_" or "-" (no spaces)') });
 const url = z.url({ error: hint('use a full URL, e.g. http://127.0.0.1:8101') });
-const fraction = z.number().min(0, { error: hint('use a fraction from 0 to 1 (0.05 = 5%)') }).max(1, { error: hint('use a fraction from 0 to 1 (0.05 = 5%)') });
-const command = z.array(z.string().min(1)).min(1, { error: hint('give the program and its arguments as a list, e.g. ["npm", "test"]') });
+const fraction = z
+  .number()
+  .min(0, { error: hint('use a fraction from 0 to 1 (0.05 = 5%)') })
+  .max(1, { error: hint('use a fraction from 0 to 1 (0.05 = 5%)') });
+const command = z
+  .array(z.string().min(1))
+  .min(1, { error: hint('give the program and its arguments as a list, e.g. ["npm", "test"]') });
 
-/** What every service has, whatever runs it; each driver's object holds these too, so an unknown key is refused there. */
+/**
+ * What every service has, whatever runs it; each driver's object holds these too, so an unknown key is refused there.
+ */
 const serviceFields = {
   name: name,
   /** base URL of the HTTP contract: /health, /kpis, /metrics, /audit, /integrity */
@@ -26,7 +33,10 @@ const serviceFields = {
   stopGrace: duration('30s', { max: '1h' }).default('30s'),
   /** a file that must exist before Phase 0 passes (the V2 artifact) */
   artifact: z.string().optional(),
-  /** the machine it runs on: its start/stop go to the host agent `cutover worker --host NAME`; default: the orchestrator's own */
+  /**
+   * the machine it runs on: its start/stop go to the host agent `cutover worker --host NAME`; default: the
+   * orchestrator's own
+   */
   host: name.optional(),
 };
 
@@ -41,12 +51,16 @@ const processDriver = z.strictObject({
 });
 const systemdDriver = z.strictObject({
   driver: z.literal('systemd'),
-  unit: z.string().regex(/^[A-Za-z0-9:_.@-]+\.service$/, { error: hint('use a unit name like "abaco-pipeline-v2.service"') }),
+  unit: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.@-]+\.service$/, { error: hint('use a unit name like "abaco-pipeline-v2.service"') }),
   ...serviceFields,
 });
 const dockerDriver = z.strictObject({
   driver: z.literal('docker'),
-  container: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use a container name like "pipeline-v2"') }),
+  container: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use a container name like "pipeline-v2"') }),
   ...serviceFields,
 });
 const execDriver = z.strictObject({
@@ -61,12 +75,14 @@ const execDriver = z.strictObject({
 export const serviceSchema = z.discriminatedUnion('driver', [processDriver, systemdDriver, dockerDriver, execDriver], {
   error: (issue) =>
     issue.input === undefined
-      ? 'required: add the service (name, driver, baseUrl and the driver\'s fields)'
+      ? "required: add the service (name, driver, baseUrl and the driver's fields)"
       : 'driver must be one of: process, systemd, docker, exec',
 });
 
 const metricSelector = z.string().regex(METRIC_SELECTOR_PATTERN, {
-  error: hint('use a Prometheus metric name, or one with label matchers: http_requests_total{kind="user"} (=, !=, =~, !~)'),
+  error: hint(
+    'use a Prometheus metric name, or one with label matchers: ' + 'http_requests_total{kind="user"} (=, !=, =~, !~)',
+  ),
 });
 
 const approverList = z.array(name).min(1, { error: hint('list at least one person allowed to approve for this role') });
@@ -99,7 +115,10 @@ export const planSchema = z.strictObject({
       kpiTolerance: fraction.default(0.001),
       errorRateWarn: fraction.default(0.001),
       errorRateRollback: fraction.default(0.05),
-      /** requests an error rate needs before it may PASS or roll back; with fewer it is inconclusive (a clear outage still rolls back) */
+      /**
+       * requests an error rate needs before it may PASS or roll back; with fewer it is inconclusive (a clear outage
+       * still rolls back)
+       */
       errorRateMinRequests: z.number().int().min(1).max(100_000).default(100),
       /** how far back the monitoring's error rate reaches to find those requests */
       errorRateWindow: duration('10m', { min: '10s', max: '1h' }).default('10m'),
@@ -113,7 +132,10 @@ export const planSchema = z.strictObject({
   /** Production validation (the five post-cutover checks); thresholds it shares live in `thresholds`. */
   validation: z
     .strictObject({
-      /** a baseline (what `cutover baseline capture` writes, or a saved provider answer such as /kpis), used before the store's */
+      /**
+       * a baseline (what `cutover baseline capture` writes, or a saved provider answer such as /kpis), used before the
+       * store's
+       */
       baselineFile: z.string().min(1).optional(),
       /** the folder where the shadow run and `cutover baseline capture` record V1's answers (<plan name>.json) */
       baselineStore: z.string().min(1).default('.data/baselines'),
@@ -121,14 +143,18 @@ export const planSchema = z.strictObject({
       latencyFailMs: z.number().positive().default(1000),
       /**
        * the counter of user requests on /metrics, the error rate's denominator: a name, or a selector that leaves out
-       * health checks, scrapes and admin calls (`http_requests_total{route!~"/health|/metrics"}`); matching series are summed
+       * health checks, scrapes and admin calls (`http_requests_total{route!~"/health|/metrics"}`); matching series are
+       * summed
        */
       requestsMetric: metricSelector.default('demo_http_requests_total{kind="user"}'),
       /** the counter of server-error (5xx) responses to those requests, selected the same way */
       errorsMetric: metricSelector.default('demo_http_errors_total{kind="user"}'),
     })
     .prefault({}),
-  /** the checks, as data (domain/check-schema.ts); `default` (or leaving it out) is the default list, an item `default` extends it */
+  /**
+   * the checks, as data (domain/check-schema.ts); `default` (or leaving it out) is the default list, an item `default`
+   * extends it
+   */
   checks: z
     .union(
       [
@@ -210,7 +236,12 @@ export const planSchema = z.strictObject({
   notifications: z
     .strictObject({
       /** the NAME of an env var holding the webhook URL: the URL itself never enters a plan or history */
-      slackWebhookEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: hint('give the name of an environment variable, e.g. CUTOVER_SLACK_WEBHOOK') }).optional(),
+      slackWebhookEnv: z
+        .string()
+        .regex(/^[A-Z_][A-Z0-9_]*$/, {
+          error: hint('give the name of an environment variable, e.g. CUTOVER_SLACK_WEBHOOK'),
+        })
+        .optional(),
       file: z.string().optional(),
     })
     .prefault({}),

@@ -15,16 +15,22 @@ const PAIRS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 const CLOSERS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 
 export function promqlProblems(query: string): string[] {
-  if (query.trim() === '') return ['the query is empty: write a PromQL expression, e.g. sum(rate(http_requests_total[5m]))'];
+  if (query.trim() === '')
+    return ['the query is empty: write a PromQL expression, e.g. sum(rate(http_requests_total[5m]))'];
   const problems: string[] = [];
   for (const m of query.matchAll(TEMPLATE)) {
     if (!(PROMQL_TEMPLATE_VARS as readonly string[]).includes(m[1])) {
-      problems.push(`unknown template variable {{ ${m[1]} }}: use ${PROMQL_TEMPLATE_VARS.map((v) => `{{ ${v} }}`).join(', ')}`);
+      problems.push(
+        `unknown template variable {{ ${m[1]} }}: use ${PROMQL_TEMPLATE_VARS.map((v) => `{{ ${v} }}`).join(', ')}`,
+      );
     }
   }
   // Fill the templates with values of the right shape, so "[{{ window }}]" reads as a duration.
   const filled = query.replace(TEMPLATE, (_, name: string) => (name === 'window' ? '5m' : 'x'));
-  if (filled.includes('{{') || filled.includes('}}')) problems.push('a "{{" or "}}" is not a complete template variable: write {{ service }}, {{ version }} or {{ window }}');
+  if (filled.includes('{{') || filled.includes('}}'))
+    problems.push(
+      'a "{{" or "}}" is not a complete template variable: write {{ ' + 'service }}, {{ version }} or {{ window }}',
+    );
   problems.push(...structureProblems(filled.replace(/\{\{|\}\}/g, '  ')));
   return problems;
 }
@@ -60,13 +66,17 @@ function structureProblems(text: string): string[] {
         return problems;
       }
       if (open.char !== CLOSERS[c]) {
-        problems.push(`"${open.char}" opened at character ${open.at + 1} is closed by "${c}" at character ${i + 1}: expected "${PAIRS[open.char]}"`);
+        problems.push(
+          `"${open.char}" opened at character ${open.at + 1} is closed by ` +
+            `"${c}" at character ${i + 1}: expected "${PAIRS[open.char]}"`,
+        );
         return problems;
       }
       if (c === ']') problems.push(...rangeProblems(text.slice(open.at + 1, i).trim()));
     }
   }
-  for (const open of stack.reverse()) problems.push(`"${open.char}" opened at character ${open.at + 1} is never closed: add "${PAIRS[open.char]}"`);
+  for (const open of stack.reverse())
+    problems.push(`"${open.char}" opened at character ${open.at + 1} is never ` + `closed: add "${PAIRS[open.char]}"`);
   return problems;
 }
 
@@ -84,6 +94,13 @@ function closingQuote(text: string, start: number): number {
 function rangeProblems(inside: string): string[] {
   const parts = inside.split(':');
   const bad =
-    parts.length > 2 || !DURATION.test(parts[0].trim()) || (parts.length === 2 && parts[1].trim() !== '' && !DURATION.test(parts[1].trim()));
-  return bad ? [`range selector [${inside}] is not a duration: use a number and a unit (ms, s, m, h, d, w, y) such as [5m] or [1h:30s], or [{{ window }}]`] : [];
+    parts.length > 2 ||
+    !DURATION.test(parts[0].trim()) ||
+    (parts.length === 2 && parts[1].trim() !== '' && !DURATION.test(parts[1].trim()));
+  return bad
+    ? [
+        `range selector [${inside}] is not a duration: use a number and ` +
+          `a unit (ms, s, m, h, d, w, y) such as [5m] or [1h:30s], or [{{ window }}]`,
+      ]
+    : [];
 }

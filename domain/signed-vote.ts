@@ -3,7 +3,15 @@
  * `ssh-keygen -Y sign -n cutover-approval`, and the validator's check of it against the plan's
  * keys. Pure and synchronous (update validator); every rejection says the reason and the fix.
  */
-import { parsePublicKey, parseSshSignature, samePublicKey, SignatureProblem, verifySshSignature, VOTE_NAMESPACE, type SshPublicKey } from './approval-signature';
+import {
+  parsePublicKey,
+  parseSshSignature,
+  samePublicKey,
+  SignatureProblem,
+  verifySshSignature,
+  VOTE_NAMESPACE,
+  type SshPublicKey,
+} from './approval-signature';
 
 /** A signature older than this (workflow time) is stale: a vote cannot be kept and replayed later. */
 export const MAX_SIGNATURE_AGE_MS = 15 * 60_000;
@@ -78,19 +86,39 @@ export function checkVoteSignature(policy: SignaturePolicy, vote: SignedVote, no
   const { signature, signedAt, approver } = vote;
   if (signature === undefined && signedAt === undefined) {
     if (!policy.required) return undefined;
-    return `this plan requires signed votes (approvals.requireSignatures): vote with \`cutover approve ${vote.workflowId} --role ${vote.role} --as ${approver} --key ~/.ssh/id_ed25519\`, or add --print-json to get the signed payload for the Temporal UI`;
+    return (
+      `this plan requires signed votes (approvals.requireSignatures): ` +
+      `vote with \`cutover approve ${vote.workflowId} --role ` +
+      `${vote.role} --as ${approver} --key ~/.ssh/id_ed25519\`, or add ` +
+      `--print-json to get the signed payload for the Temporal UI`
+    );
   }
-  if (signature === undefined || signedAt === undefined) return 'signature and signedAt go together: send both (`cutover approve … --print-json` prints them)';
+  if (signature === undefined || signedAt === undefined)
+    return 'signature and signedAt go together: send both (`cutover ' + 'approve … --print-json` prints them)';
   const keys = keysOf(policy, approver);
-  if (keys.length === 0) return `approvals.keys lists no key for ${approver}: add ${approver}'s ssh-ed25519 public key to the plan${policy.required ? '' : ', or send the vote without a signature'}`;
+  if (keys.length === 0)
+    return (
+      `approvals.keys lists no key for ${approver}: add ${approver}'s ` +
+      `ssh-ed25519 public key to the plan${policy.required ? '' : ', or send the vote without a signature'}`
+    );
   const at = ISO_TIME.test(signedAt) ? Date.parse(signedAt) : NaN;
-  if (Number.isNaN(at)) return `signedAt "${signedAt}" is not an ISO time like 2026-01-31T18:00:00.000Z: sign the vote again`;
+  if (Number.isNaN(at))
+    return `signedAt "${signedAt}" is not an ISO time like ` + `2026-01-31T18:00:00.000Z: sign the vote again`;
   const workflowTime = new Date(now).toISOString();
   if (now - at > MAX_SIGNATURE_AGE_MS) {
-    return `the signature is stale: signed at ${signedAt}, ${minutes(now - at)} before the workflow's time ${workflowTime}; a vote must be sent within ${minutes(MAX_SIGNATURE_AGE_MS)} of signing: sign it again`;
+    return (
+      `the signature is stale: signed at ${signedAt}, ` +
+      `${minutes(now - at)} before the workflow's time ` +
+      `${workflowTime}; a vote must be sent within ` +
+      `${minutes(MAX_SIGNATURE_AGE_MS)} of signing: sign it again`
+    );
   }
   if (at - now > MAX_CLOCK_SKEW_MS) {
-    return `signedAt ${signedAt} is ${minutes(at - now)} ahead of the workflow's time ${workflowTime}: correct the signing machine's clock and sign again`;
+    return (
+      `signedAt ${signedAt} is ${minutes(at - now)} ahead of the ` +
+      `workflow's time ${workflowTime}: correct the signing machine's ` +
+      `clock and sign again`
+    );
   }
   let parsed;
   try {
@@ -100,14 +128,29 @@ export function checkVoteSignature(policy: SignaturePolicy, vote: SignedVote, no
     throw err;
   }
   if (parsed.namespace !== VOTE_NAMESPACE) {
-    return `the signature was made for namespace "${parsed.namespace}", not "${VOTE_NAMESPACE}": sign with ssh-keygen -Y sign -n ${VOTE_NAMESPACE}`;
+    return (
+      `the signature was made for namespace "${parsed.namespace}", ` +
+      `not "${VOTE_NAMESPACE}": sign with ssh-keygen -Y sign -n ${VOTE_NAMESPACE}`
+    );
   }
   if (!keys.some((k) => samePublicKey(k, parsed.publicKey))) {
-    return `the signature was made with key ${parsed.publicKey.fingerprint}, which is not ${approver}'s key in approvals.keys (${keys.map((k) => k.fingerprint).join(', ')}): sign with ${approver}'s own key`;
+    return (
+      `the signature was made with key ` +
+      `${parsed.publicKey.fingerprint}, which is not ${approver}'s key ` +
+      `in approvals.keys (` +
+      `${keys.map((k) => k.fingerprint).join(', ')}): sign with ` +
+      `${approver}'s own key`
+    );
   }
   const statement = voteStatement({ ...vote, signedAt });
   if (!verifySshSignature(parsed, statement, VOTE_NAMESPACE)) {
-    return `the signature does not match this vote (workflow ${vote.workflowId}, run ${vote.runId}, gate "${vote.gate}", ${vote.role} ${vote.decision} by ${approver}, signed at ${signedAt}): it was made for another workflow, run, gate or decision, or the vote was changed after signing: sign this vote again`;
+    return (
+      `the signature does not match this vote (workflow ` +
+      `${vote.workflowId}, run ${vote.runId}, gate "${vote.gate}", ` +
+      `${vote.role} ${vote.decision} by ${approver}, signed at ` +
+      `${signedAt}): it was made for another workflow, run, gate or ` +
+      `decision, or the vote was changed after signing: sign this vote again`
+    );
   }
   return undefined;
 }

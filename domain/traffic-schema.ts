@@ -6,14 +6,21 @@
 import { z } from 'zod';
 import { duration, hint } from './duration-field';
 
-const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use letters, digits, ".", "_" or "-" (no spaces)') });
-const command = z.array(z.string().min(1)).min(1, { error: hint('give the program and its arguments as a list, e.g. ["/usr/local/bin/switch", "{role}"]') });
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use letters, digits, ".", "_" or "-" (no spaces)') });
+const command = z.array(z.string().min(1)).min(1, {
+  error: hint('give the program and its arguments as a list, e.g. ' + '["/usr/local/bin/switch", "{role}"]'),
+});
 
 /** How an answer through the router tells which version served it. */
 const verifySchema = z
   .strictObject({
     /** the path probed on publicUrl; default the demo's /health */
-    path: z.string().startsWith('/', { error: hint('start the path with "/", e.g. "/health"') }).default('/health'),
+    path: z
+      .string()
+      .startsWith('/', { error: hint('start the path with "/", e.g. "/health"') })
+      .default('/health'),
     /** a response header naming the version (e.g. "X-Version") ... */
     header: z.string().min(1).optional(),
     /** ... or a dotted path into the JSON body (default "version", the demo's /health field) */
@@ -33,8 +40,13 @@ const common = {
   verify: verifySchema,
   /** where the router's state before a cutover is kept, so the undo restores exactly that */
   stateDir: z.string().default('.data/traffic'),
-  /** the machine the router (or pointer file) is on: its steps run on that host's agent; default the orchestrator's own */
-  host: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use letters, digits, ".", "_" or "-" (no spaces)') }).optional(),
+  /**
+   * the machine the router (or pointer file) is on: its steps run on that host's agent; default the orchestrator's own
+   */
+  host: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use letters, digits, ".", "_" or "-" (no spaces)') })
+    .optional(),
 };
 
 const fileDriver = z.strictObject({
@@ -65,7 +77,9 @@ const haproxyDriver = z.strictObject({
   servers: z.strictObject({ v1: name, v2: name }),
   /** the weight of a server that takes all traffic (HAProxy 0–256) */
   fullWeight: z.number().int().min(1).max(256).default(100),
-  /** also write `show servers state` here after each change (the config's `server-state-file`), so a restart keeps it */
+  /**
+   * also write `show servers state` here after each change (the config's `server-state-file`), so a restart keeps it
+   */
   persistStateFile: z.string().min(1).optional(),
 });
 const execDriver = z.strictObject({
@@ -81,12 +95,21 @@ const execDriver = z.strictObject({
 export const trafficSchema = z.discriminatedUnion(
   'driver',
   [fileDriver, nginxDriver.extend(common), haproxyDriver.extend(common), execDriver.extend(common)],
-  { error: (issue) => (issue.input === undefined ? undefined : 'traffic.driver must be one of: file (with pointerFile), nginx, haproxy, exec') },
+  {
+    error: (issue) =>
+      issue.input === undefined
+        ? undefined
+        : 'traffic.driver must be one of: file (with pointerFile), nginx, ' + 'haproxy, exec',
+  },
 );
 
 const canaryStep = z.strictObject({
   /** V2's share in percent */
-  weight: z.number().int().min(1, { error: hint('a canary step sends 1–100% to V2') }).max(100),
+  weight: z
+    .number()
+    .int()
+    .min(1, { error: hint('a canary step sends 1–100% to V2') })
+    .max(100),
   /** wait this long (checks run after it) ... */
   pause: duration('1m').optional(),
   /** ... and/or wait for these roles to approve the step (the GO/NO-GO machinery) */
@@ -94,8 +117,13 @@ const canaryStep = z.strictObject({
 });
 
 export const strategyFields = {
-  /** cutover: stop V1, start V2, switch (503 + Retry-After meanwhile); blueGreen: V2 beside V1, switch, bake; canary: weight steps */
-  strategy: z.enum(['cutover', 'blueGreen', 'canary'], { error: hint('use cutover, blueGreen or canary') }).default('cutover'),
+  /**
+   * cutover: stop V1, start V2, switch (503 + Retry-After meanwhile); blueGreen: V2 beside V1, switch, bake; canary:
+   * weight steps
+   */
+  strategy: z
+    .enum(['cutover', 'blueGreen', 'canary'], { error: hint('use cutover, blueGreen or canary') })
+    .default('cutover'),
   blueGreen: z
     .strictObject({
       /** V1 stays warm (drained, running) this long after the switch; a rollback meanwhile is a switch back */
@@ -109,11 +137,7 @@ export const strategyFields = {
       steps: z
         .array(canaryStep)
         .min(1)
-        .default([
-          { weight: 10, pause: '30s' },
-          { weight: 50, pause: '30s' },
-          { weight: 100 },
-        ]),
+        .default([{ weight: 10, pause: '30s' }, { weight: 50, pause: '30s' }, { weight: 100 }]),
     })
     .prefault({}),
 };

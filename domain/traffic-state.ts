@@ -62,7 +62,8 @@ export interface TrafficView {
 /** One status line: "V2 100% (cutover; 3 router changes; nobody served for 4.2 s)". */
 export function trafficLine(t: TrafficView): string {
   const extra = [t.strategy, `${t.steps.length} router change${t.steps.length === 1 ? '' : 's'}`];
-  if (t.unservedMs !== undefined) extra.push(`nobody served for ${(t.unservedMs / 1000).toFixed(1)} s, the router answered 503 + Retry-After`);
+  if (t.unservedMs !== undefined)
+    extra.push(`nobody served for ${(t.unservedMs / 1000).toFixed(1)} s, the ` + `router answered 503 + Retry-After`);
   if (t.bakeUntil) extra.push(`V1 warm until ${t.bakeUntil}`);
   return `${t.now ?? 'not switched yet'} (${extra.join('; ')})`;
 }

@@ -44,7 +44,11 @@ const SIGNIFICANT = 3;
  * than that waits for its first checkpoint, and at least a quarter of its length, so a start-up's
  * growth is never the reference of a short plan either.
  */
-export function effectiveWarmupMs(spec: Pick<TrendSpec, 'warmup'>, planDurationMs: number, firstCheckpointMs: number): number {
+export function effectiveWarmupMs(
+  spec: Pick<TrendSpec, 'warmup'>,
+  planDurationMs: number,
+  firstCheckpointMs: number,
+): number {
   const warmup = parseDuration(spec.warmup);
   return warmup < planDurationMs ? warmup : Math.min(warmup, Math.max(firstCheckpointMs, planDurationMs / 4));
 }
@@ -54,7 +58,11 @@ export function addPoint(state: TrendState, point: TrendPoint, warmupMs: number,
   if (state.reference || point.offsetMs < warmupMs) return { ...state, points, warmupMs };
   const referencePoints = [...(state.referencePoints ?? []), point];
   if (referencePoints.length < minPoints) return { ...state, points, referencePoints, warmupMs };
-  return { points, warmupMs, reference: { offsetMs: point.offsetMs, value: median(referencePoints.map((p) => p.value)) } };
+  return {
+    points,
+    warmupMs,
+    reference: { offsetMs: point.offsetMs, value: median(referencePoints.map((p) => p.value)) },
+  };
 }
 
 const median = (xs: number[]) => {
@@ -139,7 +147,9 @@ export function trendProblems(spec: TrendSpec, state: TrendState): string[] {
       const drift = (now - ref.value) / Math.abs(ref.value);
       if (Math.abs(drift) > spec.maxDrift && Math.abs(now - ref.value) > SIGNIFICANT * noise) {
         problems.push(
-          `${fmt(now)} (median of the last ${latest.length}) is ${(drift * 100).toFixed(1)}% from the reference ${fmt(ref.value)} taken at ${Math.round(ref.offsetMs / 60_000)} min ` +
+          `${fmt(now)} (median of the last ${latest.length}) is ` +
+            `${(drift * 100).toFixed(1)}% from the reference ` +
+            `${fmt(ref.value)} taken at ${Math.round(ref.offsetMs / 60_000)} min ` +
             `(band ${(spec.maxDrift * 100).toFixed(0)}%, noise ${fmt(noise)})`,
         );
       }
@@ -148,7 +158,8 @@ export function trendProblems(spec: TrendSpec, state: TrendState): string[] {
   if (spec.maxRisePerHour !== undefined && fit && after.length >= Math.max(spec.minPoints, 5)) {
     if (fit.lower > spec.maxRisePerHour && fit.rise > SIGNIFICANT * fit.noise) {
       problems.push(
-        `climbing ${fmt(fit.slope)}/h over the last ${after.length} readings (at least ${fmt(fit.lower)}/h at 95% confidence; ` +
+        `climbing ${fmt(fit.slope)}/h over the last ${after.length} ` +
+          `readings (at least ${fmt(fit.lower)}/h at 95% confidence; ` +
           `rise ${fmt(fit.rise)} against noise ${fmt(fit.noise)}; limit ${fmt(spec.maxRisePerHour)}/h)`,
       );
     }

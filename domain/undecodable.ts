@@ -29,4 +29,5 @@ export const isUndecodable = (value: unknown): value is Undecodable =>
   typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 
 /** One wording everywhere: "payload could not be decoded: encoding foo/bar". */
-export const undecodableText = (value: Undecodable, what = 'payload') => `${what} could not be decoded: ${value.undecodable}`;
+export const undecodableText = (value: Undecodable, what = 'payload') =>
+  `${what} could not be decoded: ${value.undecodable}`;

@@ -1,6 +1,7 @@
 /**
  * The production validation report: its report keys (the seed's five for the default check list)
- * and an overall status. Pure (no I/O), so workflows, the CLI and tests share one contract. The JSON shape is what the runbook's jq
+ * and an overall status. Pure (no I/O), so workflows, the CLI and tests share one contract. The JSON shape is what the
+ * runbook's jq
  * commands read: `.status`, `.checks | keys`, `.checks[] | .status`.
  */
 import type { ServiceRole } from './plan-schema';
@@ -8,7 +9,13 @@ import type { ServiceRole } from './plan-schema';
 export type CheckName = 'kpi_calculations' | 'data_integrity' | 'performance' | 'error_handling' | 'audit_trail';
 
 /** The order checks run and are printed in. */
-export const CHECK_NAMES: readonly CheckName[] = ['kpi_calculations', 'data_integrity', 'performance', 'error_handling', 'audit_trail'];
+export const CHECK_NAMES: readonly CheckName[] = [
+  'kpi_calculations',
+  'data_integrity',
+  'performance',
+  'error_handling',
+  'audit_trail',
+];
 
 export type CheckStatus = 'PASS' | 'WARN' | 'FAIL';
 
@@ -81,7 +88,9 @@ export function summarizeReport(report: Pick<ValidationReport, 'status' | 'check
 
 /** The checks that did not pass, each as "name: message" (for a failure message). */
 export function describeProblems(report: Pick<ValidationReport, 'checks'>, status: CheckStatus = 'FAIL'): string[] {
-  return Object.keys(report.checks).filter((n) => report.checks[n]?.status === status).map((n) => `${n}: ${report.checks[n].message}`);
+  return Object.keys(report.checks)
+    .filter((n) => report.checks[n]?.status === status)
+    .map((n) => `${n}: ${report.checks[n].message}`);
 }
 
 const avgMsOf = (metrics: unknown): number | undefined => {
@@ -97,7 +106,11 @@ export function latencyOf(report: Pick<ValidationReport, 'checks'>): number | un
   const keys = Object.keys(report.checks).sort((a, b) => Number(b === 'performance') - Number(a === 'performance'));
   for (const key of keys) {
     const metrics = report.checks[key].metrics;
-    const found = avgMsOf(metrics) ?? Object.values(metrics).map(avgMsOf).find((v) => v !== undefined);
+    const found =
+      avgMsOf(metrics) ??
+      Object.values(metrics)
+        .map(avgMsOf)
+        .find((v) => v !== undefined);
     if (found !== undefined) return found;
   }
   return undefined;

@@ -61,7 +61,9 @@ function join(prefix: string, key: string): string {
 /** A row's identity: its text columns, in order ("retail/north"); undefined for a row of numbers only. */
 function rowKey(row: unknown): string | undefined {
   if (!row || typeof row !== 'object' || Array.isArray(row)) return undefined;
-  const texts = Object.values(row).filter((v): v is string => typeof v === 'string' && !/^-?\d+(\.\d+)?$/.test(v.trim()));
+  const texts = Object.values(row).filter(
+    (v): v is string => typeof v === 'string' && !/^-?\d+(\.\d+)?$/.test(v.trim()),
+  );
   return texts.length ? texts.join('/') : undefined;
 }
 
@@ -74,12 +76,21 @@ export function relativeDiff(reference: number, candidate: number): number {
 /** `a.*.c` matches `a.b.c`; `a` matches `a` and everything under it. */
 export function pathIgnored(path: string, patterns: string[]): boolean {
   return patterns.some((p) => {
-    const re = new RegExp(`^${p.split('.').map((s) => (s === '*' ? '[^.]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('\\.')}(\\..+)?$`);
+    const re = new RegExp(
+      `^${p
+        .split('.')
+        .map((s) => (s === '*' ? '[^.]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('\\.')}(\\..+)?$`,
+    );
     return re.test(path);
   });
 }
 
-export function compareValues(reference: FlatValues, candidate: FlatValues, opts: { relative: number; absolute: number; ignore?: string[] }): ValueComparison {
+export function compareValues(
+  reference: FlatValues,
+  candidate: FlatValues,
+  opts: { relative: number; absolute: number; ignore?: string[] },
+): ValueComparison {
   const ignore = opts.ignore ?? [];
   const refKeys = Object.keys(reference).filter((k) => !pathIgnored(k, ignore));
   const missing = refKeys.filter((k) => typeof candidate[k] !== 'number');
@@ -91,7 +102,14 @@ export function compareValues(reference: FlatValues, candidate: FlatValues, opts
       const cand = candidate[path];
       const relative = relativeDiff(ref, cand);
       const absolute = Math.abs(cand - ref);
-      return { path, reference: ref, candidate: cand, relative, absolute, ok: relative <= opts.relative || absolute <= opts.absolute };
+      return {
+        path,
+        reference: ref,
+        candidate: cand,
+        relative,
+        absolute,
+        ok: relative <= opts.relative || absolute <= opts.absolute,
+      };
     })
     .sort((a, b) => Number(a.ok) - Number(b.ok) || b.relative - a.relative);
   const bad = all.filter((d) => !d.ok);
@@ -110,11 +128,16 @@ export function compareValues(reference: FlatValues, candidate: FlatValues, opts
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.001 ? 4 : 3)}%`;
 
 export function describeValueComparison(c: ValueComparison): string {
-  const tol = [c.relativeTolerance ? pct(c.relativeTolerance) : '', c.absoluteTolerance ? `±${c.absoluteTolerance}` : ''].filter(Boolean).join(' or ') || 'exact';
+  const tol =
+    [c.relativeTolerance ? pct(c.relativeTolerance) : '', c.absoluteTolerance ? `±${c.absoluteTolerance}` : '']
+      .filter(Boolean)
+      .join(' or ') || 'exact';
   if (c.ok) return `all ${c.compared} fields within ${tol} (max ${pct(c.maxRelative)})`;
   const bad = c.deviations.filter((d) => !d.ok);
   const shown = bad.slice(0, 4).map((d) => `${d.path} off by ${pct(d.relative)} (${d.reference} → ${d.candidate})`);
   const more = bad.length > 4 ? [`${bad.length - 4} more`] : [];
-  const lost = c.missing.length ? [`${c.missing.length} missing (${c.missing.slice(0, 3).join(', ')}${c.missing.length > 3 ? ', …' : ''})`] : [];
+  const lost = c.missing.length
+    ? [`${c.missing.length} missing (` + `${c.missing.slice(0, 3).join(', ')}${c.missing.length > 3 ? ', …' : ''})`]
+    : [];
   return `${[...shown, ...more, ...lost].join(', ')} (tolerance ${tol}, ${c.compared} fields compared)`;
 }

@@ -31,7 +31,10 @@ export class CodecConfigError extends Error {
 
 function toKey(id: unknown, b64: unknown, where: string): CodecKey {
   if (typeof id !== 'string' || !KEY_ID.test(id)) {
-    throw new CodecConfigError(`${where}: key id ${JSON.stringify(id)} is not valid: use 1-64 letters, digits, ".", "_" or "-" (e.g. "k2026-11")`);
+    throw new CodecConfigError(
+      `${where}: key id ${JSON.stringify(id)} is not valid: use 1-64 ` +
+        `letters, digits, ".", "_" or "-" (e.g. "k2026-11")`,
+    );
   }
   if (typeof b64 !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64.trim())) {
     throw new CodecConfigError(`${where}: key "${id}" is not base64: ${HOW_TO_MAKE}`);
@@ -52,11 +55,17 @@ export function parseCodecKeys(text: string, source: string): CodecKey[] {
     try {
       json = JSON.parse(trimmed);
     } catch (err) {
-      throw new CodecConfigError(`${source}: not valid JSON (${(err as Error).message}); expected [{"id": "k1", "key": "<base64>"}] or lines "k1:<base64>"`);
+      throw new CodecConfigError(
+        `${source}: not valid JSON (${(err as Error).message}); ` +
+          `expected [{"id": "k1", "key": "<base64>"}] or lines "k1:<base64>"`,
+      );
     }
     const list = Array.isArray(json) ? json : (json as { keys?: unknown }).keys;
-    if (!Array.isArray(list)) throw new CodecConfigError(`${source}: expected a JSON list of {"id", "key"} (or {"keys": [...]})`);
-    keys = list.map((entry, i) => toKey((entry as { id?: unknown })?.id, (entry as { key?: unknown })?.key, `${source}[${i}]`));
+    if (!Array.isArray(list))
+      throw new CodecConfigError(`${source}: expected a JSON list of {"id", "key"} (or {"keys": [...]})`);
+    keys = list.map((entry, i) =>
+      toKey((entry as { id?: unknown })?.id, (entry as { key?: unknown })?.key, `${source}[${i}]`),
+    );
   } else {
     keys = trimmed
       .split('\n')
@@ -64,14 +73,19 @@ export function parseCodecKeys(text: string, source: string): CodecKey[] {
       .filter(({ line }) => line && !line.startsWith('#'))
       .map(({ line, n }) => {
         const colon = line.indexOf(':');
-        if (colon < 1) throw new CodecConfigError(`${source} line ${n}: expected "keyId:base64key" (e.g. "k1:$(openssl rand -base64 32)")`);
+        if (colon < 1)
+          throw new CodecConfigError(
+            `${source} line ${n}: expected "keyId:base64key" (e.g. ` + `"k1:$(openssl rand -base64 32)")`,
+          );
         return toKey(line.slice(0, colon).trim(), line.slice(colon + 1), `${source} line ${n}`);
       });
   }
-  if (keys.length === 0) throw new CodecConfigError(`${source}: no keys listed: add a line "k1:<base64>" (${HOW_TO_MAKE})`);
+  if (keys.length === 0)
+    throw new CodecConfigError(`${source}: no keys listed: add a line "k1:<base64>" (${HOW_TO_MAKE})`);
   const seen = new Set<string>();
   for (const { id } of keys) {
-    if (seen.has(id)) throw new CodecConfigError(`${source}: key id "${id}" is listed twice: each key needs its own id`);
+    if (seen.has(id))
+      throw new CodecConfigError(`${source}: key id "${id}" is listed twice: each key needs its own id`);
     seen.add(id);
   }
   return keys;
@@ -90,7 +104,11 @@ export function loadCodecKeys(env: NodeJS.ProcessEnv = process.env): CodecKey[] 
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new CodecConfigError(`${CODEC_KEY_FILE_ENV}=${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): check the path and its permissions`);
+    throw new CodecConfigError(
+      `${CODEC_KEY_FILE_ENV}=${file}: cannot read it (` +
+        `${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): ` +
+        `check the path and its permissions`,
+    );
   }
   return parseCodecKeys(text, `${CODEC_KEY_FILE_ENV} (${file})`);
 }

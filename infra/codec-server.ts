@@ -35,7 +35,10 @@ interface JsonPayload {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -45,7 +48,9 @@ const fromJson = (p: JsonPayload): Payload => ({
   data: Buffer.from(p.data ?? '', 'base64'),
 });
 const toJson = (p: Payload): JsonPayload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+  ),
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
@@ -54,7 +59,10 @@ function shown(p: Payload): Payload {
   const reason = undecodableReason(p);
   if (reason === undefined) return p;
   const utf8 = (t: string) => Buffer.from(t, 'utf8');
-  return { metadata: { encoding: utf8('json/plain'), [UNDECODABLE_REASON_METADATA]: utf8(reason) }, data: utf8(JSON.stringify({ undecodable: reason })) };
+  return {
+    metadata: { encoding: utf8('json/plain'), [UNDECODABLE_REASON_METADATA]: utf8(reason) },
+    data: utf8(JSON.stringify({ undecodable: reason })),
+  };
 }
 
 /** SHA-256 first, so tokens of different lengths compare in constant time too. */

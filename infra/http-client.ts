@@ -69,7 +69,9 @@ export async function httpRequest(url: string, req: HttpRequest = {}): Promise<H
     } catch (err) {
       const cancelled = cancellationSignal()?.aborted || req.signal?.aborted;
       if (cancelled || attempt >= retries) {
-        const code = (err as { cause?: { code?: string } }).cause?.code ?? ((err as Error).name === 'TimeoutError' ? 'TIMEOUT' : undefined);
+        const code =
+          (err as { cause?: { code?: string } }).cause?.code ??
+          ((err as Error).name === 'TimeoutError' ? 'TIMEOUT' : undefined);
         throw new HttpNoAnswer(url, code, `${method} ${url}: ${errorText(err)}`);
       }
     }
@@ -77,7 +79,9 @@ export async function httpRequest(url: string, req: HttpRequest = {}): Promise<H
 }
 
 async function once(url: string, method: string, req: HttpRequest): Promise<HttpAnswer> {
-  const signals = [AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS), cancellationSignal(), req.signal].filter((s): s is AbortSignal => !!s);
+  const signals = [AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS), cancellationSignal(), req.signal].filter(
+    (s): s is AbortSignal => !!s,
+  );
   const started = performance.now();
   const res = await fetch(url, { method, headers: req.headers, body: req.body, signal: AbortSignal.any(signals) });
   const text = await res.text();
@@ -94,8 +98,10 @@ async function once(url: string, method: string, req: HttpRequest): Promise<Http
 /** GET that must answer 2xx with a JSON object; anything else throws with the status and the body's start. */
 export async function getJsonObject(url: string, req: HttpRequest = {}): Promise<Record<string, unknown>> {
   const answer = await httpRequest(url, req);
-  if (answer.status < 200 || answer.status > 299) throw new Error(`GET ${url} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
-  if (typeof answer.json !== 'object' || answer.json === null || Array.isArray(answer.json)) throw new Error(`GET ${url} did not answer a JSON object`);
+  if (answer.status < 200 || answer.status > 299)
+    throw new Error(`GET ${url} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
+  if (typeof answer.json !== 'object' || answer.json === null || Array.isArray(answer.json))
+    throw new Error(`GET ${url} did not answer a JSON object`);
   return answer.json as Record<string, unknown>;
 }
 
@@ -117,12 +123,18 @@ export function httpStatus(url: string, req: Pick<HttpRequest, 'timeoutMs'> = {}
     }
     const client = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : undefined;
     if (!client) return resolve(undefined);
-    const signals = [AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS), cancellationSignal()].filter((s): s is AbortSignal => !!s);
-    const request = client.get(target, { agent: agents[target.protocol as 'http:' | 'https:'], signal: AbortSignal.any(signals) }, (res) => {
-      res.on('error', () => resolve(undefined));
-      // The body is read to its end so the connection goes back to the pool.
-      res.resume().on('end', () => resolve(res.statusCode));
-    });
+    const signals = [AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS), cancellationSignal()].filter(
+      (s): s is AbortSignal => !!s,
+    );
+    const request = client.get(
+      target,
+      { agent: agents[target.protocol as 'http:' | 'https:'], signal: AbortSignal.any(signals) },
+      (res) => {
+        res.on('error', () => resolve(undefined));
+        // The body is read to its end so the connection goes back to the pool.
+        res.resume().on('end', () => resolve(res.statusCode));
+      },
+    );
     request.on('error', () => resolve(undefined));
   });
 }

@@ -58,16 +58,21 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     return payloads.map((payload) => {
       if (text(payload.metadata?.encoding) !== ENCODING) return payload;
       const keyId = text(payload.metadata?.[KEY_ID_METADATA]);
-      if (!keyId) throw new PayloadCodecError(`an encrypted payload has no "${KEY_ID_METADATA}" metadata: it was not written by this codec`);
+      if (!keyId)
+        throw new PayloadCodecError(
+          `an encrypted payload has no "${KEY_ID_METADATA}" metadata: it ` + `was not written by this codec`,
+        );
       const key = this.byId.get(keyId);
       if (!key) {
         throw new PayloadCodecError(
-          `payload encrypted with key id "${keyId}", which is not configured (configured: ${[...this.byId.keys()].join(', ')}): ` +
+          `payload encrypted with key id "${keyId}", which is not ` +
+            `configured (configured: ${[...this.byId.keys()].join(', ')}): ` +
             `add that key to ${CODEC_KEYS_ENV} or ${CODEC_KEY_FILE_ENV}, below the current key`,
         );
       }
       const data = Buffer.from(payload.data ?? new Uint8Array());
-      if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadCodecError(`encrypted payload (key id "${keyId}") is truncated: ${data.length} bytes`);
+      if (data.length < IV_BYTES + TAG_BYTES)
+        throw new PayloadCodecError(`encrypted payload (key id "${keyId}") is truncated: ` + `${data.length} bytes`);
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
       decipher.setAAD(Buffer.from(keyId, 'utf8'));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
@@ -75,7 +80,11 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       try {
         plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
       } catch {
-        throw new PayloadCodecError(`encrypted payload (key id "${keyId}") failed authentication: it was altered, or "${keyId}" names a different key than the one that encrypted it`);
+        throw new PayloadCodecError(
+          `encrypted payload (key id "${keyId}") failed authentication: ` +
+            `it was altered, or "${keyId}" names a different key than the ` +
+            `one that encrypted it`,
+        );
       }
       return temporal.api.common.v1.Payload.decode(plain);
     });
@@ -109,8 +118,16 @@ export class TolerantPayloadCodec implements PayloadCodec {
         try {
           return (await this.inner.decode([payload], context))[0]!;
         } catch (err) {
-          const reason = `${text(payload.metadata?.encoding) ?? 'a payload'}: ${(err as Error)?.message ?? String(err)}`;
-          return { metadata: { encoding: utf8(UNDECODABLE_ENCODING), [UNDECODABLE_REASON_METADATA]: utf8(reason) }, data: new Uint8Array() };
+          const reason =
+            `` +
+            (text(payload.metadata?.encoding) ?? 'a payload') +
+            `: ` +
+            ((err as Error)?.message ?? String(err)) +
+            ``;
+          return {
+            metadata: { encoding: utf8(UNDECODABLE_ENCODING), [UNDECODABLE_REASON_METADATA]: utf8(reason) },
+            data: new Uint8Array(),
+          };
         }
       }),
     );
@@ -119,7 +136,9 @@ export class TolerantPayloadCodec implements PayloadCodec {
 
 /** The payload a TolerantPayloadCodec put in place of one it could not decode: its reason, else undefined. */
 export const undecodableReason = (payload: Payload): string | undefined =>
-  text(payload.metadata?.encoding) === UNDECODABLE_ENCODING ? (text(payload.metadata?.[UNDECODABLE_REASON_METADATA]) ?? 'not decodable') : undefined;
+  text(payload.metadata?.encoding) === UNDECODABLE_ENCODING
+    ? (text(payload.metadata?.[UNDECODABLE_REASON_METADATA]) ?? 'not decodable')
+    : undefined;
 
 /** Loaded by path, in the workflow sandbox and in the worker: what a workflow cannot read, it can refuse. */
 export const PAYLOAD_CONVERTER_PATH = require.resolve('./payload-converter');
@@ -140,6 +159,9 @@ export function workerDataConverter(env: NodeJS.ProcessEnv = process.env): DataC
   const codec = codecDataConverter(env);
   return {
     payloadConverterPath: PAYLOAD_CONVERTER_PATH,
-    ...(codec && { payloadCodecs: codec.payloadCodecs!.map((c) => new TolerantPayloadCodec(c)), failureConverterPath: codec.failureConverterPath }),
+    ...(codec && {
+      payloadCodecs: codec.payloadCodecs!.map((c) => new TolerantPayloadCodec(c)),
+      failureConverterPath: codec.failureConverterPath,
+    }),
   };
 }

@@ -25,7 +25,12 @@ import {
   type SerializationContext,
 } from '@temporalio/common';
 import { inWorkflowContext, workflowInfo } from '@temporalio/workflow';
-import { ENCRYPTED_ENCODING, UNDECODABLE_ENCODING, UNDECODABLE_REASON_METADATA, undecodable } from '../domain/undecodable';
+import {
+  ENCRYPTED_ENCODING,
+  UNDECODABLE_ENCODING,
+  UNDECODABLE_REASON_METADATA,
+  undecodable,
+} from '../domain/undecodable';
 
 /** Sent to this very workflow: its input, a signal, an update or a query (not a result it awaits). */
 function sentToThisWorkflow(context: SerializationContext | undefined): boolean {
@@ -49,7 +54,9 @@ class TolerantPayloadConverter implements PayloadConverter {
       }
     }
     if (sentToThisWorkflow(context)) return undecodable(reason) as T;
-    throw new PayloadConverterError(`${context?.type === 'activity' ? 'an activity result' : 'a result'} could not be decoded: ${reason}`);
+    throw new PayloadConverterError(
+      `${context?.type === 'activity' ? 'an activity result' : 'a result'} ` + `could not be decoded: ${reason}`,
+    );
   }
 
   private encoding(payload: Payload): string | undefined {
@@ -65,7 +72,8 @@ class TolerantPayloadConverter implements PayloadConverter {
       const why = payload.metadata?.[UNDECODABLE_REASON_METADATA];
       return why ? str(why) : 'the codec could not decode it';
     }
-    if (encoding === ENCRYPTED_ENCODING) return `encoding ${encoding}: this worker has no codec keys (CUTOVER_CODEC_KEYS or CUTOVER_CODEC_KEY_FILE)`;
+    if (encoding === ENCRYPTED_ENCODING)
+      return `encoding ${encoding}: this worker has no codec keys ` + `(CUTOVER_CODEC_KEYS or CUTOVER_CODEC_KEY_FILE)`;
     if (!this.inner.converterByEncoding.has(encoding)) return `encoding ${encoding.slice(0, 100)}`;
     return undefined;
   }

@@ -20,7 +20,9 @@ export function installRuntime(logger: Logger, options: { metricsBindAddress?: s
   installed = true;
   Runtime.install({
     // pino cannot serialise the SDK's BigInt nanosecond timestamp: it is dropped on purpose.
-    logger: new DefaultLogger('INFO', ({ level, message, meta }) => logger[LEVELS[level]](meta as LogMetadata, message)),
+    logger: new DefaultLogger('INFO', ({ level, message, meta }) =>
+      logger[LEVELS[level]](meta as LogMetadata, message),
+    ),
     telemetryOptions: options.metricsBindAddress
       ? { metrics: { prometheus: { bindAddress: options.metricsBindAddress } } }
       : undefined,

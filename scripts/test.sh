@@ -9,6 +9,7 @@ cd "$root"
 scripts/install-tools.sh
 echo "== type check"; node_modules/.bin/tsc -p tsconfig.json
 echo "== lint"; node_modules/.bin/eslint --max-warnings 0 .
+echo "== format"; node_modules/.bin/prettier --check . >/dev/null || { node_modules/.bin/prettier --list-different .; echo "run: npx prettier --write ." >&2; exit 1; }
 echo "== jest"
 mkdir -p .data
 set +e

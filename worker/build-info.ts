@@ -32,5 +32,9 @@ export function packagedBundle(): string | undefined {
 /** `cutover --version`: the package version and the build id its workers join their deployment with. */
 export function versionLine(env: NodeJS.ProcessEnv = process.env): string {
   const version = workerVersion(env);
-  return `cutover ${packageVersion()} (build ${version ? `${version.deploymentName}:${version.buildId}` : 'unversioned'})`;
+  return (
+    `cutover ${packageVersion()} (build ` +
+    (version ? `${version.deploymentName}:${version.buildId}` : 'unversioned') +
+    `)`
+  );
 }

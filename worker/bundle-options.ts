@@ -26,7 +26,10 @@ function domainImports(): Map<string, { deps: string[]; zod: boolean }> {
   for (const file of fs.readdirSync(DOMAIN).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
     const source = fs.readFileSync(path.join(DOMAIN, file), 'utf8');
     const values = [...source.matchAll(/^import (?!type\b)[^;]*?from '([^']+)'/gm)].map((m) => m[1]);
-    graph.set(file.replace(/\.ts$/, ''), { deps: values.filter((v) => v.startsWith('./')).map((v) => v.slice(2)), zod: values.some((v) => v === 'zod' || v.startsWith('zod/')) });
+    graph.set(file.replace(/\.ts$/, ''), {
+      deps: values.filter((v) => v.startsWith('./')).map((v) => v.slice(2)),
+      zod: values.some((v) => v === 'zod' || v.startsWith('zod/')),
+    });
   }
   return graph;
 }
@@ -46,5 +49,9 @@ export function sharedModules(env: NodeJS.ProcessEnv = process.env): string[] {
 
 /** The options for bundleWorkflowCode (logger aside); the converter is the worker's own (workerDataConverter). */
 export function workflowBundleOptions(env: NodeJS.ProcessEnv = process.env) {
-  return { workflowsPath: WORKFLOWS_PATH, preloadModules: sharedModules(env), payloadConverterPath: PAYLOAD_CONVERTER_PATH };
+  return {
+    workflowsPath: WORKFLOWS_PATH,
+    preloadModules: sharedModules(env),
+    payloadConverterPath: PAYLOAD_CONVERTER_PATH,
+  };
 }

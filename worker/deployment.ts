@@ -40,7 +40,11 @@ function files(entry: string): string[] {
 
 export function sourceHash(): string {
   const hash = crypto.createHash('sha256');
-  for (const file of SOURCES.flatMap(files).sort()) hash.update(`${file}\0`).update(fs.readFileSync(path.join(CODE, file))).update('\0');
+  for (const file of SOURCES.flatMap(files).sort())
+    hash
+      .update(`${file}\0`)
+      .update(fs.readFileSync(path.join(CODE, file)))
+      .update('\0');
   hash.update(fs.readFileSync(path.join(ROOT, 'package.json')));
   return hash.digest('hex').slice(0, 12);
 }
@@ -49,24 +53,41 @@ export function sourceHash(): string {
 export function workerVersion(env: NodeJS.ProcessEnv = process.env): WorkerDeploymentVersion | undefined {
   const switchValue = env.CUTOVER_WORKER_VERSIONING?.trim();
   if (switchValue === '0') return undefined;
-  if (switchValue && switchValue !== '1') throw new DeploymentConfigError(`CUTOVER_WORKER_VERSIONING="${switchValue}": expected 1 (default) or 0 (unversioned worker)`);
+  if (switchValue && switchValue !== '1')
+    throw new DeploymentConfigError(
+      `CUTOVER_WORKER_VERSIONING="${switchValue}": expected 1 ` + `(default) or 0 (unversioned worker)`,
+    );
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
   const deploymentName = env.CUTOVER_DEPLOYMENT_NAME?.trim() || pkg.name;
   const buildId = env.CUTOVER_BUILD_ID?.trim() || `${pkg.version}-${sourceHash()}`;
   // The server writes a version as "<name>.<build id>" and rejects what it cannot split back.
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(deploymentName)) throw new DeploymentConfigError(`CUTOVER_DEPLOYMENT_NAME="${deploymentName}": use letters, digits, "_" and "-" (no "." nor ":")`);
-  if (!/^[A-Za-z0-9._-]{1,200}$/.test(buildId) || buildId === '__unversioned__') throw new DeploymentConfigError(`CUTOVER_BUILD_ID="${buildId}": use letters, digits, ".", "_" and "-"`);
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(deploymentName))
+    throw new DeploymentConfigError(
+      `CUTOVER_DEPLOYMENT_NAME="${deploymentName}": use letters, ` + `digits, "_" and "-" (no "." nor ":")`,
+    );
+  if (!/^[A-Za-z0-9._-]{1,200}$/.test(buildId) || buildId === '__unversioned__')
+    throw new DeploymentConfigError(`CUTOVER_BUILD_ID="${buildId}": use letters, digits, ".", "_" and "-"`);
   return { deploymentName, buildId };
 }
 
-export const deploymentOptions = (version: WorkerDeploymentVersion) => ({ version, useWorkerVersioning: true as const, defaultVersioningBehavior: 'PINNED' as const });
+export const deploymentOptions = (version: WorkerDeploymentVersion) => ({
+  version,
+  useWorkerVersioning: true as const,
+  defaultVersioningBehavior: 'PINNED' as const,
+});
 
 const flags = (v: WorkerDeploymentVersion) => `--deployment-name ${v.deploymentName} --build-id ${v.buildId}`;
-export const pinnedQuery = (v: WorkerDeploymentVersion) => `TemporalWorkerDeploymentVersion = "${v.deploymentName}:${v.buildId}" AND ExecutionStatus = "Running"`;
+export const pinnedQuery = (v: WorkerDeploymentVersion) =>
+  `TemporalWorkerDeploymentVersion = "${v.deploymentName}:` + `${v.buildId}" AND ExecutionStatus = "Running"`;
 
 /** The exact commands that move runs pinned to `from` onto `to`. */
 export function moveCommand(from: WorkerDeploymentVersion, to: WorkerDeploymentVersion): string {
-  return `temporal workflow update-options --query '${pinnedQuery(from)}' --versioning-override-behavior pinned --versioning-override-deployment-name ${to.deploymentName} --versioning-override-build-id ${to.buildId} --yes`;
+  return (
+    `temporal workflow update-options --query '` +
+    `${pinnedQuery(from)}' --versioning-override-behavior pinned ` +
+    `--versioning-override-deployment-name ${to.deploymentName} ` +
+    `--versioning-override-build-id ${to.buildId} --yes`
+  );
 }
 
 const seconds = (t?: { seconds?: unknown } | null) => Number(t?.seconds ?? 0);
@@ -85,7 +106,10 @@ export interface JoinOptions {
 
 export function currentPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): 'auto' | 'manual' {
   const raw = env.CUTOVER_SET_CURRENT?.trim() || 'auto';
-  if (raw !== 'auto' && raw !== 'manual') throw new DeploymentConfigError(`CUTOVER_SET_CURRENT="${raw}": expected auto (default: the newest build becomes current) or manual`);
+  if (raw !== 'auto' && raw !== 'manual')
+    throw new DeploymentConfigError(
+      `CUTOVER_SET_CURRENT="${raw}": expected auto (default: the ` + `newest build becomes current) or manual`,
+    );
   return raw;
 }
 
@@ -119,25 +143,58 @@ export async function joinDeployment(o: JoinOptions): Promise<JoinResult> {
     } catch (err) {
       if ((err as { code?: number }).code !== 5 /* NOT_FOUND: no poll reached the server yet */) throw err;
     }
-    if (Date.now() > deadline) throw new DeploymentConfigError(`the server did not register build ${buildId} of deployment ${deploymentName} within ${o.waitMs ?? 30_000} ms: does it support Worker Versioning (Temporal 1.28+)? Else run with CUTOVER_WORKER_VERSIONING=0`);
+    if (Date.now() > deadline)
+      throw new DeploymentConfigError(
+        `the server did not register build ${buildId} of deployment ` +
+          `${deploymentName} within ${o.waitMs ?? 30_000} ms: does it ` +
+          `support Worker Versioning (Temporal 1.28+)? Else run with CUTOVER_WORKER_VERSIONING=0`,
+      );
     await sleep(200);
   }
   const current = info!.routingConfig?.currentDeploymentVersion ?? undefined;
-  const created = (id?: string | null) => seconds(info!.versionSummaries?.find((v) => v.deploymentVersion?.buildId === id)?.createTime);
+  const created = (id?: string | null) =>
+    seconds(info!.versionSummaries?.find((v) => v.deploymentVersion?.buildId === id)?.createTime);
   let isCurrent = current?.buildId === buildId;
   const setCurrent = `temporal worker deployment set-current-version ${flags(o.version)}`;
   if (!isCurrent && (o.policy ?? 'auto') === 'manual') {
-    o.logger.warn({ deploymentName, buildId, current: current?.buildId }, `build ${buildId} is not the current version (CUTOVER_SET_CURRENT=manual): new workflows go to ${current?.buildId ?? 'no build (they wait)'}; to route them here: ${setCurrent}`);
+    o.logger.warn(
+      { deploymentName, buildId, current: current?.buildId },
+      `build ${buildId} is not the current version ` +
+        `(CUTOVER_SET_CURRENT=manual): new workflows go to ` +
+        `${current?.buildId ?? 'no build (they wait)'}; to route them ` +
+        `here: ${setCurrent}`,
+    );
   } else if (!isCurrent && current?.buildId && created(current.buildId) > created(buildId)) {
-    o.logger.warn({ deploymentName, buildId, current: current.buildId }, `build ${current.buildId} is newer and current: this build serves only the runs pinned to it; stop it once they finished (temporal worker deployment describe-version ${flags(o.version)} says drained)`);
+    o.logger.warn(
+      { deploymentName, buildId, current: current.buildId },
+      `build ${current.buildId} is newer and current: this build ` +
+        `serves only the runs pinned to it; stop it once they finished ` +
+        `(temporal worker deployment describe-version ` +
+        `${flags(o.version)} says drained)`,
+    );
   } else if (!isCurrent) {
     try {
-      await workflowService.setWorkerDeploymentCurrentVersion({ namespace: ns, deploymentName, buildId, conflictToken, identity: `cutover-worker ${buildId}` });
+      await workflowService.setWorkerDeploymentCurrentVersion({
+        namespace: ns,
+        deploymentName,
+        buildId,
+        conflictToken,
+        identity: `cutover-worker ${buildId}`,
+      });
       isCurrent = true;
-      o.logger.info({ deploymentName, buildId, previous: current?.buildId }, `build ${buildId} is now the current version of deployment ${deploymentName}${current?.buildId ? ` (was ${current.buildId})` : ''}`);
+      o.logger.info(
+        { deploymentName, buildId, previous: current?.buildId },
+        `build ${buildId} is now the current version of deployment ` +
+          `${deploymentName}${current?.buildId ? ` (was ${current.buildId})` : ''}`,
+      );
     } catch (err) {
       // e.g. a host agent of the current build polls a queue no agent of this build polls yet
-      o.logger.error({ deploymentName, buildId, current: current?.buildId }, `build ${buildId} could not become current: ${(err as Error).message}. Start this build's host agents too, then: ${setCurrent}`);
+      o.logger.error(
+        { deploymentName, buildId, current: current?.buildId },
+        `build ${buildId} could not become current: ` +
+          `${(err as Error).message}. Start this build's host agents too, ` +
+          `then: ${setCurrent}`,
+      );
     }
   }
   const pinnedElsewhere: JoinResult['pinnedElsewhere'] = [];
@@ -147,15 +204,26 @@ export async function joinDeployment(o: JoinOptions): Promise<JoinResult> {
     const from = { deploymentName, buildId: other.buildId };
     const { count } = await workflowService.countWorkflowExecutions({ namespace: ns, query: pinnedQuery(from) });
     if (!Number(count)) continue;
-    const { executions } = await workflowService.listWorkflowExecutions({ namespace: ns, query: pinnedQuery(from), pageSize: 5 });
+    const { executions } = await workflowService.listWorkflowExecutions({
+      namespace: ns,
+      query: pinnedQuery(from),
+      pageSize: 5,
+    });
     const ids = executions.map((e) => e.execution?.workflowId ?? '?');
     pinnedElsewhere.push({ buildId: other.buildId, count: Number(count), ids });
     if (!isCurrent) continue;
     o.logger.warn(
       { deploymentName, buildId, pinnedTo: other.buildId, count: Number(count), ids },
-      `${count} running workflow(s) are pinned to build ${other.buildId} (${ids.join(', ')}${Number(count) > ids.length ? ', …' : ''}) and run only on a worker of that build. ` +
-        `If none runs any more (an upgrade in place), start one until they finish (temporal worker deployment describe-version --deployment-name ${deploymentName} --build-id ${other.buildId} says drained), ` +
-        `or, once the replay suite shows this build replays their histories, move them here: ${moveCommand(from, o.version)}`,
+      `${count} running workflow(s) are pinned to build ` +
+        `${other.buildId} (${ids.join(', ')}` +
+        `${Number(count) > ids.length ? ', …' : ''}) and run only on a ` +
+        `worker of that build. ` +
+        (`If none runs any more (an upgrade in place), start one until ` +
+          `they finish (temporal worker deployment describe-version ` +
+          `--deployment-name ${deploymentName} --build-id ${other.buildId} ` +
+          `says drained), `) +
+        (`or, once the replay suite shows this build replays their ` +
+          `histories, move them here: ${moveCommand(from, o.version)}`),
     );
   }
   return { current: isCurrent, pinnedElsewhere };

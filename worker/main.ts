@@ -18,7 +18,8 @@ import { DeploymentConfigError, currentPolicyFromEnv, joinDeployment, workerVers
 function hostArg(argv = process.argv.slice(2), env = process.env): string | undefined {
   const at = argv.indexOf('--host');
   const host = at >= 0 ? argv[at + 1] : env.CUTOVER_HOST || undefined;
-  if (host !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(host)) throw new Error(`--host: "${host}" is not a host name as plans write it (letters, digits, ".", "_", "-")`);
+  if (host !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(host))
+    throw new Error(`--host: "${host}" is not a host name as plans write it ` + `(letters, digits, ".", "_", "-")`);
   return host;
 }
 
@@ -31,7 +32,10 @@ async function main() {
   // the same for the deployment settings (CUTOVER_BUILD_ID…)
   const version = workerVersion();
   const policy = currentPolicyFromEnv();
-  logger.info({ deploymentName: version?.deploymentName, buildId: version?.buildId ?? 'unversioned' }, `build ${version?.buildId ?? 'unversioned'}`);
+  logger.info(
+    { deploymentName: version?.deploymentName, buildId: version?.buildId ?? 'unversioned' },
+    `build ${version?.buildId ?? 'unversioned'}`,
+  );
   // a bad key setting stops the worker here, before it connects
   logger.info({ payloadCodec: loadCodecKeys()?.[0]?.id ?? 'off' }, 'payload codec (current key id)');
   // What a previous worker on this host left running (a tar, a test runner) when it died.
@@ -40,13 +44,27 @@ async function main() {
   try {
     const bundle = process.env.CUTOVER_WORKFLOW_BUNDLE;
     const worker = await Worker.create(
-      host ? hostAgentOptions(connection, namespace, host, { version }) : workerOptions(connection, namespace, bundle ? { workflowBundle: { codePath: bundle } } : {}, { version }),
+      host
+        ? hostAgentOptions(connection, namespace, host, { version })
+        : workerOptions(connection, namespace, bundle ? { workflowBundle: { codePath: bundle } } : {}, { version }),
     );
     const running = worker.run();
     // Before "worker polling": a workflow started after that line must find a current version.
-    if (version && !host) await Promise.race([joinDeployment({ connection, namespace, version, logger, policy }), running]);
+    if (version && !host)
+      await Promise.race([joinDeployment({ connection, namespace, version, logger, policy }), running]);
     const { planDirs, allowInlinePlans } = planPolicyFromEnv();
-    logger.info({ taskQueue: host ? hostQueue(host) : TASK_QUEUE, host, namespace, planDirs, allowInlinePlans, buildId: version?.buildId, pid: process.pid }, 'worker polling');
+    logger.info(
+      {
+        taskQueue: host ? hostQueue(host) : TASK_QUEUE,
+        host,
+        namespace,
+        planDirs,
+        allowInlinePlans,
+        buildId: version?.buildId,
+        pid: process.pid,
+      },
+      'worker polling',
+    );
     await running;
     logger.info('worker stopped');
   } finally {
@@ -58,7 +76,11 @@ async function main() {
 export function runWorker(): Promise<void> {
   return main().catch((err) => {
     // a bad key setting is a config mistake: its message says what to fix, a stack adds nothing
-    console.error(err instanceof CodecConfigError || err instanceof WorkerTuningError || err instanceof DeploymentConfigError ? `cutover-worker: ${err.message}` : err);
+    console.error(
+      err instanceof CodecConfigError || err instanceof WorkerTuningError || err instanceof DeploymentConfigError
+        ? `cutover-worker: ${err.message}`
+        : err,
+    );
     process.exit(1);
   });
 }

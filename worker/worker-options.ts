@@ -18,7 +18,10 @@ export { WORKFLOWS_PATH } from './bundle-options';
  */
 export function planPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): ActivityDeps {
   const dirs = (env.CUTOVER_PLAN_DIR ?? '').split(path.delimiter).filter((d) => d.trim());
-  return { planDirs: dirs.length ? dirs.map((d) => path.resolve(d)) : [process.cwd()], allowInlinePlans: env.CUTOVER_ALLOW_INLINE_PLANS === '1' };
+  return {
+    planDirs: dirs.length ? dirs.map((d) => path.resolve(d)) : [process.cwd()],
+    allowInlinePlans: env.CUTOVER_ALLOW_INLINE_PLANS === '1',
+  };
 }
 
 export interface CutoverWorkerOptions {
@@ -30,18 +33,28 @@ export interface CutoverWorkerOptions {
   version?: WorkerDeploymentVersion;
 }
 
-export function workerOptions(connection: NativeConnection, namespace: string, overrides: Partial<WorkerOptions> = {}, cutover: CutoverWorkerOptions = {}): WorkerOptions {
+export function workerOptions(
+  connection: NativeConnection,
+  namespace: string,
+  overrides: Partial<WorkerOptions> = {},
+  cutover: CutoverWorkerOptions = {},
+): WorkerOptions {
   const fromEnv = planPolicyFromEnv();
   return {
     connection,
     namespace,
     taskQueue: TASK_QUEUE,
-    activities: createActivities({ planDirs: cutover.planDirs ?? fromEnv.planDirs, allowInlinePlans: cutover.allowInlinePlans ?? fromEnv.allowInlinePlans }),
+    activities: createActivities({
+      planDirs: cutover.planDirs ?? fromEnv.planDirs,
+      allowInlinePlans: cutover.allowInlinePlans ?? fromEnv.allowInlinePlans,
+    }),
     // In-flight activities get this long to finish (and heartbeat) on SIGINT/SIGTERM; the
     // default 0 would cancel a service stop halfway.
     shutdownGraceTime: (process.env.CUTOVER_SHUTDOWN_GRACE ?? '30s') as Duration,
     // bundled here unless prebuilt; domain, zod and @noble shared by all workflows (bundle-options.ts)
-    ...(overrides.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: sharedModules() } }),
+    ...(overrides.workflowBundle
+      ? {}
+      : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: sharedModules() } }),
     // what a workflow cannot decode it refuses; CUTOVER_CODEC_KEYS / _KEY_FILE set: payloads encrypted
     dataConverter: workerDataConverter(),
     // CUTOVER_MAX_CACHED_WORKFLOWS, _WORKFLOW_TASK_SLOTS…: capacity for many monitorings (worker-tuning.ts)
@@ -56,18 +69,41 @@ export function workerOptions(connection: NativeConnection, namespace: string, o
  * Phase 0 checks on it (paths, disk, artifact), V2's test suite, the teams' command checks.
  */
 export const HOST_LOCAL_ACTIVITIES = [
-  'startService', 'stopService', 'serviceHealth', 'backupForCutover', 'pruneOldBackups', 'findLatestBackup', 'chooseManualRollbackBackup',
-  'verifyBackupArchive', 'restoreBackupArchive', 'switchTraffic', 'setTrafficWeights', 'drainTrafficForStop', 'restoreTraffic', 'verifyTraffic',
-  'readTrafficState', 'checkPrerequisites', 'runPlanTests', 'runHostChecks',
+  'startService',
+  'stopService',
+  'serviceHealth',
+  'backupForCutover',
+  'pruneOldBackups',
+  'findLatestBackup',
+  'chooseManualRollbackBackup',
+  'verifyBackupArchive',
+  'restoreBackupArchive',
+  'switchTraffic',
+  'setTrafficWeights',
+  'drainTrafficForStop',
+  'restoreTraffic',
+  'verifyTraffic',
+  'readTrafficState',
+  'checkPrerequisites',
+  'runPlanTests',
+  'runHostChecks',
 ] as const;
 
 /**
  * A host agent (`cutover worker --host NAME`): polls only `cutover-host-NAME`, runs no workflows
  * and only the host-local activities, so a step meant for another machine can never run here.
  */
-export function hostAgentOptions(connection: NativeConnection, namespace: string, host: string, cutover: CutoverWorkerOptions = {}): WorkerOptions {
+export function hostAgentOptions(
+  connection: NativeConnection,
+  namespace: string,
+  host: string,
+  cutover: CutoverWorkerOptions = {},
+): WorkerOptions {
   const fromEnv = planPolicyFromEnv();
-  const all = createActivities({ planDirs: cutover.planDirs ?? fromEnv.planDirs, allowInlinePlans: cutover.allowInlinePlans ?? fromEnv.allowInlinePlans });
+  const all = createActivities({
+    planDirs: cutover.planDirs ?? fromEnv.planDirs,
+    allowInlinePlans: cutover.allowInlinePlans ?? fromEnv.allowInlinePlans,
+  });
   return {
     connection,
     namespace,

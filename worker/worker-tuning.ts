@@ -27,7 +27,10 @@ export function tuningFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Wor
     if (!raw) continue;
     // 0 is allowed only for the cache (0 = no cache: every task replays its whole history)
     const min = field === 'maxCachedWorkflows' ? 0 : 1;
-    if (!/^\d+$/.test(raw) || Number(raw) < min) throw new WorkerTuningError(`${name}="${raw}": expected a whole number ≥ ${min} (unset it for the SDK default)`);
+    if (!/^\d+$/.test(raw) || Number(raw) < min)
+      throw new WorkerTuningError(
+        `${name}="${raw}": expected a whole number ≥ ${min} (unset it ` + `for the SDK default)`,
+      );
     out[field] = Number(raw);
   }
   const sticky = env.CUTOVER_STICKY_TIMEOUT?.trim();
@@ -35,7 +38,9 @@ export function tuningFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Wor
     try {
       out.stickyQueueScheduleToStartTimeout = parseDuration(sticky);
     } catch {
-      throw new WorkerTuningError(`CUTOVER_STICKY_TIMEOUT="${sticky}": expected a duration such as 10s or 1m (unset it for the SDK's 10s)`);
+      throw new WorkerTuningError(
+        `CUTOVER_STICKY_TIMEOUT="${sticky}": expected a duration such ` + `as 10s or 1m (unset it for the SDK's 10s)`,
+      );
     }
   }
   return out as Partial<WorkerOptions>;

@@ -2,11 +2,21 @@
  * Activity proxies with their timeout and retry presets named once. Workflows import the
  * activity *types* only; each call may carry a UI summary ("Stop V1 (abaco-v1)").
  */
-import { ActivityCancellationType, proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  proxyActivities,
+  type ActivityOptions,
+  type RetryPolicy,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE } from '../domain/non-retryable';
 
-const retry: RetryPolicy = { maximumAttempts: 3, initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: NON_RETRYABLE };
+const retry: RetryPolicy = {
+  maximumAttempts: 3,
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  nonRetryableErrorTypes: NON_RETRYABLE,
+};
 
 export const presets = {
   /**

@@ -21,13 +21,26 @@ export interface GateSpec {
 }
 
 /** A field of a rejected vote as shown in status: a string, cut short, or what it was instead. */
-const shown = (value: unknown, fallback: string) => (typeof value === 'string' ? (value.length > 100 ? `${value.slice(0, 100)}…` : value) : value === undefined ? fallback : `(${typeof value})`);
+const shown = (value: unknown, fallback: string) =>
+  typeof value === 'string'
+    ? value.length > 100
+      ? `${value.slice(0, 100)}…`
+      : value
+    : value === undefined
+      ? fallback
+      : `(${typeof value})`;
 
 /** A vote signal as it can be listed, whatever arrived: the reason says what was wrong with it. */
 function rejectedVote(raw: unknown, reason: string): RejectedApproval {
   const o = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   const decision = o.decision === 'GO' || o.decision === 'NO_GO' ? o.decision : 'NO_GO';
-  return { role: shown(o.role, '(missing)'), approver: shown(o.approver, '(missing)'), decision, at: new Date().toISOString(), reason: reason.slice(0, 500) };
+  return {
+    role: shown(o.role, '(missing)'),
+    approver: shown(o.approver, '(missing)'),
+    decision,
+    at: new Date().toISOString(),
+    reason: reason.slice(0, 500),
+  };
 }
 
 const VOTE_EXAMPLE = '{"role": "engineering", "approver": "alice", "decision": "GO"}';
@@ -75,7 +88,10 @@ export class ApprovalGates {
       try {
         this.record(this.check(approval), 'signal');
       } catch (err) {
-        const reason = err instanceof ApprovalRejected ? err.message : `not taken: ${err instanceof Error ? err.message : String(err)}`;
+        const reason =
+          err instanceof ApprovalRejected
+            ? err.message
+            : `not taken: ${err instanceof Error ? err.message : String(err)}`;
         log.warn(`approval signal rejected: ${reason.slice(0, 300)}`);
         this.rejected.push(rejectedVote(approval, reason));
         keepLast(this.rejected);
@@ -118,9 +134,17 @@ export class ApprovalGates {
 
   /** checkApproval, with a plainer word for a payload that is not even an object (the UI's empty form). */
   private check(raw: unknown): Approval {
-    if (isUndecodable(raw)) throw new ApprovalRejected(`approval: ${undecodableText(raw)}: send ${VOTE_EXAMPLE} as JSON`);
+    if (isUndecodable(raw))
+      throw new ApprovalRejected(`approval: ${undecodableText(raw)}: send ${VOTE_EXAMPLE} as JSON`);
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      throw new ApprovalRejected(`approval: ${raw === undefined ? 'no payload' : `got ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : `a ${typeof raw}`}`}: send ${VOTE_EXAMPLE}`);
+      throw new ApprovalRejected(
+        `approval: ` +
+          (raw === undefined
+            ? 'no payload'
+            : `got ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : `a ${typeof raw}`}`) +
+          `: ` +
+          `send ${VOTE_EXAMPLE}`,
+      );
     }
     return checkApproval(this.context(), raw);
   }
@@ -152,7 +176,14 @@ export class ApprovalGates {
   /** Every role votes GO for a rehearsal; recorded as auto-approve so nobody mistakes it for a person. */
   autoApprove(spec: GateSpec): Decision {
     for (const role of spec.roles) {
-      this.votes.push({ role, approver: 'auto-approve', decision: 'GO', gate: spec.id, at: new Date().toISOString(), via: 'auto-approve' });
+      this.votes.push({
+        role,
+        approver: 'auto-approve',
+        decision: 'GO',
+        gate: spec.id,
+        at: new Date().toISOString(),
+        via: 'auto-approve',
+      });
     }
     return 'GO';
   }
@@ -171,7 +202,15 @@ export class ApprovalGates {
   }
 
   recordTimeout(spec: GateSpec, comment?: string): void {
-    this.votes.push({ role: '(timeout)', approver: 'timeout-default', decision: spec.onTimeout, gate: spec.id, at: new Date().toISOString(), via: 'timeout-default', ...(comment ? { comment } : {}) });
+    this.votes.push({
+      role: '(timeout)',
+      approver: 'timeout-default',
+      decision: spec.onTimeout,
+      gate: spec.id,
+      at: new Date().toISOString(),
+      via: 'timeout-default',
+      ...(comment ? { comment } : {}),
+    });
   }
 
   /**
@@ -189,20 +228,32 @@ export class ApprovalGates {
       const tickMs = Math.max(60_000, Math.ceil(spec.timeoutMs / 20));
       let deadline = openedMs + spec.timeoutMs;
       let extendedMs = 0;
-      const times = () => ({ openedAt: new Date(openedMs).toISOString(), decidedAt: new Date().toISOString(), windowMs: spec.timeoutMs, extendedMs: extendedMs || undefined });
+      const times = () => ({
+        openedAt: new Date(openedMs).toISOString(),
+        decidedAt: new Date().toISOString(),
+        windowMs: spec.timeoutMs,
+        extendedMs: extendedMs || undefined,
+      });
       for (;;) {
         const aliveMs = Date.now();
         const dueMs = Math.min(deadline, aliveMs + tickMs);
-        if (await condition(decided, dueMs - aliveMs, { summary: spec.summary })) return { decision: gateOutcome(this.context())!, timedOut: false, ...times() };
+        if (await condition(decided, dueMs - aliveMs, { summary: spec.summary }))
+          return { decision: gateOutcome(this.context())!, timedOut: false, ...times() };
         const now = Date.now();
         if (now - dueMs > GATE_LATE_MS) {
           deadline += now - aliveMs;
           extendedMs += now - aliveMs;
-          log.warn(`${spec.id}: the worker or the server was unreachable for about ${formatSpan(now - dueMs)}; the window is extended by ${formatSpan(now - aliveMs)}`);
+          log.warn(
+            `${spec.id}: the worker or the server was unreachable for about ` +
+              `${formatSpan(now - dueMs)}; the window is extended by ${formatSpan(now - aliveMs)}`,
+          );
         }
         if (now >= deadline) break;
       }
-      const note = `default after ${formatSpan(spec.timeoutMs)}${extendedMs ? ` (+${formatSpan(extendedMs)} given back for an outage)` : ''}, no vote`;
+      const note =
+        `default after ${formatSpan(spec.timeoutMs)}` +
+        `${extendedMs ? ` (+${formatSpan(extendedMs)} given back for an outage)` : ''}, ` +
+        `no vote`;
       this.recordTimeout(spec, note);
       return { decision: spec.onTimeout, timedOut: true, note, ...times() };
     } finally {

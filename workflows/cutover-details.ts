@@ -9,7 +9,10 @@ const MARK = { pending: '·', running: '▶', passed: '✓', failed: '✗', skip
 /** The live "current details" markdown shown in the Temporal UI. */
 export function renderCutoverDetails(view: CutoverView): string {
   const rows = view.phases.map(
-    (p) => `| ${MARK[p.state]} | ${p.title} | ${p.durationMs !== undefined ? formatDuration(p.durationMs) : ''} | ${(p.message ?? '').replace(/\|/g, '/').slice(0, 160)} |`,
+    (p) =>
+      `| ${MARK[p.state]} | ${p.title} | ` +
+      `${p.durationMs !== undefined ? formatDuration(p.durationMs) : ''} ` +
+      `| ${(p.message ?? '').replace(/\|/g, '/').slice(0, 160)} |`,
   );
   const votes = view.approvals.map((a) => `- ${a.gate}: **${a.decision}** ${a.role} by ${a.approver} (${a.via})`);
   return [
@@ -19,11 +22,32 @@ export function renderCutoverDetails(view: CutoverView): string {
     '|---|---|---|---|',
     ...rows,
     ...(view.openDecision ? renderOpenDecision(view.openDecision, Date.now()) : []),
-    ...(view.traffic ? ['', `**Traffic**: ${trafficLine(view.traffic)}`, ...view.traffic.steps.slice(-8).map((t) => `- ${t.at.slice(11, 19)} ${t.label}: ${t.summary}${t.verifiedMs !== undefined ? ` (seen through the router in ${t.verifiedMs} ms)` : ''}${t.analysis ? `\n  - checks ${t.analysis}` : ''}`)] : []),
+    ...(view.traffic
+      ? [
+          '',
+          `**Traffic**: ${trafficLine(view.traffic)}`,
+          ...view.traffic.steps
+            .slice(-8)
+            .map(
+              (t) =>
+                `- ${t.at.slice(11, 19)} ${t.label}: ${t.summary}` +
+                (`${t.verifiedMs !== undefined ? ` (seen through the router in ${t.verifiedMs} ms)` : ''}` +
+                  `${t.analysis ? `\n  - checks ${t.analysis}` : ''}`),
+            ),
+        ]
+      : []),
     ...(votes.length ? ['', '**Approvals**', ...votes] : []),
-    ...view.rejectedApprovals.slice(-5).map((r) => `- rejected vote by ${r.approver} for ${r.role}: ${r.reason.slice(0, 200)}`),
+    ...view.rejectedApprovals
+      .slice(-5)
+      .map((r) => `- rejected vote by ${r.approver} for ${r.role}: ${r.reason.slice(0, 200)}`),
     ...renderMessageLog(view.rejectedMessages),
-    ...(view.rollback ? ['', `**Rollback** \`${view.rollback.workflowId}\`: ${view.rollback.status ?? 'running'} — ${view.rollback.reason}`] : []),
+    ...(view.rollback
+      ? [
+          '',
+          `**Rollback** \`${view.rollback.workflowId}\`: ` +
+            `${view.rollback.status ?? 'running'} — ${view.rollback.reason}`,
+        ]
+      : []),
   ]
     .join('\n')
     .slice(0, 20_000);

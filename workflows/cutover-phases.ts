@@ -34,9 +34,22 @@ export async function preCutoverValidation(ctx: PhaseContext): Promise<string> {
 }
 
 export async function backupsAndSnapshots(ctx: PhaseContext): Promise<string> {
-  ctx.backup = await onHost(ctx.loaded, 'backup', 'service', `Back up ${ctx.loaded.plan.backup.paths.join(', ')}`).backupForCutover(ctx.loaded, label(ctx));
-  const pruned = await onHost(ctx.loaded, 'backup', 'quick', `Prune backups older than ${ctx.loaded.plan.backup.retentionDays} days`).pruneOldBackups(ctx.loaded);
-  return `${ctx.backup.archive} (${ctx.backup.bytes} bytes, sha256 ${ctx.backup.sha256.slice(0, 12)}…)${pruned ? `, ${pruned} old archive(s) pruned` : ''}`;
+  ctx.backup = await onHost(
+    ctx.loaded,
+    'backup',
+    'service',
+    `Back up ${ctx.loaded.plan.backup.paths.join(', ')}`,
+  ).backupForCutover(ctx.loaded, label(ctx));
+  const pruned = await onHost(
+    ctx.loaded,
+    'backup',
+    'quick',
+    `Prune backups older than ` + `${ctx.loaded.plan.backup.retentionDays} days`,
+  ).pruneOldBackups(ctx.loaded);
+  return (
+    `${ctx.backup.archive} (${ctx.backup.bytes} bytes, sha256 ` +
+    `${ctx.backup.sha256.slice(0, 12)}…)${pruned ? `, ${pruned} old archive(s) pruned` : ''}`
+  );
 }
 
 /** V2 runs beside V1 only for the shadow run, and is stopped again whatever happens. */
@@ -44,16 +57,28 @@ export async function v2StagingValidation(ctx: PhaseContext): Promise<string> {
   const plan = ctx.loaded.plan;
   // V2's suite runs where V2's code is: on its host when it has one.
   const testsSummary = `Run the V2 test suite: ${plan.tests.command.join(' ')}`;
-  const tests = await onHost(ctx.loaded, 'v2', 'long', testsSummary, undefined, parseDuration(plan.tests.timeout)).runPlanTests(ctx.loaded);
+  const tests = await onHost(
+    ctx.loaded,
+    'v2',
+    'long',
+    testsSummary,
+    undefined,
+    parseDuration(plan.tests.timeout),
+  ).runPlanTests(ctx.loaded);
   try {
-    await onHost(ctx.loaded, 'v2', 'service', `Start ${v(ctx, 'v2')} for the shadow run`).startService(ctx.loaded, 'v2');
+    await onHost(ctx.loaded, 'v2', 'service', `Start ${v(ctx, 'v2')} for the shadow run`).startService(
+      ctx.loaded,
+      'v2',
+    );
     const hosted = await hostCheckOutcomes(ctx.loaded, 'v2', 'shadow', { v1Live: true });
     const shadowOn = act('quick', 'Shadow run: V2 KPIs against V1');
     const shadow = await (hosted ? shadowOn.shadowCompare(ctx.loaded, hosted) : shadowOn.shadowCompare(ctx.loaded));
     ctx.baseline = shadow.baseline;
     return `${tests.passed}/${tests.total} tests PASSED; shadow run: ${shadow.summary}`;
   } finally {
-    await CancellationScope.nonCancellable(() => onHost(ctx.loaded, 'v2', 'service', `Stop ${v(ctx, 'v2')} after the shadow run`).stopService(ctx.loaded, 'v2'));
+    await CancellationScope.nonCancellable(() =>
+      onHost(ctx.loaded, 'v2', 'service', `Stop ${v(ctx, 'v2')} after the shadow run`).stopService(ctx.loaded, 'v2'),
+    );
   }
 }
 
@@ -63,16 +88,29 @@ export async function v1GracefulShutdown(ctx: PhaseContext): Promise<string> {
   const driver = ctx.loaded.plan.traffic?.driver;
   if (driver && driver !== 'file') {
     ctx.compensations.push('switchTrafficToV1');
-    recordTraffic(ctx, await onHost(ctx.loaded, 'traffic', 'router', 'Take V1 out of the router before its stop').drainTrafficForStop(ctx.loaded));
+    recordTraffic(
+      ctx,
+      await onHost(ctx.loaded, 'traffic', 'router', 'Take V1 out of the router before its stop').drainTrafficForStop(
+        ctx.loaded,
+      ),
+    );
   }
   // Nobody serves from here (the drain has taken effect, or V1 begins to stop): the window's start.
   // Only a figure in messages, not a command: recorded histories replay unchanged.
   ctx.v1StopAt = Date.now();
   ctx.compensations.push('startV1');
-  const { forced } = await onHost(ctx.loaded, 'v1', 'service', `Drain and stop ${v(ctx, 'v1')}`).stopService(ctx.loaded, 'v1');
+  const { forced } = await onHost(ctx.loaded, 'v1', 'service', `Drain and stop ${v(ctx, 'v1')}`).stopService(
+    ctx.loaded,
+    'v1',
+  );
   const stopped = `${forced ? 'V1 ignored SIGTERM and was force-stopped' : 'V1 drained and stopped'}; verified stopped`;
   // V1 kept writing while Phases 1–2 ran: the rollback restores this final snapshot, not Phase 1's.
-  ctx.backup = await onHost(ctx.loaded, 'backup', 'service', 'Final snapshot of V1 data after its stop').backupForCutover(ctx.loaded, label(ctx, '.final'));
+  ctx.backup = await onHost(
+    ctx.loaded,
+    'backup',
+    'service',
+    'Final snapshot of V1 data after its stop',
+  ).backupForCutover(ctx.loaded, label(ctx, '.final'));
   return `${stopped}; final snapshot ${ctx.backup.sha256.slice(0, 12)}…`;
 }
 
@@ -81,19 +119,31 @@ export async function v2Activation(ctx: PhaseContext): Promise<string> {
   if (strategy === 'blueGreen') return blueGreenActivation(ctx);
   if (strategy === 'canary') return canaryActivation(ctx);
   ctx.compensations.push('restoreBackup', 'stopV2');
-  const health = await onHost(ctx.loaded, 'v2', 'service', `Start ${v(ctx, 'v2')} and wait until healthy`).startService(ctx.loaded, 'v2');
+  const health = await onHost(ctx.loaded, 'v2', 'service', `Start ${v(ctx, 'v2')} and wait until healthy`).startService(
+    ctx.loaded,
+    'v2',
+  );
   ctx.compensations.push('switchTrafficToV1');
   const pointer = await onHost(ctx.loaded, 'traffic', 'router', 'Switch traffic to V2').switchTraffic(ctx.loaded, 'v2');
   recordTraffic(ctx, pointer?.traffic);
   // From V1's stop until V2 answered through the router nobody served (the router said 503).
-  const unserved = ctx.traffic && ctx.v1StopAt !== undefined ? (ctx.traffic.unservedMs = Date.now() - ctx.v1StopAt) : undefined;
-  const window = unserved !== undefined && pointer?.traffic?.verified ? `; nobody served for ${(unserved / 1000).toFixed(1)} s (V1 stop → V2 verified through the router)` : '';
+  const unserved =
+    ctx.traffic && ctx.v1StopAt !== undefined ? (ctx.traffic.unservedMs = Date.now() - ctx.v1StopAt) : undefined;
+  const window =
+    unserved !== undefined && pointer?.traffic?.verified
+      ? `; nobody served for ${(unserved / 1000).toFixed(1)} s (V1 stop ` + `→ V2 verified through the router)`
+      : '';
   return `V2 healthy (${health.status})${pointer ? `; traffic → ${pointer.upstream}` : ''}${window}`;
 }
 
 export async function postCutoverValidation(ctx: PhaseContext): Promise<string> {
-  const hosted = await hostCheckOutcomes(ctx.loaded, 'v2', 'phase5', { baseline: ctx.baseline, baselineFromPlan: true });
+  const hosted = await hostCheckOutcomes(ctx.loaded, 'v2', 'phase5', {
+    baseline: ctx.baseline,
+    baselineFromPlan: true,
+  });
   const validation = act('validation', 'Production validation of V2 (5 checks)');
-  const result = await (hosted ? validation.validateProduction(ctx.loaded, 'v2', ctx.baseline, hosted) : validation.validateProduction(ctx.loaded, 'v2', ctx.baseline));
+  const result = await (hosted
+    ? validation.validateProduction(ctx.loaded, 'v2', ctx.baseline, hosted)
+    : validation.validateProduction(ctx.loaded, 'v2', ctx.baseline));
   return result.summary;
 }

@@ -14,7 +14,10 @@ export function trafficView(loaded: LoadedPlan): CutoverView['traffic'] {
   return loaded.plan.traffic ? { strategy: strategyOf(loaded), steps: [] } : undefined;
 }
 
-/** After Phase 5: the bake with V1 warm (blueGreen), then V1 stopped (blueGreen, canary). A dry run changed nothing to retire. */
+/**
+ * After Phase 5: the bake with V1 warm (blueGreen), then V1 stopped (blueGreen, canary). A dry run changed nothing to
+ * retire.
+ */
 export async function retireAfterPhases(ctx: PhaseContext, dryRun: boolean): Promise<void> {
   if (!dryRun) await retireV1(ctx);
 }

@@ -16,7 +16,14 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { PHASES, statusLine, type CutoverInput, type CutoverStatus, type CutoverView, type PhaseId } from '../domain/cutover-model';
+import {
+  PHASES,
+  statusLine,
+  type CutoverInput,
+  type CutoverStatus,
+  type CutoverView,
+  type PhaseId,
+} from '../domain/cutover-model';
 import { PhaseTracker } from '../domain/phase-tracker';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import { parseDuration } from '../domain/duration';
@@ -65,7 +72,11 @@ export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverVi
   });
 }
 
-async function runCutover(rawInput: CutoverInput, held: string[], cancelled: Promise<CancelRequest>): Promise<CutoverView> {
+async function runCutover(
+  rawInput: CutoverInput,
+  held: string[],
+  cancelled: Promise<CancelRequest>,
+): Promise<CutoverView> {
   const cutoverId = workflowInfo().workflowId;
   // Anyone can start this from the UI or the `temporal` CLI: a bad input ends the run at once
   // (ABORTED, nothing changed) instead of failing its workflow task for ever.
@@ -75,7 +86,12 @@ async function runCutover(rawInput: CutoverInput, held: string[], cancelled: Pro
   const view: CutoverView = {
     cutoverId,
     // No String() on what was sent: {"toString": "x"} would throw out of the workflow body.
-    plan: (typeof input.plan === 'string' ? input.plan : typeof input.plan.name === 'string' ? input.plan.name : '(inline)').slice(0, 200),
+    plan: (typeof input.plan === 'string'
+      ? input.plan
+      : typeof input.plan.name === 'string'
+        ? input.plan.name
+        : '(inline)'
+    ).slice(0, 200),
     status: 'RUNNING',
     dryRun: !!input.dryRun,
     autoApprove: !!input.autoApprove,
@@ -125,7 +141,9 @@ async function runCutover(rawInput: CutoverInput, held: string[], cancelled: Pro
 
   let loaded: LoadedPlan;
   try {
-    loaded = await act('quick', 'Load and validate the plan').loadPlan(input.plan, { autoApprove: !!input.autoApprove });
+    loaded = await act('quick', 'Load and validate the plan').loadPlan(input.plan, {
+      autoApprove: !!input.autoApprove,
+    });
   } catch (err) {
     return abortUnchanged(failureMessage(err), '');
   }
@@ -152,7 +170,16 @@ async function runCutover(rawInput: CutoverInput, held: string[], cancelled: Pro
     view.message = message;
     setCurrentDetails(renderCutoverDetails(view));
   };
-  const ctx: phases.PhaseContext = { cutoverId, runId: workflowInfo().runId, loaded, compensations: [], traffic: view.traffic, gates, autoApprove: !!input.autoApprove, say };
+  const ctx: phases.PhaseContext = {
+    cutoverId,
+    runId: workflowInfo().runId,
+    loaded,
+    compensations: [],
+    traffic: view.traffic,
+    gates,
+    autoApprove: !!input.autoApprove,
+    say,
+  };
 
   const runPhase = async (id: PhaseId, body: () => Promise<string>) => {
     if (input.holdBefore?.includes(id)) {
@@ -182,7 +209,10 @@ async function runCutover(rawInput: CutoverInput, held: string[], cancelled: Pro
     // must count, not meet "no decision is open" while the notification is still on its way.
     gates.open(spec);
     setStatus('AWAITING_APPROVAL', spec.summary);
-    await notify('gate-open', `Cutover ${cutoverId} awaiting GO/NO-GO from ${spec.roles.join(', ')} (timeout ${approvals.gate.timeout})`);
+    await notify(
+      'gate-open',
+      `Cutover ${cutoverId} awaiting GO/NO-GO from ` + `${spec.roles.join(', ')} (timeout ${approvals.gate.timeout})`,
+    );
     view.openDecision = {
       label: 'GO/NO-GO',
       roles: spec.roles,
@@ -196,7 +226,8 @@ async function runCutover(rawInput: CutoverInput, held: string[], cancelled: Pro
     };
     setCurrentDetails(renderCutoverDetails(view));
     const { decision, timedOut } = await gates.decide(spec).finally(() => (view.openDecision = undefined));
-    if (decision === 'NO_GO') throw new CutoverHalted(timedOut ? `no decision within ${approvals.gate.timeout}: default is abort` : 'NO-GO');
+    if (decision === 'NO_GO')
+      throw new CutoverHalted(timedOut ? `no decision within ${approvals.gate.timeout}: default is abort` : 'NO-GO');
     return timedOut ? `GO by the plan's timeout default` : 'GO';
   };
 
@@ -209,7 +240,14 @@ async function runCutover(rawInput: CutoverInput, held: string[], cancelled: Pro
           continue;
         }
         if (id === 'gate') {
-          if (input.autoApprove) gates.autoApprove({ id: 'go-no-go', roles: approvals.gate.roles, timeoutMs: 0, onTimeout: 'NO_GO', summary: '' });
+          if (input.autoApprove)
+            gates.autoApprove({
+              id: 'go-no-go',
+              roles: approvals.gate.roles,
+              timeoutMs: 0,
+              onTimeout: 'NO_GO',
+              summary: '',
+            });
           await runPhase(id, runGate);
         } else await runPhase(id, () => BODIES[id]!(ctx));
       }
@@ -230,26 +268,40 @@ async function runCutover(rawInput: CutoverInput, held: string[], cancelled: Pro
   }
   // A rollback asked for as Phase 5 finished still counts: the operator saw something we did not.
   if (stopRequest?.kind === 'rollback' && ctx.compensations.length) return rollBack(stopRequest.reason);
-  const message = input.dryRun ? 'dry run: phases 0 and 2 passed, nothing changed' : 'V2 serving, all validation checks PASS';
+  const message = input.dryRun
+    ? 'dry run: phases 0 and 2 passed, nothing changed'
+    : 'V2 serving, all validation checks PASS';
   if (!input.dryRun && input.monitor !== false) await startMonitoring();
   setStatus('SUCCESS', message + (view.monitoringWorkflowId ? `; monitoring: ${view.monitoringWorkflowId}` : ''));
   log.info(statusLine('SUCCESS'));
-  await notify('complete', input.dryRun ? `Dry run complete ✓ - ${loaded.plan.name}` : 'Cutover Complete ✓ - All validation checks PASS');
+  await notify(
+    'complete',
+    input.dryRun ? `Dry run complete ✓ - ${loaded.plan.name}` : 'Cutover Complete ✓ - All validation checks PASS',
+  );
   return view;
 
-  /** Its own workflow, abandoned on purpose: 24 hours of timers outlive this one. A failure to start it is told, never a reason to roll back a good cutover. */
+  /**
+   * Its own workflow, abandoned on purpose: 24 hours of timers outlive this one. A failure to start it is told, never a
+   * reason to roll back a good cutover.
+   */
   async function startMonitoring() {
     try {
       const monitoring = await startChild(monitoringWorkflow, {
         workflowId: workflowIds.monitoring(cutoverId),
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        staticSummary: `${loaded.plan.monitoring.duration} monitoring of ${loaded.plan.services.v2.name} after ${cutoverId}`,
+        staticSummary:
+          `${loaded.plan.monitoring.duration} monitoring of ` + `${loaded.plan.services.v2.name} after ${cutoverId}`,
         args: [{ plan: input.plan, loaded, cutoverId, backup: ctx.backup, baseline: ctx.baseline }],
       });
       view.monitoringWorkflowId = monitoring.workflowId;
     } catch (err) {
       log.error(`monitoring did not start: ${failureMessage(err)}`);
-      await notify('monitoring-not-started', `Cutover ${cutoverId} succeeded but its monitoring did not start: ${failureMessage(err)}. Start it by hand.`, 'critical');
+      await notify(
+        'monitoring-not-started',
+        `Cutover ${cutoverId} succeeded but its monitoring did not ` +
+          `start: ${failureMessage(err)}. Start it by hand.`,
+        'critical',
+      );
     }
   }
 
@@ -270,7 +322,12 @@ async function runCutover(rawInput: CutoverInput, held: string[], cancelled: Pro
     });
     Object.assign(view.rollback, { status: result.status, durationMs: result.durationMs, message: result.message });
     const final = result.status === 'ROLLED_BACK' ? 'ROLLED_BACK' : 'FAILED';
-    setStatus(final, final === 'ROLLED_BACK' ? `${reason}; rolled back: V1 serving` : `rollback failed, needs a human: ${result.message}`);
+    setStatus(
+      final,
+      final === 'ROLLED_BACK'
+        ? `${reason}; rolled back: V1 serving`
+        : `rollback failed, needs a human: ${result.message}`,
+    );
     log.warn(statusLine(final));
     return view;
   }

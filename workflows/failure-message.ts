@@ -1,4 +1,10 @@
-import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, TemporalFailure, TimeoutFailure } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  TemporalFailure,
+  TimeoutFailure,
+} from '@temporalio/workflow';
 
 /** What a timeout most likely means, in words an on-call engineer can act on. */
 const TIMEOUT_MEANING: Record<string, string> = {
@@ -18,7 +24,10 @@ export function failureMessage(err: unknown): string {
   }
   if (e instanceof TimeoutFailure) {
     const meaning = (e.timeoutType && TIMEOUT_MEANING[e.timeoutType]) ?? e.message;
-    return `${step ? `${step}: ` : ''}${meaning} [${(e.timeoutType ?? 'timeout').toLowerCase().replace(/_/g, '-')} timeout]`;
+    return (
+      `${step ? `${step}: ` : ''}${meaning} [` +
+      `${(e.timeoutType ?? 'timeout').toLowerCase().replace(/_/g, '-')} timeout]`
+    );
   }
   if (e instanceof ApplicationFailure && e.type) return `${e.message} [${e.type}]`;
   if (e instanceof TemporalFailure || e instanceof Error) return e.message;

@@ -17,30 +17,64 @@ import { onHostNamed } from './host-routing';
 import { failureMessage } from './failure-message';
 
 /** undefined when nothing ran on a host (pass nothing on); else every hosted check's outcome. */
-export async function hostCheckOutcomes(loaded: LoadedPlan, role: ServiceRole, moment: CheckMoment, context: HostChecksContext = {}): Promise<CheckOutcome[] | undefined> {
+export async function hostCheckOutcomes(
+  loaded: LoadedPlan,
+  role: ServiceRole,
+  moment: CheckMoment,
+  context: HostChecksContext = {},
+): Promise<CheckOutcome[] | undefined> {
   const groups = hostedCheckGroups(loaded.plan, role, moment);
   if (!groups.length) return undefined;
   const outcomes: CheckOutcome[] = [];
   for (const { host, names } of groups) {
     try {
       const summary = `Command checks ${names.join(', ')} of ${role.toUpperCase()} (${moment})`;
-      outcomes.push(...(await onHostNamed(loaded, host, 'validation', summary).runHostChecks(loaded, role, moment, names, context)));
+      outcomes.push(
+        ...(await onHostNamed(loaded, host, 'validation', summary).runHostChecks(loaded, role, moment, names, context)),
+      );
     } catch (err) {
       // No answer from the host is no data about the service: each check's `inconclusive` decides.
-      outcomes.push(...names.map((name) => notRun(loaded, name, role, moment, `could not run on host ${host}: ${failureMessage(err)}`)));
+      outcomes.push(
+        ...names.map((name) =>
+          notRun(loaded, name, role, moment, `could not run on host ${host}: ${failureMessage(err)}`),
+        ),
+      );
     }
   }
   return outcomes;
 }
 
-/** `productionValidation` of a moment (checkpoint, schedule) through `validation`, its command checks first on their hosts. */
-export async function validationWithHostChecks(validation: Activities, loaded: LoadedPlan, role: ServiceRole, baseline: Kpis | undefined, moment: CheckMoment): Promise<ValidationReport> {
+/**
+ * `productionValidation` of a moment (checkpoint, schedule) through `validation`, its command checks first on their
+ * hosts.
+ */
+export async function validationWithHostChecks(
+  validation: Activities,
+  loaded: LoadedPlan,
+  role: ServiceRole,
+  baseline: Kpis | undefined,
+  moment: CheckMoment,
+): Promise<ValidationReport> {
   const hosted = await hostCheckOutcomes(loaded, role, moment, { baseline, baselineFromPlan: true });
-  return hosted ? validation.productionValidation(loaded, role, baseline, moment, hosted) : validation.productionValidation(loaded, role, baseline, moment);
+  return hosted
+    ? validation.productionValidation(loaded, role, baseline, moment, hosted)
+    : validation.productionValidation(loaded, role, baseline, moment);
 }
 
 function notRun(loaded: LoadedPlan, name: string, role: ServiceRole, moment: CheckMoment, why: string): CheckOutcome {
   const check = loaded.plan.checks!.find((c) => c.name === name)!;
   const fails = check.inconclusive === 'fail' || (check.inconclusive === 'retry' && check.afterRetries === 'fail');
-  return { name, report: check.report ?? name, provider: 'command', target: role, moment, status: fails ? 'FAIL' : 'WARN', inconclusive: why, message: `inconclusive: ${why}`, metrics: {}, onFail: check.onFail, durationMs: 0 };
+  return {
+    name,
+    report: check.report ?? name,
+    provider: 'command',
+    target: role,
+    moment,
+    status: fails ? 'FAIL' : 'WARN',
+    inconclusive: why,
+    message: `inconclusive: ${why}`,
+    metrics: {},
+    onFail: check.onFail,
+    durationMs: 0,
+  };
 }

@@ -19,14 +19,26 @@ export async function checkPrerequisitesOnHosts(loaded: LoadedPlan): Promise<num
   const groups = prerequisiteGroups(loaded.plan);
   if (!groups.some((g) => g.host)) return (await act('quick', SUMMARY).checkPrerequisites(loaded)).length;
   const settled = await Promise.allSettled(
-    groups.map(({ host, parts }) => onHostNamed(loaded, host, 'quick', `Check prerequisites: ${parts.map((p) => PART_WORDS[p]).join(', ')}`).checkPrerequisites(loaded, parts)),
+    groups.map(({ host, parts }) =>
+      onHostNamed(
+        loaded,
+        host,
+        'quick',
+        `Check prerequisites: ${parts.map((p) => PART_WORDS[p]).join(', ')}`,
+      ).checkPrerequisites(loaded, parts),
+    ),
   );
-  const failed = settled.flatMap((r, i) => (r.status === 'rejected' ? [{ host: groups[i]!.host, why: failureMessage(r.reason) }] : []));
+  const failed = settled.flatMap((r, i) =>
+    r.status === 'rejected' ? [{ host: groups[i]!.host, why: failureMessage(r.reason) }] : [],
+  );
   if (!failed.length) return settled.reduce((n, r) => n + (r.status === 'fulfilled' ? r.value.length : 0), 0);
   // "… [PrerequisiteFailed]": the type goes once on the whole, each machine's part says where.
   const told = failed.map(({ host, why }) => {
     const text = why.replace(/ \[[A-Za-z]+\]$/, '');
     return host && !text.includes(`host ${host}`) ? `on host ${host}: ${text}` : text;
   });
-  throw ApplicationFailure.nonRetryable(told.join('; '), failed.some((f) => f.why.endsWith('[PrerequisiteFailed]')) ? 'PrerequisiteFailed' : 'HostUnavailable');
+  throw ApplicationFailure.nonRetryable(
+    told.join('; '),
+    failed.some((f) => f.why.endsWith('[PrerequisiteFailed]')) ? 'PrerequisiteFailed' : 'HostUnavailable',
+  );
 }

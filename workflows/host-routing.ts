@@ -22,7 +22,8 @@ export function hostOf(loaded: LoadedPlan, what: HostedThing): string | undefine
 }
 
 const isScheduleToStart = (err: unknown) => {
-  for (let e = err as { cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e instanceof TimeoutFailure && e.timeoutType === TimeoutType.SCHEDULE_TO_START) return true;
+  for (let e = err as { cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    if (e instanceof TimeoutFailure && e.timeoutType === TimeoutType.SCHEDULE_TO_START) return true;
   return false;
 };
 
@@ -33,26 +34,47 @@ const isScheduleToStart = (err: unknown) => {
 export const UNTIL_PICKED_UP = { waitForever: true } as const;
 
 /** The activities of `preset`, on the host of `what` (or the orchestrator's queue when it has none). */
-export function onHost(loaded: LoadedPlan, what: HostedThing, preset: keyof typeof presets, summary?: string, wait?: typeof UNTIL_PICKED_UP, startToCloseMs?: number): Activities {
+export function onHost(
+  loaded: LoadedPlan,
+  what: HostedThing,
+  preset: keyof typeof presets,
+  summary?: string,
+  wait?: typeof UNTIL_PICKED_UP,
+  startToCloseMs?: number,
+): Activities {
   return onHostNamed(loaded, hostOf(loaded, what), preset, summary, wait, startToCloseMs);
 }
 
 /** The same for a host named directly (a command check's host); `startToCloseMs` as in act(). */
-export function onHostNamed(loaded: LoadedPlan, host: string | undefined, preset: keyof typeof presets, summary?: string, wait?: typeof UNTIL_PICKED_UP, startToCloseMs?: number): Activities {
+export function onHostNamed(
+  loaded: LoadedPlan,
+  host: string | undefined,
+  preset: keyof typeof presets,
+  summary?: string,
+  wait?: typeof UNTIL_PICKED_UP,
+  startToCloseMs?: number,
+): Activities {
   if (!host) return act(preset, summary, startToCloseMs);
-  const options: ActivityOptions = { ...presets[preset], summary: `${summary ?? ''} [host ${host}]`.trim(), taskQueue: hostQueue(host) };
+  const options: ActivityOptions = {
+    ...presets[preset],
+    summary: `${summary ?? ''} [host ${host}]`.trim(),
+    taskQueue: hostQueue(host),
+  };
   if (startToCloseMs) options.startToCloseTimeout = startToCloseMs + 60_000;
   if (!wait) options.scheduleToStartTimeout = loaded.plan.hostWait as Duration;
   const proxy = proxyActivities<Activities>(options);
   return new Proxy(proxy, {
-    get: (target, name: string) =>
+    get:
+      (target, name: string) =>
       async (...args: unknown[]) => {
         try {
           return await (target as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name](...args);
         } catch (err) {
           if (!isScheduleToStart(err)) throw err;
           throw ApplicationFailure.nonRetryable(
-            `waited ${loaded.plan.hostWait} for host ${host} and no agent picked up "${summary ?? name}": start its agent on that machine (scripts/worker.sh --host ${host}) and run the step again`,
+            `waited ${loaded.plan.hostWait} for host ${host} and no agent ` +
+              `picked up "${summary ?? name}": start its agent on that machine ` +
+              `(scripts/worker.sh --host ${host}) and run the step again`,
             'HostUnavailable',
           );
         }

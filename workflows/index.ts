@@ -1,19 +1,11 @@
 /**
- * The workflows the worker registers, and how each behaves across worker builds (Worker
- * Versioning, worker/deployment.ts). A cutover, its rollback and a validation run
- * stay PINNED to the build that started them: a new build never replays a half-done cutover. A
- * monitoring is pinned too, and moves to the current build at its next continue-as-new
- * (workflows/monitoring.ts), so a 24-hour loop does not keep an old build alive.
+ * The workflows the worker registers. How each behaves across worker builds is set by the
+ * worker, not here (worker/deployment.ts): a versioned worker starts every run PINNED to its
+ * build, so a new build never replays a half-done cutover, and a monitoring moves to the current
+ * build at its next continue-as-new (workflows/monitoring.ts). A per-workflow behaviour would
+ * fail every workflow task on an unversioned worker (CUTOVER_WORKER_VERSIONING=0, tests).
  */
-import { setWorkflowOptions } from '@temporalio/workflow';
-import { cutoverWorkflow } from './cutover';
-import { rollbackWorkflow } from './rollback';
-import { monitoringWorkflow } from './monitoring';
-import { validationWorkflow } from './validation';
-
-const all: ((...args: never[]) => Promise<unknown>)[] = [cutoverWorkflow, rollbackWorkflow, monitoringWorkflow, validationWorkflow];
-for (const workflow of all) {
-  setWorkflowOptions({ versioningBehavior: 'PINNED' }, workflow);
-}
-
-export { cutoverWorkflow, rollbackWorkflow, monitoringWorkflow, validationWorkflow };
+export { cutoverWorkflow } from './cutover';
+export { rollbackWorkflow } from './rollback';
+export { monitoringWorkflow } from './monitoring';
+export { validationWorkflow } from './validation';

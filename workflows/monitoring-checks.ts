@@ -27,15 +27,23 @@ const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', ret
  */
 const probe = (loaded: LoadedPlan) =>
   hostedCheckGroups(loaded.plan, 'v2', 'sentinel').length
-    ? hostCheckOutcomes(loaded, 'v2', 'sentinel').then((hosted) => (hosted ? local.sentinelProbe(loaded, 'v2', hosted) : local.sentinelProbe(loaded, 'v2')))
+    ? hostCheckOutcomes(loaded, 'v2', 'sentinel').then((hosted) =>
+        hosted ? local.sentinelProbe(loaded, 'v2', hosted) : local.sentinelProbe(loaded, 'v2'),
+      )
     : local.sentinelProbe(loaded, 'v2');
 
 /** A probe's reading into the state (sync: one async level less per probe, see monitoring.ts). */
-function record(reading: Awaited<ReturnType<typeof probe>>, state: MonitoringState, offsetMs: number, plan: LoadedPlan['plan']) {
+function record(
+  reading: Awaited<ReturnType<typeof probe>>,
+  state: MonitoringState,
+  offsetMs: number,
+  plan: LoadedPlan['plan'],
+) {
   state.probes.total++;
   if (reading.healthy) state.probes.healthy++;
   const counts = probeCounts(state.lastCounters, reading);
-  if (reading.requests !== undefined && reading.errors !== undefined) state.lastCounters = { requests: reading.requests, errors: reading.errors };
+  if (reading.requests !== undefined && reading.errors !== undefined)
+    state.lastCounters = { requests: reading.requests, errors: reading.errors };
   const counted = (state.counted ??= []);
   if (counts) {
     counted.push({ offsetMs, sinceMs: state.lastCountedMs ?? offsetMs, ...counts });
@@ -44,7 +52,11 @@ function record(reading: Awaited<ReturnType<typeof probe>>, state: MonitoringSta
   }
   const t = plan.thresholds;
   const judged = judgeErrorRate(counted, offsetMs, { ...t, errorRateWindowMs: parseDuration(t.errorRateWindow) });
-  const errorRate = judged && { errorRate: judged.rate, errorRateBasis: judged.basis, errorRateInconclusive: !!judged.inconclusive };
+  const errorRate = judged && {
+    errorRate: judged.rate,
+    errorRateBasis: judged.basis,
+    errorRateInconclusive: !!judged.inconclusive,
+  };
   const cpu = cpuPct(state.lastCpu, reading.cpuSeconds, offsetMs);
   if (reading.cpuSeconds !== null) state.lastCpu = { seconds: reading.cpuSeconds, offsetMs };
   const samples = (state.sentinelSamples ??= []);
@@ -68,7 +80,11 @@ const pct = (rate: number) => Math.round(rate * 100_000) / 1000;
 export async function sentinel(loaded: LoadedPlan, state: MonitoringState, offsetMs: number): Promise<Verdict> {
   const { reading, errorRate } = record(await probe(loaded), state, offsetMs, loaded.plan);
   const checks = weighOutcomes(loaded, state, reading.outcomes, offsetMs);
-  const verdict = decide({ healthy: reading.healthy, ...errorRate, retried: state.failStreak > 0, checks }, state, loaded.plan);
+  const verdict = decide(
+    { healthy: reading.healthy, ...errorRate, retried: state.failStreak > 0, checks },
+    state,
+    loaded.plan,
+  );
   state.failStreak = reading.healthy && !checks.fail.length ? 0 : state.failStreak + 1;
   if (!reading.healthy) verdict.reasons.push(reading.detail);
   return verdict;
@@ -77,34 +93,73 @@ export async function sentinel(loaded: LoadedPlan, state: MonitoringState, offse
 /** A full validation; a FAIL is re-run once after the plan's wait, since it may be transient. */
 function unreachable(err: unknown): Pick<ValidationReport, 'status' | 'checks' | 'outcomes'> {
   const message = `validation could not run: ${failureMessage(err)}`;
-  return { status: 'FAIL', checks: Object.fromEntries(CHECK_NAMES.map((n) => [n, { status: 'FAIL', metrics: {}, message }])) as ValidationReport['checks'] };
+  return {
+    status: 'FAIL',
+    checks: Object.fromEntries(
+      CHECK_NAMES.map((n) => [n, { status: 'FAIL', metrics: {}, message }]),
+    ) as ValidationReport['checks'],
+  };
 }
 
 /** `late` says why a validation missed during an outage ran only when monitoring resumed. */
-export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, offsetMs: number, baseline?: Kpis, late?: string): Promise<Verdict> {
+export async function checkpoint(
+  loaded: LoadedPlan,
+  state: MonitoringState,
+  offsetMs: number,
+  baseline?: Kpis,
+  late?: string,
+): Promise<Verdict> {
   const label = hourLabel(offsetMs);
   // A validation that cannot even run (worker gone past its retries, service unreachable) is a
   // FAIL row like any other: the matrix decides, the 24-hour loop goes on.
-  const validate = () => validationWithHostChecks(act('validation', `${label} production validation`), loaded, 'v2', baseline, 'checkpoint').catch((err: unknown) => unreachable(err));
+  const validate = () =>
+    validationWithHostChecks(
+      act('validation', `${label} production validation`),
+      loaded,
+      'v2',
+      baseline,
+      'checkpoint',
+    ).catch((err: unknown) => unreachable(err));
   let report = await validate();
   const failedFirst = report.status === 'FAIL';
   if (failedFirst) {
-    await sleep(parseDuration(loaded.plan.monitoring.retryFailAfter), { summary: `${label}: re-run of a failed validation` });
+    await sleep(parseDuration(loaded.plan.monitoring.retryFailAfter), {
+      summary: `${label}: re-run of a failed validation`,
+    });
     report = await validate();
   }
   const { reading, errorRate, judged, cpu } = record(await probe(loaded), state, offsetMs, loaded.plan);
   const avgLatencyMs = latencyOf(report);
-  if (offsetMs >= 3_600_000 && state.hour1MemoryMb === undefined && reading.memoryMb !== null) state.hour1MemoryMb = reading.memoryMb;
+  if (offsetMs >= 3_600_000 && state.hour1MemoryMb === undefined && reading.memoryMb !== null)
+    state.hour1MemoryMb = reading.memoryMb;
   const checks = weighOutcomes(loaded, state, report.outcomes, offsetMs, true);
   // With data checks the outcomes decide (failureLimit can make a FAIL a WARN); the built-in checks' status otherwise.
-  const validation = report.outcomes ? (checks.fail.length || checks.rollback.length ? 'FAIL' : checks.warn.length ? 'WARN' : 'PASS') : report.status;
+  const validation = report.outcomes
+    ? checks.fail.length || checks.rollback.length
+      ? 'FAIL'
+      : checks.warn.length
+        ? 'WARN'
+        : 'PASS'
+    : report.status;
   const verdict = decide(
     // With data checks, latency is the plan's rules' business (its performance check), not the built-in threshold.
-    { healthy: reading.healthy, ...errorRate, validation: report.outcomes ? undefined : validation, retried: failedFirst, memoryMb: reading.memoryMb, avgLatencyMs: report.outcomes ? undefined : avgLatencyMs, checks },
+    {
+      healthy: reading.healthy,
+      ...errorRate,
+      validation: report.outcomes ? undefined : validation,
+      retried: failedFirst,
+      memoryMb: reading.memoryMb,
+      avgLatencyMs: report.outcomes ? undefined : avgLatencyMs,
+      checks,
+    },
     state,
     loaded.plan,
   );
-  const failing = report.outcomes ? [] : Object.entries(report.checks).filter(([, c]) => c.status !== 'PASS').map(([name, c]) => `${name}: ${c.message}`);
+  const failing = report.outcomes
+    ? []
+    : Object.entries(report.checks)
+        .filter(([, c]) => c.status !== 'PASS')
+        .map(([name, c]) => `${name}: ${c.message}`);
   state.rows.push({
     at: new Date().toISOString(),
     offsetMs,
@@ -115,7 +170,16 @@ export async function checkpoint(loaded: LoadedPlan, state: MonitoringState, off
     memoryMb: reading.memoryMb,
     cpuPct: cpu,
     status: rowStatus(validation, verdict),
-    note: [late ?? '', failedFirst ? `re-run after a FAIL` : '', ...failing, ...verdict.reasons, judged?.inconclusive ? `error rate ${judged.inconclusive}` : ''].filter(Boolean).join('; ') || undefined,
+    note:
+      [
+        late ?? '',
+        failedFirst ? `re-run after a FAIL` : '',
+        ...failing,
+        ...verdict.reasons,
+        judged?.inconclusive ? `error rate ${judged.inconclusive}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ') || undefined,
   });
   return verdict;
 }

@@ -33,15 +33,33 @@ export class DecisionPoints {
     const spec = this.c.specFor(index);
     gates.open(spec);
     const lateMs = offsetNow(state) - scheduledOffsetMs;
-    state.openDecision = { index, openedOffsetMs: scheduledOffsetMs, deadlineOffsetMs: scheduledOffsetMs + spec.timeoutMs, openedAt: new Date().toISOString(), scheduledOffsetMs, windowMs: spec.timeoutMs };
-    const lateText = lateMs > this.c.lateAfterMs ? ` — due at ${hourLabel(scheduledOffsetMs)}, opened ${formatSpan(lateMs)} late after an outage, with its whole window` : '';
+    state.openDecision = {
+      index,
+      openedOffsetMs: scheduledOffsetMs,
+      deadlineOffsetMs: scheduledOffsetMs + spec.timeoutMs,
+      openedAt: new Date().toISOString(),
+      scheduledOffsetMs,
+      windowMs: spec.timeoutMs,
+    };
+    const lateText =
+      lateMs > this.c.lateAfterMs
+        ? ` — due at ${hourLabel(scheduledOffsetMs)}, opened ` +
+          `${formatSpan(lateMs)} late after an outage, with its whole window`
+        : '';
     await this.c.notify(
       `open:${spec.id}`,
-      `${spec.id}: waiting for ${spec.roles.join(', ')} (GO to continue, NO_GO to roll back; default ${spec.onTimeout === 'GO' ? 'continue' : 'rollback'} after ${formatSpan(spec.timeoutMs)})${lateText}`,
+      `${spec.id}: waiting for ${spec.roles.join(', ')} (GO to ` +
+        `continue, NO_GO to roll back; default ` +
+        `${spec.onTimeout === 'GO' ? 'continue' : 'rollback'} after ` +
+        `${formatSpan(spec.timeoutMs)})${lateText}`,
     );
     // Workflow time after the notification: the leads cannot answer before they are told.
     const opened = offsetNow(state);
-    Object.assign(state.openDecision, { openedOffsetMs: opened, deadlineOffsetMs: opened + spec.timeoutMs, openedAt: at(state, opened) });
+    Object.assign(state.openDecision, {
+      openedOffsetMs: opened,
+      deadlineOffsetMs: opened + spec.timeoutMs,
+      openedAt: at(state, opened),
+    });
   }
 
   /**
@@ -59,14 +77,19 @@ export class DecisionPoints {
     open.extendedMs = (open.extendedMs ?? 0) + extra;
   }
 
-  /** Whether settle() has anything to close: the loop asks every probe, and an async call costs the SDK a stack trace per promise. */
+  /**
+   * Whether settle() has anything to close: the loop asks every probe, and an async call costs the SDK a stack trace
+   * per promise.
+   */
   due(nowOffsetMs: number): boolean {
     const open = this.c.state.openDecision;
     return !!open && (this.c.gates.outcome() !== undefined || nowOffsetMs >= open.deadlineOffsetMs);
   }
 
   /** Closes the open point if the votes decided it or its (whole) window passed. */
-  async settle(nowOffsetMs: number): Promise<{ label: string; outcome: 'continue' | 'rollback'; rollbackReason?: string } | undefined> {
+  async settle(
+    nowOffsetMs: number,
+  ): Promise<{ label: string; outcome: 'continue' | 'rollback'; rollbackReason?: string } | undefined> {
     const { state, gates } = this.c;
     const open = state.openDecision;
     if (!open) return undefined;
@@ -74,7 +97,11 @@ export class DecisionPoints {
     if (!decided && nowOffsetMs < open.deadlineOffsetMs) return undefined;
     const spec = this.c.specFor(open.index);
     const windowMs = open.windowMs ?? spec.timeoutMs;
-    const note = decided ? undefined : `default after ${formatSpan(windowMs)}${open.extendedMs ? ` (+${formatSpan(open.extendedMs)} given back for an outage)` : ''}, no vote`;
+    const note = decided
+      ? undefined
+      : `default after ${formatSpan(windowMs)}` +
+        `${open.extendedMs ? ` (+${formatSpan(open.extendedMs)} given back for an outage)` : ''}, ` +
+        `no vote`;
     if (!decided) gates.recordTimeout(spec, note);
     const outcome = (decided ?? spec.onTimeout) === 'GO' ? 'continue' : 'rollback';
     const scheduled = open.scheduledOffsetMs ?? open.openedOffsetMs;
@@ -95,12 +122,22 @@ export class DecisionPoints {
     gates.close();
     state.openDecision = undefined;
     const what = outcome === 'continue' ? 'GO — monitoring continues' : 'ROLLBACK';
-    await this.c.notify(`decision:${spec.id}`, `${spec.id}: ${what}${note ? ` (${note}: plan default)` : ' (decided by the leads)'}`, outcome === 'rollback' ? 'critical' : 'info');
+    await this.c.notify(
+      `decision:${spec.id}`,
+      `${spec.id}: ${what}${note ? ` (${note}: plan default)` : ' (decided by the leads)'}`,
+      outcome === 'rollback' ? 'critical' : 'info',
+    );
     if (outcome === 'continue') {
       const next = state.pendingDecisions?.shift();
       if (next) await this.open(next.index, next.scheduledOffsetMs);
       return { label: spec.id, outcome };
     }
-    return { label: spec.id, outcome, rollbackReason: decided ? `${spec.id}: the leads decided to roll back` : `${spec.id}: ${note}; the plan's default is rollback` };
+    return {
+      label: spec.id,
+      outcome,
+      rollbackReason: decided
+        ? `${spec.id}: the leads decided to roll back`
+        : `${spec.id}: ${note}; the plan's default is rollback`,
+    };
   }
 }

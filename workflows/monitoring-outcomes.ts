@@ -20,7 +20,13 @@ export interface Weighed {
  * `standing`: a checkpoint also says what the trends of checks that did not run at it (a sentinel's
  * memory check) stand at, so its row agrees with what the sentinel warned of.
  */
-export function weighOutcomes(loaded: LoadedPlan, state: MonitoringState, outcomes: OutcomeBrief[] | undefined, offsetMs: number, standing = false): Weighed {
+export function weighOutcomes(
+  loaded: LoadedPlan,
+  state: MonitoringState,
+  outcomes: OutcomeBrief[] | undefined,
+  offsetMs: number,
+  standing = false,
+): Weighed {
   const weighed: Weighed = { rollback: [], fail: [], warn: [] };
   const specs = new Map((loaded.plan.checks ?? []).map((c) => [c.name, c]));
   const streaks = (state.checkStreaks ??= {});
@@ -41,16 +47,25 @@ export function weighOutcomes(loaded: LoadedPlan, state: MonitoringState, outcom
       if (o.status === 'WARN') weighed.warn.push(line);
     }
     if (spec?.trend && o.trendValue !== undefined) {
-      const next = addPoint(trends[o.name] ?? { points: [] }, { offsetMs, value: o.trendValue }, effectiveWarmupMs(spec.trend, durationMs, firstCheckpointMs), spec.trend.minPoints);
+      const next = addPoint(
+        trends[o.name] ?? { points: [] },
+        { offsetMs, value: o.trendValue },
+        effectiveWarmupMs(spec.trend, durationMs, firstCheckpointMs),
+        spec.trend.minPoints,
+      );
       trends[o.name] = next;
-      for (const problem of trendProblems(spec.trend, next)) (spec.trend.severity === 'FAIL' ? weighed.fail : weighed.warn).push(`${o.name} trend: ${problem}`);
+      for (const problem of trendProblems(spec.trend, next))
+        (spec.trend.severity === 'FAIL' ? weighed.fail : weighed.warn).push(`${o.name} trend: ${problem}`);
     }
   }
   const ran = new Set((outcomes ?? []).map((o) => o.name));
   for (const spec of standing ? specs.values() : []) {
     const kept = trends[spec.name];
     if (!spec.trend || ran.has(spec.name) || !kept) continue;
-    for (const problem of trendProblems(spec.trend, kept)) (spec.trend.severity === 'FAIL' ? weighed.fail : weighed.warn).push(`${spec.name} trend: ${problem} (as of the last sentinel)`);
+    for (const problem of trendProblems(spec.trend, kept))
+      (spec.trend.severity === 'FAIL' ? weighed.fail : weighed.warn).push(
+        `${spec.name} trend: ${problem} (as of the last sentinel)`,
+      );
   }
   return weighed;
 }

@@ -12,7 +12,12 @@ import { onHost } from './host-routing';
 /** start + 24 hourly validations + decision points + end fit; a longer plan keeps the first and the latest */
 const KEPT = 60;
 
-export async function readRouter(loaded: LoadedPlan, state: MonitoringState, offsetMs: number, label: string): Promise<void> {
+export async function readRouter(
+  loaded: LoadedPlan,
+  state: MonitoringState,
+  offsetMs: number,
+  label: string,
+): Promise<void> {
   if (!loaded.plan.traffic) return;
   let summary: string;
   try {

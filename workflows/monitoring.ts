@@ -15,7 +15,19 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LoadedPlan } from '../domain/loaded-plan';
-import { BUSY_WHY, GAP_WHY, formatSpan, initialState, unmeasuredMs, uptimeLine, uptimePct, type MonitoringInput, type MonitoringState, type MonitoringStatus, type MonitoringView } from '../domain/monitoring-model';
+import {
+  BUSY_WHY,
+  GAP_WHY,
+  formatSpan,
+  initialState,
+  unmeasuredMs,
+  uptimeLine,
+  uptimePct,
+  type MonitoringInput,
+  type MonitoringState,
+  type MonitoringStatus,
+  type MonitoringView,
+} from '../domain/monitoring-model';
 import { catchUp, hourLabel, nextDue, timetable } from '../domain/monitoring-schedule';
 import type { Verdict } from '../domain/decision-matrix';
 import { parseDuration } from '../domain/duration';
@@ -53,18 +65,35 @@ export async function monitoringWorkflow(rawInput: MonitoringInput): Promise<Mon
 
 async function runMonitoring(rawInput: MonitoringInput, cancelled: Promise<CancelRequest>): Promise<MonitoringView> {
   // Bad input, or a hand-started run handing over what only the cutover may: ends FAILED at once.
-  const refused = refuseInput<MonitoringInput>(monitoringInputSchema, rawInput, TRUSTED_FIELDS.monitoring, (i) => [i.cutoverId]);
+  const refused = refuseInput<MonitoringInput>(monitoringInputSchema, rawInput, TRUSTED_FIELDS.monitoring, (i) => [
+    i.cutoverId,
+  ]);
   if (refused) return refusedMonitoring(rawInput, refused);
   const input = rawInput;
   const state = input.state ?? initialState(Date.now());
   // Handlers first: a status query or a rollback signal may come before the plan is loaded.
-  const view: MonitoringView = { cutoverId: input.cutoverId, status: 'MONITORING', message: 'loading the plan', elapsedMs: state.elapsedMs, durationMs: 0, uptimePct: uptimePct(state), runs: state.runs, rows: state.rows, decisions: state.decisions, votes: state.votes, rejectedVotes: state.rejected, warnings: state.warnings };
+  const view: MonitoringView = {
+    cutoverId: input.cutoverId,
+    status: 'MONITORING',
+    message: 'loading the plan',
+    elapsedMs: state.elapsedMs,
+    durationMs: 0,
+    uptimePct: uptimePct(state),
+    runs: state.runs,
+    rows: state.rows,
+    decisions: state.decisions,
+    votes: state.votes,
+    rejectedVotes: state.rejected,
+    warnings: state.warnings,
+  };
   let stopReason: string | undefined;
   let cancel: CancelRequest | undefined;
   void cancelled.then((request) => (cancel = request));
   setHandler(monitoringStatusQuery, () => view);
   // Never throws; an empty rollback from the UI is a rollback (see domain/message-readers.ts).
-  const intake = new MessageIntake((state.rejectedMessages ??= emptyLog()), () => setCurrentDetails(renderMonitoringDetails(view)));
+  const intake = new MessageIntake((state.rejectedMessages ??= emptyLog()), () =>
+    setCurrentDetails(renderMonitoringDetails(view)),
+  );
   view.rejectedMessages = intake.log;
   setHandler(rollbackSignal, (raw) => {
     stopReason ??= stopText('rollback', intake.stop('rollback', raw));
@@ -84,13 +113,23 @@ async function runMonitoring(rawInput: MonitoringInput, cancelled: Promise<Cance
   const gates = new ApprovalGates(plan.approvals.approvers, '(monitoring)', true, state.votes, state.rejected);
   gates.useSignatures(plan.approvals);
   // After each vote: who is still missing, in status and details (no command from a handler).
-  gates.onChange = () => setCurrentDetails(renderMonitoringDetails(Object.assign(view, { message: gates.progress() ?? view.message })));
+  gates.onChange = () =>
+    setCurrentDetails(renderMonitoringDetails(Object.assign(view, { message: gates.progress() ?? view.message })));
   const specFor = (index: number): GateSpec => {
     const point = plan.monitoring.decisionPoints[index];
-    return { id: point.label, roles: point.roles, timeoutMs: parseDuration(point.timeout), onTimeout: point.onTimeout === 'rollback' ? 'NO_GO' : 'GO', summary: point.label };
+    return {
+      id: point.label,
+      roles: point.roles,
+      timeoutMs: parseDuration(point.timeout),
+      onTimeout: point.onTimeout === 'rollback' ? 'NO_GO' : 'GO',
+      summary: point.label,
+    };
   };
   if (state.openDecision) gates.open(specFor(state.openDecision.index));
-  const openDecisionView = (point: (typeof plan.monitoring.decisionPoints)[number], open: NonNullable<MonitoringState['openDecision']>) => ({
+  const openDecisionView = (
+    point: (typeof plan.monitoring.decisionPoints)[number],
+    open: NonNullable<MonitoringState['openDecision']>,
+  ) => ({
     label: point.label,
     roles: point.roles,
     workflowId: workflowInfo().workflowId,
@@ -123,7 +162,11 @@ async function runMonitoring(rawInput: MonitoringInput, cancelled: Promise<Cance
     // Only when the status changes: once a minute it was an event and a visibility write each
     // probe for nothing.
     if (upserted !== status) {
-      upsertSearchAttributes([{ key: statusKey, value: status }, { key: phaseKey, value: 'monitoring' }, { key: planKey, value: plan.name }]);
+      upsertSearchAttributes([
+        { key: statusKey, value: status },
+        { key: phaseKey, value: 'monitoring' },
+        { key: planKey, value: plan.name },
+      ]);
       upserted = status;
     }
     setCurrentDetails(renderMonitoringDetails(view));
@@ -132,11 +175,21 @@ async function runMonitoring(rawInput: MonitoringInput, cancelled: Promise<Cance
   const notify = async (key: string, text: string, severity: 'info' | 'warning' | 'critical' = 'info') => {
     if (state.notified.includes(key)) return;
     state.notified.push(key);
-    await notifyBestEffort(loaded, { key: `${input.cutoverId}:monitoring:${key}`, text, severity, cutoverId: input.cutoverId });
+    await notifyBestEffort(loaded, {
+      key: `${input.cutoverId}:monitoring:${key}`,
+      text,
+      severity,
+      cutoverId: input.cutoverId,
+    });
   };
   const act_on = async (verdict: Verdict, label: string) => {
     if (verdict.action === 'rollback') stopReason ??= `${label}: ${verdict.reasons.join('; ')}`;
-    if (verdict.action === 'escalate') await notify(`escalate:${label}`, `${label}: ${verdict.reasons.join('; ')} — escalating to the leads (plan says escalate, not roll back)`, 'critical');
+    if (verdict.action === 'escalate')
+      await notify(
+        `escalate:${label}`,
+        `${label}: ${verdict.reasons.join('; ')} — escalating to the ` + `leads (plan says escalate, not roll back)`,
+        'critical',
+      );
     for (const reason of verdict.action === 'warn' ? verdict.reasons : []) {
       // One entry and one message per kind of warning (memory, latency…), kept at its latest value.
       const kind = reason.split(' ')[0];
@@ -149,7 +202,13 @@ async function runMonitoring(rawInput: MonitoringInput, cancelled: Promise<Cance
   };
   refresh('MONITORING', `monitoring ${plan.services.v2.name} for ${plan.monitoring.duration}`);
   if (state.runs === 1) await readRouter(loaded, state, 0, 'monitoring start');
-  if (state.runs === 1) await notify('start', `Monitoring ${plan.services.v2.name} for ${plan.monitoring.duration}: ${table.validations.length} validations, decision points at ${plan.monitoring.decisionPoints.map((d) => d.at).join(', ')}`);
+  if (state.runs === 1)
+    await notify(
+      'start',
+      `Monitoring ${plan.services.v2.name} for ` +
+        `${plan.monitoring.duration}: ${table.validations.length} ` +
+        `validations, decision points at ${plan.monitoring.decisionPoints.map((d) => d.at).join(', ')}`,
+    );
 
   const points = new DecisionPoints({ state, gates, specFor, notify, lateAfterMs: table.sentinelMs });
   for (;;) {
@@ -161,7 +220,14 @@ async function runMonitoring(rawInput: MonitoringInput, cancelled: Promise<Cance
     if (!due && deadline === undefined) break;
     const target = Math.min(due?.at ?? Infinity, deadline ?? Infinity);
     const waitMs = state.startMs + target - Date.now();
-    const what = target === deadline ? `${specFor(state.openDecision!.index).id}: deadline` : due!.decision !== undefined ? plan.monitoring.decisionPoints[due!.decision].label : due!.kinds.includes('validation') ? `${hourLabel(target)} validation` : 'Sentinel probe';
+    const what =
+      target === deadline
+        ? `${specFor(state.openDecision!.index).id}: deadline`
+        : due!.decision !== undefined
+          ? plan.monitoring.decisionPoints[due!.decision].label
+          : due!.kinds.includes('validation')
+            ? `${hourLabel(target)} validation`
+            : 'Sentinel probe';
     view.next = { offsetMs: target, what };
     const aliveMs = Date.now() - state.startMs;
     const woken = () => !!stopReason || !!cancel || gates.outcome() !== undefined;
@@ -172,11 +238,23 @@ async function runMonitoring(rawInput: MonitoringInput, cancelled: Promise<Cance
     // was gone. Nobody measured that time, and the leads could not vote in it.
     const outage = timerFired && now - target > table.sentinelMs;
     if (outage) {
-      const gap = { fromOffsetMs: target, toOffsetMs: now, from: new Date(state.startMs + target).toISOString(), to: new Date(state.startMs + now).toISOString(), why: GAP_WHY };
+      const gap = {
+        fromOffsetMs: target,
+        toOffsetMs: now,
+        from: new Date(state.startMs + target).toISOString(),
+        to: new Date(state.startMs + now).toISOString(),
+        why: GAP_WHY,
+      };
       (state.gaps ??= []).push(gap);
       points.extendForOutage(aliveMs, now);
       if (now - target > 3 * table.sentinelMs) {
-        await notify(`gap:${target}`, `Monitoring resumed at ${hourLabel(now)}: not measured for ${formatSpan(now - target)} (from ${hourLabel(target)}, ${GAP_WHY}); uptime counts measured time only`, 'warning');
+        await notify(
+          `gap:${target}`,
+          `Monitoring resumed at ${hourLabel(now)}: not measured for ` +
+            `${formatSpan(now - target)} (from ${hourLabel(target)}, ` +
+            `${GAP_WHY}); uptime counts measured time only`,
+          'warning',
+        );
       }
     }
     // Per probe, only what is needed: each promise in workflow code costs the SDK's promise hook a
@@ -194,7 +272,13 @@ async function runMonitoring(rawInput: MonitoringInput, cancelled: Promise<Cance
     // Behind without an outage seen (a step ran long: a FAIL re-run, an activity retried after its
     // worker died): nothing was probed meanwhile either, so that is a gap too.
     if (step && !outage && step.skippedProbes + (step.validationAt !== undefined ? 1 : 0) > 1) {
-      (state.gaps ??= []).push({ fromOffsetMs: due.at, toOffsetMs: now, from: new Date(state.startMs + due.at).toISOString(), to: new Date(state.startMs + now).toISOString(), why: BUSY_WHY });
+      (state.gaps ??= []).push({
+        fromOffsetMs: due.at,
+        toOffsetMs: now,
+        from: new Date(state.startMs + due.at).toISOString(),
+        to: new Date(state.startMs + now).toISOString(),
+        why: BUSY_WHY,
+      });
     }
     const at = step ? step.lastAt : due.at;
     state.elapsedMs = at;
@@ -203,7 +287,9 @@ async function runMonitoring(rawInput: MonitoringInput, cancelled: Promise<Cance
     const decisions = step ? step.decisions : due.decision !== undefined ? [{ index: due.decision, at: due.at }] : [];
     const label = hourLabel(at);
     if (validationAt !== undefined) {
-      const late = step ? `ran late at ${hourLabel(now)}: ${outage ? GAP_WHY : 'the previous step ran long'}` : undefined;
+      const late = step
+        ? `ran late at ${hourLabel(now)}: ${outage ? GAP_WHY : 'the previous step ran long'}`
+        : undefined;
       await act_on(await checkpoint(loaded, state, validationAt, input.baseline, late), hourLabel(validationAt));
     }
     if (!step && due.kinds.includes('sentinel')) {
@@ -211,13 +297,28 @@ async function runMonitoring(rawInput: MonitoringInput, cancelled: Promise<Cance
       if (verdict.action !== 'ok') await act_on(verdict, `${label} sentinel`);
     }
     if (summaryAt !== undefined && !stopReason) {
-      await notify(`summary:${summaryAt}`, `${hourLabel(summaryAt)} checkpoint: ${state.warnings.length ? `${state.warnings.length} warning(s): ${state.warnings.join('; ')}` : 'all metrics stable ✓'} (${uptimeLine(state)})`);
+      await notify(
+        `summary:${summaryAt}`,
+        `${hourLabel(summaryAt)} checkpoint: ` +
+          (`` +
+            (state.warnings.length
+              ? `${state.warnings.length} warning(s): ${state.warnings.join('; ')}`
+              : 'all metrics stable ✓') +
+            ` `) +
+          `(${uptimeLine(state)})`,
+      );
     }
     // who serves at each validation and decision point, for the status, details and report
-    const moments = [validationAt !== undefined ? `${hourLabel(validationAt)} validation` : '', ...decisions.map((d) => plan.monitoring.decisionPoints[d.index].label)].filter(Boolean);
+    const moments = [
+      validationAt !== undefined ? `${hourLabel(validationAt)} validation` : '',
+      ...decisions.map((d) => plan.monitoring.decisionPoints[d.index].label),
+    ].filter(Boolean);
     if (moments.length) await readRouter(loaded, state, at, moments.join(' · '));
     for (const point of stopReason || cancel ? [] : decisions) await points.open(point.index, point.at);
-    refresh(state.openDecision ? 'AWAITING_DECISION' : 'MONITORING', `${label}: ${state.rows.at(-1)?.status ?? 'probing'}`);
+    refresh(
+      state.openDecision ? 'AWAITING_DECISION' : 'MONITORING',
+      `${label}: ${state.rows.at(-1)?.status ?? 'probing'}`,
+    );
     // A rollback (or a cancel) decided in this step is carried out here, never lost to a continue-as-new.
     if (stopReason || cancel) break;
     // A newer build became current: continue as new now, and the next run starts on it (the run
@@ -227,7 +328,11 @@ async function runMonitoring(rawInput: MonitoringInput, cancelled: Promise<Cance
       await condition(allHandlersFinished);
       const why = upgrade ? 'to the current worker build' : `history ${workflowInfo().historyLength} events`;
       log.info(`continuing as new at ${label} (${why})`);
-      const next = makeContinueAsNewFunc<typeof monitoringWorkflow>({ initialVersioningBehavior: 'AUTO_UPGRADE' });
+      // an unversioned worker (no deployment) must not ask for a versioning behaviour: the server refuses it
+      const versioned = workflowInfo().currentDeploymentVersion !== undefined;
+      const next = makeContinueAsNewFunc<typeof monitoringWorkflow>(
+        versioned ? { initialVersioningBehavior: 'AUTO_UPGRADE' } : {},
+      );
       await next({ ...input, loaded, state: { ...state, runs: state.runs + 1 } });
     }
   }
@@ -235,9 +340,21 @@ async function runMonitoring(rawInput: MonitoringInput, cancelled: Promise<Cance
   if (stopReason) return rollBack(stopReason);
   if (cancel) return endCancelled(cancel);
   await readRouter(loaded, state, state.elapsedMs, 'monitoring end');
-  const report = await act('quick', `Write the ${plan.monitoring.duration} monitoring report`).writeMonitoringReport(loaded, refresh('COMPLETED', `${plan.monitoring.duration} monitoring complete, ${uptimeLine(state)}`));
+  const report = await act('quick', `Write the ${plan.monitoring.duration} monitoring report`).writeMonitoringReport(
+    loaded,
+    refresh('COMPLETED', `${plan.monitoring.duration} monitoring complete, ${uptimeLine(state)}`),
+  );
   view.report = report;
-  await notify('complete', `${table.durationMs >= 24 * 3_600_000 ? '24-Hour Cutover Complete ✓' : `${plan.monitoring.duration} monitoring complete ✓`} — ${uptimeLine(state)}, ${state.rows.length} validations, ${state.warnings.length} warning(s). Report: ${report.markdown}`);
+  await notify(
+    'complete',
+    `` +
+      (table.durationMs >= 24 * 3_600_000
+        ? '24-Hour Cutover Complete ✓'
+        : `${plan.monitoring.duration} monitoring complete ✓`) +
+      ` ` +
+      `— ${uptimeLine(state)}, ${state.rows.length} validations, ` +
+      `${state.warnings.length} warning(s). Report: ${report.markdown}`,
+  );
   return refresh();
 
   /** A recorded end like the others (router read, report, notification); V2 is left serving. */
@@ -271,7 +388,13 @@ async function runMonitoring(rawInput: MonitoringInput, cancelled: Promise<Cance
     });
     Object.assign(view.rollback!, { status: result.status, durationMs: result.durationMs, message: result.message });
     await readRouter(loaded, state, Date.now() - state.startMs, 'after the rollback');
-    view.report = await act('quick', 'Write the monitoring report').writeMonitoringReport(loaded, refresh(result.status === 'ROLLED_BACK' ? 'ROLLED_BACK' : 'FAILED', `${reason}; rollback ${result.status}: ${result.message}`));
+    view.report = await act('quick', 'Write the monitoring report').writeMonitoringReport(
+      loaded,
+      refresh(
+        result.status === 'ROLLED_BACK' ? 'ROLLED_BACK' : 'FAILED',
+        `${reason}; rollback ${result.status}: ${result.message}`,
+      ),
+    );
     return refresh();
   }
 }

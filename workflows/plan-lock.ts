@@ -23,12 +23,22 @@ export async function acquirePlanLocks(loaded: LoadedPlan, held: string[]): Prom
   const locks = act('quick', 'Take the plan and endpoint locks');
   const refused = await locks.takePlanLocks(keys, me());
   if (refused) {
-    const what = refused.key === keys[0] ? `another cutover of plan ${loaded.plan.name} is running` : `another cutover of ${lockSubject(refused.key)} is running`;
+    const what =
+      refused.key === keys[0]
+        ? `another cutover of plan ${loaded.plan.name} is running`
+        : `another cutover of ${lockSubject(refused.key)} is running`;
     return `${what}: ${refused.holder}`;
   }
   held.push(...keys);
-  const monitoring = await act('quick', 'Look for a running monitoring of the plan').runningMonitoringOf(loaded.plan.name);
-  if (monitoring) return `the ${loaded.plan.monitoring.duration} monitoring of plan ${loaded.plan.name} is running and can still roll it back: ${monitoring} (wait for its end, or end it first)`;
+  const monitoring = await act('quick', 'Look for a running monitoring of the plan').runningMonitoringOf(
+    loaded.plan.name,
+  );
+  if (monitoring)
+    return (
+      `the ${loaded.plan.monitoring.duration} monitoring of plan ` +
+      `${loaded.plan.name} is running and can still roll it back: ` +
+      `${monitoring} (wait for its end, or end it first)`
+    );
   return undefined;
 }
 
@@ -38,6 +48,8 @@ export async function releasePlanLocks(held: string[]): Promise<void> {
   await CancellationScope.nonCancellable(() =>
     act('quick', 'Release the plan and endpoint locks')
       .releasePlanLocks(held, me())
-      .catch((err: unknown) => log.warn(`locks not released (the next cutover takes them over): ${failureMessage(err)}`)),
+      .catch((err: unknown) =>
+        log.warn(`locks not released (the next cutover takes them over): ${failureMessage(err)}`),
+      ),
   );
 }

@@ -18,12 +18,22 @@ export async function canaryActivation(ctx: PhaseContext): Promise<string> {
   const { loaded } = ctx;
   const steps = loaded.plan.canary.steps;
   ctx.compensations.push('stopV2');
-  const health = await onHost(loaded, 'v2', 'service', `Start V2 (${loaded.plan.services.v2.name}) beside V1 for the canary`).startService(loaded, 'v2');
+  const health = await onHost(
+    loaded,
+    'v2',
+    'service',
+    `Start V2 (${loaded.plan.services.v2.name}) beside V1 for the canary`,
+  ).startService(loaded, 'v2');
   ctx.compensations.push('switchTrafficToV1');
   const done: string[] = [];
   for (const [i, step] of steps.entries()) {
     const name = `canary step ${i + 1}/${steps.length} (V2 ${step.weight}%)`;
-    const traffic = await onHost(loaded, 'traffic', 'service', `Canary step ${i + 1}: V2 ${step.weight}% of traffic`).setTrafficWeights(loaded, step.weight);
+    const traffic = await onHost(
+      loaded,
+      'traffic',
+      'service',
+      `Canary step ${i + 1}: V2 ${step.weight}% of traffic`,
+    ).setTrafficWeights(loaded, step.weight);
     recordTraffic(ctx, traffic, name);
     if (step.pause) {
       ctx.say?.(`${name}: ${traffic?.summary ?? ''}; pausing ${step.pause} before its checks`);
@@ -39,18 +49,29 @@ export async function canaryActivation(ctx: PhaseContext): Promise<string> {
       };
       ctx.say?.(spec.summary);
       const decision = ctx.autoApprove ? ctx.gates.autoApprove(spec) : (await ctx.gates.decide(spec)).decision;
-      if (decision === 'NO_GO') throw ApplicationFailure.nonRetryable(`${name}: NO-GO from ${step.approval.join(' + ')} (or no vote in time)`, FailureType.ValidationFailed);
+      if (decision === 'NO_GO')
+        throw ApplicationFailure.nonRetryable(
+          `${name}: NO-GO from ${step.approval.join(' + ')} (or no vote ` + `in time)`,
+          FailureType.ValidationFailed,
+        );
     }
     // Command checks with a host run on its agent first (plans without such checks: unchanged commands).
     const hosted = await hostCheckOutcomes(loaded, 'v2', 'phase5', { baseline: ctx.baseline, baselineFromPlan: true });
     const checks = act('validation', `Checks of V2 at ${step.weight}% against V1 live (V1 takes the rest)`);
     const stepRef = { cutoverId: ctx.cutoverId, step: i + 1, weight: step.weight };
-    const analysis = await (hosted ? checks.canaryAnalysis(loaded, stepRef, ctx.baseline, hosted) : checks.canaryAnalysis(loaded, stepRef, ctx.baseline));
+    const analysis = await (hosted
+      ? checks.canaryAnalysis(loaded, stepRef, ctx.baseline, hosted)
+      : checks.canaryAnalysis(loaded, stepRef, ctx.baseline));
     const record = ctx.traffic?.steps.at(-1);
     if (record) record.analysis = `${analysis.summary}: ${analysis.measured.join('; ')}`;
     ctx.say?.(`${name}: ${analysis.summary}`);
-    if (analysis.status === 'FAIL') throw ApplicationFailure.nonRetryable(`${name}: V2 worse than V1 live: ${analysis.failing.join('; ')} (report ${analysis.reportPath})`, FailureType.ValidationFailed);
+    if (analysis.status === 'FAIL')
+      throw ApplicationFailure.nonRetryable(
+        `${name}: V2 worse than V1 live: ${analysis.failing.join('; ')} ` + `(report ${analysis.reportPath})`,
+        FailureType.ValidationFailed,
+      );
     done.push(`${step.weight}% ${analysis.status}`);
   }
-  return `V2 healthy (${health.status}) beside V1; canary ${done.join(' → ')}; traffic → ${ctx.traffic?.now ?? 'V2'}`;
+  const traffic = ctx.traffic?.now ?? 'V2';
+  return `V2 healthy (${health.status}) beside V1; canary ${done.join(' → ')}; traffic → ${traffic}`;
 }

@@ -4,14 +4,27 @@
  * each run writes its JSON report and speaks up only when something is wrong: a PASS is silent,
  * so a 4-hourly schedule does not train people to ignore the channel.
  */
-import { CancellationScope, isCancellation, log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  isCancellation,
+  log,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { z } from 'zod';
 import { checkInput, validationInputSchema } from '../domain/message-schemas';
 import type { PlanRef } from '../domain/cutover-model';
 import type { Kpis } from '../domain/kpi-compare';
 import type { ServiceRole } from '../domain/plan-schema';
 import { planKey, statusKey } from '../domain/search-attributes';
-import { describeProblems, summarizeReport, type CheckStatus, type ValidationReport } from '../domain/validation-report';
+import {
+  describeProblems,
+  summarizeReport,
+  type CheckStatus,
+  type ValidationReport,
+} from '../domain/validation-report';
 import { act } from './activity-proxies';
 import { validationWithHostChecks } from './host-checks';
 import { validationStatusQuery, type ValidationStatus } from './messages';
@@ -45,7 +58,11 @@ export interface CancelledValidation {
 }
 
 // Every field of the interface is in the schema (a field added to one only fails tsc).
-export const SCHEMA_COVERS_INPUT: [Exclude<keyof ValidationInput, keyof z.input<typeof validationInputSchema>>] extends [never] ? true : false = true;
+export const SCHEMA_COVERS_INPUT: [
+  Exclude<keyof ValidationInput, keyof z.input<typeof validationInputSchema>>,
+] extends [never]
+  ? true
+  : false = true;
 
 /** A run that validated nothing (bad input, no plan): it ends FAILED (ValidationNotRun) with this. */
 interface ValidationNotRun {
@@ -74,7 +91,10 @@ export async function validationWorkflow(rawInput: ValidationInput): Promise<Val
   return endWith('Validation', end) as ValidationResult | CancelledValidation;
 }
 
-async function runValidation(rawInput: ValidationInput, status: ValidationStatus): Promise<ValidationResult | ValidationNotRun> {
+async function runValidation(
+  rawInput: ValidationInput,
+  status: ValidationStatus,
+): Promise<ValidationResult | ValidationNotRun> {
   const { workflowId } = workflowInfo();
   // Fails the run visibly (schedule, UI, CutoverStatus=FAILED), never its workflow task: no retry fixes an input.
   const notRun = (summary: string): ValidationNotRun => {
@@ -105,7 +125,13 @@ async function runValidation(rawInput: ValidationInput, status: ValidationStatus
   let report: ValidationReport;
   let reportPath: string;
   try {
-    report = await validationWithHostChecks(act('long', `Production validation of ${name} (${target})`), loaded, target, input.baseline, 'schedule');
+    report = await validationWithHostChecks(
+      act('long', `Production validation of ${name} (${target})`),
+      loaded,
+      target,
+      input.baseline,
+      'schedule',
+    );
     reportPath = await act('quick', 'Write the validation report').writeValidationReport(loaded, report, workflowId);
   } catch (err) {
     if (isCancellation(err)) throw err;
@@ -118,9 +144,16 @@ async function runValidation(rawInput: ValidationInput, status: ValidationStatus
   setCurrentDetails(`**${report.status}** — ${name} (${target})\n\n${summary}\n\nReport: \`${reportPath}\``);
   if (report.status !== 'PASS') {
     const problems = describeProblems(report, report.status).join('; ');
-    const text = `Scheduled validation of ${name} (${target}) ${report.status === 'FAIL' ? 'FAILED' : 'WARN'}: ${problems}. Report: ${reportPath} (${workflowId})`;
+    const text =
+      `Scheduled validation of ${name} (${target}) ` +
+      `${report.status === 'FAIL' ? 'FAILED' : 'WARN'}: ${problems}. ` +
+      `Report: ${reportPath} (${workflowId})`;
     // Keyed by run: a retried notify activity does not post twice.
-    await notifyBestEffort(loaded, { key: `${workflowId}:validation`, text, severity: report.status === 'FAIL' ? 'critical' : 'warning' });
+    await notifyBestEffort(loaded, {
+      key: `${workflowId}:validation`,
+      text,
+      severity: report.status === 'FAIL' ? 'critical' : 'warning',
+    });
   }
   log.info(`validation of ${name}: ${summary}`);
   return { status: report.status, summary, reportPath, report };

@@ -9,7 +9,14 @@ import path from 'node:path';
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import type { ServiceRole } from '../../domain/plan-schema';
 import type { CheckSpec } from '../../domain/check-schema';
-import { BASELINE_FORMAT, describeCoverage, isBaselineRecord, mergeBaselines, type BaselineRecord, type BaselineValues } from '../../domain/baseline';
+import {
+  BASELINE_FORMAT,
+  describeCoverage,
+  isBaselineRecord,
+  mergeBaselines,
+  type BaselineRecord,
+  type BaselineValues,
+} from '../../domain/baseline';
 import { flattenNumbers } from '../../domain/value-compare';
 import { safeSlug } from '../../domain/names';
 import { insideWorkdir } from '../plan-paths';
@@ -31,8 +38,21 @@ export function baselineStoreFile(loaded: LoadedPlan): string {
 }
 
 /** Written whole or not at all (a rename), so a validation never reads half a baseline. */
-export async function recordBaseline(loaded: LoadedPlan, values: BaselineValues, source: string, target: ServiceRole = 'v1', file = baselineStoreFile(loaded)): Promise<string> {
-  const record: BaselineRecord = { format: BASELINE_FORMAT, plan: loaded.plan.name, recordedAt: new Date().toISOString(), source, target, values };
+export async function recordBaseline(
+  loaded: LoadedPlan,
+  values: BaselineValues,
+  source: string,
+  target: ServiceRole = 'v1',
+  file = baselineStoreFile(loaded),
+): Promise<string> {
+  const record: BaselineRecord = {
+    format: BASELINE_FORMAT,
+    plan: loaded.plan.name,
+    recordedAt: new Date().toISOString(),
+    source,
+    target,
+    values,
+  };
   await mkdir(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
   await writeFile(partial, JSON.stringify(record, null, 2) + '\n');
@@ -59,17 +79,35 @@ function fromAnswer(loaded: LoadedPlan, raw: unknown): BaselineValues {
 export function baselineFromJson(loaded: LoadedPlan, raw: unknown, file: string): ReadBaseline {
   if (isBaselineRecord(raw)) {
     const record = raw as Partial<BaselineRecord>;
-    if (record.format !== BASELINE_FORMAT) throw new Error(`baseline ${file} is in format ${String(record.format)}; this cutover reads ${BASELINE_FORMAT}: capture it again`);
-    if (record.plan !== loaded.plan.name) throw new Error(`baseline ${file} was recorded for plan "${record.plan}", not "${loaded.plan.name}": capture one for this plan`);
+    if (record.format !== BASELINE_FORMAT)
+      throw new Error(
+        `baseline ${file} is in format ${String(record.format)}; this ` +
+          `cutover reads ${BASELINE_FORMAT}: capture it again`,
+      );
+    if (record.plan !== loaded.plan.name)
+      throw new Error(
+        `baseline ${file} was recorded for plan "${record.plan}", not "` +
+          `${loaded.plan.name}": capture one for this plan`,
+      );
     const values = record.values && typeof record.values === 'object' ? record.values : {};
-    return { values, described: `a baseline recorded ${record.recordedAt} (${record.source}, ${record.target}): ${describeCoverage(values)}` };
+    return {
+      values,
+      described:
+        `a baseline recorded ${record.recordedAt} (${record.source}, ` +
+        `${record.target}): ${describeCoverage(values)}`,
+    };
   }
   const values = fromAnswer(loaded, raw);
   if (!Object.keys(values).length) {
-    const expected = compareChecks(loaded).filter((c) => c.http).map((c) => `${c.name} (GET ${c.http!.path}${c.http!.extract ? `, extract ${c.http!.extract}` : ''})`);
+    const expected = compareChecks(loaded)
+      .filter((c) => c.http)
+      .map((c) => `${c.name} (GET ${c.http!.path}${c.http!.extract ? `, extract ${c.http!.extract}` : ''})`);
     throw new Error(
-      `baseline ${file} is neither a baseline from \`cutover baseline capture\` nor an answer of the plan's http compare checks` +
-        (expected.length ? ` ${expected.join(', ')}: save one of those answers, or capture a baseline` : ' (the plan has none): capture a baseline'),
+      `baseline ${file} is neither a baseline from \`cutover baseline ` +
+        `capture\` nor an answer of the plan's http compare checks` +
+        (expected.length
+          ? ` ${expected.join(', ')}: save one of those answers, or capture ` + `a baseline`
+          : ' (the plan has none): capture a baseline'),
     );
   }
   return { values, described: `a raw provider answer, used for ${describeCoverage(values)}` };
@@ -95,19 +133,30 @@ async function storedBaseline(loaded: LoadedPlan): Promise<BaselineValues | unde
   return text === undefined ? undefined : baselineFromJson(loaded, JSON.parse(text), file).values;
 }
 
-/** What a validation compares with when no shadow run handed values over: validation.baselineFile, then the store, per check. */
+/**
+ * What a validation compares with when no shadow run handed values over: validation.baselineFile, then the store, per
+ * check.
+ */
 export async function planBaseline(loaded: LoadedPlan): Promise<BaselineValues | undefined> {
   const file = loaded.plan.validation.baselineFile;
-  const given = file ? (await readBaselineFile(loaded, insideWorkdir(loaded, file, 'validation.baselineFile'))).values : undefined;
+  const given = file
+    ? (await readBaselineFile(loaded, insideWorkdir(loaded, file, 'validation.baselineFile'))).values
+    : undefined;
   return mergeBaselines(given, await storedBaseline(loaded));
 }
 
 /** `cutover baseline capture`: the compare checks' answers from `role` now, as V1's recorded values. */
-export async function captureBaseline(loaded: LoadedPlan, role: ServiceRole): Promise<{ values: BaselineValues; problems: string[] }> {
+export async function captureBaseline(
+  loaded: LoadedPlan,
+  role: ServiceRole,
+): Promise<{ values: BaselineValues; problems: string[] }> {
   const values: BaselineValues = {};
   const problems: string[] = [];
   for (const check of compareChecks(loaded)) {
-    const answer = await fetchAnswer(loaded, check, role, { providers: PROVIDERS }).catch((err: Error) => ({ ok: false as const, inconclusive: err.message }));
+    const answer = await fetchAnswer(loaded, check, role, { providers: PROVIDERS }).catch((err: Error) => ({
+      ok: false as const,
+      inconclusive: err.message,
+    }));
     if (!answer.ok) {
       problems.push(`${check.name}: ${answer.inconclusive}`);
       continue;

@@ -43,19 +43,35 @@ function worstField(c: ValueComparison | undefined): string {
 function describeOutcomes(v2: CheckOutcome[], v1: Map<string, CheckOutcome>): string[] {
   return v2.map((o) => {
     const comparison = o.metrics.comparison as (ValueComparison & { against?: string }) | undefined;
-    if (comparison) return `${o.name} ${o.status}: V2 against ${comparison.against === 'v1 live' ? 'V1 live' : 'the recorded baseline'}: ${o.message}${worstField(comparison)}`;
+    if (comparison)
+      return (
+        `${o.name} ${o.status}: V2 against ` +
+        `${comparison.against === 'v1 live' ? 'V1 live' : 'the recorded baseline'}: ` +
+        `${o.message}${worstField(comparison)}`
+      );
     const mine = v1.get(o.name);
-    return `${o.name} ${o.status}: V2 ${o.message} · V1 ${mine ? mine.message : 'not measured (the check does not follow its target)'}`;
+    return (
+      `${o.name} ${o.status}: V2 ${o.message} · V1 ` +
+      (mine ? mine.message : 'not measured (the check does not follow its target)') +
+      ``
+    );
   });
 }
 
-/** A command with a fixed argv (no {{ baseUrl }} etc.) checks the same thing whatever the target: V1 has no reading of its own. */
+/**
+ * A command with a fixed argv (no {{ baseUrl }} etc.) checks the same thing whatever the target: V1 has no reading of
+ * its own.
+ */
 function followsTarget(loaded: LoadedPlan, name: string): boolean {
   const command = loaded.plan.checks.find((c) => c.name === name)?.command;
   return !command || command.argv.some((a) => a.includes('{{'));
 }
 
-async function analyse(loaded: LoadedPlan, shadowBaseline?: BaselineValues, hosted?: CheckOutcome[]): Promise<{ report: ValidationReport; measured: string[]; v1: unknown }> {
+async function analyse(
+  loaded: LoadedPlan,
+  shadowBaseline?: BaselineValues,
+  hosted?: CheckOutcome[],
+): Promise<{ report: ValidationReport; measured: string[]; v1: unknown }> {
   const started = performance.now();
   const timestamp = new Date().toISOString();
   // v1Live: compare checks read V1 now; the shadow baseline is only for `against: baseline`.
@@ -68,17 +84,33 @@ async function analyse(loaded: LoadedPlan, shadowBaseline?: BaselineValues, host
     if (mine) v1.set(o.name, mine);
   }
   const report = reportFromOutcomes(loaded, 'v2', v2, timestamp, Math.round(performance.now() - started));
-  const v1Record = [...v1.values()].map(({ name, status, message, metrics }) => ({ name, status, message, result: metrics.result }));
+  const v1Record = [...v1.values()].map(({ name, status, message, metrics }) => ({
+    name,
+    status,
+    message,
+    result: metrics.result,
+  }));
   return { report, measured: describeOutcomes(v2, v1), v1: v1Record };
 }
 
-export async function canaryAnalysis(loaded: LoadedPlan, ref: CanaryStepRef, shadowBaseline?: BaselineValues, hosted?: CheckOutcome[]): Promise<CanaryAnalysis> {
+export async function canaryAnalysis(
+  loaded: LoadedPlan,
+  ref: CanaryStepRef,
+  shadowBaseline?: BaselineValues,
+  hosted?: CheckOutcome[],
+): Promise<CanaryAnalysis> {
   const { report, measured, v1 } = await analyse(loaded, shadowBaseline, hosted);
   const failing = Object.entries(report.checks)
     .filter(([, c]) => c.status === 'FAIL')
     .map(([k, c]) => `${k}: ${c.message}`);
-  const reportPath = await writeValidationReport(loaded, { ...report, canary: { ...ref, measured, v1 } } as ValidationReport, `${ref.cutoverId}.canary-step-${ref.step}`);
-  const counts = (['PASS', 'WARN', 'FAIL'] as const).map((s) => [s, measured.filter((m) => new RegExp(`^\\S+ ${s}:`).test(m)).length] as const).filter(([, n]) => n);
+  const reportPath = await writeValidationReport(
+    loaded,
+    { ...report, canary: { ...ref, measured, v1 } } as ValidationReport,
+    `${ref.cutoverId}.canary-step-${ref.step}`,
+  );
+  const counts = (['PASS', 'WARN', 'FAIL'] as const)
+    .map((s) => [s, measured.filter((m) => new RegExp(`^\\S+ ${s}:`).test(m)).length] as const)
+    .filter(([, n]) => n);
   const summary = `${report.status} against V1 live (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})`;
   return { status: report.status, measured, failing, summary, reportPath };
 }

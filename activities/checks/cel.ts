@@ -12,7 +12,12 @@ const env = new Environment({
   homogeneousAggregateLiterals: false,
   limits: { maxAstNodes: 2_000, maxDepth: 50, maxListElements: 1_000, maxMapEntries: 1_000, maxCallArguments: 16 },
 });
-const ops: Record<string, (a: number, b: number) => number> = { '+': (a, b) => a + b, '-': (a, b) => a - b, '*': (a, b) => a * b, '/': (a, b) => a / b };
+const ops: Record<string, (a: number, b: number) => number> = {
+  '+': (a, b) => a + b,
+  '-': (a, b) => a - b,
+  '*': (a, b) => a * b,
+  '/': (a, b) => a / b,
+};
 for (const [op, f] of Object.entries(ops)) {
   env.registerOperator(`double ${op} int`, (a: number, b: bigint) => f(a, Number(b)));
   env.registerOperator(`int ${op} double`, (a: bigint, b: number) => f(Number(a), b));
@@ -35,7 +40,8 @@ function compile(expr: string): Compiled {
 export function toCel(value: unknown): unknown {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
   if (Array.isArray(value)) return value.map(toCel);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toCel(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toCel(v)]));
   return value;
 }
 
@@ -44,7 +50,8 @@ export function fromCel(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
   if (Array.isArray(value)) return value.map(fromCel);
   if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), fromCel(v)]));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromCel(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromCel(v)]));
   return value;
 }
 
@@ -60,10 +67,17 @@ export function evaluate(expr: string, vars: Record<string, unknown>): RuleAnswe
 }
 
 /** A rule must give true or false; anything else is an error in the plan, said as such. */
-export function evaluateBool(expr: string, vars: Record<string, unknown>): { ok: true; value: boolean } | { ok: false; error: string } {
+export function evaluateBool(
+  expr: string,
+  vars: Record<string, unknown>,
+): { ok: true; value: boolean } | { ok: false; error: string } {
   const answer = evaluate(expr, vars);
   if (!answer.ok) return answer;
-  if (typeof answer.value !== 'boolean') return { ok: false, error: `gives ${JSON.stringify(answer.value)}, not true or false: compare it, e.g. (${expr}) > 0` };
+  if (typeof answer.value !== 'boolean')
+    return {
+      ok: false,
+      error: `gives ${JSON.stringify(answer.value)}, not true or false: ` + `compare it, e.g. (${expr}) > 0`,
+    };
   return { ok: true, value: answer.value };
 }
 
@@ -79,7 +93,13 @@ export function celProblem(expr: string): string | undefined {
 
 function firstLines(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  const line = text.split('\n').filter((l) => l.trim()).slice(0, 3).join(' ').replace(/\s+/g, ' ').trim();
+  const line = text
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(0, 3)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   // the parser quotes the source line: a hostile one-line rule must not come back whole in every status
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }

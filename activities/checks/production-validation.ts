@@ -15,7 +15,9 @@ import { reportFromOutcomes, runChecksAt } from './run-checks';
 import { planBaseline } from './baseline-store';
 
 export interface ValidationContext {
-  /** V1's values handed over (the shadow run's, or a --baseline file); without them the plan's baselineFile and store */
+  /**
+   * V1's values handed over (the shadow run's, or a --baseline file); without them the plan's baselineFile and store
+   */
   baseline?: BaselineValues;
   moment?: CheckMoment;
   /** outcomes of command checks already run on their hosts */
@@ -23,7 +25,11 @@ export interface ValidationContext {
 }
 
 /** Never throws for a failed check; logging is the caller's (the CLI prints, activities log). */
-export async function runProductionValidation(loaded: LoadedPlan, role: ServiceRole, ctx: ValidationContext = {}): Promise<ValidationReport> {
+export async function runProductionValidation(
+  loaded: LoadedPlan,
+  role: ServiceRole,
+  ctx: ValidationContext = {},
+): Promise<ValidationReport> {
   const timestamp = new Date().toISOString();
   const started = performance.now();
   const baseline = ctx.baseline && Object.keys(ctx.baseline).length ? ctx.baseline : await planBaseline(loaded);

@@ -8,7 +8,13 @@ import type { ServiceRole } from '../../domain/plan-schema';
 import { providerOf, type CheckMoment, type CheckSpec, type ProviderName } from '../../domain/check-schema';
 import type { CheckOutcome } from '../../domain/check-outcome';
 import type { CheckStatus } from '../../domain/validation-report';
-import { compareValues, describeValueComparison, flattenNumbers, type FlatValues, type ValueComparison } from '../../domain/value-compare';
+import {
+  compareValues,
+  describeValueComparison,
+  flattenNumbers,
+  type FlatValues,
+  type ValueComparison,
+} from '../../domain/value-compare';
 import { valuesOf, type BaselineValues } from '../../domain/baseline';
 import { cancellationSignal, heartbeat } from '../heartbeat';
 import { evaluate, evaluateBool, toCel } from './cel';
@@ -42,12 +48,24 @@ export function shrinkResult(result: Record<string, unknown>): Record<string, un
   if (text === undefined || text.length <= MAX_TEXT) return result;
   const all = Object.entries(flattenNumbers(result.value));
   const numbers = Object.fromEntries(all.slice(0, MAX_NUMBERS));
-  const value = { truncated: `${text.length} characters, the first ${MAX_TEXT} kept in "text"`, numbers, text: text.slice(0, MAX_TEXT) };
-  return { ...result, value: all.length > MAX_NUMBERS ? { ...value, numbersKept: `${MAX_NUMBERS} of ${all.length}` } : value };
+  const value = {
+    truncated: `${text.length} characters, the first ${MAX_TEXT} kept in "text"`,
+    numbers,
+    text: text.slice(0, MAX_TEXT),
+  };
+  return {
+    ...result,
+    value: all.length > MAX_NUMBERS ? { ...value, numbersKept: `${MAX_NUMBERS} of ${all.length}` } : value,
+  };
 }
 
 /** What the check's provider answers for `role`, before any rule or compare. */
-export async function fetchAnswer(loaded: LoadedPlan, check: CheckSpec, role: ServiceRole, run: Pick<CheckRunContext, 'providers' | 'env'>): Promise<ProviderAnswer> {
+export async function fetchAnswer(
+  loaded: LoadedPlan,
+  check: CheckSpec,
+  role: ServiceRole,
+  run: Pick<CheckRunContext, 'providers' | 'env'>,
+): Promise<ProviderAnswer> {
   const provider = providerOf(check)!;
   const impl = run.providers[provider] as Provider<unknown> | undefined;
   if (!impl) throw new CheckConfigError(`provider "${provider}" is not available on this worker`);
@@ -70,7 +88,11 @@ interface Decided {
   inconclusive?: string;
 }
 
-function decide(check: CheckSpec, vars: Record<string, unknown>, defaults: { fail?: string; failWhy?: string; warn?: string }): Decided {
+function decide(
+  check: CheckSpec,
+  vars: Record<string, unknown>,
+  defaults: { fail?: string; failWhy?: string; warn?: string },
+): Decided {
   const tried: Array<['fail' | 'warn' | 'pass', string | undefined]> = [
     ['fail', check.fail ?? defaults.fail],
     ['warn', check.warn ?? defaults.warn],
@@ -79,9 +101,18 @@ function decide(check: CheckSpec, vars: Record<string, unknown>, defaults: { fai
   for (const [kind, rule] of tried) {
     if (!rule) continue;
     const answer = evaluateBool(rule, vars);
-    if (!answer.ok) return { status: 'WARN', inconclusive: `rule ${kind}: ${rule} cannot be evaluated: ${answer.error}` };
-    if (kind === 'pass') return answer.value ? { status: 'PASS', rule: `pass: ${rule}` } : { status: 'FAIL', rule: `pass: ${rule}`, message: `not true: ${rule}` };
-    if (answer.value) return { status: kind === 'fail' ? 'FAIL' : 'WARN', rule: `${kind}: ${rule}`, message: kind === 'fail' && !check.fail ? defaults.failWhy : undefined };
+    if (!answer.ok)
+      return { status: 'WARN', inconclusive: `rule ${kind}: ${rule} cannot be evaluated: ${answer.error}` };
+    if (kind === 'pass')
+      return answer.value
+        ? { status: 'PASS', rule: `pass: ${rule}` }
+        : { status: 'FAIL', rule: `pass: ${rule}`, message: `not true: ${rule}` };
+    if (answer.value)
+      return {
+        status: kind === 'fail' ? 'FAIL' : 'WARN',
+        rule: `${kind}: ${rule}`,
+        message: kind === 'fail' && !check.fail ? defaults.failWhy : undefined,
+      };
   }
   return { status: 'PASS' };
 }
@@ -98,7 +129,12 @@ function headline(result: Record<string, unknown>): string {
 }
 
 /** One check, one target; `inconclusive: retry` tries again after a pause, up to `retries`. */
-export async function runCheck(loaded: LoadedPlan, check: CheckSpec, role: ServiceRole, run: CheckRunContext): Promise<CheckOutcome> {
+export async function runCheck(
+  loaded: LoadedPlan,
+  check: CheckSpec,
+  role: ServiceRole,
+  run: CheckRunContext,
+): Promise<CheckOutcome> {
   const attempts = check.inconclusive === 'retry' ? check.retries : 1;
   let outcome: CheckOutcome | undefined;
   for (let i = 1; i <= attempts; i++) {
@@ -114,10 +150,26 @@ export async function runCheck(loaded: LoadedPlan, check: CheckSpec, role: Servi
   return outcome!;
 }
 
-async function runOnce(loaded: LoadedPlan, check: CheckSpec, role: ServiceRole, run: CheckRunContext): Promise<CheckOutcome> {
+async function runOnce(
+  loaded: LoadedPlan,
+  check: CheckSpec,
+  role: ServiceRole,
+  run: CheckRunContext,
+): Promise<CheckOutcome> {
   const started = performance.now();
-  const base = { name: check.name, report: check.report ?? check.name, provider: providerOf(check)!, target: role, moment: run.moment, onFail: check.onFail };
-  const done = (d: Decided & { message: string }, metrics: Record<string, unknown>, trendValue?: number): CheckOutcome => ({
+  const base = {
+    name: check.name,
+    report: check.report ?? check.name,
+    provider: providerOf(check)!,
+    target: role,
+    moment: run.moment,
+    onFail: check.onFail,
+  };
+  const done = (
+    d: Decided & { message: string },
+    metrics: Record<string, unknown>,
+    trendValue?: number,
+  ): CheckOutcome => ({
     ...base,
     status: d.inconclusive && !d.rule ? inconclusiveStatus(check) : d.status,
     inconclusive: d.inconclusive,
@@ -130,7 +182,11 @@ async function runOnce(loaded: LoadedPlan, check: CheckSpec, role: ServiceRole, 
   heartbeat({ check: check.name, target: role });
   try {
     const answer = await fetchAnswer(loaded, check, role, run);
-    if (!answer.ok) return done({ status: 'WARN', inconclusive: answer.inconclusive, message: `inconclusive: ${answer.inconclusive}` }, {});
+    if (!answer.ok)
+      return done(
+        { status: 'WARN', inconclusive: answer.inconclusive, message: `inconclusive: ${answer.inconclusive}` },
+        {},
+      );
     const result: Record<string, unknown> = { ...(answer.fields ?? {}), value: answer.value };
     const metrics: Record<string, unknown> = { result: shrinkResult(result) };
     const vars: Record<string, unknown> = { result: toCel(result), window: check.prometheus?.window ?? null };
@@ -141,28 +197,53 @@ async function runOnce(loaded: LoadedPlan, check: CheckSpec, role: ServiceRole, 
       defaults.warn = 'result.reportStatus == "WARN"';
     }
     if (result.statusOk === false || result.exitOk === false) {
-      const why = result.statusOk === false ? `answered HTTP ${String(result.status)}, not an expected status` : `exited ${String(result.exitCode)}, not an accepted exit code`;
+      const why =
+        result.statusOk === false
+          ? `answered HTTP ${String(result.status)}, not an expected status`
+          : `exited ${String(result.exitCode)}, not an accepted exit code`;
       // A seed report decides by its status even when the script exits 1 on FAIL (its contract);
       // otherwise a wrong status or exit code FAILs first, unless the plan's rules speak of it.
-      const rulesSpeakOfIt = [check.fail, check.warn, check.pass].some((r) => r && /result\.(status|statusOk|exitCode|exitOk)\b/.test(r));
+      const rulesSpeakOfIt = [check.fail, check.warn, check.pass].some(
+        (r) => r && /result\.(status|statusOk|exitCode|exitOk)\b/.test(r),
+      );
       if (!(check.command?.format === 'seed-report' && result.reportStatus !== undefined) && !rulesSpeakOfIt) {
-        return done({ status: 'FAIL', rule: result.statusOk === false ? 'expectStatus' : 'okExitCodes', message: why + (answer.summary ? ` (${answer.summary})` : '') }, metrics);
+        return done(
+          {
+            status: 'FAIL',
+            rule: result.statusOk === false ? 'expectStatus' : 'okExitCodes',
+            message: why + (answer.summary ? ` (${answer.summary})` : ''),
+          },
+          metrics,
+        );
       }
     }
     let comparison: ValueComparison | undefined;
     if (check.compare) {
       const reference = await referenceValues(loaded, check, run);
-      if (!reference.values) return done({ status: 'WARN', inconclusive: reference.why, message: `inconclusive: ${reference.why}` }, metrics);
+      if (!reference.values)
+        return done(
+          { status: 'WARN', inconclusive: reference.why, message: `inconclusive: ${reference.why}` },
+          metrics,
+        );
       comparison = compareValues(reference.values, flattenNumbers(answer.value), check.compare);
       // V1's live values are kept (shadow run): Phase 5 and the checkpoints compare with them once V1 is stopped.
-      metrics.comparison = { against: reference.source, ...comparison, ...(reference.source === 'v1 live' ? { referenceValues: reference.values } : {}) };
-      Object.assign(vars, { comparison: toCel(comparison), [reference.source === 'v1 live' ? 'v1' : 'baseline']: toCel(reference.raw) });
+      metrics.comparison = {
+        against: reference.source,
+        ...comparison,
+        ...(reference.source === 'v1 live' ? { referenceValues: reference.values } : {}),
+      };
+      Object.assign(vars, {
+        comparison: toCel(comparison),
+        [reference.source === 'v1 live' ? 'v1' : 'baseline']: toCel(reference.raw),
+      });
       if (!check.fail) defaults = { fail: 'comparison.ok == false', failWhy: describeValueComparison(comparison) };
     }
     const decided = decide(check, vars, defaults);
     const trendValue = check.trend ? numberOf(evaluate(check.trend.value ?? 'result.value', vars)) : undefined;
     const detail = comparison ? describeValueComparison(comparison) : answer.summary || headline(result);
-    const message = decided.inconclusive ? `inconclusive: ${decided.inconclusive}` : decided.message ?? (decided.rule && decided.status !== 'PASS' ? `${decided.rule} (${detail})` : detail);
+    const message = decided.inconclusive
+      ? `inconclusive: ${decided.inconclusive}`
+      : (decided.message ?? (decided.rule && decided.status !== 'PASS' ? `${decided.rule} (${detail})` : detail));
     return done({ ...decided, message }, metrics, trendValue);
   } catch (err) {
     // A config mistake (missing env var, bad expression the server refused) is a FAIL with its fix; no retry helps.
@@ -192,7 +273,10 @@ async function referenceValues(
   }
   const recorded = valuesOf(check.name, run.baseline);
   if (!recorded) {
-    const why = `no baseline: nothing recorded from V1 for ${check.name} (a cutover's shadow run records one; or cutover baseline capture, or validation.baselineFile)`;
+    const why =
+      `no baseline: nothing recorded from V1 for ${check.name} (a ` +
+      `cutover's shadow run records one; or cutover baseline capture, ` +
+      `or validation.baselineFile)`;
     return { source: 'baseline', why };
   }
   return { values: recorded, raw: recorded, source: 'baseline' };

@@ -28,15 +28,33 @@ export function checksAt(loaded: LoadedPlan, moment: CheckMoment): CheckSpec[] {
   return (loaded.plan.checks ?? []).filter((c) => c.at.includes(moment));
 }
 
-export async function runChecksAt(loaded: LoadedPlan, role: ServiceRole, moment: CheckMoment, opts: RunChecksOptions = {}): Promise<CheckOutcome[]> {
-  const run: CheckRunContext = { moment, baseline: opts.baseline, v1Live: opts.v1Live, providers: opts.providers ?? PROVIDERS, env: opts.env };
+export async function runChecksAt(
+  loaded: LoadedPlan,
+  role: ServiceRole,
+  moment: CheckMoment,
+  opts: RunChecksOptions = {},
+): Promise<CheckOutcome[]> {
+  const run: CheckRunContext = {
+    moment,
+    baseline: opts.baseline,
+    v1Live: opts.v1Live,
+    providers: opts.providers ?? PROVIDERS,
+    env: opts.env,
+  };
   const checks = opts.only ? (loaded.plan.checks ?? []).filter((c) => c.name === opts.only) : checksAt(loaded, moment);
   const outcomes: CheckOutcome[] = [];
-  for (const check of checks) outcomes.push(opts.hosted?.find((o) => o.name === check.name) ?? (await runCheck(loaded, check, role, run)));
+  for (const check of checks)
+    outcomes.push(opts.hosted?.find((o) => o.name === check.name) ?? (await runCheck(loaded, check, role, run)));
   return outcomes;
 }
 
-export function reportFromOutcomes(loaded: LoadedPlan, role: ServiceRole, outcomes: CheckOutcome[], timestamp: string, durationMs: number): ValidationReport {
+export function reportFromOutcomes(
+  loaded: LoadedPlan,
+  role: ServiceRole,
+  outcomes: CheckOutcome[],
+  timestamp: string,
+  durationMs: number,
+): ValidationReport {
   const spec = loaded.plan.services[role];
   return {
     status: overallOf(outcomes),
@@ -44,7 +62,16 @@ export function reportFromOutcomes(loaded: LoadedPlan, role: ServiceRole, outcom
     target: { role, name: spec.name, baseUrl: spec.baseUrl },
     durationMs,
     checks: reportChecks(outcomes),
-    outcomes: outcomes.map(({ name, report, status, message, rule, inconclusive, onFail, trendValue }) => ({ name, report, status, message, rule, inconclusive, onFail, trendValue })),
+    outcomes: outcomes.map(({ name, report, status, message, rule, inconclusive, onFail, trendValue }) => ({
+      name,
+      report,
+      status,
+      message,
+      rule,
+      inconclusive,
+      onFail,
+      trendValue,
+    })),
   };
 }
 

@@ -94,11 +94,18 @@ export function declaredNames(text: string): Set<string> {
 
 /** `requestsMetric`/`errorsMetric` may be selectors (`name{kind="user"}`): only the series they match are summed. */
 export function readingFrom(text: string, requestsMetric: string, errorsMetric: string): ServiceMetricsReading {
-  const selectors = [requestsMetric, errorsMetric, 'process_resident_memory_bytes', 'process_cpu_seconds_total'].map(parseSelector);
+  const selectors = [requestsMetric, errorsMetric, 'process_resident_memory_bytes', 'process_cpu_seconds_total'].map(
+    parseSelector,
+  );
   const wanted = selectors.map((s) => s.name);
   const all = parsePrometheusText(text, new Set(wanted));
   const declared = declaredNames(text);
-  const [requests, errors, rss, cpu] = selectors.map((s) => sumMetric(all.filter((x) => matchesSelector(s, x.labels)), s.name));
+  const [requests, errors, rss, cpu] = selectors.map((s) =>
+    sumMetric(
+      all.filter((x) => matchesSelector(s, x.labels)),
+      s.name,
+    ),
+  );
   return {
     requests: requests ?? 0,
     errors: errors ?? 0,

@@ -41,29 +41,55 @@ export async function shadowChecks(loaded: LoadedPlan, hosted?: CheckOutcome[]):
   const status = overallOf(outcomes);
   const summary = `${status}: ${outcomes.map((o) => `${o.name} ${o.status} (${o.message})`).join(', ')}`;
   if (status === 'FAIL') {
-    const failing = outcomes.filter((o) => o.status === 'FAIL').map(describeOutcome).join('; ');
-    throw ApplicationFailure.nonRetryable(`V2 shadow run differs from V1: ${failing}`, FailureType.KpiMismatch, brief(outcomes));
+    const failing = outcomes
+      .filter((o) => o.status === 'FAIL')
+      .map(describeOutcome)
+      .join('; ');
+    throw ApplicationFailure.nonRetryable(
+      `V2 shadow run differs from V1: ${failing}`,
+      FailureType.KpiMismatch,
+      brief(outcomes),
+    );
   }
   const baseline = baselineFromShadow(outcomes);
   let recordedIn: string | undefined;
   if (Object.keys(baseline).length) {
     const workflowId = runningWorkflow();
     // The cutover goes on without the file: Phase 5 and the monitoring get the values handed over.
-    recordedIn = await recordBaseline(loaded, baseline, `shadow run${workflowId ? ` of ${workflowId}` : ''}`).catch((err: Error) => {
-      log.warn(`V1's baseline could not be recorded in the plan's baseline store: ${err.message}`);
-      return undefined;
-    });
+    recordedIn = await recordBaseline(loaded, baseline, `shadow run${workflowId ? ` of ${workflowId}` : ''}`).catch(
+      (err: Error) => {
+        log.warn(`V1's baseline could not be recorded in the plan's baseline store: ${err.message}`);
+        return undefined;
+      },
+    );
   }
-  return { baseline, summary: recordedIn ? `${summary}; V1's answers recorded in ${recordedIn}` : summary, outcomes: brief(outcomes), recordedIn };
+  return {
+    baseline,
+    summary: recordedIn ? `${summary}; V1's answers recorded in ${recordedIn}` : summary,
+    outcomes: brief(outcomes),
+    recordedIn,
+  };
 }
 
 /** After a rollback: V1 restored must give what it gave before (only checks in compare mode, at phase5). */
-export async function compareChecksWithBaseline(loaded: LoadedPlan, role: ServiceRole, baseline: BaselineValues): Promise<{ summary: string }> {
+export async function compareChecksWithBaseline(
+  loaded: LoadedPlan,
+  role: ServiceRole,
+  baseline: BaselineValues,
+): Promise<{ summary: string }> {
   const compared = loaded.plan.checks.filter((c) => c.compare && c.at.includes('shadow'));
   const outcomes: CheckOutcome[] = [];
-  for (const check of compared) outcomes.push(...(await runChecksAt(loaded, role, 'phase5', { baseline, only: check.name })));
+  for (const check of compared)
+    outcomes.push(...(await runChecksAt(loaded, role, 'phase5', { baseline, only: check.name })));
   const failing = outcomes.filter((o) => o.status === 'FAIL');
-  const summary = outcomes.length ? outcomes.map((o) => `${o.name} ${o.status} (${o.message})`).join(', ') : 'no compare checks in the plan';
-  if (failing.length) throw ApplicationFailure.nonRetryable(`${role} differs from the pre-cutover baseline: ${failing.map(describeOutcome).join('; ')}`, FailureType.KpiMismatch, brief(outcomes));
+  const summary = outcomes.length
+    ? outcomes.map((o) => `${o.name} ${o.status} (${o.message})`).join(', ')
+    : 'no compare checks in the plan';
+  if (failing.length)
+    throw ApplicationFailure.nonRetryable(
+      `${role} differs from the pre-cutover baseline: ${failing.map(describeOutcome).join('; ')}`,
+      FailureType.KpiMismatch,
+      brief(outcomes),
+    );
   return { summary };
 }

@@ -13,20 +13,33 @@ import { buildReport, renderMarkdown, type FinalDecisionPoint } from './report-c
 import { parseDuration } from '../../domain/duration';
 import { monitoringCharts, renderChart } from './report-charts';
 
-export async function writeMonitoringReport(loaded: LoadedPlan, view: MonitoringView): Promise<{ json: string; markdown: string; charts: string[] }> {
+export async function writeMonitoringReport(
+  loaded: LoadedPlan,
+  view: MonitoringView,
+): Promise<{ json: string; markdown: string; charts: string[] }> {
   const dir = insideWorkdir(loaded, loaded.plan.reports.dir, 'reports.dir');
   await mkdir(dir, { recursive: true });
   // The cutover id comes from whoever started the workflow (UI, CLI): a slug, never a path.
   const base = fileInside(dir, `${safeSlug(view.cutoverId, 'cutover')}-monitoring`);
   const { thresholds } = loaded.plan;
-  const charts = monitoringCharts(view, { latencyWarnMs: thresholds.latencyWarnMs, errorRateWarnPct: thresholds.errorRateWarn * 100, memoryDrift: thresholds.memoryDrift }).map((c) => ({
+  const charts = monitoringCharts(view, {
+    latencyWarnMs: thresholds.latencyWarnMs,
+    errorRateWarnPct: thresholds.errorRateWarn * 100,
+    memoryDrift: thresholds.memoryDrift,
+  }).map((c) => ({
     ...c,
     file: `${base}-${c.name}.svg`,
   }));
   await Promise.all(charts.map((c) => writeFile(c.file, renderChart(c.options))));
   const report = buildReport(loaded.plan.name, view, finalDecisionPoint(loaded));
   await writeFile(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
-  await writeFile(`${base}.md`, renderMarkdown(report, charts.map((c) => ({ title: c.title, file: path.basename(c.file) }))));
+  await writeFile(
+    `${base}.md`,
+    renderMarkdown(
+      report,
+      charts.map((c) => ({ title: c.title, file: path.basename(c.file) })),
+    ),
+  );
   return { json: `${base}.json`, markdown: `${base}.md`, charts: charts.map((c) => c.file) };
 }
 

@@ -1,5 +1,13 @@
 /** What the final report says, computed from the monitoring view. Pure, so it is unit-testable. */
-import { formatSpan, type CheckpointRow, type DecisionRecord, type MonitoringView, type RouterReading, type SentinelSample, type UnmeasuredInterval } from '../../domain/monitoring-model';
+import {
+  formatSpan,
+  type CheckpointRow,
+  type DecisionRecord,
+  type MonitoringView,
+  type RouterReading,
+  type SentinelSample,
+  type UnmeasuredInterval,
+} from '../../domain/monitoring-model';
 import type { Decision, RecordedApproval } from '../../domain/cutover-model';
 import { hourLabel } from '../../domain/monitoring-schedule';
 
@@ -47,7 +55,10 @@ export interface MonitoringReport {
   verdict: { ready: boolean; text: string };
   warnings: string[];
   rollback?: MonitoringView['rollback'];
-  /** who served (the router read back) at the start, each validation and decision point, the end; absent without a traffic section or before it was read */
+  /**
+   * who served (the router read back) at the start, each validation and decision point, the end; absent without a
+   * traffic section or before it was read
+   */
   traffic?: RouterReading[];
 }
 
@@ -56,7 +67,8 @@ export const SIGN_OFF_ROLES = ['engineering', 'operations', 'dataQuality'];
 export const READY = 'System ready for steady-state operations';
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
-const round = (x: number | undefined, digits = 2) => (x === undefined ? undefined : Math.round(x * 10 ** digits) / 10 ** digits);
+const round = (x: number | undefined, digits = 2) =>
+  x === undefined ? undefined : Math.round(x * 10 ** digits) / 10 ** digits;
 
 export function trend(rows: CheckpointRow[], pick: (r: CheckpointRow) => number | null | undefined): Trend {
   const values = (subset: CheckpointRow[]) => subset.map(pick).filter((v): v is number => typeof v === 'number');
@@ -93,17 +105,24 @@ function signOffs(view: MonitoringView, planFinal?: FinalDecisionPoint | null): 
 function verdict(r: Omit<MonitoringReport, 'verdict'>): MonitoringReport['verdict'] {
   const missing: string[] = [];
   if (r.status === 'ROLLED_BACK') missing.push(`rolled back to V1 (${r.rollback?.reason ?? r.message})`);
-  else if (r.status === 'MONITORING' || r.status === 'AWAITING_DECISION') missing.push(`monitoring still running (${r.monitoredFor} so far)`);
+  else if (r.status === 'MONITORING' || r.status === 'AWAITING_DECISION')
+    missing.push(`monitoring still running (${r.monitoredFor} so far)`);
   else if (r.status !== 'COMPLETED') missing.push(`monitoring ended ${r.status}: ${r.message}`);
   if (r.errors.failedValidations) missing.push(`${r.errors.failedValidations} failed validation(s)`);
   const noGo = r.signOffs.filter((s) => s.decision === 'NO_GO');
   if (noGo.length) missing.push(`NO_GO from ${noGo.map((s) => `${s.role} (${s.approver})`).join(', ')}`);
   const unsigned = r.signOffs.filter((s) => !s.decision);
   if (unsigned.length) missing.push(`no sign-off from ${unsigned.map((s) => s.role).join(', ')}`);
-  return missing.length ? { ready: false, text: `Not ready for steady-state operations: ${missing.join('; ')}` } : { ready: true, text: READY };
+  return missing.length
+    ? { ready: false, text: `Not ready for steady-state operations: ${missing.join('; ')}` }
+    : { ready: true, text: READY };
 }
 
-export function buildReport(plan: string, view: MonitoringView, finalPoint?: FinalDecisionPoint | null): MonitoringReport {
+export function buildReport(
+  plan: string,
+  view: MonitoringView,
+  finalPoint?: FinalDecisionPoint | null,
+): MonitoringReport {
   const rates = view.rows.map((r) => r.errorRatePct).filter((v): v is number => typeof v === 'number');
   const report = {
     plan,
@@ -124,10 +143,18 @@ export function buildReport(plan: string, view: MonitoringView, finalPoint?: Fin
       peakErrorRatePct: rates.length ? Math.max(...rates) : undefined,
     },
     checkpoints: view.rows.length,
-    trends: { latencyMs: trend(view.rows, (r) => r.latencyMs), memoryMb: trend(view.rows, (r) => r.memoryMb), errorRatePct: trend(view.rows, (r) => r.errorRatePct) },
+    trends: {
+      latencyMs: trend(view.rows, (r) => r.latencyMs),
+      memoryMb: trend(view.rows, (r) => r.memoryMb),
+      errorRatePct: trend(view.rows, (r) => r.errorRatePct),
+    },
     rows: view.rows,
     /** the latest sentinel probes as measured (between checkpoints; all a short monitoring has) */
-    sentinel: { probes: view.probes ?? 0, kept: view.sentinelSamples?.length ?? 0, samples: view.sentinelSamples ?? [] },
+    sentinel: {
+      probes: view.probes ?? 0,
+      kept: view.sentinelSamples?.length ?? 0,
+      samples: view.sentinelSamples ?? [],
+    },
     decisions: view.decisions.map((d) => ({ ...d, votes: view.votes.filter((v) => v.gate === d.label) })),
     votes: view.votes,
     signOffs: signOffs(view, finalPoint),
@@ -140,7 +167,13 @@ export function buildReport(plan: string, view: MonitoringView, finalPoint?: Fin
 
 const cell = (x: unknown) => (x === undefined || x === null ? '' : String(x).replace(/\|/g, '/'));
 const span = (g: UnmeasuredInterval) => `${hourLabel(g.fromOffsetMs)}–${hourLabel(g.toOffsetMs)}`;
-const gapRow = (g: UnmeasuredInterval) => ({ offsetMs: g.fromOffsetMs, line: `| ${span(g)} | not measured: ${g.why} (${formatSpan(g.toOffsetMs - g.fromOffsetMs)}, ${g.from} → ${g.to}) | | | | | |` });
+const gapRow = (g: UnmeasuredInterval) => ({
+  offsetMs: g.fromOffsetMs,
+  line:
+    `| ${span(g)} | not measured: ${g.why} (` +
+    `${formatSpan(g.toOffsetMs - g.fromOffsetMs)}, ${g.from} → ` +
+    `${g.to}) | | | | | |`,
+});
 
 /** "100% of measured time; 9.5 min not measured (1 gap: …)", or "no samples" when nothing ran. */
 export function uptimeText(r: Pick<MonitoringReport, 'uptimePct' | 'unmeasured'>): string {
@@ -148,43 +181,76 @@ export function uptimeText(r: Pick<MonitoringReport, 'uptimePct' | 'unmeasured'>
   const { totalMs, gaps } = r.unmeasured;
   if (!gaps.length) return `**${r.uptimePct}%**`;
   const whys = [...new Set(gaps.map((g) => g.why))].join('; ');
-  return `**${r.uptimePct}%** of measured time; ${formatSpan(totalMs)} not measured (${gaps.length} gap${gaps.length > 1 ? 's' : ''}: ${whys})`;
+  return (
+    `**${r.uptimePct}%** of measured time; ${formatSpan(totalMs)} ` +
+    `not measured (${gaps.length} gap${gaps.length > 1 ? 's' : ''}: ${whys})`
+  );
 }
 
 /** A run shorter than the runbook's 24 hours (a rehearsal, or ended early) says so in its title. */
 function title(r: MonitoringReport): string {
   const full = r.plannedMs >= 24 * 3_600_000;
-  if (r.status === 'COMPLETED') return full ? '24-Hour Cutover Complete ✓' : `${formatSpan(r.plannedMs)} monitoring complete ✓ (shorter than the runbook's 24 hours)`;
+  if (r.status === 'COMPLETED')
+    return full
+      ? '24-Hour Cutover Complete ✓'
+      : `${formatSpan(r.plannedMs)} monitoring complete ✓ (shorter than ` + `the runbook's 24 hours)`;
   return `Monitoring ended: ${r.status} after ${r.monitoredFor} of ${formatSpan(r.plannedMs)}`;
 }
 
-const who = (v: RecordedApproval) => (v.via === 'timeout-default' ? `no vote in time: plan default ${v.decision} at ${v.at}` : `${v.decision} ${v.role} by ${v.approver} at ${v.at} (${v.via})${v.comment ? ` — "${v.comment}"` : ''}`);
+const who = (v: RecordedApproval) =>
+  v.via === 'timeout-default'
+    ? `no vote in time: plan default ${v.decision} at ${v.at}`
+    : `${v.decision} ${v.role} by ${v.approver} at ${v.at} (${v.via})${v.comment ? ` — "${v.comment}"` : ''}`;
 
 /** `charts` are file names beside the Markdown, so the links work wherever the folder is copied. */
 export function renderMarkdown(r: MonitoringReport, charts: { title: string; file: string }[] = []): string {
-  const t = (x: Trend, unit: string) => `${x.firstHour ?? '–'} ${unit} → ${x.lastHour ?? '–'} ${unit}${x.changePct !== undefined ? ` (${x.changePct > 0 ? '+' : ''}${x.changePct}%)` : ''}`;
+  const t = (x: Trend, unit: string) =>
+    `${x.firstHour ?? '–'} ${unit} → ${x.lastHour ?? '–'} ${unit}` +
+    (x.changePct !== undefined ? ` (${x.changePct > 0 ? '+' : ''}${x.changePct}%)` : '') +
+    ``;
   const e = r.errors;
   return [
     `# ${title(r)} — ${r.plan}`,
     '',
     `Cutover \`${r.cutoverId}\`, monitored for ${r.monitoredFor}. ${r.message}`,
     '',
-    ...(r.verdict.ready ? ['**Status: All criteria met**', '', `**${r.verdict.text}**`] : [`**Verdict:** ${r.verdict.text}`]),
+    ...(r.verdict.ready
+      ? ['**Status: All criteria met**', '', `**${r.verdict.text}**`]
+      : [`**Verdict:** ${r.verdict.text}`]),
     '',
     `- Uptime: ${uptimeText(r)}`,
-    ...(r.samples !== undefined ? [`- Samples: ${r.samples} reading(s) of V2 (sentinel probes and validations)${r.samples === 0 ? ' — monitoring ended before the first probe' : ''}`] : []),
-    `- Errors: **${r.errorCount}** checkpoint(s) — failed validations ${e.failedValidations} of ${r.checkpoints}, error-rate samples above 0% ${e.errorRateSamples} of ${e.samples}${e.peakErrorRatePct !== undefined ? ` (peak ${e.peakErrorRatePct}%)` : ''}`,
+    ...(r.samples !== undefined
+      ? [
+          `- Samples: ${r.samples} reading(s) of V2 (sentinel probes and ` +
+            `validations)${r.samples === 0 ? ' — monitoring ended before the first probe' : ''}`,
+        ]
+      : []),
+    `- Errors: **${r.errorCount}** checkpoint(s) — failed ` +
+      `validations ${e.failedValidations} of ${r.checkpoints}, ` +
+      `error-rate samples above 0% ${e.errorRateSamples} of ` +
+      `${e.samples}${e.peakErrorRatePct !== undefined ? ` (peak ${e.peakErrorRatePct}%)` : ''}`,
     `- Latency (first hour → last hour): ${t(r.trends.latencyMs, 'ms')}`,
     `- Memory (first hour → last hour): ${t(r.trends.memoryMb, 'MB')}`,
     `- Error rate (first hour → last hour): ${t(r.trends.errorRatePct, '%')}`,
-    ...(r.rollback ? [`- Rollback \`${r.rollback.workflowId}\`: ${r.rollback.status ?? 'running'} — ${r.rollback.reason}`] : []),
+    ...(r.rollback
+      ? [`- Rollback \`${r.rollback.workflowId}\`: ` + `${r.rollback.status ?? 'running'} — ${r.rollback.reason}`]
+      : []),
     ...(charts.length ? ['', '## Charts', '', ...charts.map((c) => `![${c.title}](${c.file})`)] : []),
     '',
     '## Checkpoints',
     '',
     '| Time | Latency (ms) | Error Rate (%) | Memory (MB) | CPU (%) | Status | Note |',
     '|---|---|---|---|---|---|---|',
-    ...[...r.rows.map((x) => ({ offsetMs: x.offsetMs, line: `| ${x.label} (${x.at}) | ${x.latencyMs?.toFixed(1) ?? ''} | ${cell(x.errorRatePct)} | ${cell(x.memoryMb)} | ${cell(x.cpuPct)} | ${x.status} | ${cell(x.note)} |` })), ...r.unmeasured.gaps.map(gapRow)]
+    ...[
+      ...r.rows.map((x) => ({
+        offsetMs: x.offsetMs,
+        line:
+          `| ${x.label} (${x.at}) | ${x.latencyMs?.toFixed(1) ?? ''} | ` +
+          `${cell(x.errorRatePct)} | ${cell(x.memoryMb)} | ` +
+          `${cell(x.cpuPct)} | ${x.status} | ${cell(x.note)} |`,
+      })),
+      ...r.unmeasured.gaps.map(gapRow),
+    ]
       .sort((a, b) => a.offsetMs - b.offsetMs)
       .map((x) => x.line),
     ...(r.rows.length ? [] : ['', '_No checkpoint ran: the monitoring ended before its first validation._']),
@@ -194,13 +260,25 @@ export function renderMarkdown(r: MonitoringReport, charts: { title: string; fil
     '## Decisions',
     '',
     ...(r.decisions.length ? [] : ['- none yet']),
-    ...r.decisions.flatMap((d) => [`- **${d.label}** (${hourLabel(d.offsetMs)}): ${d.outcome === 'continue' ? 'continue' : 'ROLLBACK'} (${d.via}), opened ${d.openedAt}, decided ${d.decidedAt}${d.note ? ` — ${d.note}` : ''}${d.scheduledAt && d.openedOffsetMs !== undefined && d.openedOffsetMs - d.offsetMs > 60_000 ? ` (due ${d.scheduledAt}, opened late after an outage)` : ''}`, ...d.votes.map((v) => `  - ${who(v)}`)]),
+    ...r.decisions.flatMap((d) => [
+      `- **${d.label}** (${hourLabel(d.offsetMs)}): ` +
+        `${d.outcome === 'continue' ? 'continue' : 'ROLLBACK'} (` +
+        `${d.via}), opened ${d.openedAt}, decided ${d.decidedAt}` +
+        (`${d.note ? ` — ${d.note}` : ''}` +
+          (d.scheduledAt && d.openedOffsetMs !== undefined && d.openedOffsetMs - d.offsetMs > 60_000
+            ? ` (due ${d.scheduledAt}, opened late after an outage)`
+            : '') +
+          ``),
+      ...d.votes.map((v) => `  - ${who(v)}`),
+    ]),
     '',
     '## Sign-offs',
     '',
     '| Role | Name | Decision | Time |',
     '|---|---|---|---|',
-    ...r.signOffs.map((s) => `| ${s.role} | ${cell(s.approver) || '_missing_'} | ${s.decision ?? ''} | ${s.at ?? ''} |`),
+    ...r.signOffs.map(
+      (s) => `| ${s.role} | ${cell(s.approver) || '_missing_'} | ` + `${s.decision ?? ''} | ${s.at ?? ''} |`,
+    ),
     ...(r.warnings.length ? ['', '## Warnings', '', ...r.warnings.map((w) => `- ${w}`)] : []),
     '',
   ].join('\n');
@@ -209,19 +287,34 @@ export function renderMarkdown(r: MonitoringReport, charts: { title: string; fil
 /** The sentinel's own readings: between checkpoints they are the only measurements there are. */
 function sentinelSection(sentinel: MonitoringReport['sentinel'] | undefined): string[] {
   if (!sentinel?.samples.length) return [];
-  const shown = sentinel.kept < sentinel.probes ? `the last ${sentinel.kept} of ${sentinel.probes} probes` : `all ${sentinel.kept} probes`;
+  const shown =
+    sentinel.kept < sentinel.probes
+      ? `the last ${sentinel.kept} of ${sentinel.probes} probes`
+      : `all ${sentinel.kept} probes`;
   return [
     '',
     `## Sentinel readings (${shown})`,
     '',
     '| Time | Healthy | Error Rate (%) | Memory (MB) | CPU (%) | Detail |',
     '|---|---|---|---|---|---|',
-    ...sentinel.samples.map((x) => `| ${hourLabel(x.offsetMs)} (${x.at}) | ${x.healthy ? 'yes' : '**no**'} | ${cell(x.errorRatePct)} | ${cell(x.memoryMb)} | ${cell(x.cpuPct)} | ${cell(x.detail)} |`),
+    ...sentinel.samples.map(
+      (x) =>
+        `| ${hourLabel(x.offsetMs)} (${x.at}) | ` +
+        `${x.healthy ? 'yes' : '**no**'} | ${cell(x.errorRatePct)} | ` +
+        `${cell(x.memoryMb)} | ${cell(x.cpuPct)} | ${cell(x.detail)} |`,
+    ),
   ];
 }
 
 /** Who served at each moment, as the router said (a rollback shows V1 again). */
 function trafficSection(traffic: RouterReading[] | undefined): string[] {
   if (!traffic?.length) return [];
-  return ['', '## Traffic (read back from the router)', '', '| Time | Moment | Who serves |', '|---|---|---|', ...traffic.map((t) => `| ${hourLabel(t.offsetMs)} (${t.at}) | ${cell(t.label)} | ${cell(t.summary)} |`)];
+  return [
+    '',
+    '## Traffic (read back from the router)',
+    '',
+    '| Time | Moment | Who serves |',
+    '|---|---|---|',
+    ...traffic.map((t) => `| ${hourLabel(t.offsetMs)} (${t.at}) | ${cell(t.label)} | ${cell(t.summary)} |`),
+  ];
 }

@@ -9,7 +9,11 @@ import { safeSlug } from '../../domain/names';
 import { fileInside, insideWorkdir } from '../plan-paths';
 
 /** Writes `<reports.dir>/<name>.json` and returns its absolute path. */
-export async function writeValidationReport(loaded: LoadedPlan, report: ValidationReport, name: string): Promise<string> {
+export async function writeValidationReport(
+  loaded: LoadedPlan,
+  report: ValidationReport,
+  name: string,
+): Promise<string> {
   const dir = insideWorkdir(loaded, loaded.plan.reports.dir, 'reports.dir');
   await mkdir(dir, { recursive: true });
   // Scheduled workflow ids carry a timestamp with ':'; a name must never climb out of the folder.

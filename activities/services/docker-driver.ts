@@ -16,7 +16,10 @@ export class DockerDriver implements ServiceDriver {
   constructor(spec: Pick<DockerSpec, 'container' | 'name'>) {
     // a name starting with "-" would be read as an option
     if (!CONTAINER_PATTERN.test(spec.container)) {
-      throw ApplicationFailure.nonRetryable(`${spec.name}: "${spec.container}" is not a container name`, FailureType.InvalidServiceConfig);
+      throw ApplicationFailure.nonRetryable(
+        `${spec.name}: "${spec.container}" is not a container name`,
+        FailureType.InvalidServiceConfig,
+      );
     }
     this.container = spec.container;
   }
@@ -38,7 +41,10 @@ export class DockerDriver implements ServiceDriver {
     const graceSeconds = Math.max(0, Math.ceil(graceMs / 1000));
     const stopArgv = ['docker', 'stop', '-t', String(graceSeconds), this.container];
     const r = await runCommand(stopArgv, { timeoutMs: graceMs + CLI_MARGIN_MS });
-    const inspect = await runCommand(['docker', 'inspect', '-f', '{{.State.Running}} {{.State.ExitCode}}', this.container], { timeoutMs: 10_000 });
+    const inspect = await runCommand(
+      ['docker', 'inspect', '-f', '{{.State.Running}} {{.State.ExitCode}}', this.container],
+      { timeoutMs: 10_000 },
+    );
     const [running, exitCode] = inspect.stdout.trim().split(/\s+/);
     if (inspect.code === 0 && running === 'false') return { forced: exitCode === '137' };
     const killArgv = ['docker', 'kill', this.container];
@@ -53,7 +59,9 @@ export class DockerDriver implements ServiceDriver {
   }
 
   async status(): Promise<ServiceState> {
-    const r = await runCommand(['docker', 'inspect', '-f', '{{.State.Running}}', this.container], { timeoutMs: 10_000 });
+    const r = await runCommand(['docker', 'inspect', '-f', '{{.State.Running}}', this.container], {
+      timeoutMs: 10_000,
+    });
     const out = r.stdout.trim();
     if (r.code === 0 && out === 'true') return 'running';
     if (r.code === 0 && out === 'false') return 'stopped';

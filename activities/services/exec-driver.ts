@@ -31,7 +31,10 @@ export class ExecDriver implements ServiceDriver {
     if ((await this.status()) === 'running') return;
     const r = await runCommand(this.spec.start, { cwd: this.cwd });
     if (r.code !== 0) {
-      throw ApplicationFailure.nonRetryable(`${this.spec.name}: ${describeResult(this.spec.start, r)}`, FailureType.ServiceStartFailed);
+      throw ApplicationFailure.nonRetryable(
+        `${this.spec.name}: ${describeResult(this.spec.start, r)}`,
+        FailureType.ServiceStartFailed,
+      );
     }
   }
 
@@ -46,7 +49,8 @@ export class ExecDriver implements ServiceDriver {
     if (await this.stoppedBy(deadline)) return { forced: false };
     if (!this.spec.forceStop) {
       throw ApplicationFailure.retryable(
-        `${this.spec.name} still running after ${graceMs} ms (${describeResult(this.spec.stop, r)}) and the plan has no forceStop`,
+        `${this.spec.name} still running after ${graceMs} ms (` +
+          `${describeResult(this.spec.stop, r)}) and the plan has no forceStop`,
         FailureType.ServiceStopFailed,
       );
     }

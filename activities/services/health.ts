@@ -58,7 +58,9 @@ export async function waitHealthy(
     await onTick?.(probe, elapsedMs);
     if (elapsedMs >= timeoutMs) {
       throw ApplicationFailure.create({
-        message: `${spec.name} not healthy at ${healthUrl(spec)} after ${timeoutMs} ms; last probe: ${describeProbe(probe)}`,
+        message:
+          `${spec.name} not healthy at ${healthUrl(spec)} after ` +
+          `${timeoutMs} ms; last probe: ${describeProbe(probe)}`,
         type: FailureType.ServiceUnhealthy,
         details: [probe],
       });

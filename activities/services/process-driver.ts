@@ -41,7 +41,10 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** The kernel's start time of a process (field 22 of /proc/PID/stat): with the pid, it names one process, even after pid reuse. */
+/**
+ * The kernel's start time of a process (field 22 of /proc/PID/stat): with the pid, it names one process, even after pid
+ * reuse.
+ */
 export function startTimeOf(pid: number): string | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -64,13 +67,20 @@ export class ProcessDriver implements ServiceDriver {
   readonly logFile: string;
   private readonly cwd: string;
 
-  constructor(private readonly spec: ProcessSpec, private readonly opts: ProcessDriverOptions = {}) {
+  constructor(
+    private readonly spec: ProcessSpec,
+    private readonly opts: ProcessDriverOptions = {},
+  ) {
     const base = path.resolve(opts.cwd ?? process.cwd());
     const runDir = path.resolve(base, spec.runDir ?? '.data/run');
     // pid files are read, written and removed here: they stay inside the plan's workdir.
     const escape = escapeReason(base, runDir);
     if (escape) {
-      throw ApplicationFailure.nonRetryable(`runDir of service ${spec.name}: ${escape}: set services.<role>.runDir to a folder inside the plan's workdir`, FailureType.InvalidServiceConfig);
+      throw ApplicationFailure.nonRetryable(
+        `runDir of service ${spec.name}: ${escape}: set ` +
+          `services.<role>.runDir to a folder inside the plan's workdir`,
+        FailureType.InvalidServiceConfig,
+      );
     }
     this.pidFile = path.join(runDir, `${spec.name}.pid`);
     this.logFile = path.join(runDir, `${spec.name}.log`);
@@ -88,7 +98,13 @@ export class ProcessDriver implements ServiceDriver {
     // "pid starttime": a pid file left by a crash or a reboot may name another, newer process.
     const [pidText, started] = text.trim().split(/\s+/);
     const pid = Number(pidText);
-    if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && (!started || startTimeOf(pid) === undefined || startTimeOf(pid) === started)) return pid;
+    if (
+      Number.isInteger(pid) &&
+      pid > 0 &&
+      isAlive(pid) &&
+      (!started || startTimeOf(pid) === undefined || startTimeOf(pid) === started)
+    )
+      return pid;
     fs.rmSync(this.pidFile, { force: true });
     return undefined;
   }
@@ -102,7 +118,10 @@ export class ProcessDriver implements ServiceDriver {
     fs.mkdirSync(path.dirname(this.pidFile), { recursive: true });
     const [program, ...args] = this.spec.command;
     const log = fs.openSync(this.logFile, 'a');
-    fs.writeSync(log, `\n${RUN_MARK} ${this.spec.name} at ${new Date().toISOString()}: ${this.spec.command.join(' ')}\n`);
+    fs.writeSync(
+      log,
+      `\n${RUN_MARK} ${this.spec.name} at ` + `${new Date().toISOString()}: ${this.spec.command.join(' ')}\n`,
+    );
     const child = spawn(program!, args, {
       cwd: this.cwd,
       env: childEnv(this.spec.env),
@@ -127,7 +146,10 @@ export class ProcessDriver implements ServiceDriver {
     child.unref();
     // A crash-on-start shows up within a moment; report it here with its exit code and log.
     let settle: NodeJS.Timeout | undefined;
-    const early = await Promise.race([exited, new Promise<undefined>((r) => (settle = setTimeout(() => r(undefined), this.opts.startSettleMs ?? 1_000)))]);
+    const early = await Promise.race([
+      exited,
+      new Promise<undefined>((r) => (settle = setTimeout(() => r(undefined), this.opts.startSettleMs ?? 1_000))),
+    ]);
     clearTimeout(settle);
     if (!early) return;
     fs.rmSync(this.pidFile, { force: true });
@@ -148,7 +170,10 @@ export class ProcessDriver implements ServiceDriver {
       forced = true;
       signalGroup(pid, 'SIGKILL');
       if (!(await this.waitGone(pid, KILL_WAIT_MS))) {
-        throw ApplicationFailure.retryable(`${this.spec.name} (pid ${pid}) survived SIGKILL`, FailureType.ServiceStopFailed);
+        throw ApplicationFailure.retryable(
+          `${this.spec.name} (pid ${pid}) survived SIGKILL`,
+          FailureType.ServiceStopFailed,
+        );
       }
     }
     fs.rmSync(this.pidFile, { force: true });

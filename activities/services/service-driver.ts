@@ -65,7 +65,12 @@ export function runCommand(argv: readonly string[], opts: CommandOptions = {}): 
     // env passed explicitly: the default is Node's own process.env, which a test sandbox
     // (jest) does not share, so a fake program put first on PATH would not be found;
     // scrubbed, so systemctl, docker and a plan's exec commands see none of the worker's secrets
-    const child = spawn(program, args, { cwd: opts.cwd, env: childEnv(opts.env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, {
+      cwd: opts.cwd,
+      env: childEnv(opts.env),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const untrack = trackChild(child.pid, argv.join(' '));
     const stopBeat = keepAlive(() => ({ command: program }));
     let stdout = '';
@@ -101,7 +106,12 @@ export function runCommand(argv: readonly string[], opts: CommandOptions = {}): 
       done();
       if (['ENOENT', 'EACCES', 'ENOTDIR'].includes(err.code ?? '')) {
         const where = opts.cwd ? ` (cwd ${opts.cwd})` : '';
-        reject(ApplicationFailure.nonRetryable(`cannot run "${program}"${where}: ${err.code}`, FailureType.InvalidServiceConfig));
+        reject(
+          ApplicationFailure.nonRetryable(
+            `cannot run "${program}"${where}: ${err.code}`,
+            FailureType.InvalidServiceConfig,
+          ),
+        );
       } else reject(err);
     });
     child.once('close', (code) => {

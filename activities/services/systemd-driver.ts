@@ -34,7 +34,10 @@ export class SystemdDriver implements ServiceDriver {
     const r = await this.systemctl(['start']);
     if (r.code !== 0) {
       // systemd already retried per the unit's Restart= policy; a failed job means the unit fails
-      throw ApplicationFailure.nonRetryable(describeResult(['systemctl', 'start', this.unit], r), FailureType.ServiceStartFailed);
+      throw ApplicationFailure.nonRetryable(
+        describeResult(['systemctl', 'start', this.unit], r),
+        FailureType.ServiceStartFailed,
+      );
     }
   }
 
@@ -47,7 +50,9 @@ export class SystemdDriver implements ServiceDriver {
       if ((await this.status()) === 'stopped') return { forced: true };
     }
     throw ApplicationFailure.retryable(
-      `${this.unit} still active after stop (${describeResult(['systemctl', 'stop', this.unit], r)}) and SIGKILL (${describeResult(['systemctl', 'kill', this.unit], kill)})`,
+      `${this.unit} still active after stop (` +
+        `${describeResult(['systemctl', 'stop', this.unit], r)}) and ` +
+        `SIGKILL (${describeResult(['systemctl', 'kill', this.unit], kill)})`,
       FailureType.ServiceStopFailed,
     );
   }

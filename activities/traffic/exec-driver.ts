@@ -21,7 +21,11 @@ export class ExecTrafficDriver implements TrafficDriver {
 
   private async run(field: 'switch' | 'weights' | 'state', argv: string[]): Promise<string> {
     const r = await runCommand(argv, { cwd: this.loaded.workdir, timeoutMs: 60_000 });
-    if (r.code !== 0) throw ApplicationFailure.retryable(`traffic.${field}: ${describeResult(argv, r)}`, FailureType.RouterConfigRejected);
+    if (r.code !== 0)
+      throw ApplicationFailure.retryable(
+        `traffic.${field}: ${describeResult(argv, r)}`,
+        FailureType.RouterConfigRejected,
+      );
     return r.stdout;
   }
 
@@ -35,7 +39,10 @@ export class ExecTrafficDriver implements TrafficDriver {
     }
     const w = parsed as { v1?: unknown; v2?: unknown } | undefined;
     if (typeof w?.v1 !== 'number' || typeof w?.v2 !== 'number') {
-      throw ApplicationFailure.nonRetryable(`traffic.state must print {"v1": <weight>, "v2": <weight>}, it printed: ${out.trim().slice(0, 200)}`, FailureType.InvalidTrafficConfig);
+      throw ApplicationFailure.nonRetryable(
+        `traffic.state must print {"v1": <weight>, "v2": <weight>}, it ` + `printed: ${out.trim().slice(0, 200)}`,
+        FailureType.InvalidTrafficConfig,
+      );
     }
     const raw = JSON.stringify({ v1: w.v1, v2: w.v2 });
     return { driver: 'exec', weights: { v1: w.v1, v2: w.v2 }, raw, fingerprint: raw, readAt: now() };
@@ -46,13 +53,22 @@ export class ExecTrafficDriver implements TrafficDriver {
     if (current.weights.v1 === weights.v1 && current.weights.v2 === weights.v2) return;
     const whole = weights.v1 === 0 ? 'v2' : weights.v2 === 0 ? 'v1' : undefined;
     if (whole && !this.spec.weights) {
-      await this.run('switch', this.spec.switch.map((a) => a.replaceAll('{role}', whole)));
+      await this.run(
+        'switch',
+        this.spec.switch.map((a) => a.replaceAll('{role}', whole)),
+      );
       return;
     }
     if (!this.spec.weights) {
-      throw ApplicationFailure.nonRetryable('traffic.weights is missing: a canary needs a command that sets weights ("{v1}", "{v2}")', FailureType.InvalidTrafficConfig);
+      throw ApplicationFailure.nonRetryable(
+        'traffic.weights is missing: a canary needs a command that sets ' + 'weights ("{v1}", "{v2}")',
+        FailureType.InvalidTrafficConfig,
+      );
     }
-    await this.run('weights', this.spec.weights.map((a) => a.replaceAll('{v1}', String(weights.v1)).replaceAll('{v2}', String(weights.v2))));
+    await this.run(
+      'weights',
+      this.spec.weights.map((a) => a.replaceAll('{v1}', String(weights.v1)).replaceAll('{v2}', String(weights.v2))),
+    );
   }
 
   async restore(state: RouterState): Promise<void> {

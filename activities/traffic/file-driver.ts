@@ -22,11 +22,17 @@ export interface TrafficPointer {
 type FileSpec = Extract<TrafficSpec, { driver: 'file' }>;
 
 const isPointer = (v: unknown): v is TrafficPointer =>
-  !!v && typeof v === 'object' && ((v as TrafficPointer).active === 'v1' || (v as TrafficPointer).active === 'v2') && typeof (v as TrafficPointer).upstream === 'string';
+  !!v &&
+  typeof v === 'object' &&
+  ((v as TrafficPointer).active === 'v1' || (v as TrafficPointer).active === 'v2') &&
+  typeof (v as TrafficPointer).upstream === 'string';
 
 export class FileTrafficDriver implements TrafficDriver {
   readonly file: string;
-  constructor(private readonly loaded: LoadedPlan, spec: FileSpec) {
+  constructor(
+    private readonly loaded: LoadedPlan,
+    spec: FileSpec,
+  ) {
     this.file = insideWorkdir(loaded, spec.pointerFile, 'traffic.pointerFile');
   }
 
@@ -46,7 +52,9 @@ export class FileTrafficDriver implements TrafficDriver {
     }
     if (!isPointer(parsed)) {
       throw ApplicationFailure.nonRetryable(
-        `traffic.pointerFile ${this.file} is corrupt (not a {"active": "v1"|"v2", "upstream": ...} pointer): check which upstream the router serves, then fix or delete the file and retry`,
+        `traffic.pointerFile ${this.file} is corrupt (not a {"active": ` +
+          `"v1"|"v2", "upstream": ...} pointer): check which upstream the ` +
+          `router serves, then fix or delete the file and retry`,
         FailureType.TrafficPointerCorrupt,
       );
     }
@@ -57,7 +65,11 @@ export class FileTrafficDriver implements TrafficDriver {
     try {
       return await readOptional(this.file);
     } catch (err) {
-      throw ApplicationFailure.nonRetryable(`traffic.pointerFile ${this.file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): fix its permissions`, FailureType.TrafficPointerCorrupt);
+      throw ApplicationFailure.nonRetryable(
+        `traffic.pointerFile ${this.file} cannot be read (` +
+          `${(err as NodeJS.ErrnoException).code ?? 'error'}): fix its permissions`,
+        FailureType.TrafficPointerCorrupt,
+      );
     }
   }
 
@@ -76,10 +88,13 @@ export class FileTrafficDriver implements TrafficDriver {
   }
 
   async setWeights(weights: { v1: number; v2: number }): Promise<void> {
-    const role = weights.v2 === 100 && weights.v1 === 0 ? 'v2' : weights.v1 === 100 && weights.v2 === 0 ? 'v1' : undefined;
+    const role =
+      weights.v2 === 100 && weights.v1 === 0 ? 'v2' : weights.v1 === 100 && weights.v2 === 0 ? 'v1' : undefined;
     if (!role) {
       throw ApplicationFailure.nonRetryable(
-        `traffic.driver "file" cannot split traffic (asked V1 ${weights.v1}%, V2 ${weights.v2}%): use the nginx, haproxy or exec driver for a canary`,
+        `traffic.driver "file" cannot split traffic (asked V1 ` +
+          `${weights.v1}%, V2 ${weights.v2}%): use the nginx, haproxy or ` +
+          `exec driver for a canary`,
         FailureType.InvalidTrafficConfig,
       );
     }

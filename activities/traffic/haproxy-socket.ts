@@ -20,7 +20,10 @@ export function haproxyCommand(socket: string, line: string): Promise<string> {
     conn.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       const missing = err.code === 'ENOENT' || err.code === 'ECONNREFUSED';
-      const message = `traffic.socket ${socket}: ${err.code ?? err.message}${missing ? ': is HAProxy running with "stats socket <path> level admin"?' : ''}`;
+      const message =
+        `traffic.socket ${socket}: ${err.code ?? err.message}` +
+        (missing ? ': is HAProxy running with "stats socket <path> level admin"?' : '') +
+        ``;
       // A missing socket may be a HAProxy restarting: retryable; anything else too (a timeout).
       reject(ApplicationFailure.retryable(message, FailureType.InvalidTrafficConfig));
     });
@@ -35,7 +38,10 @@ export interface ServerRow {
   name: string;
   /** srv_op_state: 0 stopped, 1 starting, 2 running, 3 stopping */
   op: number;
-  /** srv_admin_state bit field: 0x01|0x02|0x20|0x40 maintenance (0x04 only remembers "disabled" in the config), 0x08|0x10 drain */
+  /**
+   * srv_admin_state bit field: 0x01|0x02|0x20|0x40 maintenance (0x04 only remembers "disabled" in the config),
+   * 0x08|0x10 drain
+   */
   admin: number;
   /** srv_uweight */
   weight: number;
@@ -51,9 +57,15 @@ export function parseServersState(text: string): Map<string, ServerRow> {
   const rows = new Map<string, ServerRow>();
   for (const line of lines.slice(lines.indexOf(header) + 1)) {
     const f = line.split(/\s+/);
-    rows.set(f[at('srv_name')], { name: f[at('srv_name')], op: Number(f[at('srv_op_state')]), admin: Number(f[at('srv_admin_state')]), weight: Number(f[at('srv_uweight')]) });
+    rows.set(f[at('srv_name')], {
+      name: f[at('srv_name')],
+      op: Number(f[at('srv_op_state')]),
+      admin: Number(f[at('srv_admin_state')]),
+      weight: Number(f[at('srv_uweight')]),
+    });
   }
   return rows;
 }
 
-export const adminOf = (admin: number): 'ready' | 'drain' | 'maint' => (admin & 0x63 ? 'maint' : admin & 0x18 ? 'drain' : 'ready');
+export const adminOf = (admin: number): 'ready' | 'drain' | 'maint' =>
+  admin & 0x63 ? 'maint' : admin & 0x18 ? 'drain' : 'ready';

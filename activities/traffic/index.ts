@@ -7,7 +7,15 @@ import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { LoadedPlan } from '../../domain/loaded-plan';
-import { allTo, describeTraffic, servingRoles, v2Share, type RouterState, type TrafficRole, type TrafficStep } from '../../domain/traffic-state';
+import {
+  allTo,
+  describeTraffic,
+  servingRoles,
+  v2Share,
+  type RouterState,
+  type TrafficRole,
+  type TrafficStep,
+} from '../../domain/traffic-state';
 import { safeSlug } from '../../domain/names';
 import { FailureType } from '../failure-types';
 import { fileInside, insideWorkdir } from '../plan-paths';
@@ -39,7 +47,10 @@ function runningFor(): string | undefined {
 }
 
 const beforeFile = (loaded: LoadedPlan, cutoverId: string) =>
-  fileInside(insideWorkdir(loaded, loaded.plan.traffic!.stateDir, 'traffic.stateDir'), `${safeSlug(cutoverId)}.before.json`);
+  fileInside(
+    insideWorkdir(loaded, loaded.plan.traffic!.stateDir, 'traffic.stateDir'),
+    `${safeSlug(cutoverId)}.before.json`,
+  );
 
 /** Kept once per cutover: a retried or later step never overwrites the state before the first change. */
 export async function keepStateBefore(loaded: LoadedPlan, cutoverId: string, state: RouterState): Promise<void> {
@@ -48,7 +59,12 @@ export async function keepStateBefore(loaded: LoadedPlan, cutoverId: string, sta
 }
 
 /** Weights set, read back (the router must now do what it was told), verified through the public address. */
-export async function changeTraffic(loaded: LoadedPlan, weights: { v1: number; v2: number }, label: string, opts: { cutoverId?: string; verify?: boolean } = {}): Promise<TrafficStep> {
+export async function changeTraffic(
+  loaded: LoadedPlan,
+  weights: { v1: number; v2: number },
+  label: string,
+  opts: { cutoverId?: string; verify?: boolean } = {},
+): Promise<TrafficStep> {
   return beating(label, () => changeAndVerify(loaded, weights, label, opts));
 }
 
@@ -67,7 +83,12 @@ async function beating<T>(what: string, step: () => Promise<T>): Promise<T> {
   }
 }
 
-async function changeAndVerify(loaded: LoadedPlan, weights: { v1: number; v2: number }, label: string, opts: { cutoverId?: string; verify?: boolean }): Promise<TrafficStep> {
+async function changeAndVerify(
+  loaded: LoadedPlan,
+  weights: { v1: number; v2: number },
+  label: string,
+  opts: { cutoverId?: string; verify?: boolean },
+): Promise<TrafficStep> {
   const { cutoverId = runningFor(), verify = true } = opts;
   const driver = trafficDriverFor(loaded);
   const before = await driver.read();
@@ -77,7 +98,11 @@ async function changeAndVerify(loaded: LoadedPlan, weights: { v1: number; v2: nu
   const want = (['v1', 'v2'] as const).filter((r) => weights[r] > 0);
   const got = servingRoles(state);
   if (want.join() !== got.join()) {
-    throw ApplicationFailure.retryable(`the router did not take the change: asked V1 ${weights.v1}% / V2 ${weights.v2}%, it reads back ${describeTraffic(state)}`, FailureType.RouterConfigRejected);
+    throw ApplicationFailure.retryable(
+      `the router did not take the change: asked V1 ${weights.v1}% / ` +
+        `V2 ${weights.v2}%, it reads back ${describeTraffic(state)}`,
+      FailureType.RouterConfigRejected,
+    );
   }
   const verified = verify ? await verifyThroughRouter(loaded.plan.traffic!, weights) : undefined;
   return { label, state, summary: describeTraffic(state), verified };
@@ -87,11 +112,22 @@ async function changeAndVerify(loaded: LoadedPlan, weights: { v1: number; v2: nu
  * All traffic to `role` (the name the recorded histories call). Returns the pointer shape the
  * workflow's phase message uses (`upstream`), plus the router's state.
  */
-export async function switchTraffic(loaded: LoadedPlan, role: TrafficRole): Promise<(TrafficPointer & { traffic: TrafficStep }) | null> {
+export async function switchTraffic(
+  loaded: LoadedPlan,
+  role: TrafficRole,
+): Promise<(TrafficPointer & { traffic: TrafficStep }) | null> {
   if (!loaded.plan.traffic) return null;
   const spec = loaded.plan.services[role];
   const step = await changeTraffic(loaded, allTo(role), `all traffic → ${role.toUpperCase()}`);
-  return { active: role, name: spec.name, upstream: loaded.plan.traffic.publicUrl ? `${spec.baseUrl} (through ${loaded.plan.traffic.publicUrl})` : spec.baseUrl, switchedAt: step.state.readAt, traffic: step };
+  return {
+    active: role,
+    name: spec.name,
+    upstream: loaded.plan.traffic.publicUrl
+      ? `${spec.baseUrl} (through ${loaded.plan.traffic.publicUrl})`
+      : spec.baseUrl,
+    switchedAt: step.state.readAt,
+    traffic: step,
+  };
 }
 
 /** A canary step: V2 gets `v2Percent` of new requests. */
@@ -126,19 +162,31 @@ export async function readTrafficState(loaded: LoadedPlan): Promise<TrafficStep 
 export async function restoreTraffic(loaded: LoadedPlan, cutoverId?: string): Promise<TrafficStep | null> {
   if (!loaded.plan.traffic) return null;
   const text = cutoverId ? await readOptional(beforeFile(loaded, cutoverId)) : null;
-  if (text === null) return changeTraffic(loaded, allTo('v1'), 'all traffic → V1 (no state kept from before)', { cutoverId: '', verify: false });
+  if (text === null)
+    return changeTraffic(loaded, allTo('v1'), 'all traffic → V1 (no state kept from before)', {
+      cutoverId: '',
+      verify: false,
+    });
   return beating('restore', () => restoreExactly(loaded, JSON.parse(text) as RouterState));
 }
 
 async function restoreExactly(loaded: LoadedPlan, before: RouterState): Promise<TrafficStep> {
   // No pointer before the cutover meant V1 served (nothing had been switched yet): the undo says
   // so in the file, as the seed's rollback always did, rather than deleting it.
-  if (before.driver === 'file' && before.raw === null) return changeTraffic(loaded, allTo('v1'), 'all traffic → V1 (no pointer before the cutover)', { cutoverId: '', verify: false });
+  if (before.driver === 'file' && before.raw === null)
+    return changeTraffic(loaded, allTo('v1'), 'all traffic → V1 (no pointer before the cutover)', {
+      cutoverId: '',
+      verify: false,
+    });
   const driver = trafficDriverFor(loaded);
   await driver.restore(before);
   const state = await driver.read();
   if (state.fingerprint !== before.fingerprint) {
-    throw ApplicationFailure.retryable(`the router reads back ${describeTraffic(state)} after the restore, not the state before the cutover (${describeTraffic(before)})`, FailureType.RouterConfigRejected);
+    throw ApplicationFailure.retryable(
+      `the router reads back ${describeTraffic(state)} after the ` +
+        `restore, not the state before the cutover (${describeTraffic(before)})`,
+      FailureType.RouterConfigRejected,
+    );
   }
   return { label: `restored: ${describeTraffic(state)}`, state, summary: describeTraffic(state) };
 }
@@ -161,4 +209,5 @@ export async function readTraffic(loaded: LoadedPlan): Promise<TrafficPointer | 
   return new FileTrafficDriver(loaded, spec).pointer();
 }
 
-export const trafficStateFile = (loaded: LoadedPlan, cutoverId: string) => path.relative(loaded.workdir, beforeFile(loaded, cutoverId));
+export const trafficStateFile = (loaded: LoadedPlan, cutoverId: string) =>
+  path.relative(loaded.workdir, beforeFile(loaded, cutoverId));

@@ -43,13 +43,19 @@ export class NginxTrafficDriver implements TrafficDriver {
     const lines = (['v1', 'v2'] as const)
       .filter((r) => nobody || weights[r] > 0)
       .map((r) => `    server ${this.servers[r]} ${nobody ? 'down' : `weight=${weights[r]} max_fails=0`}; # ${r}`);
-    return `# written by cutover: the live upstream (V1 ${weights.v1}%, V2 ${weights.v2}%)\nupstream ${this.spec.upstream} {\n${[...keep.map((d) => `    ${d};`), ...lines].join('\n')}\n}\n`;
+    return (
+      `# written by cutover: the live upstream (V1 ${weights.v1}%, V2 ` +
+      (`${weights.v2}%)\nupstream ${this.spec.upstream} {\n` +
+        [...keep.map((d) => `    ${d};`), ...lines].join('\n') +
+        `\n}\n`)
+    );
   }
 
   /** The directives of the include's upstream block other than `server` (comments dropped). */
   directives(raw: string | null): string[] {
     const name = this.spec.upstream.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const body = new RegExp(`upstream\\s+${name}\\s*\\{([^}]*)\\}`).exec((raw ?? '').replace(/#[^\n]*/g, ''))?.[1] ?? '';
+    const body =
+      new RegExp(`upstream\\s+${name}\\s*\\{([^}]*)\\}`).exec((raw ?? '').replace(/#[^\n]*/g, ''))?.[1] ?? '';
     return body
       .split(';')
       .map((d) => d.trim().replace(/\s+/g, ' '))
@@ -85,7 +91,9 @@ export class NginxTrafficDriver implements TrafficDriver {
     if (checked.code !== 0) {
       await writeAtomic(this.include, before);
       throw ApplicationFailure.nonRetryable(
-        `traffic.include: nginx rejected the new upstream (${describeResult(test, checked)}); the previous include is back and nginx was not reloaded: fix traffic.config or traffic.upstream`,
+        `traffic.include: nginx rejected the new upstream (` +
+          `${describeResult(test, checked)}); the previous include is back ` +
+          `and nginx was not reloaded: fix traffic.config or traffic.upstream`,
         FailureType.RouterConfigRejected,
       );
     }
@@ -94,7 +102,9 @@ export class NginxTrafficDriver implements TrafficDriver {
     if (reloaded.code !== 0) {
       await writeAtomic(this.include, before);
       throw ApplicationFailure.nonRetryable(
-        `traffic.reload failed (${describeResult(reload, reloaded)}); the previous include is back: is nginx running with the pid file of ${this.config}?`,
+        `traffic.reload failed (${describeResult(reload, reloaded)}); ` +
+          `the previous include is back: is nginx running with the pid ` +
+          `file of ${this.config}?`,
         FailureType.RouterConfigRejected,
       );
     }

@@ -22,7 +22,8 @@ export function versionOf(spec: TrafficSpec, answer: HttpAnswer): TrafficRole | 
   if (header) said = answer.headers[header.toLowerCase()];
   else {
     said = answer.json;
-    for (const key of (jsonField ?? 'version').split('.')) said = said && typeof said === 'object' ? (said as Record<string, unknown>)[key] : undefined;
+    for (const key of (jsonField ?? 'version').split('.'))
+      said = said && typeof said === 'object' ? (said as Record<string, unknown>)[key] : undefined;
   }
   return said === values.v1 ? 'v1' : said === values.v2 ? 'v2' : 'other';
 }
@@ -31,7 +32,10 @@ export function versionOf(spec: TrafficSpec, answer: HttpAnswer): TrafficRole | 
  * `weights` is what the router was just told. All to one role: `consecutive` answers in a row
  * from it. A split: each role with a share answered at least once, and nobody else.
  */
-export async function verifyThroughRouter(spec: TrafficSpec, weights: { v1: number; v2: number }): Promise<NonNullable<TrafficStep['verified']> | undefined> {
+export async function verifyThroughRouter(
+  spec: TrafficSpec,
+  weights: { v1: number; v2: number },
+): Promise<NonNullable<TrafficStep['verified']> | undefined> {
   if (!spec.publicUrl) return undefined;
   const url = joinUrl(spec.publicUrl, spec.verify.path);
   const expected = (['v1', 'v2'] as const).filter((r) => weights[r] > 0);
@@ -51,7 +55,10 @@ export async function verifyThroughRouter(spec: TrafficSpec, weights: { v1: numb
       if (answer.status < 500 && who !== 'other') seen[who] = (seen[who] ?? 0) + 1;
       const good = answer.status < 500 && who !== 'other' && expected.includes(who);
       inRow = good ? inRow + 1 : 0;
-      const done = expected.length === 1 ? inRow >= spec.verify.consecutive : expected.every((r) => seen[r]) && inRow >= spec.verify.consecutive;
+      const done =
+        expected.length === 1
+          ? inRow >= spec.verify.consecutive
+          : expected.every((r) => seen[r]) && inRow >= spec.verify.consecutive;
       if (done) return { answers, ms: Date.now() - started, seen };
     } catch (err) {
       inRow = 0;
@@ -61,7 +68,10 @@ export async function verifyThroughRouter(spec: TrafficSpec, weights: { v1: numb
     await sleep(PROBE_EVERY_MS);
   }
   throw ApplicationFailure.nonRetryable(
-    `traffic not verified: ${url} did not answer from ${expected.map((r) => r.toUpperCase()).join(' + ')} within ${spec.verify.timeout} (${answers} answers, last: ${last}); check traffic.verify (header/jsonField/values) and the router`,
+    `traffic not verified: ${url} did not answer from ` +
+      `${expected.map((r) => r.toUpperCase()).join(' + ')} within ` +
+      `${spec.verify.timeout} (${answers} answers, last: ${last}); ` +
+      `check traffic.verify (header/jsonField/values) and the router`,
     FailureType.TrafficNotVerified,
   );
 }

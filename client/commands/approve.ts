@@ -37,37 +37,75 @@ export function registerApprove(program: Command) {
     .command('approve')
     .argument('<id>', 'cutover (or monitoring) workflow id')
     .requiredOption('--role <role>', 'the role you vote for, e.g. engineering')
-    .requiredOption('--as <name>', 'your name, as listed in the plan\'s approvals.approvers')
+    .requiredOption('--as <name>', "your name, as listed in the plan's approvals.approvers")
     .option('--no-go', 'vote NO-GO (at a monitoring decision point: roll back)')
     .option('--comment <text>', 'a note kept with the vote')
-    .option('--key <file>', 'sign the vote with this Ed25519 key (a .pub file: the key in ssh-agent); default ~/.ssh/id_ed25519 when the plan requires signatures')
-    .option('--print-json', 'print the (signed) vote as JSON for the Temporal UI or `temporal workflow update execute`, without sending it')
+    .option(
+      '--key <file>',
+      'sign the vote with this Ed25519 key (a .pub file: the key in ' +
+        'ssh-agent); default ~/.ssh/id_ed25519 when the plan requires signatures',
+    )
+    .option(
+      '--print-json',
+      'print the (signed) vote as JSON for the Temporal UI or ' +
+        '`temporal workflow update execute`, without sending it',
+    )
     .description('vote GO (default) or NO-GO at the open gate or decision point')
     .action(async (id: string, opts: ApproveOptions) => {
-      let vote: VoteInput = { role: opts.role, approver: opts.as, decision: opts.go ? 'GO' : 'NO_GO', ...(opts.comment !== undefined && { comment: opts.comment }) };
-      const givenKey = opts.key === undefined ? undefined : resolveKey(opts.key); // a wrong path is told before connecting
+      let vote: VoteInput = {
+        role: opts.role,
+        approver: opts.as,
+        decision: opts.go ? 'GO' : 'NO_GO',
+        ...(opts.comment !== undefined && { comment: opts.comment }),
+      };
+      // a wrong path is told before connecting
+      const givenKey = opts.key === undefined ? undefined : resolveKey(opts.key);
       await withClient(async (client) => {
         const handle = client.workflow.getHandle(id);
         // A vote on a finished workflow: say it ended, not "no workflow in this namespace".
         const { status } = await handle.describe();
-        if (status.name !== 'RUNNING') throw new CliError(`${id} has ended (${status.name}): its votes are closed and nothing was recorded. See: cutover status ${id}`, EXIT.BAD_INPUT);
+        if (status.name !== 'RUNNING')
+          throw new CliError(
+            `${id} has ended (${status.name}): its votes are closed and ` +
+              `nothing was recorded. See: cutover status ${id}`,
+            EXIT.BAD_INPUT,
+          );
         const gate = await gateInfo(handle);
         if (opts.key !== undefined || gate?.requireSignatures) {
-          if (!gate) throw new CliError(`${id} does not answer the approvalGate query: it is still loading its plan (try again in a moment), or it predates signed votes (vote without --key)`, EXIT.BAD_INPUT);
+          if (!gate)
+            throw new CliError(
+              `${id} does not answer the approvalGate query: it is still ` +
+                `loading its plan (try again in a moment), or it predates signed ` +
+                `votes (vote without --key)`,
+              EXIT.BAD_INPUT,
+            );
           vote = await signVote(gate, vote, givenKey ?? resolveKey(undefined));
         }
         if (opts.printJson) {
           console.log(JSON.stringify(vote, null, 2));
           if (vote.signedAt) {
             const until = new Date(Date.parse(vote.signedAt) + MAX_SIGNATURE_AGE_MS).toISOString();
-            console.error(`signed for ${id}, gate "${gate!.gate}"; send it before ${until}: Temporal UI → Send a Signal, name approveSignal, this JSON as input; or temporal workflow update execute --workflow-id ${id} --name approve --input '<the JSON>'`);
+            console.error(
+              `signed for ${id}, gate "${gate!.gate}"; send it before ` +
+                `${until}: Temporal UI → Send a Signal, name approveSignal, this ` +
+                `JSON as input; or temporal workflow update execute ` +
+                `--workflow-id ${id} --name approve --input '<the JSON>'`,
+            );
           }
           return;
         }
         try {
-          const result = await handle.executeUpdate<{ gate: string; outcome?: string }, [VoteInput]>('approve', { args: [vote], updateId: randomUUID() });
+          const result = await handle.executeUpdate<{ gate: string; outcome?: string }, [VoteInput]>('approve', {
+            args: [vote],
+            updateId: randomUUID(),
+          });
           const signed = vote.signature ? ' (signed)' : '';
-          console.log(`✓ ${vote.decision} for ${vote.role} by ${vote.approver}${signed} recorded at ${result.gate}${result.outcome ? `; gate decided: ${result.outcome}` : '; waiting for the other roles'}`);
+          console.log(
+            `✓ ${vote.decision} for ${vote.role} by ${vote.approver}` +
+              (`${signed} recorded at ${result.gate}` +
+                (result.outcome ? `; gate decided: ${result.outcome}` : '; waiting for the other roles') +
+                ``),
+          );
         } catch (err) {
           if (err instanceof WorkflowUpdateFailedError) {
             throw new CliError(`vote rejected, nothing recorded: ${err.cause?.message ?? err.message}`, EXIT.BAD_INPUT);

@@ -26,7 +26,11 @@ function print(o: CheckOutcome, json: boolean) {
     if (Object.keys(fields).length) console.log(`   fields:  ${JSON.stringify(fields).slice(0, 600)}`);
   }
   const comparison = o.metrics.comparison as { against?: string; compared?: number; maxRelative?: number } | undefined;
-  if (comparison) console.log(`   compare: against ${comparison.against}, ${comparison.compared} fields, max deviation ${((comparison.maxRelative ?? 0) * 100).toFixed(4)}%`);
+  if (comparison)
+    console.log(
+      `   compare: against ${comparison.against}, ` +
+        `${comparison.compared} fields, max deviation ${((comparison.maxRelative ?? 0) * 100).toFixed(4)}%`,
+    );
   console.log(`   rule:    ${o.rule ?? (o.inconclusive ? '(none decided: inconclusive)' : '(no rule matched)')}`);
   if (o.trendValue !== undefined) console.log(`   trend:   ${o.trendValue}`);
   console.log(`   verdict: ${o.status}${o.inconclusive ? ' (inconclusive)' : ''} — ${o.message}`);
@@ -34,11 +38,27 @@ function print(o: CheckOutcome, json: boolean) {
 
 function describeCheck(c: CheckSpec): string {
   const provider = providerOf(c);
-  const spec = c.http ? `${c.http.method} ${c.http.path}` : c.prometheus ? c.prometheus.query : c.sql ? `sql on ${c.sql.database}` : c.command ? c.command.argv.join(' ') : '';
-  const rules = [c.compare ? `compare against ${c.compare.against}` : '', c.fail ? `fail: ${c.fail}` : '', c.warn ? `warn: ${c.warn}` : '', c.pass ? `pass: ${c.pass}` : '']
+  const spec = c.http
+    ? `${c.http.method} ${c.http.path}`
+    : c.prometheus
+      ? c.prometheus.query
+      : c.sql
+        ? `sql on ${c.sql.database}`
+        : c.command
+          ? c.command.argv.join(' ')
+          : '';
+  const rules = [
+    c.compare ? `compare against ${c.compare.against}` : '',
+    c.fail ? `fail: ${c.fail}` : '',
+    c.warn ? `warn: ${c.warn}` : '',
+    c.pass ? `pass: ${c.pass}` : '',
+  ]
     .filter(Boolean)
     .join('; ');
-  return `  ${c.name.padEnd(18)} → ${(c.report ?? c.name).padEnd(16)} ${provider} ${spec} at ${c.at.join(',')}${rules ? `\n  ${''.padEnd(18)}   ${rules}` : ''}`;
+  return (
+    `  ${c.name.padEnd(18)} → ${(c.report ?? c.name).padEnd(16)} ` +
+    `${provider} ${spec} at ${c.at.join(',')}${rules ? `\n  ${''.padEnd(18)}   ${rules}` : ''}`
+  );
 }
 
 export function registerCheck(program: Command) {
@@ -50,21 +70,30 @@ export function registerCheck(program: Command) {
     .option('--json', 'print each outcome as JSON')
     .description('run one check now: raw value, rule and verdict; exit 0 PASS, 10 WARN, 11 FAIL')
     .action(async (file: string, name: string | undefined, opts: { target: string; json?: boolean }) => {
-      if (!['v1', 'v2', 'both'].includes(opts.target)) throw new CliError(`--target must be v1, v2 or both, not "${opts.target}"`, EXIT.BAD_INPUT);
+      if (!['v1', 'v2', 'both'].includes(opts.target))
+        throw new CliError(`--target must be v1, v2 or both, not "${opts.target}"`, EXIT.BAD_INPUT);
       const loaded = await checkPlanFile(file);
       const names = loaded.plan.checks.map((c) => c.name);
       if (name === undefined) {
-        console.log(`${file} runs ${names.length} checks (name → report key, provider, moments); the full list: cutover plan show ${file}`);
+        console.log(
+          `${file} runs ${names.length} checks (name → report key, ` +
+            `provider, moments); the full list: cutover plan show ${file}`,
+        );
         for (const c of loaded.plan.checks) console.log(describeCheck(c));
         return;
       }
-      if (!names.includes(name)) throw new CliError(`no check "${name}" in ${file}: the plan's checks are: ${names.join(', ')}`, EXIT.BAD_INPUT);
+      if (!names.includes(name))
+        throw new CliError(`no check "${name}" in ${file}: the plan's checks are: ${names.join(', ')}`, EXIT.BAD_INPUT);
       const targets: ServiceRole[] = opts.target === 'both' ? ['v1', 'v2'] : [opts.target as ServiceRole];
       const baseline = await planBaseline(loaded).catch(() => undefined);
       let worst: CheckStatus = 'PASS';
       for (const role of targets) {
         // both: V1 is read live, as the shadow run reads it; it is the reference, compared with itself
-        const [outcome] = await runChecksAt(loaded, role, 'phase5', { only: name, v1Live: opts.target === 'both', baseline });
+        const [outcome] = await runChecksAt(loaded, role, 'phase5', {
+          only: name,
+          v1Live: opts.target === 'both',
+          baseline,
+        });
         print(outcome, !!opts.json);
         if (EXIT_FOR[outcome.status] > EXIT_FOR[worst]) worst = outcome.status;
       }

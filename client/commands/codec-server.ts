@@ -13,7 +13,8 @@ export function registerCodecServer(program: Command) {
   program
     .command('codec-server')
     .description(
-      `serve the payload codec over HTTP (POST /encode, /decode) for the Web UI (--ui-codec-endpoint, or its Data Encoder setting) ` +
+      `serve the payload codec over HTTP (POST /encode, /decode) for ` +
+        `the Web UI (--ui-codec-endpoint, or its Data Encoder setting) ` +
         `and the temporal CLI (--codec-endpoint). Keys: ${CODEC_KEYS_ENV} or ${CODEC_KEY_FILE_ENV}; ` +
         `with ${CODEC_SERVER_TOKEN_ENV} set, requests need "Authorization: Bearer <token>" (temporal --codec-auth)`,
     )
@@ -22,14 +23,20 @@ export function registerCodecServer(program: Command) {
     .option('--origin <url>', 'a UI origin allowed to call from the browser (repeatable)', collect)
     .action(async (opts: { port: string; host: string; origin?: string[] }) => {
       const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port ${opts.port}: expected a port number such as 8888`, EXIT.BAD_INPUT);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new CliError(`--port ${opts.port}: expected a port number such as 8888`, EXIT.BAD_INPUT);
       const codec = cliDataConverter()?.payloadCodecs?.[0];
       if (!(codec instanceof AesGcmPayloadCodec)) {
-        throw new CliError(`no codec keys: set ${CODEC_KEYS_ENV} ("k1:$(openssl rand -base64 32)") or ${CODEC_KEY_FILE_ENV}, the same as the worker's`, EXIT.BAD_INPUT);
+        throw new CliError(
+          `no codec keys: set ${CODEC_KEYS_ENV} ("k1:$(openssl rand ` +
+            `-base64 32)") or ${CODEC_KEY_FILE_ENV}, the same as the worker's`,
+          EXIT.BAD_INPUT,
+        );
       }
       const origins = opts.origin?.length ? opts.origin : ['http://localhost:8233', 'http://127.0.0.1:8233'];
       for (const o of origins) {
-        if (!/^https?:\/\/[^/]+\/?$/.test(o)) throw new CliError(`--origin ${o}: expected a scheme and host such as http://localhost:8233`, EXIT.BAD_INPUT);
+        if (!/^https?:\/\/[^/]+\/?$/.test(o))
+          throw new CliError(`--origin ${o}: expected a scheme and host such as http://localhost:8233`, EXIT.BAD_INPUT);
       }
       const logger = createLogger('codec-server');
       const token = process.env[CODEC_SERVER_TOKEN_ENV] || undefined;
@@ -42,9 +49,15 @@ export function registerCodecServer(program: Command) {
       const actual = typeof address === 'object' && address ? address.port : port;
       // stdout: the endpoint, for scripts that start it with --port 0
       console.log(`codec server listening on http://${opts.host}:${actual}`);
-      logger.info({ origins, keyId: codec.currentKeyId, auth: token ? 'bearer token required' : 'none' }, 'codec server ready');
+      logger.info(
+        { origins, keyId: codec.currentKeyId, auth: token ? 'bearer token required' : 'none' },
+        'codec server ready',
+      );
       if (!token && !['127.0.0.1', 'localhost', '::1'].includes(opts.host)) {
-        logger.warn(`listening on ${opts.host} without ${CODEC_SERVER_TOKEN_ENV}: anyone who reaches this port reads every payload`);
+        logger.warn(
+          `listening on ${opts.host} without ${CODEC_SERVER_TOKEN_ENV}: ` +
+            `anyone who reaches this port reads every payload`,
+        );
       }
       const stop = () => {
         server.close(() => process.exit(0));

@@ -13,18 +13,27 @@ type AnyView = Partial<CutoverView> & Partial<Pick<MonitoringView, 'rollback'>> 
 export function stopTaken(view: AnyView): string | undefined {
   if (view.stopRequest) return `${view.stopRequest.reason} (${view.status})`;
   if (view.rollback) return `rolling back: ${view.rollback.reason} (${view.status})`;
-  if (view.status && (FINAL_STATUSES as string[]).includes(view.status)) return `it has ended: ${view.status} — ${view.message}`;
-  if (view.status && ['ROLLED_BACK', 'FAILED', 'COMPLETED', 'ROLLING_BACK'].includes(view.status)) return `${view.status} — ${view.message}`;
+  if (view.status && (FINAL_STATUSES as string[]).includes(view.status))
+    return `it has ended: ${view.status} — ${view.message}`;
+  if (view.status && ['ROLLED_BACK', 'FAILED', 'COMPLETED', 'ROLLING_BACK'].includes(view.status))
+    return `${view.status} — ${view.message}`;
   return undefined;
 }
 
 /** Polls `status` for up to `waitMs`; throws a CliError that says plainly when the stop was not taken. */
-export async function confirmStop(client: Client, id: string, what: string, waitMs = Number(process.env.CUTOVER_CONFIRM_MS ?? 15_000)): Promise<string> {
+export async function confirmStop(
+  client: Client,
+  id: string,
+  what: string,
+  waitMs = Number(process.env.CUTOVER_CONFIRM_MS ?? 15_000),
+): Promise<string> {
   const until = Date.now() + waitMs;
   let last = 'no answer yet';
   for (;;) {
     try {
-      const view = await client.withDeadline(Date.now() + 5_000, () => client.workflow.getHandle(id).query<AnyView>('status'));
+      const view = await client.withDeadline(Date.now() + 5_000, () =>
+        client.workflow.getHandle(id).query<AnyView>('status'),
+      );
       const taken = stopTaken(view);
       if (taken) return taken;
       last = `status ${view.status}: ${view.message}`;
@@ -33,7 +42,8 @@ export async function confirmStop(client: Client, id: string, what: string, wait
     }
     if (Date.now() >= until) {
       throw new CliError(
-        `${what} is in ${id}'s history, but the workflow did not take it within ${Math.round(waitMs / 1000)}s (${last}). ` +
+        `${what} is in ${id}'s history, but the workflow did not take ` +
+          `it within ${Math.round(waitMs / 1000)}s (${last}). ` +
           `Is a worker running on the task queue? Look at it with: cutover status ${id} (or the Temporal UI).`,
         EXIT.FAILED,
       );

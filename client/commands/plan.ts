@@ -17,7 +17,10 @@ export async function checkPlanFile(file: string) {
   } catch (err) {
     if (err instanceof PlanError) {
       const lines = err.problems.map((p) => `  ✗ ${p.path}: ${p.message}`);
-      throw new CliError(`plan ${file} has ${err.problems.length} problem(s); nothing was started:\n${lines.join('\n')}`, EXIT.BAD_INPUT);
+      throw new CliError(
+        `plan ${file} has ${err.problems.length} problem(s); nothing ` + `was started:\n${lines.join('\n')}`,
+        EXIT.BAD_INPUT,
+      );
     }
     throw err;
   }
@@ -33,7 +36,12 @@ export function registerPlan(program: Command) {
       const loaded = await checkPlanFile(file);
       const { plan: p } = loaded;
       const notes = await baselineFileNotes(loaded, file);
-      console.log(`✓ plan "${p.name}" is valid: ${p.services.v1.name} (${p.services.v1.driver}) → ${p.services.v2.name} (${p.services.v2.driver}), gate ${p.approvals.gate.roles.join(' + ')}, monitoring ${p.monitoring.duration}`);
+      console.log(
+        `✓ plan "${p.name}" is valid: ${p.services.v1.name} (` +
+          `${p.services.v1.driver}) → ${p.services.v2.name} (` +
+          `${p.services.v2.driver}), gate ` +
+          `${p.approvals.gate.roles.join(' + ')}, monitoring ${p.monitoring.duration}`,
+      );
       for (const note of notes) console.log(note);
     });
   plan
@@ -44,8 +52,12 @@ export function registerPlan(program: Command) {
     .action(async (file: string, opts: { checks?: boolean }) => {
       const { plan: p } = await checkPlanFile(file);
       if (!opts.checks) return void process.stdout.write(stringify(p, { lineWidth: 0 }));
-      const sentinel = p.monitoring.sentinelPath ? `; the sentinel's synthetic requests go to monitoring.sentinelPath ${p.monitoring.sentinelPath}` : '';
-      process.stdout.write(`# the checks plan "${p.name}" runs${sentinel}\n${stringify({ checks: p.checks }, { lineWidth: 0 })}`);
+      const sentinel = p.monitoring.sentinelPath
+        ? `; the sentinel's synthetic requests go to ` + `monitoring.sentinelPath ${p.monitoring.sentinelPath}`
+        : '';
+      process.stdout.write(
+        `# the checks plan "${p.name}" runs${sentinel}\n${stringify({ checks: p.checks }, { lineWidth: 0 })}`,
+      );
     });
   plan
     .command('init')
@@ -54,13 +66,18 @@ export function registerPlan(program: Command) {
     .option('--v1-url <url>', 'V1 base URL', 'http://127.0.0.1:8080')
     .option('--v2-url <url>', 'V2 base URL', 'http://127.0.0.1:8081')
     .option('--prometheus <url>', 'Prometheus address', 'http://127.0.0.1:9090')
-    .description('write a commented starting plan for your own service (health, Prometheus error rate and latency, your validation script)')
+    .description(
+      'write a commented starting plan for your own service (health, ' +
+        'Prometheus error rate and latency, your validation script)',
+    )
     .action(async (file: string, opts: { name: string; v1Url: string; v2Url: string; prometheus: string }) => {
-      if (!/^[a-z][a-z0-9-]*$/.test(opts.name)) throw new CliError(`--name must be lower-case letters, digits and "-", not "${opts.name}"`, EXIT.BAD_INPUT);
+      if (!/^[a-z][a-z0-9-]*$/.test(opts.name))
+        throw new CliError(`--name must be lower-case letters, digits and "-", not "${opts.name}"`, EXIT.BAD_INPUT);
       try {
         await writeFile(file, planTemplate(opts), { flag: 'wx' });
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new CliError(`${file} exists: choose another file (nothing was overwritten)`, EXIT.BAD_INPUT);
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+          throw new CliError(`${file} exists: choose another file (nothing was overwritten)`, EXIT.BAD_INPUT);
         throw err;
       }
       console.log(`✓ wrote ${file}: edit the services, approvers and queries, then run: cutover plan check ${file}`);
@@ -84,7 +101,11 @@ export function registerPlan(program: Command) {
 async function baselineFileNotes(loaded: LoadedPlan, file: string): Promise<string[]> {
   const given = loaded.plan.validation.baselineFile;
   if (!given) return [];
-  const problem = (message: string) => new CliError(`plan ${file} has 1 problem(s); nothing was started:\n  ✗ validation.baselineFile: ${message}`, EXIT.BAD_INPUT);
+  const problem = (message: string) =>
+    new CliError(
+      `plan ${file} has 1 problem(s); nothing was started:\n  ✗ ` + `validation.baselineFile: ${message}`,
+      EXIT.BAD_INPUT,
+    );
   let covered: Record<string, number>;
   let described: string;
   try {
@@ -96,10 +117,18 @@ async function baselineFileNotes(loaded: LoadedPlan, file: string): Promise<stri
   }
   const compared = compareChecks(loaded).map((c) => c.name);
   const unknown = Object.keys(covered).filter((c) => !compared.includes(c));
-  if (unknown.length) throw problem(`has values for ${unknown.join(', ')}, which are not compare checks of this plan (they are: ${compared.join(', ') || 'none'})`);
+  if (unknown.length)
+    throw problem(
+      `has values for ${unknown.join(', ')}, which are not compare ` +
+        `checks of this plan (they are: ${compared.join(', ') || 'none'})`,
+    );
   const uncovered = compared.filter((c) => !covered[c]);
   return [
     `✓ validation.baselineFile ${given}: ${described}`,
-    ...uncovered.map((c) => `! validation.baselineFile has nothing for ${c}: it compares with the shadow run's values, or the baseline store's`),
+    ...uncovered.map(
+      (c) =>
+        `! validation.baselineFile has nothing for ${c}: it compares ` +
+        `with the shadow run's values, or the baseline store's`,
+    ),
   ];
 }

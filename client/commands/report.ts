@@ -19,7 +19,12 @@ export async function monitoringView(client: Client, workflowId: string): Promis
   try {
     return await readView<MonitoringView>(client, workflowId);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new CliError(`no monitoring workflow ${workflowId}: give a cutover id that reached SUCCESS, or its monitoring workflow id`, EXIT.BAD_INPUT);
+    if (err instanceof WorkflowNotFoundError)
+      throw new CliError(
+        `no monitoring workflow ${workflowId}: give a cutover id that ` +
+          `reached SUCCESS, or its monitoring workflow id`,
+        EXIT.BAD_INPUT,
+      );
     throw err;
   }
 }
@@ -30,19 +35,29 @@ export function registerReport(program: Command) {
     .argument('<id>', `cutover id or monitoring workflow id (<cutover-id>${SUFFIX})`)
     .option('--plan <file>', 'the cutover plan: needed to write a report, unless the monitoring already wrote one')
     .option('--out <dir>', "write into this folder instead of the plan's reports.dir")
-    .description('write the monitoring report (JSON, Markdown, latency/error-rate/memory SVG charts) of a running or finished monitoring, and print the paths')
+    .description(
+      'write the monitoring report (JSON, Markdown, ' +
+        'latency/error-rate/memory SVG charts) of a running or finished ' +
+        'monitoring, and print the paths',
+    )
     .action(async (id: string, opts: { plan?: string; out?: string }) =>
       withClient(async (client) => {
         const workflowId = monitoringIdFor(id);
         const view = await monitoringView(client, workflowId);
         if (!opts.plan) {
-          if (!view.report) throw new CliError(`${workflowId} (${view.status}) has written no report yet: give --plan FILE to write one now`, EXIT.BAD_INPUT);
+          if (!view.report)
+            throw new CliError(
+              `${workflowId} (${view.status}) has written no report yet: give ` + `--plan FILE to write one now`,
+              EXIT.BAD_INPUT,
+            );
           printPaths(view.report);
           return;
         }
         const loaded = await checkPlanFile(opts.plan);
         // Same writer as the workflow; --out only moves the folder, resolved from where the operator stands.
-        const target = opts.out ? { ...loaded, plan: { ...loaded.plan, reports: { dir: path.resolve(opts.out) } } } : loaded;
+        const target = opts.out
+          ? { ...loaded, plan: { ...loaded.plan, reports: { dir: path.resolve(opts.out) } } }
+          : loaded;
         printPaths(await writeMonitoringReport(target, view));
         console.error(`${workflowId}: ${view.status}, ${view.rows.length} checkpoint(s), ${view.message}`);
       }),

@@ -24,7 +24,7 @@ export function registerService(program: Command) {
   service
     .command('stop')
     .arguments('<plan> <service>')
-    .description('graceful stop, force after the plan\'s stopGrace, then verify it no longer answers')
+    .description("graceful stop, force after the plan's stopGrace, then verify it no longer answers")
     .action(async (file: string, which: string) => {
       const { forced, name } = await stopService(await checkPlanFile(file), role(which));
       console.log(`${name} stopped${forced ? ' (forced)' : ''}`);
@@ -38,7 +38,9 @@ export function registerService(program: Command) {
       const spec = loaded.plan.services[role(which)];
       const state = await driverFor(spec, { cwd: loaded.workdir }).status();
       const health = await serviceHealth(loaded, role(which));
-      console.log(`${spec.name}: ${state}, ${health.healthy ? 'healthy' : `unhealthy (${health.error ?? health.status})`}`);
+      console.log(
+        `${spec.name}: ${state}, ${health.healthy ? 'healthy' : `unhealthy (${health.error ?? health.status})`}`,
+      );
       process.exitCode = health.healthy ? EXIT.OK : EXIT.ERROR;
     });
 }

@@ -6,7 +6,12 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { z } from 'zod';
 import { TASK_QUEUE, workflowIds } from '../../domain/names';
 import type { RollbackInput, RollbackView } from '../../domain/rollback-model';
-import { abortPayloadSchema, describeIssues, resumePayloadSchema, rollbackPayloadSchema } from '../../domain/message-schemas';
+import {
+  abortPayloadSchema,
+  describeIssues,
+  resumePayloadSchema,
+  rollbackPayloadSchema,
+} from '../../domain/message-schemas';
 import { checkPlanFile } from './plan';
 import { confirmStop } from './confirm-stop';
 import { stamp, uiLink } from './start';
@@ -28,7 +33,11 @@ async function signalRunning(client: Client, id: string, name: string, body: unk
   try {
     await client.workflow.getHandle(id).signal(name, body);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new CliError(`${id} is not running (finished, or no such workflow): nothing sent. See: cutover status ${id}`, EXIT.BAD_INPUT);
+    if (err instanceof WorkflowNotFoundError)
+      throw new CliError(
+        `${id} is not running (finished, or no such workflow): nothing ` + `sent. See: cutover status ${id}`,
+        EXIT.BAD_INPUT,
+      );
     throw err;
   }
 }
@@ -41,7 +50,12 @@ export function registerSignals(program: Command) {
     .description('stop a cutover: before Phase 3 it ends ABORTED with V1 untouched; from Phase 3 on it rolls back')
     .action(async (id: string, opts: { reason?: string }) =>
       withClient(async (client) => {
-        await signalRunning(client, id, 'abort', payload(abortPayloadSchema, { reason: opts.reason, by: me() }, 'abort'));
+        await signalRunning(
+          client,
+          id,
+          'abort',
+          payload(abortPayloadSchema, { reason: opts.reason, by: me() }, 'abort'),
+        );
         const taken = await confirmStop(client, id, 'the abort');
         console.log(`abort taken by ${id}: ${taken}; follow it with: cutover watch ${id}`);
       }),
@@ -53,7 +67,12 @@ export function registerSignals(program: Command) {
     .description('continue a cutover held by --hold-before')
     .action(async (id: string, opts: { phase?: string }) =>
       withClient(async (client) => {
-        await signalRunning(client, id, 'resume', payload(resumePayloadSchema, { phase: opts.phase, by: me() }, 'resume'));
+        await signalRunning(
+          client,
+          id,
+          'resume',
+          payload(resumePayloadSchema, { phase: opts.phase, by: me() }, 'resume'),
+        );
         console.log(`resume sent to ${id}`);
       }),
     );
@@ -62,43 +81,64 @@ export function registerSignals(program: Command) {
     .argument('[id]', 'a running cutover to roll back (omit with --plan for a manual rollback)')
     .requiredOption('--reason <text>', 'why; kept in the rollback record')
     .option('--plan <file>', 'manual rollback of this plan with its newest backup (no running cutover needed)')
-    .option('--backup <label>', "with --plan: restore this backup label (see the plan's backup dir) instead of the newest")
+    .option(
+      '--backup <label>',
+      "with --plan: restore this backup label (see the plan's backup " + 'dir) instead of the newest',
+    )
     .option('--wait', 'wait for the rollback to finish; exit 0 when V1 serves again')
     .description('roll back to V1: signals a running cutover, or starts rollbackWorkflow on its own')
-    .action(async (id: string | undefined, opts: { reason: string; plan?: string; backup?: string; wait?: boolean }) => {
-      if (opts.backup && !opts.plan) throw new CliError('--backup LABEL needs --plan FILE: it picks the archive of a manual rollback', EXIT.BAD_INPUT);
-      return withClient(async (client) => {
-        if (id && !opts.plan) {
-          // A finished cutover hands over to its monitoring, which owns the rollback from then on:
-          // a second, separate rollback would race the one monitoring would start.
-          for (const target of id.endsWith('-monitoring') ? [id] : [id, workflowIds.monitoring(id)]) {
-            try {
-              await client.workflow.getHandle(target).signal('rollback', payload(rollbackPayloadSchema, { reason: opts.reason, by: me() }, 'rollback'));
-              const taken = await confirmStop(client, target, 'the rollback request');
-              console.log(`rollback taken by ${target}: ${taken}; follow it with: cutover status ${target}`);
-              return;
-            } catch (err) {
-              if (!(err instanceof WorkflowNotFoundError)) throw err;
+    .action(
+      async (id: string | undefined, opts: { reason: string; plan?: string; backup?: string; wait?: boolean }) => {
+        if (opts.backup && !opts.plan)
+          throw new CliError(
+            '--backup LABEL needs --plan FILE: it picks the archive of a ' + 'manual rollback',
+            EXIT.BAD_INPUT,
+          );
+        return withClient(async (client) => {
+          if (id && !opts.plan) {
+            // A finished cutover hands over to its monitoring, which owns the rollback from then on:
+            // a second, separate rollback would race the one monitoring would start.
+            for (const target of id.endsWith('-monitoring') ? [id] : [id, workflowIds.monitoring(id)]) {
+              try {
+                await client.workflow
+                  .getHandle(target)
+                  .signal('rollback', payload(rollbackPayloadSchema, { reason: opts.reason, by: me() }, 'rollback'));
+                const taken = await confirmStop(client, target, 'the rollback request');
+                console.log(`rollback taken by ${target}: ${taken}; follow it with: cutover status ${target}`);
+                return;
+              } catch (err) {
+                if (!(err instanceof WorkflowNotFoundError)) throw err;
+              }
             }
+            throw new CliError(
+              `neither ${id} nor its monitoring is running: roll back by plan ` + `instead, with --plan FILE`,
+              EXIT.BAD_INPUT,
+            );
           }
-          throw new CliError(`neither ${id} nor its monitoring is running: roll back by plan instead, with --plan FILE`, EXIT.BAD_INPUT);
-        }
-        if (!opts.plan) throw new CliError('give a running cutover id, or --plan FILE for a manual rollback', EXIT.BAD_INPUT);
-        const loaded = await checkPlanFile(opts.plan);
-        const input: RollbackInput = { plan: path.resolve(opts.plan), reason: opts.reason, requestedBy: me(), cutoverId: id, backupLabel: opts.backup };
-        const workflowId = id ? workflowIds.rollback(id) : `rollback-${loaded.plan.name}-${stamp()}`;
-        const handle = await client.workflow.start('rollbackWorkflow', {
-          taskQueue: TASK_QUEUE,
-          workflowId,
-          args: [input],
-          staticSummary: `Manual rollback of ${loaded.plan.name}: ${opts.reason}`.slice(0, 200),
+          if (!opts.plan)
+            throw new CliError('give a running cutover id, or --plan FILE for a manual rollback', EXIT.BAD_INPUT);
+          const loaded = await checkPlanFile(opts.plan);
+          const input: RollbackInput = {
+            plan: path.resolve(opts.plan),
+            reason: opts.reason,
+            requestedBy: me(),
+            cutoverId: id,
+            backupLabel: opts.backup,
+          };
+          const workflowId = id ? workflowIds.rollback(id) : `rollback-${loaded.plan.name}-${stamp()}`;
+          const handle = await client.workflow.start('rollbackWorkflow', {
+            taskQueue: TASK_QUEUE,
+            workflowId,
+            args: [input],
+            staticSummary: `Manual rollback of ${loaded.plan.name}: ${opts.reason}`.slice(0, 200),
+          });
+          console.log(`started ${workflowId}\nUI: ${uiLink(client.options.namespace, workflowId)}`);
+          if (opts.wait) {
+            const result = (await handle.result().catch(viewOrThrow)) as RollbackView;
+            console.log(`${result.status} in ${result.durationMs} ms: ${result.message}`);
+            process.exitCode = result.status === 'ROLLED_BACK' ? EXIT.OK : EXIT.FAILED;
+          }
         });
-        console.log(`started ${workflowId}\nUI: ${uiLink(client.options.namespace, workflowId)}`);
-        if (opts.wait) {
-          const result = (await handle.result().catch(viewOrThrow)) as RollbackView;
-          console.log(`${result.status} in ${result.durationMs} ms: ${result.message}`);
-          process.exitCode = result.status === 'ROLLED_BACK' ? EXIT.OK : EXIT.FAILED;
-        }
-      });
-    });
+      },
+    );
 }

@@ -11,7 +11,12 @@ import { withClient } from '../with-client';
 import { CliError, EXIT } from '../exit-codes';
 import { watchCutover } from './watch';
 
-export const stamp = (d = new Date()) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+export const stamp = (d = new Date()) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace('T', '-');
 
 interface StartOptions {
   dryRun?: boolean;
@@ -34,17 +39,34 @@ export function registerStart(program: Command) {
     .option('--id <workflowId>', 'workflow id (default: cutover-<plan>-<time>)')
     .option('--hold-before <phase...>', `wait for \`cutover resume\` before these phases (${PHASE_IDS.join(', ')})`)
     .option('--watch', 'follow the phases live until the cutover ends; exit code reflects the outcome')
-    .option('--no-monitor', "do not start the monitoring workflow after SUCCESS (it runs the plan's monitoring.duration, 24h by default)")
-    .option('--worker-path <path>', "the plan's path as the worker sees it (relative to its CUTOVER_PLAN_DIR), when the worker runs elsewhere, e.g. in docker-compose")
+    .option(
+      '--no-monitor',
+      'do not start the monitoring workflow after SUCCESS (it runs ' +
+        "the plan's monitoring.duration, 24h by default)",
+    )
+    .option(
+      '--worker-path <path>',
+      "the plan's path as the worker sees it (relative to its " +
+        'CUTOVER_PLAN_DIR), when the worker runs elsewhere, e.g. in docker-compose',
+    )
     .description('start a cutover; prints its workflow id and UI link')
     .action(async (file: string, opts: StartOptions) => {
       const unsafe = opts.id === undefined ? undefined : unsafeIdReason(opts.id);
       // The id names report files and backups: refused here, and reduced to a slug by the worker
       // for ids that come from elsewhere (the UI, the temporal CLI).
-      if (unsafe) throw new CliError(`--id "${opts.id}" is refused: ${unsafe}. Use letters, digits, ".", "_" and "-", e.g. --id cutover-loans-rehearsal-2`, EXIT.BAD_INPUT);
+      if (unsafe)
+        throw new CliError(
+          `--id "${opts.id}" is refused: ${unsafe}. Use letters, digits, ` +
+            `".", "_" and "-", e.g. --id cutover-loans-rehearsal-2`,
+          EXIT.BAD_INPUT,
+        );
       const loaded = await checkPlanFile(file);
       const bad = (opts.holdBefore ?? []).filter((p) => !PHASE_IDS.includes(p as PhaseId));
-      if (bad.length) throw new CliError(`--hold-before: unknown phase ${bad.join(', ')}; use ${PHASE_IDS.join(', ')}`, EXIT.BAD_INPUT);
+      if (bad.length)
+        throw new CliError(
+          `--hold-before: unknown phase ${bad.join(', ')}; use ${PHASE_IDS.join(', ')}`,
+          EXIT.BAD_INPUT,
+        );
       const input: CutoverInput = {
         // The worker reads the plan itself (history stays small and deterministic): the absolute
         // path works on this host; a worker elsewhere (a container) is given its own path.
@@ -61,7 +83,9 @@ export function registerStart(program: Command) {
           taskQueue: TASK_QUEUE,
           workflowId,
           args: [input],
-          staticSummary: `Cutover ${loaded.plan.services.v1.name} → ${loaded.plan.services.v2.name}${input.dryRun ? ' (dry run)' : ''}`,
+          staticSummary:
+            `Cutover ${loaded.plan.services.v1.name} → ` +
+            `${loaded.plan.services.v2.name}${input.dryRun ? ' (dry run)' : ''}`,
           typedSearchAttributes: [
             { key: planKey, value: loaded.plan.name },
             { key: statusKey, value: 'RUNNING' },
@@ -89,5 +113,8 @@ export function uiBase(address: string, env: NodeJS.ProcessEnv = process.env): s
 }
 
 export function uiLink(namespace: string, workflowId: string): string {
-  return `${uiBase(connectConfig().connectionOptions.address)}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`;
+  return (
+    `${uiBase(connectConfig().connectionOptions.address)}/namespaces/` +
+    `${namespace}/workflows/${encodeURIComponent(workflowId)}`
+  );
 }

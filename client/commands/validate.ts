@@ -34,9 +34,13 @@ export function registerValidate(program: Command) {
       "V1's values to compare with: a file `cutover baseline capture` wrote, or a saved answer of a compare check " +
         "(e.g. a saved /kpis); default: the plan's validation.baselineFile, then its baseline store",
     )
-    .description("run the plan's checks now (the default list without checks:) and write a JSON report; exit 0 PASS, 10 WARN, 11 FAIL")
+    .description(
+      "run the plan's checks now (the default list without checks:) " +
+        'and write a JSON report; exit 0 PASS, 10 WARN, 11 FAIL',
+    )
     .action(async (file: string, opts: ValidateOptions) => {
-      if (opts.target !== 'v1' && opts.target !== 'v2') throw new CliError(`--target must be v1 or v2, not "${opts.target}"`, EXIT.BAD_INPUT);
+      if (opts.target !== 'v1' && opts.target !== 'v2')
+        throw new CliError(`--target must be v1 or v2, not "${opts.target}"`, EXIT.BAD_INPUT);
       const role: ServiceRole = opts.target;
       const loaded = await checkPlanFile(file);
       let baseline: BaselineValues | undefined;
@@ -57,7 +61,10 @@ export function registerValidate(program: Command) {
         const check = report.checks[name];
         console.log(`${MARK[check.status]} ${name.padEnd(16)} ${check.status.padEnd(4)}  ${check.message}`);
       }
-      console.log(`${report.status}: ${report.target.name} (${role}) in ${report.durationMs} ms; report ${path.resolve(opts.out)}`);
+      console.log(
+        `${report.status}: ${report.target.name} (${role}) in ` +
+          `${report.durationMs} ms; report ${path.resolve(opts.out)}`,
+      );
       // exitCode, not exit(): let stdout flush before the process ends.
       process.exitCode = EXIT_FOR[report.status];
     });

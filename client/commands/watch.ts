@@ -53,7 +53,9 @@ export async function watchCutover(client: Client, id: string, intervalMs = 1000
     // A workflow that failed or was terminated keeps answering queries with its last status.
     const { status } = await client.workflow.getHandle(id).describe();
     if (status.name !== 'RUNNING') {
-      console.log(`STATUS: FAILED — the workflow is ${status.name} while the cutover said ${view.status}: ${view.message}`);
+      console.log(
+        `STATUS: FAILED — the workflow is ${status.name} while the ` + `cutover said ${view.status}: ${view.message}`,
+      );
       return EXIT.FAILED;
     }
     await new Promise((r) => setTimeout(r, intervalMs));

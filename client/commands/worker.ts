@@ -21,7 +21,10 @@ const ENVIRONMENT = [
   ['CUTOVER_CODEC_KEYS, CUTOVER_CODEC_KEY_FILE', 'encrypt payloads (keys "id:base64", current key first)'],
   ['CUTOVER_MAX_CACHED_WORKFLOWS, CUTOVER_WORKFLOW_TASK_SLOTS, …', 'capacity for many monitorings on one worker'],
   ['CUTOVER_LOG_LEVEL, CUTOVER_LOG_PRETTY', 'log level (default info); 1 / 0: readable lines / JSON'],
-  ['TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE', 'the Temporal connection'],
+  [
+    'TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, ' + 'TEMPORAL_TLS*, TEMPORAL_PROFILE',
+    'the Temporal connection',
+  ],
 ] as const;
 
 interface WorkerCliOptions {
@@ -34,10 +37,15 @@ export function registerWorker(program: Command) {
   program
     .command('worker')
     .description('run the orchestration worker (task queue "cutover"), or with --host the host agent of this machine')
-    .addOption(new Option('--host <name>', 'be the host agent for this host name of the plans (task queue cutover-host-NAME)'))
+    .addOption(
+      new Option('--host <name>', 'be the host agent for this host name of the plans (task queue cutover-host-NAME)'),
+    )
     .addOption(new Option('--plans <dir>', 'a folder the worker may read plans from (repeatable)').argParser(collect))
     .addOption(new Option('--metrics <addr>', 'serve Prometheus metrics on this address, e.g. 0.0.0.0:9464'))
-    .addHelpText('after', `\nEnvironment:\n${ENVIRONMENT.map(([name, text]) => `  ${name}\n      ${text}`).join('\n')}\n`)
+    .addHelpText(
+      'after',
+      `\nEnvironment:\n${ENVIRONMENT.map(([name, text]) => `  ${name}\n      ${text}`).join('\n')}\n`,
+    )
     .action(async (opts: WorkerCliOptions) => {
       if (opts.metrics !== undefined && !/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/.test(opts.metrics)) {
         throw new CliError(`--metrics "${opts.metrics}": expected HOST:PORT, e.g. 127.0.0.1:9464`, EXIT.BAD_INPUT);

@@ -24,18 +24,41 @@ export class CanonicalHasher {
 
   addColumns(c: LoanColumns): void {
     for (let i = 0; i < c.rows; i++) {
-      this.put(c.loanId[i], c.segment[i], c.region[i], c.product[i], c.status[i], c.principal[i],
-        c.outstanding[i], c.apr[i], c.originationDay[i], c.termMonths[i], c.daysPastDue[i],
-        c.amountDue[i], c.amountCollected[i]);
+      this.put(
+        c.loanId[i],
+        c.segment[i],
+        c.region[i],
+        c.product[i],
+        c.status[i],
+        c.principal[i],
+        c.outstanding[i],
+        c.apr[i],
+        c.originationDay[i],
+        c.termMonths[i],
+        c.daysPastDue[i],
+        c.amountDue[i],
+        c.amountCollected[i],
+      );
     }
   }
 
   addRow(r: LoanRow): void {
     const day = r.originationDate === null ? NaN : isoDateToDay(r.originationDate);
-    this.put(r.loanId ?? NULL_INT, codeOf(SEGMENTS, r.segment), codeOf(REGIONS, r.region),
-      codeOf(PRODUCTS, r.product), codeOf(STATUSES, r.status), r.principal ?? NaN,
-      r.outstanding ?? NaN, r.apr ?? NaN, Number.isNaN(day) ? NULL_INT : day,
-      r.termMonths ?? NULL_INT, r.daysPastDue ?? NULL_INT, r.amountDue ?? NaN, r.amountCollected ?? NaN);
+    this.put(
+      r.loanId ?? NULL_INT,
+      codeOf(SEGMENTS, r.segment),
+      codeOf(REGIONS, r.region),
+      codeOf(PRODUCTS, r.product),
+      codeOf(STATUSES, r.status),
+      r.principal ?? NaN,
+      r.outstanding ?? NaN,
+      r.apr ?? NaN,
+      Number.isNaN(day) ? NULL_INT : day,
+      r.termMonths ?? NULL_INT,
+      r.daysPastDue ?? NULL_INT,
+      r.amountDue ?? NaN,
+      r.amountCollected ?? NaN,
+    );
   }
 
   digest(): string {
@@ -43,8 +66,21 @@ export class CanonicalHasher {
     return 'sha256:' + this.hash.digest('hex');
   }
 
-  private put(id: number, seg: number, reg: number, prod: number, st: number, principal: number,
-    outstanding: number, apr: number, day: number, term: number, dpd: number, due: number, collected: number): void {
+  private put(
+    id: number,
+    seg: number,
+    reg: number,
+    prod: number,
+    st: number,
+    principal: number,
+    outstanding: number,
+    apr: number,
+    day: number,
+    term: number,
+    dpd: number,
+    due: number,
+    collected: number,
+  ): void {
     const v = this.view;
     const o = this.filled * RECORD_BYTES;
     v.setInt32(o, id, true);

@@ -11,8 +11,18 @@ export const MAGIC = 'LOANCOL1';
 const DATA_START = 4096;
 const ALIGN = 64;
 
-interface ColumnEntry { name: string; type: ColumnType; offset: number; byteLength: number }
-export interface ColumnarHeader { format: 'loancol/1'; rows: number; littleEndian: true; columns: ColumnEntry[] }
+interface ColumnEntry {
+  name: string;
+  type: ColumnType;
+  offset: number;
+  byteLength: number;
+}
+export interface ColumnarHeader {
+  format: 'loancol/1';
+  rows: number;
+  littleEndian: true;
+  columns: ColumnEntry[];
+}
 
 export function columnarLayout(rows: number): ColumnarHeader {
   let offset = DATA_START;

@@ -26,7 +26,8 @@ export class CsvWriter {
   writeChunk(c: LoanColumns): void {
     const lines: string[] = new Array(c.rows);
     for (let i = 0; i < c.rows; i++) {
-      lines[i] = `${c.loanId[i]},${SEGMENTS[c.segment[i]]},${REGIONS[c.region[i]]},${PRODUCTS[c.product[i]]},` +
+      lines[i] =
+        `${c.loanId[i]},${SEGMENTS[c.segment[i]]},${REGIONS[c.region[i]]},${PRODUCTS[c.product[i]]},` +
         `${c.principal[i]},${c.outstanding[i]},${c.apr[i]},${isoDay(c.originationDay[i])},${c.termMonths[i]},` +
         `${c.daysPastDue[i]},${STATUSES[c.status[i]]},${c.amountDue[i]},${c.amountCollected[i]}\n`;
     }
@@ -60,10 +61,19 @@ function str(cell: string | undefined): string | null {
 export function parseCsvLine(line: string): LoanRow {
   const f = line.split(',');
   return {
-    loanId: int(f[0]), segment: str(f[1]), region: str(f[2]), product: str(f[3]),
-    principal: num(f[4]), outstanding: num(f[5]), apr: num(f[6]), originationDate: str(f[7]),
-    termMonths: int(f[8]), daysPastDue: int(f[9]), status: str(f[10]),
-    amountDue: num(f[11]), amountCollected: num(f[12]),
+    loanId: int(f[0]),
+    segment: str(f[1]),
+    region: str(f[2]),
+    product: str(f[3]),
+    principal: num(f[4]),
+    outstanding: num(f[5]),
+    apr: num(f[6]),
+    originationDate: str(f[7]),
+    termMonths: int(f[8]),
+    daysPastDue: int(f[9]),
+    status: str(f[10]),
+    amountDue: num(f[11]),
+    amountCollected: num(f[12]),
   };
 }
 

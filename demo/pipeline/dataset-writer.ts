@@ -10,7 +10,11 @@ export type CsvMode = 'always' | 'never' | 'auto';
 /** Above this, `--csv auto` skips the CSV: ~100 bytes a row and ~1 s per million rows to write. */
 export const CSV_AUTO_LIMIT = 2_000_000;
 
-export interface GenerateOptions { rows: number; seed: number; csv?: CsvMode }
+export interface GenerateOptions {
+  rows: number;
+  seed: number;
+  csv?: CsvMode;
+}
 
 /**
  * Generates into `dir` in one streaming pass: binary columns written in place, CSV appended,

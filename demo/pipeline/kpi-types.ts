@@ -16,8 +16,17 @@
  * outstanding), so a KPI is never NaN or Infinity. Missing (null) numbers count as 0.
  */
 export const KPI_NAMES = [
-  'totalOutstanding', 'par30', 'par60', 'par90', 'defaultRate', 'nplRatio', 'writeOffRate',
-  'collectionRate', 'weightedAvgApr', 'disbursedVolume', 'loanCount',
+  'totalOutstanding',
+  'par30',
+  'par60',
+  'par90',
+  'defaultRate',
+  'nplRatio',
+  'writeOffRate',
+  'collectionRate',
+  'weightedAvgApr',
+  'disbursedVolume',
+  'loanCount',
 ] as const;
 export type KpiName = (typeof KPI_NAMES)[number];
 export type Kpis = Record<KpiName, number>;
@@ -30,15 +39,37 @@ export interface KpiResult {
 
 /** Order of the raw sums; V2 keeps them in a flat Float64Array in this order. */
 export const SUM_FIELDS = [
-  'loanCount', 'disbursed', 'outstanding', 'par30', 'par60', 'par90', 'defaulted', 'npl',
-  'writtenOff', 'due', 'collected', 'aprWeighted',
+  'loanCount',
+  'disbursed',
+  'outstanding',
+  'par30',
+  'par60',
+  'par90',
+  'defaulted',
+  'npl',
+  'writtenOff',
+  'due',
+  'collected',
+  'aprWeighted',
 ] as const;
 export type KpiSums = Record<(typeof SUM_FIELDS)[number], number>;
 export const SUM_COUNT = SUM_FIELDS.length;
 
 export function emptySums(): KpiSums {
-  return { loanCount: 0, disbursed: 0, outstanding: 0, par30: 0, par60: 0, par90: 0, defaulted: 0,
-    npl: 0, writtenOff: 0, due: 0, collected: 0, aprWeighted: 0 };
+  return {
+    loanCount: 0,
+    disbursed: 0,
+    outstanding: 0,
+    par30: 0,
+    par60: 0,
+    par90: 0,
+    defaulted: 0,
+    npl: 0,
+    writtenOff: 0,
+    due: 0,
+    collected: 0,
+    aprWeighted: 0,
+  };
 }
 
 export function sumsFromArray(a: Float64Array, base = 0): KpiSums {

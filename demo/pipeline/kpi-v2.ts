@@ -22,14 +22,34 @@ const WRITTEN_OFF = STATUS_CODE.written_off;
 export function computeKpisV2(c: LoanColumns, by?: GroupDimension): KpiResult {
   if (!by) {
     const sums = new Float64Array(SUM_COUNT);
-    overallKernel(c.rows, c.principal, c.outstanding, c.daysPastDue, c.status, c.amountDue,
-      c.amountCollected, c.apr, sums);
+    overallKernel(
+      c.rows,
+      c.principal,
+      c.outstanding,
+      c.daysPastDue,
+      c.status,
+      c.amountDue,
+      c.amountCollected,
+      c.apr,
+      sums,
+    );
     return { kpis: finalizeKpis(sumsFromArray(sums)) };
   }
   const names = GROUP_NAMES[by];
   const acc = new Float64Array((names.length + 1) * SUM_COUNT);
-  groupedKernel(c.rows, c[by], names.length, c.principal, c.outstanding, c.daysPastDue, c.status,
-    c.amountDue, c.amountCollected, c.apr, acc);
+  groupedKernel(
+    c.rows,
+    c[by],
+    names.length,
+    c.principal,
+    c.outstanding,
+    c.daysPastDue,
+    c.status,
+    c.amountDue,
+    c.amountCollected,
+    c.apr,
+    acc,
+  );
   const total = new Float64Array(SUM_COUNT);
   const groups: Record<string, Kpis> = {};
   for (let g = 0; g <= names.length; g++) {
@@ -43,11 +63,28 @@ export function computeKpisV2(c: LoanColumns, by?: GroupDimension): KpiResult {
 }
 
 /** Writes the sums in SUM_FIELDS order into `sums`. */
-function overallKernel(n: number, principal: Float64Array, outstanding: Float64Array,
-  daysPastDue: Int32Array, status: Uint8Array, amountDue: Float64Array,
-  amountCollected: Float64Array, apr: Float64Array, sums: Float64Array): void {
-  let disbursed = 0, total = 0, par30 = 0, par60 = 0, par90 = 0, defaulted = 0, npl = 0;
-  let writtenOff = 0, due = 0, collected = 0, aprWeighted = 0;
+function overallKernel(
+  n: number,
+  principal: Float64Array,
+  outstanding: Float64Array,
+  daysPastDue: Int32Array,
+  status: Uint8Array,
+  amountDue: Float64Array,
+  amountCollected: Float64Array,
+  apr: Float64Array,
+  sums: Float64Array,
+): void {
+  let disbursed = 0,
+    total = 0,
+    par30 = 0,
+    par60 = 0,
+    par90 = 0,
+    defaulted = 0,
+    npl = 0;
+  let writtenOff = 0,
+    due = 0,
+    collected = 0,
+    aprWeighted = 0;
   for (let i = 0; i < n; i++) {
     const out = outstanding[i];
     const dpd = daysPastDue[i];
@@ -67,15 +104,34 @@ function overallKernel(n: number, principal: Float64Array, outstanding: Float64A
     collected += amountCollected[i];
     aprWeighted += apr[i] * out;
   }
-  sums[0] = n; sums[1] = disbursed; sums[2] = total; sums[3] = par30; sums[4] = par60;
-  sums[5] = par90; sums[6] = defaulted; sums[7] = npl; sums[8] = writtenOff; sums[9] = due;
-  sums[10] = collected; sums[11] = aprWeighted;
+  sums[0] = n;
+  sums[1] = disbursed;
+  sums[2] = total;
+  sums[3] = par30;
+  sums[4] = par60;
+  sums[5] = par90;
+  sums[6] = defaulted;
+  sums[7] = npl;
+  sums[8] = writtenOff;
+  sums[9] = due;
+  sums[10] = collected;
+  sums[11] = aprWeighted;
 }
 
 /** Sums per group code into acc[code * SUM_COUNT + k]; codes past the vocabulary go to slot `groupCount`. */
-function groupedKernel(n: number, keys: Uint8Array, groupCount: number, principal: Float64Array,
-  outstanding: Float64Array, daysPastDue: Int32Array, status: Uint8Array, amountDue: Float64Array,
-  amountCollected: Float64Array, apr: Float64Array, acc: Float64Array): void {
+function groupedKernel(
+  n: number,
+  keys: Uint8Array,
+  groupCount: number,
+  principal: Float64Array,
+  outstanding: Float64Array,
+  daysPastDue: Int32Array,
+  status: Uint8Array,
+  amountDue: Float64Array,
+  amountCollected: Float64Array,
+  apr: Float64Array,
+  acc: Float64Array,
+): void {
   for (let i = 0; i < n; i++) {
     const key = keys[i];
     const b = (key < groupCount ? key : groupCount) * 12; // 12 = SUM_COUNT, literal for the JIT
@@ -100,7 +156,12 @@ function groupedKernel(n: number, keys: Uint8Array, groupCount: number, principa
   }
 }
 
-export interface HeadlineKpis { totalOutstanding: number; par30: number; par90: number; defaultRate: number }
+export interface HeadlineKpis {
+  totalOutstanding: number;
+  par30: number;
+  par90: number;
+  defaultRate: number;
+}
 
 /**
  * Just the headline figures (outstanding, PAR30, PAR90, default rate): reads 13 bytes a row
@@ -113,9 +174,17 @@ export function computeHeadlineV2(c: LoanColumns): HeadlineKpis {
   return { totalOutstanding: s[0], par30: ratio(s[1]), par90: ratio(s[2]), defaultRate: ratio(s[3]) };
 }
 
-function headlineKernel(n: number, outstanding: Float64Array, daysPastDue: Int32Array,
-  status: Uint8Array, s: Float64Array): void {
-  let total = 0, par30 = 0, par90 = 0, defaulted = 0;
+function headlineKernel(
+  n: number,
+  outstanding: Float64Array,
+  daysPastDue: Int32Array,
+  status: Uint8Array,
+  s: Float64Array,
+): void {
+  let total = 0,
+    par30 = 0,
+    par90 = 0,
+    defaulted = 0;
   for (let i = 0; i < n; i++) {
     const out = outstanding[i];
     const dpd = daysPastDue[i];
@@ -124,5 +193,8 @@ function headlineKernel(n: number, outstanding: Float64Array, daysPastDue: Int32
     par90 += out * ((90 - dpd) >>> 31);
     defaulted += out * (((status[i] ^ DEFAULT) - 1) >>> 31);
   }
-  s[0] = total; s[1] = par30; s[2] = par90; s[3] = defaulted;
+  s[0] = total;
+  s[1] = par30;
+  s[2] = par90;
+  s[3] = defaulted;
 }

@@ -47,8 +47,19 @@ export interface LoanRow {
 }
 
 export const CSV_HEADER = [
-  'loan_id', 'segment', 'region', 'product', 'principal', 'outstanding_balance', 'apr',
-  'origination_date', 'term_months', 'days_past_due', 'status', 'amount_due', 'amount_collected',
+  'loan_id',
+  'segment',
+  'region',
+  'product',
+  'principal',
+  'outstanding_balance',
+  'apr',
+  'origination_date',
+  'term_months',
+  'days_past_due',
+  'status',
+  'amount_due',
+  'amount_collected',
 ] as const;
 
 /** Fields per row, used to report null-field counts consistently in V1 and V2. */

@@ -19,10 +19,22 @@ const PRODUCT_WEIGHTS = [
   [0.0, 0.1, 0.05, 0.85, 0.0],
   [0.5, 0.0, 0.0, 0.45, 0.05],
 ];
-const PRINCIPAL_RANGE = [[1_000, 40_000], [60_000, 900_000], [8_000, 80_000], [5_000, 2_000_000], [500, 25_000]];
+const PRINCIPAL_RANGE = [
+  [1_000, 40_000],
+  [60_000, 900_000],
+  [8_000, 80_000],
+  [5_000, 2_000_000],
+  [500, 25_000],
+];
 const BASE_APR = [0.14, 0.055, 0.075, 0.09, 0.22];
 const SEGMENT_SPREAD = [0.01, 0.02, -0.01, 0.06];
-const TERMS = [[12, 24, 36, 60], [180, 240, 360], [36, 48, 60, 72], [12, 24, 36, 60, 120], [12, 24, 36]];
+const TERMS = [
+  [12, 24, 36, 60],
+  [180, 240, 360],
+  [36, 48, 60, 72],
+  [12, 24, 36, 60, 120],
+  [12, 24, 36],
+];
 // current, delinquent, default, written_off, repaid
 const STATUS_WEIGHTS = [0.65, 0.13, 0.04, 0.03, 0.15];
 
@@ -42,7 +54,9 @@ function pickWeighted(weights: readonly number[], u: number): number {
 
 /** Calls onChunk with successive views of at most CHUNK_ROWS rows; the views are reused. */
 export function generatePortfolioChunks(
-  rows: number, seed: number, onChunk: (chunk: LoanColumns, firstRow: number) => void,
+  rows: number,
+  seed: number,
+  onChunk: (chunk: LoanColumns, firstRow: number) => void,
 ): void {
   const rnd = mulberry32(seed);
   const buf = allocColumns(Math.min(CHUNK_ROWS, Math.max(rows, 1)));
@@ -87,7 +101,7 @@ function fillRow(c: LoanColumns, j: number, loanId: number, rnd: () => number): 
     outstanding = round2(principal * (0.05 + 0.95 * r1));
     due = round2(principal / termMonths + (outstanding * apr) / 12);
     if (status === STATUS_CODE.current) {
-      dpd = r2 < 0.85 ? 0 : 1 + Math.floor(r2 * 100) % 30;
+      dpd = r2 < 0.85 ? 0 : 1 + (Math.floor(r2 * 100) % 30);
       collected = r2 < 0.9 ? due : round2(due * r2 * 0.8);
     } else if (status === STATUS_CODE.delinquent) {
       dpd = 31 + Math.floor(r2 * r2 * 150); // 31..180, mostly early buckets

@@ -3,7 +3,10 @@
  * exact (floor(n × fraction) rows each), not random, so tests can assert the precise damage and
  * V1 and V2 are damaged identically. Returns null when nothing changes (the common case).
  */
-export interface RowFaults { lostRows?: number; duplicatedRows?: number }
+export interface RowFaults {
+  lostRows?: number;
+  duplicatedRows?: number;
+}
 
 export function selectRowIndices(n: number, faults: RowFaults): Int32Array | null {
   const lost = faults.lostRows ?? 0;

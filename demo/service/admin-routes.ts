@@ -11,7 +11,12 @@ import type { Handler } from './routes';
  */
 function view(ctx: ServiceContext): Reply {
   const warehouse = ctx.warehouse ? { warehouse: ctx.warehouse.status } : {};
-  return json(200, { faults: ctx.faults.current, status: ctx.faults.status(), rows: ctx.dataset?.rows ?? 0, ...warehouse });
+  return json(200, {
+    faults: ctx.faults.current,
+    status: ctx.faults.status(),
+    rows: ctx.dataset?.rows ?? 0,
+    ...warehouse,
+  });
 }
 
 function afterChange(ctx: ServiceContext, before: Faults, action: string): Reply {
@@ -37,7 +42,9 @@ export const handleFaultsPost: Handler = async (ctx, req, query) => {
     throw new ClientError(400, 'request body must be a JSON object of faults');
   }
   if ('failOnStart' in body) {
-    throw new ClientError(400, 'failOnStart only acts at process start; set DEMO_FAULTS or DEMO_FAULT_FAIL_ON_START', { field: 'failOnStart' });
+    throw new ClientError(400, 'failOnStart only acts at process start; set DEMO_FAULTS or DEMO_FAULT_FAIL_ON_START', {
+      field: 'failOnStart',
+    });
   }
   const parsed = FaultsPatchSchema.safeParse(body);
   if (!parsed.success) throw new ClientError(400, 'invalid faults', { issues: z.prettifyError(parsed.error) });

@@ -4,7 +4,12 @@
  * check must be able to detect.
  */
 export type AuditType = 'load' | 'compute' | 'request';
-export interface AuditEvent { seq: number; ts: string; type: AuditType; [field: string]: unknown }
+export interface AuditEvent {
+  seq: number;
+  ts: string;
+  type: AuditType;
+  [field: string]: unknown;
+}
 
 export class AuditLog {
   private readonly events: AuditEvent[] = [];

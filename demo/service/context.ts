@@ -35,6 +35,12 @@ export function reloadDataset(ctx: ServiceContext, reason: string): void {
   // ready is not delayed by them, yet before a /kpis request or a publish would wait on them
   setImmediate(() => kpiSnapshot(dataset, {}));
   ctx.metrics.rows.set(dataset.rows);
-  ctx.audit.append('load', { reason, source: dataset.source, rows: dataset.rows, expectedRows: ctx.manifest.rows, durationMs });
+  ctx.audit.append('load', {
+    reason,
+    source: dataset.source,
+    rows: dataset.rows,
+    expectedRows: ctx.manifest.rows,
+    durationMs,
+  });
   ctx.log.info({ reason, source: dataset.source, rows: dataset.rows, durationMs }, 'dataset loaded');
 }

@@ -76,8 +76,10 @@ function countNullsV2(c: LoanColumns): number {
   const floats = [c.principal, c.outstanding, c.apr, c.amountDue, c.amountCollected];
   for (const col of floats) for (let i = 0; i < c.rows; i++) if (col[i] !== col[i]) nulls++;
   const codes: [Uint8Array, number][] = [
-    [c.segment, GROUP_NAMES.segment.length], [c.region, GROUP_NAMES.region.length],
-    [c.product, GROUP_NAMES.product.length], [c.status, STATUSES.length],
+    [c.segment, GROUP_NAMES.segment.length],
+    [c.region, GROUP_NAMES.region.length],
+    [c.product, GROUP_NAMES.product.length],
+    [c.status, STATUSES.length],
   ];
   for (const [col, size] of codes) for (let i = 0; i < c.rows; i++) if (col[i] >= size) nulls++;
   return nulls;

@@ -70,7 +70,7 @@ export class FaultState {
       return;
     }
     const TICK_MS = 125;
-    const blocksPerTick = (rate * TICK_MS) / 1000 * 8; // a block is 1/8 MB: 16384 doubles
+    const blocksPerTick = ((rate * TICK_MS) / 1000) * 8; // a block is 1/8 MB: 16384 doubles
     let owed = 0;
     this.leakTimer = setInterval(() => {
       owed += blocksPerTick;

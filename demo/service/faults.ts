@@ -23,19 +23,29 @@ const fields = {
   auditGap: z.number().int().min(0).max(1_000_000),
   memoryLeakMbPerSec: z.number().min(0).max(1024),
 };
-export const FaultsSchema = z.object({
-  kpiDrift: fields.kpiDrift.optional(), groupDrift: fields.groupDrift.optional(), errorRate: fields.errorRate.optional(),
-  latencyMs: fields.latencyMs.optional(), failOnStart: fields.failOnStart.optional(),
-  hangOnStop: fields.hangOnStop.optional(), lostRows: fields.lostRows.optional(),
-  duplicatedRows: fields.duplicatedRows.optional(), auditGap: fields.auditGap.optional(),
-  memoryLeakMbPerSec: fields.memoryLeakMbPerSec.optional(),
-}).strict();
+export const FaultsSchema = z
+  .object({
+    kpiDrift: fields.kpiDrift.optional(),
+    groupDrift: fields.groupDrift.optional(),
+    errorRate: fields.errorRate.optional(),
+    latencyMs: fields.latencyMs.optional(),
+    failOnStart: fields.failOnStart.optional(),
+    hangOnStop: fields.hangOnStop.optional(),
+    lostRows: fields.lostRows.optional(),
+    duplicatedRows: fields.duplicatedRows.optional(),
+    auditGap: fields.auditGap.optional(),
+    memoryLeakMbPerSec: fields.memoryLeakMbPerSec.optional(),
+  })
+  .strict();
 export type Faults = z.infer<typeof FaultsSchema>;
 /** Admin patches: a field set to null removes that fault. */
-export const FaultsPatchSchema = FaultsSchema.partial().extend(
-  Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.nullable().optional()])) as {
-    [K in keyof typeof fields]: z.ZodOptional<z.ZodNullable<(typeof fields)[K]>> },
-).strict();
+export const FaultsPatchSchema = FaultsSchema.partial()
+  .extend(
+    Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.nullable().optional()])) as {
+      [K in keyof typeof fields]: z.ZodOptional<z.ZodNullable<(typeof fields)[K]>>;
+    },
+  )
+  .strict();
 export type FaultsPatch = z.infer<typeof FaultsPatchSchema>;
 
 const ENV_VARS: Record<string, (v: string) => Partial<Record<keyof Faults, unknown>>> = {
@@ -45,11 +55,18 @@ const ENV_VARS: Record<string, (v: string) => Partial<Record<keyof Faults, unkno
   },
   DEMO_FAULT_GROUP_DRIFT: (v) => {
     const parts = v.split(':'); // group:kpi:relative or group:relative
-    return { groupDrift: parts.length === 3 ? { group: parts[0], kpi: parts[1], relative: Number(parts[2]) } : { group: parts[0], relative: Number(parts[1]) } };
+    return {
+      groupDrift:
+        parts.length === 3
+          ? { group: parts[0], kpi: parts[1], relative: Number(parts[2]) }
+          : { group: parts[0], relative: Number(parts[1]) },
+    };
   },
   DEMO_FAULT_ERROR_RATE: (v) => ({ errorRate: Number(v) }),
   DEMO_FAULT_LATENCY_MS: (v) => ({ latencyMs: Number(v) }),
-  DEMO_FAULT_FAIL_ON_START: (v) => ({ failOnStart: /^\d+$/.test(v) && Number(v) > 1 ? { exitCode: Number(v) } : truthy(v) }),
+  DEMO_FAULT_FAIL_ON_START: (v) => ({
+    failOnStart: /^\d+$/.test(v) && Number(v) > 1 ? { exitCode: Number(v) } : truthy(v),
+  }),
   DEMO_FAULT_HANG_ON_STOP: (v) => ({ hangOnStop: truthy(v) }),
   DEMO_FAULT_LOST_ROWS: (v) => ({ lostRows: Number(v) }),
   DEMO_FAULT_DUPLICATED_ROWS: (v) => ({ duplicatedRows: Number(v) }),
@@ -89,16 +106,26 @@ export function applyPatch(current: Faults, patch: FaultsPatch): Faults {
 }
 
 type Drift = { kpi: string; relative: number } | undefined;
-/** Multiplies the drifted KPI(s) by (1 + relative): kpiDrift in the totals and every group, groupDrift in its group only. */
+/**
+ * Multiplies the drifted KPI(s) by (1 + relative): kpiDrift in the totals and every group, groupDrift in its group
+ * only.
+ */
 export function driftResult(result: KpiResult, faults: Pick<Faults, 'kpiDrift' | 'groupDrift'>): KpiResult {
   const { kpiDrift, groupDrift } = faults;
   const apply = (k: Kpis, drift: Drift): Kpis => {
     if (!drift || drift.relative === 0) return k;
     const out = { ...k };
-    for (const name of KPI_NAMES) if (drift.kpi === 'all' || drift.kpi === name) out[name] = k[name] * (1 + drift.relative);
+    for (const name of KPI_NAMES)
+      if (drift.kpi === 'all' || drift.kpi === name) out[name] = k[name] * (1 + drift.relative);
     return out;
   };
-  const groups = result.groups && Object.fromEntries(Object.entries(result.groups).map(([g, k]) =>
-    [g, apply(apply(k, kpiDrift), g === groupDrift?.group ? groupDrift : undefined)]));
+  const groups =
+    result.groups &&
+    Object.fromEntries(
+      Object.entries(result.groups).map(([g, k]) => [
+        g,
+        apply(apply(k, kpiDrift), g === groupDrift?.group ? groupDrift : undefined),
+      ]),
+    );
   return { kpis: apply(result.kpis, kpiDrift), ...(groups ? { groups } : {}) };
 }

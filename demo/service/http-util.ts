@@ -8,11 +8,19 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-export const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({ status, body, headers });
+export const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({
+  status,
+  body,
+  headers,
+});
 
 /** Thrown by handlers for a 4xx the client caused; turned into `{error, ...details}`. */
 export class ClientError extends Error {
-  constructor(readonly status: number, message: string, readonly details: Record<string, unknown> = {}) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
     super(message);
   }
 }
@@ -39,16 +47,25 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
 /** Rejects query parameters a route does not know, so typos fail loudly instead of being ignored. */
 export function checkQuery(query: URLSearchParams, allowed: readonly string[]): void {
   for (const key of query.keys()) {
-    if (!allowed.includes(key)) throw new ClientError(400, `unknown query parameter "${key}"`, { parameter: key, allowed });
+    if (!allowed.includes(key))
+      throw new ClientError(400, `unknown query parameter "${key}"`, { parameter: key, allowed });
   }
 }
 
-export function nonNegativeInt(query: URLSearchParams, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+export function nonNegativeInt(
+  query: URLSearchParams,
+  name: string,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const raw = query.get(name);
   if (raw === null) return fallback;
   const v = Number(raw);
   if (raw.trim() === '' || !Number.isInteger(v) || v < 0 || v > max) {
-    throw new ClientError(400, `query parameter "${name}" must be an integer between 0 and ${max}`, { parameter: name, value: raw });
+    throw new ClientError(400, `query parameter "${name}" must be an integer between 0 and ${max}`, {
+      parameter: name,
+      value: raw,
+    });
   }
   return v;
 }

@@ -44,12 +44,23 @@ export class KeyTally {
   }
 }
 
-export function buildReport(manifest: Manifest, rows: number, checksum: string, keys: KeyTally,
-  nullFields: number): IntegrityReport {
+export function buildReport(
+  manifest: Manifest,
+  rows: number,
+  checksum: string,
+  keys: KeyTally,
+  nullFields: number,
+): IntegrityReport {
   const checksumMatches = checksum === manifest.checksum;
   return {
-    rows, expectedRows: manifest.rows, checksum, expectedChecksum: manifest.checksum, checksumMatches,
-    duplicateKeys: keys.duplicates, missingKeys: keys.missing, nullFields,
+    rows,
+    expectedRows: manifest.rows,
+    checksum,
+    expectedChecksum: manifest.checksum,
+    checksumMatches,
+    duplicateKeys: keys.duplicates,
+    missingKeys: keys.missing,
+    nullFields,
     ok: checksumMatches && rows === manifest.rows && keys.duplicates === 0 && keys.missing === 0 && nullFields === 0,
   };
 }

@@ -20,7 +20,9 @@ const computed = new WeakMap<LoadedDataset, { kpis: Kpis; groups: Breakdowns }>(
 function raw(dataset: LoadedDataset): { kpis: Kpis; groups: Breakdowns } {
   let entry = computed.get(dataset);
   if (!entry) {
-    const groups = Object.fromEntries(GROUP_DIMENSIONS.map((by) => [by, dataset.computeKpis(by).groups ?? {}])) as Breakdowns;
+    const groups = Object.fromEntries(
+      GROUP_DIMENSIONS.map((by) => [by, dataset.computeKpis(by).groups ?? {}]),
+    ) as Breakdowns;
     entry = { kpis: dataset.computeKpis().kpis, groups };
     computed.set(dataset, entry);
   }
@@ -29,7 +31,9 @@ function raw(dataset: LoadedDataset): { kpis: Kpis; groups: Breakdowns } {
 
 export function breakdowns(dataset: LoadedDataset, faults: Faults): Breakdowns {
   const { kpis, groups } = raw(dataset);
-  return Object.fromEntries(GROUP_DIMENSIONS.map((by) => [by, driftResult({ kpis, groups: groups[by] }, faults).groups ?? {}])) as Breakdowns;
+  return Object.fromEntries(
+    GROUP_DIMENSIONS.map((by) => [by, driftResult({ kpis, groups: groups[by] }, faults).groups ?? {}]),
+  ) as Breakdowns;
 }
 
 export function kpiSnapshot(dataset: LoadedDataset, faults: Faults): KpiSnapshot {

@@ -16,7 +16,10 @@ import { Warehouse } from './warehouse';
  * Exit codes: 0 after a graceful stop, 1 start failure (or the failOnStart fault's default),
  * 2 bad configuration.
  */
-const log = pino({ level: process.env.DEMO_LOG_LEVEL ?? 'info', base: { pid: process.pid, service: 'loans-analytics' } });
+const log = pino({
+  level: process.env.DEMO_LOG_LEVEL ?? 'info',
+  base: { pid: process.pid, service: 'loans-analytics' },
+});
 
 function main(): void {
   let config;
@@ -44,14 +47,28 @@ function main(): void {
     process.exit(1);
   }
   const ctx: ServiceContext = {
-    version: config.version, dataDir: config.dataDir, manifest, dataset: null, ready: false,
-    draining: false, startedAt: Date.now(), faults: new FaultState(faults), audit: new AuditLog(),
-    metrics: createMetrics(config.version), log: logger, warehouse: null,
+    version: config.version,
+    dataDir: config.dataDir,
+    manifest,
+    dataset: null,
+    ready: false,
+    draining: false,
+    startedAt: Date.now(),
+    faults: new FaultState(faults),
+    audit: new AuditLog(),
+    metrics: createMetrics(config.version),
+    log: logger,
+    warehouse: null,
   };
   if (process.env.DEMO_WAREHOUSE_URL) {
-    ctx.warehouse = new Warehouse(process.env.DEMO_WAREHOUSE_URL, config.version, manifest.asOfDate,
-      () => (ctx.dataset ? kpiSnapshot(ctx.dataset, ctx.faults.current) : null), logger,
-      (ok) => ctx.metrics.warehousePublishes.inc({ result: ok ? 'ok' : 'error' }));
+    ctx.warehouse = new Warehouse(
+      process.env.DEMO_WAREHOUSE_URL,
+      config.version,
+      manifest.asOfDate,
+      () => (ctx.dataset ? kpiSnapshot(ctx.dataset, ctx.faults.current) : null),
+      logger,
+      (ok) => ctx.metrics.warehousePublishes.inc({ result: ok ? 'ok' : 'error' }),
+    );
   }
   if (faults.auditGap) ctx.audit.skipNext(faults.auditGap);
   const demo = createDemoServer(ctx);

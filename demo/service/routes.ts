@@ -46,7 +46,11 @@ const kpis: Handler = (ctx, _req, query) => {
   checkQuery(query, ['by']);
   const byRaw = query.get('by');
   if (byRaw !== null && !(GROUP_DIMENSIONS as readonly string[]).includes(byRaw)) {
-    throw new ClientError(400, `invalid value for query parameter "by"`, { parameter: 'by', value: byRaw, allowed: GROUP_DIMENSIONS });
+    throw new ClientError(400, `invalid value for query parameter "by"`, {
+      parameter: 'by',
+      value: byRaw,
+      allowed: GROUP_DIMENSIONS,
+    });
   }
   const by = (byRaw ?? undefined) as GroupDimension | undefined;
   const dataset = requireReady(ctx);
@@ -56,7 +60,13 @@ const kpis: Handler = (ctx, _req, query) => {
   ctx.metrics.kpiCompute.observe({ by: by ?? 'none' }, seconds);
   ctx.audit.append('compute', { by: by ?? null, rows: dataset.rows, durationMs: seconds * 1000 });
   // breakdowns: every dimension at once, so one answer can be compared group by group
-  return json(200, { version: ctx.version, rows: dataset.rows, ...(by ? { by } : {}), ...result, breakdowns: breakdowns(dataset, ctx.faults.current) });
+  return json(200, {
+    version: ctx.version,
+    rows: dataset.rows,
+    ...(by ? { by } : {}),
+    ...result,
+    breakdowns: breakdowns(dataset, ctx.faults.current),
+  });
 };
 
 const metrics: Handler = async (ctx, _req, query) => {
@@ -86,6 +96,9 @@ export const ROUTES: Record<string, Route> = {
   '/integrity': { methods: { GET: integrity }, latency: true, errors: true, audited: true, kind: 'user' },
   '/admin/faults': {
     methods: { GET: handleFaultsGet, POST: handleFaultsPost, DELETE: handleFaultsDelete },
-    latency: false, errors: false, audited: true, kind: 'admin',
+    latency: false,
+    errors: false,
+    audited: true,
+    kind: 'admin',
   },
 };

@@ -35,7 +35,8 @@ async function handle(ctx: ServiceContext, req: http.IncomingMessage, res: http.
   try {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = ROUTES[url.pathname];
-    if (!route) throw new ClientError(404, `no route ${url.pathname}`, { path: url.pathname, routes: Object.keys(ROUTES) });
+    if (!route)
+      throw new ClientError(404, `no route ${url.pathname}`, { path: url.pathname, routes: Object.keys(ROUTES) });
     routeLabel = url.pathname;
     kind = route.kind;
     if (routeLabel !== '/metrics') {
@@ -54,7 +55,8 @@ async function handle(ctx: ServiceContext, req: http.IncomingMessage, res: http.
     } else {
       reply = await handler(ctx, req, url.searchParams);
     }
-    if (route.latency && latency > 0) reply.headers = { ...reply.headers, 'x-demo-injected-latency-ms': String(latency) };
+    if (route.latency && latency > 0)
+      reply.headers = { ...reply.headers, 'x-demo-injected-latency-ms': String(latency) };
     if (route.audited) {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       ctx.audit.append('request', { method, path: url.pathname, query: url.search, status: reply.status, durationMs });
@@ -74,7 +76,15 @@ function toErrorReply(ctx: ServiceContext, err: unknown, method: string, route: 
   return { status: 500, body: { error: 'internal error' } };
 }
 
-function send(ctx: ServiceContext, res: http.ServerResponse, reply: Reply, route: string, method: string, started: bigint, kind: RequestKind): void {
+function send(
+  ctx: ServiceContext,
+  res: http.ServerResponse,
+  reply: Reply,
+  route: string,
+  method: string,
+  started: bigint,
+  kind: RequestKind,
+): void {
   const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
   const headers: Record<string, string> = {
     'content-type': reply.contentType ?? 'application/json; charset=utf-8',

@@ -16,8 +16,10 @@ export const WAREHOUSE_DDL = `CREATE TABLE IF NOT EXISTS kpi_results (
   PRIMARY KEY (version, as_of, grp_kind, grp, kpi))`;
 
 const UPSERT = `INSERT INTO kpi_results (version, as_of, grp_kind, grp, kpi, value, published_at)
-  SELECT $1, $2::date, k, g, n, v, now() FROM unnest($3::text[], $4::text[], $5::text[], $6::float8[]) AS t(k, g, n, v)
-  ON CONFLICT (version, as_of, grp_kind, grp, kpi) DO UPDATE SET value = excluded.value, published_at = excluded.published_at`;
+  SELECT $1, $2::date, k, g, n, v, now()
+  FROM unnest($3::text[], $4::text[], $5::text[], $6::float8[]) AS t(k, g, n, v)
+  ON CONFLICT (version, as_of, grp_kind, grp, kpi)
+  DO UPDATE SET value = excluded.value, published_at = excluded.published_at`;
 const RETRY_MS = 5_000;
 
 export interface WarehouseStatus {
@@ -41,7 +43,13 @@ export class Warehouse {
     private readonly log: Logger,
     private readonly onResult: (ok: boolean) => void = () => undefined,
   ) {
-    this.pool = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 10_000, application_name: `loans-${version}` });
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: 1,
+      idleTimeoutMillis: 10_000,
+      connectionTimeoutMillis: 10_000,
+      application_name: `loans-${version}`,
+    });
     this.pool.on('error', (err) => this.log.warn({ err: err.message }, 'warehouse connection dropped'));
   }
 
@@ -94,7 +102,10 @@ export class Warehouse {
       await client.query(WAREHOUSE_DDL);
       await client.query(UPSERT, [this.version, this.asOf, r.kind, r.group, r.kpi, r.value]);
       // now() is the transaction's start: anything older is a group or KPI this snapshot no longer has
-      await client.query('DELETE FROM kpi_results WHERE version = $1 AND as_of = $2::date AND published_at < now()', [this.version, this.asOf]);
+      await client.query(
+        'DELETE FROM kpi_results WHERE version = $1 AND as_of = ' + '$2::date AND published_at < now()',
+        [this.version, this.asOf],
+      );
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -117,6 +128,7 @@ function rowsOf(snap: KpiSnapshot): { kind: string[]; group: string[]; kpi: stri
     }
   };
   add('total', 'all', snap.kpis);
-  for (const [dim, groups] of Object.entries(snap.breakdowns)) for (const [g, kpis] of Object.entries(groups)) add(dim, g, kpis);
+  for (const [dim, groups] of Object.entries(snap.breakdowns))
+    for (const [g, kpis] of Object.entries(groups)) add(dim, g, kpis);
   return out;
 }

@@ -122,7 +122,9 @@ describe('faults set through /admin/faults', () => {
   it('records fault changes in the audit trail', async () => {
     await postJson(v2.url + '/admin/faults', { latencyMs: 1 });
     const { events } = (await getJson(v2.url + '/audit?after=0&limit=10000')).body;
-    expect(events.some((e: { path?: string; method?: string }) => e.path === '/admin/faults' && e.method === 'POST')).toBe(true);
+    expect(
+      events.some((e: { path?: string; method?: string }) => e.path === '/admin/faults' && e.method === 'POST'),
+    ).toBe(true);
   });
 });
 
@@ -138,7 +140,8 @@ describe('breakdowns and the one-group drift', () => {
     // V2 computes the same breakdowns its own way
     const v2All = (await getJson(v2.url + '/kpis')).body;
     for (const [by, groups] of Object.entries(all.breakdowns as Record<string, Record<string, Kpis>>)) {
-      for (const [g, kpis] of Object.entries(groups)) expect(kpiDifferences(kpis, v2All.breakdowns[by][g], 1e-9)).toEqual([]);
+      for (const [g, kpis] of Object.entries(groups))
+        expect(kpiDifferences(kpis, v2All.breakdowns[by][g], 1e-9)).toEqual([]);
     }
   });
 
@@ -158,7 +161,11 @@ describe('breakdowns and the one-group drift', () => {
     const res = await postJson(v2.url + '/admin/faults', { groupDrift: { group: 'atlantis', relative: 0.1 } });
     expect(res.status).toBe(400);
     expect(res.body.issues).toMatch(/groupDrift\.group/);
-    expect(faultsFromEnv({ DEMO_FAULT_GROUP_DRIFT: 'north:nplRatio:0.1' })).toEqual({ groupDrift: { group: 'north', kpi: 'nplRatio', relative: 0.1 } });
-    expect(faultsFromEnv({ DEMO_FAULT_GROUP_DRIFT: 'mortgage:-0.05' })).toEqual({ groupDrift: { group: 'mortgage', kpi: 'all', relative: -0.05 } });
+    expect(faultsFromEnv({ DEMO_FAULT_GROUP_DRIFT: 'north:nplRatio:0.1' })).toEqual({
+      groupDrift: { group: 'north', kpi: 'nplRatio', relative: 0.1 },
+    });
+    expect(faultsFromEnv({ DEMO_FAULT_GROUP_DRIFT: 'mortgage:-0.05' })).toEqual({
+      groupDrift: { group: 'mortgage', kpi: 'all', relative: -0.05 },
+    });
   });
 });

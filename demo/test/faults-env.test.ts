@@ -69,7 +69,14 @@ describe('faults set by environment', () => {
   it('lostRows drops that fraction of rows at load, which /integrity reports as missing keys', async () => {
     const svc = await pool.start({ version: 'v1', dataDir, faults: { lostRows: 0.02 } });
     const { body } = await getJson(svc.url + '/integrity');
-    expect(body).toMatchObject({ rows: 980, expectedRows: 1_000, missingKeys: 20, duplicateKeys: 0, ok: false, checksumMatches: false });
+    expect(body).toMatchObject({
+      rows: 980,
+      expectedRows: 1_000,
+      missingKeys: 20,
+      duplicateKeys: 0,
+      ok: false,
+      checksumMatches: false,
+    });
     expect((await getJson(svc.url + '/health')).body.rows).toBe(980);
   });
 
@@ -103,7 +110,12 @@ describe('faults set by environment', () => {
   });
 
   it('reports the faults it started with at GET /admin/faults', async () => {
-    const svc = await pool.start({ version: 'v2', dataDir, faults: { latencyMs: 5 }, env: { DEMO_FAULT_ERROR_RATE: '0.5' } });
+    const svc = await pool.start({
+      version: 'v2',
+      dataDir,
+      faults: { latencyMs: 5 },
+      env: { DEMO_FAULT_ERROR_RATE: '0.5' },
+    });
     expect((await getJson(svc.url + '/admin/faults')).body.faults).toEqual({ latencyMs: 5, errorRate: 0.5 });
   });
 });

@@ -6,10 +6,49 @@ import { loan, toColumns } from './kpi-fixtures';
 
 // Four loans whose KPIs are easy to compute by hand (see kpi-types.ts for the definitions).
 const rows = [
-  loan({ loanId: 1, principal: 1000, outstanding: 600, apr: 0.1, daysPastDue: 0, status: 'current', amountDue: 100, amountCollected: 100 }),
-  loan({ loanId: 2, principal: 2000, outstanding: 200, apr: 0.2, daysPastDue: 45, status: 'delinquent', amountDue: 50, amountCollected: 10, segment: 'sme' }),
-  loan({ loanId: 3, principal: 3000, outstanding: 200, apr: 0.3, daysPastDue: 75, status: 'default', amountDue: 50, amountCollected: 0, segment: 'sme' }),
-  loan({ loanId: 4, principal: 4000, outstanding: 0, apr: 0.4, daysPastDue: 0, status: 'written_off', amountDue: 0, amountCollected: 0, segment: 'corporate' }),
+  loan({
+    loanId: 1,
+    principal: 1000,
+    outstanding: 600,
+    apr: 0.1,
+    daysPastDue: 0,
+    status: 'current',
+    amountDue: 100,
+    amountCollected: 100,
+  }),
+  loan({
+    loanId: 2,
+    principal: 2000,
+    outstanding: 200,
+    apr: 0.2,
+    daysPastDue: 45,
+    status: 'delinquent',
+    amountDue: 50,
+    amountCollected: 10,
+    segment: 'sme',
+  }),
+  loan({
+    loanId: 3,
+    principal: 3000,
+    outstanding: 200,
+    apr: 0.3,
+    daysPastDue: 75,
+    status: 'default',
+    amountDue: 50,
+    amountCollected: 0,
+    segment: 'sme',
+  }),
+  loan({
+    loanId: 4,
+    principal: 4000,
+    outstanding: 0,
+    apr: 0.4,
+    daysPastDue: 0,
+    status: 'written_off',
+    amountDue: 0,
+    amountCollected: 0,
+    segment: 'corporate',
+  }),
 ];
 const expected: Kpis = {
   totalOutstanding: 1000,
@@ -39,7 +78,14 @@ describe.each(engines)('KPI definitions in %s', (_name, compute) => {
   it('reports every known segment, with zeros and no NaN for a segment with nothing outstanding', () => {
     const { groups } = compute('segment');
     expect(Object.keys(groups ?? {}).sort()).toEqual([...SEGMENTS].sort());
-    expect(groups?.corporate).toMatchObject({ totalOutstanding: 0, par30: 0, defaultRate: 0, weightedAvgApr: 0, writeOffRate: 1, loanCount: 1 });
+    expect(groups?.corporate).toMatchObject({
+      totalOutstanding: 0,
+      par30: 0,
+      defaultRate: 0,
+      weightedAvgApr: 0,
+      writeOffRate: 1,
+      loanCount: 1,
+    });
     expect(groups?.microfinance).toEqual(Object.fromEntries(KPI_NAMES.map((k) => [k, 0])));
     expect(groups?.sme.par30).toBeCloseTo(1, 12);
   });
@@ -64,7 +110,13 @@ describe('KPI edge cases', () => {
   it('treats a single repaid loan as volume disbursed with nothing outstanding', () => {
     const one = [loan({ status: 'repaid', outstanding: 0, principal: 500, amountDue: 0, amountCollected: 0 })];
     for (const r of [computeKpisV1(one), computeKpisV2(toColumns(one))]) {
-      expect(r.kpis).toMatchObject({ loanCount: 1, disbursedVolume: 500, totalOutstanding: 0, par30: 0, collectionRate: 0 });
+      expect(r.kpis).toMatchObject({
+        loanCount: 1,
+        disbursedVolume: 500,
+        totalOutstanding: 0,
+        par30: 0,
+        collectionRate: 0,
+      });
     }
   });
 
@@ -82,7 +134,12 @@ describe('KPI edge cases', () => {
   it('gives the headline figures equal to the full V2 engine', () => {
     const c = toColumns(rows);
     const full = computeKpisV2(c).kpis;
-    expect(computeHeadlineV2(c)).toEqual({ totalOutstanding: full.totalOutstanding, par30: full.par30, par90: full.par90, defaultRate: full.defaultRate });
+    expect(computeHeadlineV2(c)).toEqual({
+      totalOutstanding: full.totalOutstanding,
+      par30: full.par30,
+      par90: full.par90,
+      defaultRate: full.defaultRate,
+    });
   });
 
   it('counts days past due strictly above each PAR threshold', () => {

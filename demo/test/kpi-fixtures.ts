@@ -4,9 +4,20 @@ import { isoDateToDay, PRODUCTS, REGIONS, SEGMENTS, STATUSES, type LoanRow } fro
 /** Hand-written loans, and the same loans as columns, for checking KPI formulas by hand. */
 export function loan(over: Partial<LoanRow>): LoanRow {
   return {
-    loanId: 1, segment: 'retail', region: 'north', product: 'personal', principal: 1000,
-    outstanding: 500, apr: 0.1, originationDate: '2024-01-01', termMonths: 12, daysPastDue: 0,
-    status: 'current', amountDue: 100, amountCollected: 100, ...over,
+    loanId: 1,
+    segment: 'retail',
+    region: 'north',
+    product: 'personal',
+    principal: 1000,
+    outstanding: 500,
+    apr: 0.1,
+    originationDate: '2024-01-01',
+    termMonths: 12,
+    daysPastDue: 0,
+    status: 'current',
+    amountDue: 100,
+    amountCollected: 100,
+    ...over,
   };
 }
 

@@ -32,7 +32,11 @@ describe('V1 and V2 agree', () => {
       expect(Object.keys(gb.groups ?? {}).sort()).toEqual(Object.keys(ga.groups ?? {}).sort());
       expect(kpiDifferences(ga.kpis, a.kpis, TOLERANCE)).toEqual([]);
       for (const name of Object.keys(ga.groups ?? {})) {
-        expect({ by, name, diff: kpiDifferences(ga.groups![name], gb.groups![name], TOLERANCE) }).toEqual({ by, name, diff: [] });
+        expect({ by, name, diff: kpiDifferences(ga.groups![name], gb.groups![name], TOLERANCE) }).toEqual({
+          by,
+          name,
+          diff: [],
+        });
       }
     }
   });

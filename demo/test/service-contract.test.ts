@@ -102,7 +102,14 @@ describe.each(['v1', 'v2'] as const)('the %s service', (version) => {
   it('reports the loaded data as intact against the manifest', async () => {
     const { status, body } = await getJson(url('/integrity'));
     expect(status).toBe(200);
-    expect(body).toMatchObject({ rows: 20_000, expectedRows: 20_000, duplicateKeys: 0, missingKeys: 0, nullFields: 0, ok: true });
+    expect(body).toMatchObject({
+      rows: 20_000,
+      expectedRows: 20_000,
+      duplicateKeys: 0,
+      missingKeys: 0,
+      nullFields: 0,
+      ok: true,
+    });
     expect(body.checksum).toBe(body.expectedChecksum);
   });
 
@@ -121,14 +128,21 @@ describe.each(['v1', 'v2'] as const)('the %s service', (version) => {
 describe('V1 and V2 services on the same data dir', () => {
   it('serve the same KPIs within 0.01 %, overall and per group', async () => {
     for (const by of ['', '?by=segment', '?by=region', '?by=product']) {
-      const [a, b] = await Promise.all([getJson(services.v1.url + '/kpis' + by), getJson(services.v2.url + '/kpis' + by)]);
+      const [a, b] = await Promise.all([
+        getJson(services.v1.url + '/kpis' + by),
+        getJson(services.v2.url + '/kpis' + by),
+      ]);
       expect(kpiDifferences(a.body.kpis, b.body.kpis, 1e-4)).toEqual([]);
-      for (const g of Object.keys(a.body.groups ?? {})) expect(kpiDifferences(a.body.groups[g], b.body.groups[g], 1e-4)).toEqual([]);
+      for (const g of Object.keys(a.body.groups ?? {}))
+        expect(kpiDifferences(a.body.groups[g], b.body.groups[g], 1e-4)).toEqual([]);
     }
   });
 
   it('compute the same integrity checksum from different file formats', async () => {
-    const [a, b] = await Promise.all([getJson(services.v1.url + '/integrity'), getJson(services.v2.url + '/integrity')]);
+    const [a, b] = await Promise.all([
+      getJson(services.v1.url + '/integrity'),
+      getJson(services.v2.url + '/integrity'),
+    ]);
     expect(a.body.checksum).toBe(b.body.checksum);
   });
 });

@@ -14,7 +14,11 @@ export function dataset(rows: number, seed: number): string {
   return dir;
 }
 
-export interface JsonResponse<T = any> { status: number; body: T; headers: Headers }
+export interface JsonResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
 
 export async function getJson<T = any>(url: string, init?: RequestInit): Promise<JsonResponse<T>> {
   const res = await fetch(url, init);

@@ -29,8 +29,16 @@ test('a backup is a tar.gz with a sha256sum-format checksum and a manifest of ev
   execFileSync('sha256sum', ['-c', `${path.basename(info.archive)}.sha256`], { cwd: path.dirname(info.archive) });
   const manifest = JSON.parse(fs.readFileSync(info.manifest, 'utf8'));
   expect(manifest.archiveSha256).toBe(info.sha256);
-  expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(['data/db.json', 'data/nested/events.log', 'config.yml']);
-  expect(manifest.files[0]).toEqual({ path: 'data/db.json', bytes: 12, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  expect(manifest.files.map((f: { path: string }) => f.path)).toEqual([
+    'data/db.json',
+    'data/nested/events.log',
+    'config.yml',
+  ]);
+  expect(manifest.files[0]).toEqual({
+    path: 'data/db.json',
+    bytes: 12,
+    sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+  });
   expect(await verifyBackup(info.archive)).toEqual({ ok: true, expected: info.sha256, actual: info.sha256 });
 });
 
@@ -52,7 +60,9 @@ test('a corrupted archive fails verification and restore refuses it, leaving cur
   fs.rmSync(path.join(cwd, 'data/db.json'));
 
   expect(await verifyBackup(info.archive)).toMatchObject({ ok: false, reason: 'checksum differs' });
-  const failure = await failureOf(restoreBackup({ archive: info.archive, expectedSha256: info.sha256, cwd, paths: PATHS }));
+  const failure = await failureOf(
+    restoreBackup({ archive: info.archive, expectedSha256: info.sha256, cwd, paths: PATHS }),
+  );
   expect(failure.type).toBe(FailureType.BackupCorrupt);
   expect(failure.nonRetryable).toBe(true);
   expect(failure.message).toContain('nothing was restored');
@@ -62,33 +72,40 @@ test('a corrupted archive fails verification and restore refuses it, leaving cur
 });
 
 test('restore of a missing archive is BackupCorrupt', async () => {
-  const failure = await failureOf(restoreBackup({ archive: path.join(cwd, 'nope.tar.gz'), expectedSha256: 'a'.repeat(64), cwd, paths: PATHS }));
+  const failure = await failureOf(
+    restoreBackup({ archive: path.join(cwd, 'nope.tar.gz'), expectedSha256: 'a'.repeat(64), cwd, paths: PATHS }),
+  );
   expect(failure.type).toBe(FailureType.BackupCorrupt);
   expect(failure.message).toContain('archive is missing');
 });
 
-test('a good restore brings back deleted and changed files, and keeps what it replaced beside the archive', async () => {
-  const info = await backup();
-  fs.rmSync(path.join(cwd, 'data/db.json'));
-  write('config.yml', 'mode: v2\n');
-  write('data/v2-only.json', '{}');
+test(
+  'a good restore brings back deleted and changed files, and ' + 'keeps what it replaced beside the archive',
+  async () => {
+    const info = await backup();
+    fs.rmSync(path.join(cwd, 'data/db.json'));
+    write('config.yml', 'mode: v2\n');
+    write('data/v2-only.json', '{}');
 
-  const result = await restoreBackup({ archive: info.archive, expectedSha256: info.sha256, cwd, paths: PATHS });
-  expect(result).toEqual({ restored: PATHS, displaced: expect.stringMatching(/\.displaced-/) });
-  expect(fs.readFileSync(path.join(result.displaced, 'data/v2-only.json'), 'utf8')).toBe('{}');
-  expect(fs.readFileSync(path.join(result.displaced, 'config.yml'), 'utf8')).toBe('mode: v2\n');
-  expect(read('data/db.json')).toBe('{"rows": 42}');
-  expect(read('data/nested/events.log')).toBe('a\nb\n');
-  expect(read('config.yml')).toBe('mode: v1\n');
-  expect(fs.existsSync(path.join(cwd, 'data/v2-only.json'))).toBe(false);
-  expect(fs.readdirSync(cwd).sort()).toEqual(['backups', 'config.yml', 'data']);
-});
+    const result = await restoreBackup({ archive: info.archive, expectedSha256: info.sha256, cwd, paths: PATHS });
+    expect(result).toEqual({ restored: PATHS, displaced: expect.stringMatching(/\.displaced-/) });
+    expect(fs.readFileSync(path.join(result.displaced, 'data/v2-only.json'), 'utf8')).toBe('{}');
+    expect(fs.readFileSync(path.join(result.displaced, 'config.yml'), 'utf8')).toBe('mode: v2\n');
+    expect(read('data/db.json')).toBe('{"rows": 42}');
+    expect(read('data/nested/events.log')).toBe('a\nb\n');
+    expect(read('config.yml')).toBe('mode: v1\n');
+    expect(fs.existsSync(path.join(cwd, 'data/v2-only.json'))).toBe(false);
+    expect(fs.readdirSync(cwd).sort()).toEqual(['backups', 'config.yml', 'data']);
+  },
+);
 
 test('a restore that cannot complete puts nothing in place and keeps the current files', async () => {
   const info = await backup();
   write('config.yml', 'mode: v2\n');
   write('extra.txt', 'not in the archive');
-  const failure = await failureOf(restoreBackup({ archive: info.archive, expectedSha256: info.sha256, cwd, paths: [...PATHS, 'extra.txt'] }));
+  const failure = await failureOf(
+    restoreBackup({ archive: info.archive, expectedSha256: info.sha256, cwd, paths: [...PATHS, 'extra.txt'] }),
+  );
   expect(failure.type).toBe(FailureType.BackupCorrupt);
   expect(failure.message).toContain('does not contain extra.txt');
   expect(read('config.yml')).toBe('mode: v2\n');
@@ -103,17 +120,22 @@ test('prune removes only archives older than the retention period, with their ch
   const hundredDaysAgo = new Date(now - 100 * 86_400_000);
   fs.utimesSync(old.archive, hundredDaysAgo, hundredDaysAgo);
 
-  expect(await pruneBackups({ dir: path.join(cwd, 'backups'), retentionDays: 90, now })).toEqual({ removed: [old.archive] });
+  expect(await pruneBackups({ dir: path.join(cwd, 'backups'), retentionDays: 90, now })).toEqual({
+    removed: [old.archive],
+  });
   const left = fs.readdirSync(path.join(cwd, 'backups')).sort();
   const base = path.basename(recent.archive);
   expect(left).toEqual([base, `${base}.manifest.json`, `${base}.sha256`]);
 });
 
-test.each([['../outside'], ['/etc/passwd'], ['.']])('the backup path "%s" is rejected as outside the working folder', async (p) => {
-  const failure = await failureOf(createBackup({ paths: [p], dir: 'backups', cwd, label: 'x' }));
-  expect(failure.type).toBe(FailureType.InvalidBackupConfig);
-  expect(failure.nonRetryable).toBe(true);
-});
+test.each([['../outside'], ['/etc/passwd'], ['.']])(
+  'the backup path "%s" is rejected as outside the working folder',
+  async (p) => {
+    const failure = await failureOf(createBackup({ paths: [p], dir: 'backups', cwd, label: 'x' }));
+    expect(failure.type).toBe(FailureType.InvalidBackupConfig);
+    expect(failure.nonRetryable).toBe(true);
+  },
+);
 
 test('a missing backup path is named in a non-retryable InvalidBackupConfig', async () => {
   const failure = await failureOf(createBackup({ paths: ['data', 'missing.db'], dir: 'backups', cwd, label: 'x' }));

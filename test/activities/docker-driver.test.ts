@@ -29,7 +29,11 @@ const originalPath = process.env.PATH;
 
 const setState = (state: string) => fs.writeFileSync(path.join(fake, 'state'), `${state}\n`);
 const calls = (): string[][] =>
-  fs.readFileSync(path.join(fake, 'calls'), 'utf8').trim().split('\n').map((line) => line.split('\t').filter(Boolean));
+  fs
+    .readFileSync(path.join(fake, 'calls'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split('\t').filter(Boolean));
 const driver = () => new DockerDriver({ name: 'v2', container: C });
 const RUNNING = ['inspect', '-f', '{{.State.Running}}', C];
 const RUNNING_AND_EXIT = ['inspect', '-f', '{{.State.Running}} {{.State.ExitCode}}', C];

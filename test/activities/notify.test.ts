@@ -46,7 +46,10 @@ beforeEach(() => (received.length = 0));
 
 test('a message goes to the Slack-compatible webhook named by the env var, as {text}', async () => {
   process.env.TEST_CUTOVER_WEBHOOK = url;
-  const result = await notify(plan({ slackWebhookEnv: 'TEST_CUTOVER_WEBHOOK' }), { key: 'k1', text: 'Cutover starting: loans' });
+  const result = await notify(plan({ slackWebhookEnv: 'TEST_CUTOVER_WEBHOOK' }), {
+    key: 'k1',
+    text: 'Cutover starting: loans',
+  });
   expect(result.delivered).toEqual(['slack']);
   expect(received).toEqual([{ path: '/services/T000/B000/secret-token', body: { text: 'Cutover starting: loans' } }]);
 });
@@ -55,8 +58,15 @@ test('the file sink gets one JSON line per message', async () => {
   const loaded = plan({ file: 'out/notifications.log' });
   await notify(loaded, { key: 'a', text: 'one', severity: 'warning' });
   await notify(loaded, { key: 'b', text: 'two' });
-  const lines = fs.readFileSync(path.join(loaded.workdir, 'out/notifications.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  expect(lines.map((l) => [l.key, l.text, l.severity])).toEqual([['a', 'one', 'warning'], ['b', 'two', undefined]]);
+  const lines = fs
+    .readFileSync(path.join(loaded.workdir, 'out/notifications.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  expect(lines.map((l) => [l.key, l.text, l.severity])).toEqual([
+    ['a', 'one', 'warning'],
+    ['b', 'two', undefined],
+  ]);
 });
 
 test('an unset webhook env var skips Slack without failing, and the plan never holds the URL', async () => {
@@ -68,7 +78,9 @@ test('an unset webhook env var skips Slack without failing, and the plan never h
 
 test('a webhook that answers an error fails the activity (to be retried) without saying the URL', async () => {
   process.env.TEST_CUTOVER_WEBHOOK = url.replace('secret-token', 'broken-secret-token');
-  const err = await notify(plan({ slackWebhookEnv: 'TEST_CUTOVER_WEBHOOK' }), { key: 'k', text: 'x' }).catch((e: Error) => e);
+  const err = await notify(plan({ slackWebhookEnv: 'TEST_CUTOVER_WEBHOOK' }), { key: 'k', text: 'x' }).catch(
+    (e: Error) => e,
+  );
   expect((err as Error).message).toMatch(/Slack webhook \(TEST_CUTOVER_WEBHOOK\) answered 500/);
   expect((err as Error).message).not.toContain('secret-token');
 });
@@ -82,6 +94,8 @@ test('a retried notification writes its line to the file once', async () => {
 
 test('a webhook that does not answer at all fails with the cause, still without the URL', async () => {
   process.env.TEST_CUTOVER_WEBHOOK = `http://127.0.0.1:${await freePort()}/services/T000/B000/secret-token`;
-  const err = await notify(plan({ slackWebhookEnv: 'TEST_CUTOVER_WEBHOOK' }), { key: 'k', text: 'x' }).catch((e: Error) => e);
+  const err = await notify(plan({ slackWebhookEnv: 'TEST_CUTOVER_WEBHOOK' }), { key: 'k', text: 'x' }).catch(
+    (e: Error) => e,
+  );
   expect((err as Error).message).toBe('Slack webhook (TEST_CUTOVER_WEBHOOK) did not answer: ECONNREFUSED');
 });

@@ -11,7 +11,13 @@ import { safeSlug, unsafeIdReason } from '../../domain/names';
 import { FailureType } from '../../activities/failure-types';
 import { failureOf, tempDir } from './helpers';
 
-const service = (version: string, port: number) => ({ name: `svc-${version}`, driver: 'process', command: ['node', 'x.js'], runDir: 'run', baseUrl: `http://127.0.0.1:${port}` });
+const service = (version: string, port: number) => ({
+  name: `svc-${version}`,
+  driver: 'process',
+  command: ['node', 'x.js'],
+  runDir: 'run',
+  baseUrl: `http://127.0.0.1:${port}`,
+});
 const plan = (extra: Record<string, unknown> = {}) => ({
   name: 'policy',
   services: { v1: service('v1', 1), v2: service('v2', 2) },
@@ -71,9 +77,17 @@ test('autoApprove is refused unless the plan sets approvals.allowAutoApprove', a
   expect(refused.nonRetryable).toBe(true);
   expect(refused.message).toContain('autoApprove: plan "policy" does not allow skipping the GO/NO-GO gate');
   expect(refused.message).toContain('approvals.allowAutoApprove: true');
-  fs.writeFileSync(path.join(a, 'rehearsal.yaml'), stringify(plan({ approvals: { ...plan().approvals, allowAutoApprove: true } })));
-  expect((await activities().loadPlan('rehearsal.yaml', { autoApprove: true })).plan.approvals.allowAutoApprove).toBe(true);
-  expect(checkPlan(plan()).ok && (checkPlan(plan()) as { plan: { approvals: { allowAutoApprove: boolean } } }).plan.approvals.allowAutoApprove).toBe(false);
+  fs.writeFileSync(
+    path.join(a, 'rehearsal.yaml'),
+    stringify(plan({ approvals: { ...plan().approvals, allowAutoApprove: true } })),
+  );
+  expect((await activities().loadPlan('rehearsal.yaml', { autoApprove: true })).plan.approvals.allowAutoApprove).toBe(
+    true,
+  );
+  expect(
+    checkPlan(plan()).ok &&
+      (checkPlan(plan()) as { plan: { approvals: { allowAutoApprove: boolean } } }).plan.approvals.allowAutoApprove,
+  ).toBe(false);
 });
 
 test('data paths outside the workdir are refused at load, each with its field', async () => {
@@ -85,18 +99,33 @@ test('data paths outside the workdir are refused at load, each with its field', 
     services: { v1: { ...service('v1', 1), runDir: '/var/run' }, v2: service('v2', 2) },
   });
   const failure = await failureOf(activities(true).loadPlan(bad));
-  for (const field of ['reports.dir', 'notifications.file', 'traffic.pointerFile', 'services.v1.runDir']) expect(failure.message).toContain(`- ${field}:`);
+  for (const field of ['reports.dir', 'notifications.file', 'traffic.pointerFile', 'services.v1.runDir'])
+    expect(failure.message).toContain(`- ${field}:`);
   // where commands run is the plan author's choice: not confined
-  expect((await activities(true).loadPlan(plan({ workdir: a, tests: { command: ['true'], cwd: outside } }))).plan.tests.cwd).toBe(outside);
+  expect(
+    (await activities(true).loadPlan(plan({ workdir: a, tests: { command: ['true'], cwd: outside } }))).plan.tests.cwd,
+  ).toBe(outside);
 });
 
 test('the static plan check reports ".." escapes and absolute paths outside an absolute workdir', () => {
-  const result = checkPlan(plan({ workdir: '/srv/cutover', backup: { paths: ['data', '../etc'], dir: '/srv/cutover/backups' }, reports: { dir: '/tmp/reports' } }));
+  const result = checkPlan(
+    plan({
+      workdir: '/srv/cutover',
+      backup: { paths: ['data', '../etc'], dir: '/srv/cutover/backups' },
+      reports: { dir: '/tmp/reports' },
+    }),
+  );
   expect(result.ok).toBe(false);
   const problems = result.ok ? [] : result.problems;
   expect(problems).toEqual([
-    { path: 'backup.paths.1', message: '"../etc" climbs out of the plan\'s workdir with "..": use a path inside workdir' },
-    { path: 'reports.dir', message: '"/tmp/reports" is outside the plan\'s workdir (/srv/cutover): use a path relative to workdir' },
+    {
+      path: 'backup.paths.1',
+      message: '"../etc" climbs out of the plan\'s workdir with "..": use a ' + 'path inside workdir',
+    },
+    {
+      path: 'reports.dir',
+      message: '"/tmp/reports" is outside the plan\'s workdir (/srv/cutover): ' + 'use a path relative to workdir',
+    },
   ]);
 });
 
@@ -105,7 +134,9 @@ test('insideWorkdir refuses a path that leaves through a symlink, naming the fie
   fs.symlinkSync(outside, path.join(workdir, 'reports'));
   const loaded = { plan: { name: 'policy' }, workdir, source: '(test)' } as never;
   const failure = await failureOf(() => insideWorkdir(loaded, 'reports/x.json', 'reports.dir'));
-  expect(failure.message).toMatch(/^reports\.dir: .* leads outside the plan's workdir .* through a symlink: change reports\.dir in plan "policy"/);
+  expect(failure.message).toMatch(
+    /^reports\.dir: .* leads outside the plan's workdir .* through a symlink: change reports\.dir in plan "policy"/,
+  );
   expect(insideWorkdir(loaded, 'in/side.json', 'reports.dir')).toBe(path.join(workdir, 'in/side.json'));
 });
 
@@ -120,14 +151,32 @@ test('workflow ids become safe file names; ids with separators or ".." are refus
   expect(unsafeIdReason('cutover-loans-2')).toBeUndefined();
 });
 
-test('the process driver and the notifier refuse a runDir or notifications file outside the workdir, even from a plan that skipped the loader', async () => {
-  const workdir = tempDir('driver');
-  const spec = { ...service('v1', 1), runDir: '../run', env: {}, healthPath: '/health', startTimeout: '5s', stopGrace: '1s' };
-  const driverFailure = await failureOf(() => new ProcessDriver(spec as never, { cwd: workdir }));
-  expect(driverFailure.type).toBe(FailureType.InvalidServiceConfig);
-  expect(driverFailure.message).toMatch(/^runDir of service svc-v1: .* is outside the plan's workdir .*: set services.<role>.runDir to a folder inside/);
-  const loaded = { plan: { name: 'policy', notifications: { file: '../notes.log' } }, workdir, source: '(smuggled)' } as never;
-  const notifyFailure = await failureOf(notify(loaded, { key: 'k', text: 't', severity: 'info' }));
-  expect(notifyFailure.message).toMatch(/^notifications\.file: .* is outside the plan's workdir/);
-  expect(fs.existsSync(path.join(path.dirname(workdir), 'notes.log'))).toBe(false);
-});
+test(
+  'the process driver and the notifier refuse a runDir or ' +
+    'notifications file outside the workdir, even from a plan that ' +
+    'skipped the loader',
+  async () => {
+    const workdir = tempDir('driver');
+    const spec = {
+      ...service('v1', 1),
+      runDir: '../run',
+      env: {},
+      healthPath: '/health',
+      startTimeout: '5s',
+      stopGrace: '1s',
+    };
+    const driverFailure = await failureOf(() => new ProcessDriver(spec as never, { cwd: workdir }));
+    expect(driverFailure.type).toBe(FailureType.InvalidServiceConfig);
+    expect(driverFailure.message).toMatch(
+      /^runDir of service svc-v1: .* is outside the plan's workdir .*: set services.<role>.runDir to a folder inside/,
+    );
+    const loaded = {
+      plan: { name: 'policy', notifications: { file: '../notes.log' } },
+      workdir,
+      source: '(smuggled)',
+    } as never;
+    const notifyFailure = await failureOf(notify(loaded, { key: 'k', text: 't', severity: 'info' }));
+    expect(notifyFailure.message).toMatch(/^notifications\.file: .* is outside the plan's workdir/);
+    expect(fs.existsSync(path.join(path.dirname(workdir), 'notes.log'))).toBe(false);
+  },
+);

@@ -18,7 +18,12 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(workdir, { recursive: true, force: true }));
 
 const loadedWith = async (backupPaths: string[], artifact: string) => {
-  const service = (role: string, port: number) => ({ name: `svc-${role}`, driver: 'process', command: ['true'], baseUrl: `http://127.0.0.1:${port}` });
+  const service = (role: string, port: number) => ({
+    name: `svc-${role}`,
+    driver: 'process',
+    command: ['true'],
+    baseUrl: `http://127.0.0.1:${port}`,
+  });
   return loadInlinePlan(
     {
       name: 'prereq',
@@ -31,19 +36,28 @@ const loadedWith = async (backupPaths: string[], artifact: string) => {
   );
 };
 
-test('each part checks only its own facts: the backup host its paths and disk, V2\'s host the artifact', async () => {
+test("each part checks only its own facts: the backup host its paths and disk, V2's host the artifact", async () => {
   const loaded = await loadedWith(['data'], 'v2.tar');
-  expect((await checkPrerequisites(loaded, ['backup'])).map((c) => c.name)).toEqual(['backup path data', 'free disk for backups']);
+  expect((await checkPrerequisites(loaded, ['backup'])).map((c) => c.name)).toEqual([
+    'backup path data',
+    'free disk for backups',
+  ]);
   expect((await checkPrerequisites(loaded, ['artifact'])).map((c) => c.name)).toEqual(['V2 artifact present']);
 });
 
-test('an unmet fact fails naming it and where it looked; V1 not answering is the orchestrator\'s part', async () => {
+test("an unmet fact fails naming it and where it looked; V1 not answering is the orchestrator's part", async () => {
   const loaded = await loadedWith(['data', 'missing'], 'gone.tar');
   await expect(checkPrerequisites(loaded, ['backup', 'artifact'])).rejects.toMatchObject({
     type: 'PrerequisiteFailed',
-    message: `prerequisites not met: backup path missing (${path.join(workdir, 'missing')}); V2 artifact present (${path.join(workdir, 'gone.tar')})`,
+    message:
+      `prerequisites not met: backup path missing (` +
+      `${path.join(workdir, 'missing')}); V2 artifact present (${path.join(workdir, 'gone.tar')})`,
   });
-  await expect(checkPrerequisites(loaded, ['v1Health'])).rejects.toMatchObject({ message: expect.stringMatching(/^prerequisites not met: V1 healthy \(http:\/\/127\.0\.0\.1:\d+: /) });
+  await expect(checkPrerequisites(loaded, ['v1Health'])).rejects.toMatchObject({
+    message: expect.stringMatching(/^prerequisites not met: V1 healthy \(http:\/\/127\.0\.0\.1:\d+: /),
+  });
   // no parts named: all of them, as a plan without hosts always checked
-  await expect(checkPrerequisites(loaded)).rejects.toMatchObject({ message: expect.stringMatching(/backup path missing .*V2 artifact present .*V1 healthy/) });
+  await expect(checkPrerequisites(loaded)).rejects.toMatchObject({
+    message: expect.stringMatching(/backup path missing .*V2 artifact present .*V1 healthy/),
+  });
 });

@@ -30,8 +30,15 @@ const drivers: ProcessDriver[] = [];
 async function makeDriver(mode = 'normal', settleMs = 300) {
   const port = await freePort();
   const spec: ProcessSpec = {
-    driver: 'process', name: `svc-${mode}`, command: [process.execPath, 'service.js'], env: { PORT: String(port), MODE: mode },
-    runDir: 'run', baseUrl: `http://127.0.0.1:${port}`, healthPath: '/health', startTimeout: '30s', stopGrace: '10s',
+    driver: 'process',
+    name: `svc-${mode}`,
+    command: [process.execPath, 'service.js'],
+    env: { PORT: String(port), MODE: mode },
+    runDir: 'run',
+    baseUrl: `http://127.0.0.1:${port}`,
+    healthPath: '/health',
+    startTimeout: '30s',
+    stopGrace: '10s',
   };
   const driver = new ProcessDriver(spec, { cwd: dir, startSettleMs: settleMs });
   drivers.push(driver);
@@ -128,7 +135,10 @@ test('the service outlives a short-lived process that started it and was then SI
   `;
   const env = { ...process.env, SPEC: JSON.stringify(spec), BASE: dir };
   const exit = await new Promise<NodeJS.Signals | null>((resolve) => {
-    const child = execFile(process.execPath, ['--require', 'tsx/cjs', '-e', launcher], { env, cwd: path.resolve(__dirname, '../..') });
+    const child = execFile(process.execPath, ['--require', 'tsx/cjs', '-e', launcher], {
+      env,
+      cwd: path.resolve(__dirname, '../..'),
+    });
     child.once('exit', (_code, signal) => resolve(signal));
   });
   expect(exit).toBe('SIGKILL');
@@ -137,39 +147,55 @@ test('the service outlives a short-lived process that started it and was then SI
   expect(await driver.stop(10_000)).toEqual({ forced: false });
 });
 
-test('a pid file whose pid now belongs to another process counts as stopped, and that process is left alone', async () => {
-  const { driver } = await makeDriver();
-  const stranger = spawnSync('sh', ['-c', 'sleep 60 >/dev/null 2>&1 & echo $!'], { encoding: 'utf8' });
-  const pid = Number(stranger.stdout.trim());
-  fs.mkdirSync(path.dirname(driver.pidFile), { recursive: true });
-  fs.writeFileSync(driver.pidFile, `${pid} 1\n`); // right pid, wrong start time: a reused pid
-  expect(await driver.status()).toBe('stopped');
-  expect(await driver.stop(0)).toEqual({ forced: false });
-  expect(isAlive(pid)).toBe(true);
-  process.kill(pid, 'SIGKILL');
-});
+test(
+  'a pid file whose pid now belongs to another process counts as ' + 'stopped, and that process is left alone',
+  async () => {
+    const { driver } = await makeDriver();
+    const stranger = spawnSync('sh', ['-c', 'sleep 60 >/dev/null 2>&1 & echo $!'], { encoding: 'utf8' });
+    const pid = Number(stranger.stdout.trim());
+    fs.mkdirSync(path.dirname(driver.pidFile), { recursive: true });
+    fs.writeFileSync(driver.pidFile, `${pid} 1\n`); // right pid, wrong start time: a reused pid
+    expect(await driver.status()).toBe('stopped');
+    expect(await driver.stop(0)).toEqual({ forced: false });
+    expect(isAlive(pid)).toBe(true);
+    process.kill(pid, 'SIGKILL');
+  },
+);
 
-test('a service does not inherit the worker\'s Temporal credentials or secrets, only what the plan gives it', async () => {
-  const port = await freePort();
-  fs.writeFileSync(path.join(dir, 'env.js'), `require('node:fs').writeFileSync('env.json', JSON.stringify(process.env)); setInterval(() => {}, 1000);`);
-  const spec: ProcessSpec = {
-    driver: 'process', name: 'env-dump', command: [process.execPath, 'env.js'], env: { DB_PASSWORD: 'from-plan' },
-    runDir: 'run', baseUrl: `http://127.0.0.1:${port}`, healthPath: '/health', startTimeout: '30s', stopGrace: '1s',
-  };
-  process.env.TEMPORAL_API_KEY = 'worker-key';
-  process.env.CUTOVER_SLACK_WEBHOOK = 'https://hooks.example/secret';
-  const driver = new ProcessDriver(spec, { cwd: dir, startSettleMs: 300 });
-  drivers.push(driver);
-  try {
-    await driver.start();
-    while (!fs.existsSync(path.join(dir, 'env.json'))) await new Promise((r) => setTimeout(r, 50));
-    const env = JSON.parse(fs.readFileSync(path.join(dir, 'env.json'), 'utf8'));
-    expect(env.TEMPORAL_API_KEY).toBeUndefined();
-    expect(env.CUTOVER_SLACK_WEBHOOK).toBeUndefined();
-    expect(env.DB_PASSWORD).toBe('from-plan');
-    expect(env.PATH).toBe(process.env.PATH);
-  } finally {
-    delete process.env.TEMPORAL_API_KEY;
-    delete process.env.CUTOVER_SLACK_WEBHOOK;
-  }
-});
+test(
+  "a service does not inherit the worker's Temporal credentials " + 'or secrets, only what the plan gives it',
+  async () => {
+    const port = await freePort();
+    fs.writeFileSync(
+      path.join(dir, 'env.js'),
+      `require('node:fs').writeFileSync('env.json', ` + `JSON.stringify(process.env)); setInterval(() => {}, 1000);`,
+    );
+    const spec: ProcessSpec = {
+      driver: 'process',
+      name: 'env-dump',
+      command: [process.execPath, 'env.js'],
+      env: { DB_PASSWORD: 'from-plan' },
+      runDir: 'run',
+      baseUrl: `http://127.0.0.1:${port}`,
+      healthPath: '/health',
+      startTimeout: '30s',
+      stopGrace: '1s',
+    };
+    process.env.TEMPORAL_API_KEY = 'worker-key';
+    process.env.CUTOVER_SLACK_WEBHOOK = 'https://hooks.example/secret';
+    const driver = new ProcessDriver(spec, { cwd: dir, startSettleMs: 300 });
+    drivers.push(driver);
+    try {
+      await driver.start();
+      while (!fs.existsSync(path.join(dir, 'env.json'))) await new Promise((r) => setTimeout(r, 50));
+      const env = JSON.parse(fs.readFileSync(path.join(dir, 'env.json'), 'utf8'));
+      expect(env.TEMPORAL_API_KEY).toBeUndefined();
+      expect(env.CUTOVER_SLACK_WEBHOOK).toBeUndefined();
+      expect(env.DB_PASSWORD).toBe('from-plan');
+      expect(env.PATH).toBe(process.env.PATH);
+    } finally {
+      delete process.env.TEMPORAL_API_KEY;
+      delete process.env.CUTOVER_SLACK_WEBHOOK;
+    }
+  },
+);

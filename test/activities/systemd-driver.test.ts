@@ -31,7 +31,11 @@ const setState = (state: string) => fs.writeFileSync(path.join(fake, 'state'), `
 const calls = (): string[][] => {
   const file = path.join(fake, 'calls');
   if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => line.split('\t').filter(Boolean));
+  return fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split('\t').filter(Boolean));
 };
 const driver = () => new SystemdDriver({ name: 'pipeline-v1', unit: UNIT });
 
@@ -89,7 +93,17 @@ test('status maps is-active output to running or stopped', async () => {
 test.each(['pipeline', 'x.service; rm -rf /', '--all.service', 'a b.service'])(
   'the unit name "%s" is rejected before systemctl runs',
   async (unit) => {
-    const failure = await failureOf(() => driverFor({ driver: 'systemd', unit, name: 'p', baseUrl: 'http://127.0.0.1:1', healthPath: '/health', startTimeout: '1s', stopGrace: '1s' }));
+    const failure = await failureOf(() =>
+      driverFor({
+        driver: 'systemd',
+        unit,
+        name: 'p',
+        baseUrl: 'http://127.0.0.1:1',
+        healthPath: '/health',
+        startTimeout: '1s',
+        stopGrace: '1s',
+      }),
+    );
     expect(failure.type).toBe(FailureType.InvalidServiceConfig);
     expect(failure.nonRetryable).toBe(true);
     expect(calls()).toEqual([]);

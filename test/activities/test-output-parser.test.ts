@@ -16,17 +16,41 @@ test('jest summary wrapped in ANSI colours is still read', () => {
 });
 
 test('node:test TAP summary ("# pass") is read, cancelled counting as failed', () => {
-  const out = ['TAP version 13', 'ok 1 - adds', '# tests 30', '# suites 2', '# pass 29', '# fail 0', '# cancelled 1', '# skipped 0', '# todo 0'].join('\n');
+  const out = [
+    'TAP version 13',
+    'ok 1 - adds',
+    '# tests 30',
+    '# suites 2',
+    '# pass 29',
+    '# fail 0',
+    '# cancelled 1',
+    '# skipped 0',
+    '# todo 0',
+  ].join('\n');
   expect(parseTestOutput(out)).toEqual({ runner: 'node:test', passed: 29, failed: 1, skipped: 0, total: 30 });
 });
 
 test('node:test spec reporter summary ("ℹ pass") is read', () => {
-  const out = ['✔ adds (0.5ms)', 'ℹ tests 29', 'ℹ suites 0', 'ℹ pass 27', 'ℹ fail 2', 'ℹ cancelled 0', 'ℹ skipped 0', 'ℹ todo 0', 'ℹ duration_ms 52.1'].join('\n');
+  const out = [
+    '✔ adds (0.5ms)',
+    'ℹ tests 29',
+    'ℹ suites 0',
+    'ℹ pass 27',
+    'ℹ fail 2',
+    'ℹ cancelled 0',
+    'ℹ skipped 0',
+    'ℹ todo 0',
+    'ℹ duration_ms 52.1',
+  ].join('\n');
   expect(parseTestOutput(out)).toEqual({ runner: 'node:test', passed: 27, failed: 2, skipped: 0, total: 29 });
 });
 
 test('pytest final line counts failures and errors as failed', () => {
-  const out = ['============ test session starts ============', 'collected 30 items', '===== 2 failed, 27 passed, 1 error in 1.23s ====='].join('\n');
+  const out = [
+    '============ test session starts ============',
+    'collected 30 items',
+    '===== 2 failed, 27 passed, 1 error in 1.23s =====',
+  ].join('\n');
   expect(parseTestOutput(out)).toEqual({ runner: 'pytest', passed: 27, failed: 3, skipped: 0, total: 30 });
 });
 
@@ -36,7 +60,13 @@ test('pytest with skips, warnings and a wall-clock suffix', () => {
 });
 
 test('pytest "no tests ran" is zero tests, not an unknown format', () => {
-  expect(parseTestOutput('============ no tests ran in 0.01s ============')).toEqual({ runner: 'pytest', passed: 0, failed: 0, skipped: 0, total: 0 });
+  expect(parseTestOutput('============ no tests ran in 0.01s ============')).toEqual({
+    runner: 'pytest',
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    total: 0,
+  });
 });
 
 test.each([
@@ -44,7 +74,11 @@ test.each([
   ['Results: 27 passed, 2 failed', { passed: 27, failed: 2, skipped: 0 }],
   ['summary:  10 passed, 0 failed, 3 skipped', { passed: 10, failed: 0, skipped: 3 }],
 ])('the plain line "%s" is read', (line, counts) => {
-  expect(parseTestOutput(`running...\n${line}\n`)).toEqual({ runner: 'plain', ...counts, total: counts.passed + counts.failed + counts.skipped });
+  expect(parseTestOutput(`running...\n${line}\n`)).toEqual({
+    runner: 'plain',
+    ...counts,
+    total: counts.passed + counts.failed + counts.skipped,
+  });
 });
 
 test('a plain line with more than one word before it is not a summary', () => {
@@ -56,12 +90,21 @@ test('the last summary wins when a runner prints more than one', () => {
 });
 
 test('zero tests in a jest summary parses as zero', () => {
-  expect(parseTestOutput('Tests:       0 total')).toEqual({ runner: 'jest', passed: 0, failed: 0, skipped: 0, total: 0 });
+  expect(parseTestOutput('Tests:       0 total')).toEqual({
+    runner: 'jest',
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    total: 0,
+  });
 });
 
-test.each(['', 'all good!', 'passed: yes\nfailed: no', '=== test session starts ===', '# pass 3 (without a fail line)'])(
-  'output without a known summary gives null: %j',
-  (out) => {
-    expect(parseTestOutput(out)).toBeNull();
-  },
-);
+test.each([
+  '',
+  'all good!',
+  'passed: yes\nfailed: no',
+  '=== test session starts ===',
+  '# pass 3 (without a fail line)',
+])('output without a known summary gives null: %j', (out) => {
+  expect(parseTestOutput(out)).toBeNull();
+});

@@ -28,7 +28,18 @@ esac
 `,
 );
 const plan = (extra: Record<string, unknown> = {}) =>
-  routerPlan(dir, { v1: 'http://127.0.0.1:1', v2: 'http://127.0.0.1:2' }, { driver: 'exec', switch: [router, 'switch', '{role}'], weights: [router, 'weights', '{v1}', '{v2}'], state: [router, 'state'], stateDir: 'state', ...extra });
+  routerPlan(
+    dir,
+    { v1: 'http://127.0.0.1:1', v2: 'http://127.0.0.1:2' },
+    {
+      driver: 'exec',
+      switch: [router, 'switch', '{role}'],
+      weights: [router, 'weights', '{v1}', '{v2}'],
+      state: [router, 'state'],
+      stateDir: 'state',
+      ...extra,
+    },
+  );
 
 beforeEach(() => {
   fs.writeFileSync(weights, '{"v1": 100, "v2": 0}\n');
@@ -43,14 +54,21 @@ test('canary weights through the weights command, read back, and undone to the s
   await changeTraffic(plan(), allTo('v2'), 'all', { cutoverId: 'c1' });
   const restored = await restoreTraffic(plan(), 'c1');
   expect(restored!.state.weights).toEqual({ v1: 100, v2: 0 });
-  expect(fs.readFileSync(calls, 'utf8').split('\n').filter((l) => !l.startsWith('state'))).toEqual(['weights 90 10', 'weights 0 100', 'weights 100 0', '']);
+  expect(
+    fs
+      .readFileSync(calls, 'utf8')
+      .split('\n')
+      .filter((l) => !l.startsWith('state')),
+  ).toEqual(['weights 90 10', 'weights 0 100', 'weights 100 0', '']);
 });
 
 test('without a weights command a switch uses the switch command with {role}', async () => {
   await changeTraffic(plan({ weights: undefined }), allTo('v2'), 'all', { cutoverId: 'c2' });
   expect(fs.readFileSync(calls, 'utf8')).toMatch(/^switch v2$/m);
   expect((await readTrafficState(plan()))!.state.weights).toEqual({ v1: 0, v2: 100 });
-  const failure = await failureOf(changeTraffic(plan({ weights: undefined }), v2Share(10), 'V2 10%', { cutoverId: 'c2' }));
+  const failure = await failureOf(
+    changeTraffic(plan({ weights: undefined }), v2Share(10), 'V2 10%', { cutoverId: 'c2' }),
+  );
   expect(failure.type).toBe(FailureType.InvalidTrafficConfig);
   expect(failure.message).toMatch(/traffic\.weights is missing: a canary needs a command that sets weights/);
 });

@@ -10,7 +10,9 @@ import { failedTotal, startLoad } from '../../bench/load-generator';
 const OK = 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{"version":"1"}';
 
 /** `answer(n, socket)`: what to do with the n-th request (1-based) on a connection. */
-async function rawServer(answer: (n: number, socket: net.Socket) => void): Promise<{ url: string; close: () => Promise<void> }> {
+async function rawServer(
+  answer: (n: number, socket: net.Socket) => void,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -33,21 +35,29 @@ async function rawServer(answer: (n: number, socket: net.Socket) => void): Promi
   };
 }
 
-const load = (url: string, maxRequests: number) => startLoad({ url, rate: 100, connections: 1, maxRequests, maxSeconds: 60 }).bounded();
+const load = (url: string, maxRequests: number) =>
+  startLoad({ url, rate: 100, connections: 1, maxRequests, maxSeconds: 60 }).bounded();
 
-test('a reused connection reset before any answer byte (a server closing it idle): resent on a fresh connection, not a failure', async () => {
-  // the second request on every connection meets a reset: what an nginx reload does to an idle keep-alive connection
-  const server = await rawServer((n, s) => (n === 1 ? s.write(OK) : s.resetAndDestroy()));
-  try {
-    const r = await load(server.url, 4);
-    expect(failedTotal(r)).toBe(0);
-    expect(r.ok).toBe(4);
-    expect(r.resentAfterIdleClose).toBe(2);
-    expect(r.events).toEqual([expect.objectContaining({ outcome: 'resent', reused: true, answerBytes: 0, code: 'ECONNRESET' }), expect.objectContaining({ outcome: 'resent', reused: true, answerBytes: 0 })]);
-  } finally {
-    await server.close();
-  }
-});
+test(
+  'a reused connection reset before any answer byte (a server ' +
+    'closing it idle): resent on a fresh connection, not a failure',
+  async () => {
+    // the second request on every connection meets a reset: what an nginx reload does to an idle keep-alive connection
+    const server = await rawServer((n, s) => (n === 1 ? s.write(OK) : s.resetAndDestroy()));
+    try {
+      const r = await load(server.url, 4);
+      expect(failedTotal(r)).toBe(0);
+      expect(r.ok).toBe(4);
+      expect(r.resentAfterIdleClose).toBe(2);
+      expect(r.events).toEqual([
+        expect.objectContaining({ outcome: 'resent', reused: true, answerBytes: 0, code: 'ECONNRESET' }),
+        expect.objectContaining({ outcome: 'resent', reused: true, answerBytes: 0 }),
+      ]);
+    } finally {
+      await server.close();
+    }
+  },
+);
 
 test('a reset on a fresh connection is a failure, never resent', async () => {
   const server = await rawServer((_n, s) => s.resetAndDestroy());

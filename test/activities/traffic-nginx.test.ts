@@ -8,7 +8,13 @@ import { changeTraffic, readTrafficState, restoreTraffic, trafficDriverFor } fro
 import { FailureType } from '../../domain/failure-types';
 import { allTo, v2Share } from '../../domain/traffic-state';
 import { startNginx, upstreamBlock, type NginxRouter } from '../helpers/nginx';
-import { freshGet, routerPlan, startVersionBackends, versionsSeen, type VersionBackends } from '../helpers/version-backends';
+import {
+  freshGet,
+  routerPlan,
+  startVersionBackends,
+  versionsSeen,
+  type VersionBackends,
+} from '../helpers/version-backends';
 import { failedTotal, startLoad } from '../../bench/load-generator';
 import { failureOf, tempDir } from './helpers';
 
@@ -16,7 +22,14 @@ let nginx: NginxRouter;
 let backends: VersionBackends;
 let before: string;
 const plan = (extra: Record<string, unknown> = {}) =>
-  routerPlan(nginx.dir, backends.urls, { driver: 'nginx', config: nginx.config, include: nginx.include, publicUrl: nginx.publicUrl, stateDir: 'state', ...extra });
+  routerPlan(nginx.dir, backends.urls, {
+    driver: 'nginx',
+    config: nginx.config,
+    include: nginx.include,
+    publicUrl: nginx.publicUrl,
+    stateDir: 'state',
+    ...extra,
+  });
 const answers = (n: number) => versionsSeen(nginx.publicUrl, n);
 
 beforeAll(async () => {
@@ -31,23 +44,28 @@ afterAll(async () => {
   fs.rmSync(nginx.dir, { recursive: true, force: true });
 });
 
-test('switch to V2: include replaced, previous kept, verified through nginx; the undo gives back the exact bytes', async () => {
-  const loaded = plan();
-  expect((await readTrafficState(loaded))!.state.weights).toEqual({ v1: 1, v2: 0 });
-  const step = await changeTraffic(loaded, allTo('v2'), 'switch', { cutoverId: 'cut-1' });
-  expect(step.state.weights).toEqual({ v1: 0, v2: 100 });
-  expect(step.summary).toBe('V2 100%');
-  expect(step.verified!.seen).toEqual({ v2: expect.any(Number) });
-  expect(fs.readFileSync(`${nginx.include}.previous`, 'utf8')).toBe(before);
-  // the switch changed the servers, not the operator's upstream keep-alive
-  expect(fs.readFileSync(nginx.include, 'utf8')).toMatch(/^ {4}keepalive 8;\n {4}server \S+ weight=100 max_fails=0; # v2\n}/m);
-  expect(await answers(3)).toEqual(['v2', 'v2', 'v2']);
+test(
+  'switch to V2: include replaced, previous kept, verified ' + 'through nginx; the undo gives back the exact bytes',
+  async () => {
+    const loaded = plan();
+    expect((await readTrafficState(loaded))!.state.weights).toEqual({ v1: 1, v2: 0 });
+    const step = await changeTraffic(loaded, allTo('v2'), 'switch', { cutoverId: 'cut-1' });
+    expect(step.state.weights).toEqual({ v1: 0, v2: 100 });
+    expect(step.summary).toBe('V2 100%');
+    expect(step.verified!.seen).toEqual({ v2: expect.any(Number) });
+    expect(fs.readFileSync(`${nginx.include}.previous`, 'utf8')).toBe(before);
+    // the switch changed the servers, not the operator's upstream keep-alive
+    expect(fs.readFileSync(nginx.include, 'utf8')).toMatch(
+      /^ {4}keepalive 8;\n {4}server \S+ weight=100 max_fails=0; # v2\n}/m,
+    );
+    expect(await answers(3)).toEqual(['v2', 'v2', 'v2']);
 
-  const restored = await restoreTraffic(loaded, 'cut-1');
-  expect(fs.readFileSync(nginx.include, 'utf8')).toBe(before);
-  expect(restored!.state.raw).toBe(before);
-  expect(await answers(3)).toEqual(['v1', 'v1', 'v1']);
-});
+    const restored = await restoreTraffic(loaded, 'cut-1');
+    expect(fs.readFileSync(nginx.include, 'utf8')).toBe(before);
+    expect(restored!.state.raw).toBe(before);
+    expect(await answers(3)).toEqual(['v1', 'v1', 'v1']);
+  },
+);
 
 test('canary weights: V2 10% then 0, each read back from the include and seen through nginx', async () => {
   const loaded = plan();
@@ -67,7 +85,9 @@ test('a config nginx -t rejects fails before anything changed: include as it was
   const failure = await failureOf(changeTraffic(loaded, allTo('v2'), 'switch', { cutoverId: 'cut-3' }));
   expect(failure.type).toBe(FailureType.RouterConfigRejected);
   expect(failure.nonRetryable).toBe(true);
-  expect(failure.message).toMatch(/nginx rejected the new upstream .*host not found in upstream.*previous include is back/);
+  expect(failure.message).toMatch(
+    /nginx rejected the new upstream .*host not found in upstream.*previous include is back/,
+  );
   expect(fs.readFileSync(nginx.include, 'utf8')).toBe(before);
   expect(await answers(3)).toEqual(['v1', 'v1', 'v1']);
 });
@@ -81,27 +101,36 @@ test('a switch whose answers never come from the new version fails the step (rol
   expect(await answers(2)).toEqual(['v1', 'v1']);
 });
 
-test('nobody up: nginx answers 503 with Retry-After from its maintenance location, never a refused connection', async () => {
-  const driver = trafficDriverFor(plan());
-  const now = await driver.read();
-  await driver.restore({ ...now, raw: upstreamBlock(['127.0.0.1:1']) });
-  const res = await freshGet(`${nginx.publicUrl}/kpis`);
-  expect(res.status).toBe(503);
-  expect(res.headers['retry-after']).toBe('1');
-});
+test(
+  'nobody up: nginx answers 503 with Retry-After from its ' + 'maintenance location, never a refused connection',
+  async () => {
+    const driver = trafficDriverFor(plan());
+    const now = await driver.read();
+    await driver.restore({ ...now, raw: upstreamBlock(['127.0.0.1:1']) });
+    const res = await freshGet(`${nginx.publicUrl}/kpis`);
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+  },
+);
 
-test('switches under steady keep-alive load: no failed request (connections a reload closed idle are resent, counted apart)', async () => {
-  const loaded = plan();
-  const driver = trafficDriverFor(loaded);
-  await driver.restore({ ...(await driver.read()), raw: before });
-  const load = startLoad({ url: `${nginx.publicUrl}/health`, rate: 100, connections: 4, maxSeconds: 120 });
-  // four reloads, each waited for (old workers gone) and verified through nginx
-  for (const [i, role] of (['v2', 'v1', 'v2', 'v1'] as const).entries()) await changeTraffic(loaded, allTo(role), 'switch', { cutoverId: `cut-load-${i}` });
-  await restoreTraffic(loaded, 'cut-load-0');
-  const report = await load.stop();
-  expect(report.events.filter((e) => e.outcome !== 'resent')).toEqual([]);
-  expect(failedTotal(report)).toBe(0);
-  expect(report.ok).toBe(report.requests);
-  // every resend was a reused connection closed before any byte of its answer
-  for (const e of report.events) expect(e).toMatchObject({ outcome: 'resent', reused: true, answerBytes: 0, resend: false });
-});
+test(
+  'switches under steady keep-alive load: no failed request ' +
+    '(connections a reload closed idle are resent, counted apart)',
+  async () => {
+    const loaded = plan();
+    const driver = trafficDriverFor(loaded);
+    await driver.restore({ ...(await driver.read()), raw: before });
+    const load = startLoad({ url: `${nginx.publicUrl}/health`, rate: 100, connections: 4, maxSeconds: 120 });
+    // four reloads, each waited for (old workers gone) and verified through nginx
+    for (const [i, role] of (['v2', 'v1', 'v2', 'v1'] as const).entries())
+      await changeTraffic(loaded, allTo(role), 'switch', { cutoverId: `cut-load-${i}` });
+    await restoreTraffic(loaded, 'cut-load-0');
+    const report = await load.stop();
+    expect(report.events.filter((e) => e.outcome !== 'resent')).toEqual([]);
+    expect(failedTotal(report)).toBe(0);
+    expect(report.ok).toBe(report.requests);
+    // every resend was a reused connection closed before any byte of its answer
+    for (const e of report.events)
+      expect(e).toMatchObject({ outcome: 'resent', reused: true, answerBytes: 0, resend: false });
+  },
+);

@@ -35,35 +35,61 @@ afterAll(async () => {
   await f?.cleanup();
   await parts?.stop();
 });
-afterEach(() => setFaults(f.urls.v2, { kpiDrift: null, groupDrift: null, lostRows: null, auditGap: null, latencyMs: null }));
+afterEach(() =>
+  setFaults(f.urls.v2, { kpiDrift: null, groupDrift: null, lostRows: null, auditGap: null, latencyMs: null }),
+);
 
 const validate = () => runProductionValidation(f.loaded(), 'v2', { baseline, moment: 'phase5' });
 
 test('the shadow run passes and records V1; Phase 5 yields exactly the seed five keys, all PASS', async () => {
   const shadow = await runChecksAt(f.loaded(), 'v2', 'shadow', { v1Live: true });
-  expect(shadow.map((o) => [o.name, o.status])).toEqual([['kpi_parity', 'PASS'], ['warehouse_parity', 'PASS']]);
+  expect(shadow.map((o) => [o.name, o.status])).toEqual([
+    ['kpi_parity', 'PASS'],
+    ['warehouse_parity', 'PASS'],
+  ]);
   baseline = baselineFromShadow(shadow);
   expect(Object.keys(baseline).filter((k) => k.startsWith('warehouse_parity:')).length).toBeGreaterThan(100);
   const report = await validate();
   expect(Object.keys(report.checks)).toEqual(SEED_KEYS);
-  expect(report.outcomes!.map((o) => `${o.name} ${o.status}${o.status === 'PASS' ? '' : ` ${o.message}`}`)).toEqual(['kpi_parity PASS', 'warehouse_parity PASS', 'integrity PASS', 'latency PASS', 'error_rate PASS', 'bad_input PASS', 'seed_validation PASS']);
+  expect(report.outcomes!.map((o) => `${o.name} ${o.status}${o.status === 'PASS' ? '' : ` ${o.message}`}`)).toEqual([
+    'kpi_parity PASS',
+    'warehouse_parity PASS',
+    'integrity PASS',
+    'latency PASS',
+    'error_rate PASS',
+    'bad_input PASS',
+    'seed_validation PASS',
+  ]);
   expect(report.status).toBe('PASS');
 });
 
-test("a drift in one region only: the default list's totals-only check passes it, the demo plan's checks FAIL it by name", async () => {
-  const totalsBefore = await kpisOf(f.urls.v2);
-  await setFaults(f.urls.v2, { groupDrift: { group: 'north', relative: 0.05 } });
-  const totals = checkSchema.parse(defaultChecks(f.loaded().plan).find((c) => c.name === 'kpi_calculations'));
-  const recorded = Object.fromEntries(Object.entries(totalsBefore).map(([k, v]) => [`kpi_calculations:${k}`, v]));
-  const old = await runCheck(f.loaded(), totals, 'v2', { moment: 'phase5', baseline: recorded, providers: PROVIDERS });
-  expect(old.status).toBe('PASS');
-  const report = await validate();
-  expect(report.checks.kpi_calculations.status).toBe('FAIL');
-  expect(report.checks.kpi_calculations.message).toMatch(/kpi_parity: breakdowns\.region\.north\.\w+ off by 5\.000%/);
-});
+test(
+  "a drift in one region only: the default list's totals-only " +
+    "check passes it, the demo plan's checks FAIL it by name",
+  async () => {
+    const totalsBefore = await kpisOf(f.urls.v2);
+    await setFaults(f.urls.v2, { groupDrift: { group: 'north', relative: 0.05 } });
+    const totals = checkSchema.parse(defaultChecks(f.loaded().plan).find((c) => c.name === 'kpi_calculations'));
+    const recorded = Object.fromEntries(Object.entries(totalsBefore).map(([k, v]) => [`kpi_calculations:${k}`, v]));
+    const old = await runCheck(f.loaded(), totals, 'v2', {
+      moment: 'phase5',
+      baseline: recorded,
+      providers: PROVIDERS,
+    });
+    expect(old.status).toBe('PASS');
+    const report = await validate();
+    expect(report.checks.kpi_calculations.status).toBe('FAIL');
+    expect(report.checks.kpi_calculations.message).toMatch(/kpi_parity: breakdowns\.region\.north\.\w+ off by 5\.000%/);
+  },
+);
 
 test.each([
-  ['kpiDrift', { kpiDrift: { kpi: 'defaultRate', relative: 0.02 } }, 'kpi_calculations', /kpis\.defaultRate off by 2\.000%/],
+  [
+    'kpiDrift',
+    { kpiDrift: { kpi: 'defaultRate', relative: 0.02 } },
+    'kpi_calculations',
+    /kpis\.defaultRate off by 2\.000%/,
+  ],
   ['lostRows', { lostRows: 0.01 }, 'data_integrity', /fail: !result\.value\.ok/],
   ['auditGap', { auditGap: 5 }, 'audit_trail', /audit_trail FAIL|FAIL/],
   ['latencyMs', { latencyMs: 150 }, 'performance', /warn: result\.avgMs > 100\.0/],

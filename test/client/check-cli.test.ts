@@ -17,8 +17,18 @@ beforeAll(async () => {
   await f.start('v2', { ORDERS_FAULT_DRIFT: 'east:0.05' });
   planFile = path.join(f.workdir, 'plan.yaml');
   const checks = [
-    { name: 'orders', at: ['phase5'], http: { path: '/summary', extract: 'totals.orders' }, warn: 'result.value < 500' },
-    { name: 'parity', at: ['shadow', 'phase5'], http: { path: '/summary' }, compare: { against: 'v1', relative: 0.01 } },
+    {
+      name: 'orders',
+      at: ['phase5'],
+      http: { path: '/summary', extract: 'totals.orders' },
+      warn: 'result.value < 500',
+    },
+    {
+      name: 'parity',
+      at: ['shadow', 'phase5'],
+      http: { path: '/summary' },
+      compare: { against: 'v1', relative: 0.01 },
+    },
   ];
   const plan: Record<string, unknown> = f.plan(checks);
   delete plan.workdir; // a plan file's workdir is its own folder
@@ -26,16 +36,25 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => f.cleanup());
 
-test('plan init writes a commented plan for a service that is not the demo, valid as written, and never overwrites', () => {
-  const file = path.join(f.workdir, 'new-plan.yaml');
-  const init = runCutover(['plan', 'init', file, '--name', 'billing', '--v1-url', 'http://10.0.0.5:8080/api']);
-  expect(init.code).toBe(0);
-  const text = fs.readFileSync(file, 'utf8');
-  expect(text).toMatch(/^# /m);
-  for (const provider of ['http:', 'prometheus:', 'command:']) expect(text).toContain(provider);
-  expect(runCutover(['plan', 'check', file])).toMatchObject({ code: 0, out: expect.stringContaining('plan "billing" is valid') });
-  expect(runCutover(['plan', 'init', file])).toMatchObject({ code: 2, err: expect.stringContaining('nothing was overwritten') });
-});
+test(
+  'plan init writes a commented plan for a service that is not ' + 'the demo, valid as written, and never overwrites',
+  () => {
+    const file = path.join(f.workdir, 'new-plan.yaml');
+    const init = runCutover(['plan', 'init', file, '--name', 'billing', '--v1-url', 'http://10.0.0.5:8080/api']);
+    expect(init.code).toBe(0);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toMatch(/^# /m);
+    for (const provider of ['http:', 'prometheus:', 'command:']) expect(text).toContain(provider);
+    expect(runCutover(['plan', 'check', file])).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('plan "billing" is valid'),
+    });
+    expect(runCutover(['plan', 'init', file])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('nothing was overwritten'),
+    });
+  },
+);
 
 test('cutover check prints the raw value, the rule and the verdict; exit codes follow the verdict', () => {
   const warn = runCutover(['check', planFile, 'orders', '--target', 'v1']);
@@ -47,7 +66,12 @@ test('cutover check prints the raw value, the rule and the verdict; exit codes f
   const both = runCutover(['check', planFile, 'parity', '--target', 'both']);
   expect(both.code).toBe(11);
   expect(both.out).toMatch(/parity on v1[\s\S]*verdict: WARN \(inconclusive\) — inconclusive: no baseline/);
-  expect(both.out).toMatch(/parity on v2[\s\S]*compare: against v1 live[\s\S]*verdict: FAIL — byRegion\.east\.revenue off by 5\.000%/);
+  expect(both.out).toMatch(
+    /parity on v2[\s\S]*compare: against v1 live[\s\S]*verdict: FAIL — byRegion\.east\.revenue off by 5\.000%/,
+  );
 
-  expect(runCutover(['check', planFile, 'nope'])).toMatchObject({ code: 2, err: expect.stringContaining("the plan's checks are: orders, parity") });
+  expect(runCutover(['check', planFile, 'nope'])).toMatchObject({
+    code: 2,
+    err: expect.stringContaining("the plan's checks are: orders, parity"),
+  });
 });

@@ -25,7 +25,11 @@ const SECRETS: Record<string, string> = {
 };
 const KEPT = { CUTOVER_HARMLESS_SETTING: 'visible', LANG_TEST_MARK: 'also-visible' };
 /** node writing the env it got as JSON into the file named by argv */
-const dumpEnv = (file: string) => [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(file)}, JSON.stringify(process.env))`];
+const dumpEnv = (file: string) => [
+  process.execPath,
+  '-e',
+  `require('fs').writeFileSync(${JSON.stringify(file)}, JSON.stringify(process.env))`,
+];
 const FAKE_CLI = (dumpFile: string) => `#!/bin/sh\nenv > "${dumpFile}"\necho active\n`;
 
 let dir: string;
@@ -46,7 +50,14 @@ function expectScrubbed(env: Record<string, string | undefined>) {
   expect(env.PATH).toBeTruthy();
 }
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
-const readEnvLines = (file: string) => Object.fromEntries(fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+const readEnvLines = (file: string) =>
+  Object.fromEntries(
+    fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 
 test('every codec variable is among the scrubbed ones', () => {
   for (const name of CODEC_ENV_VARS) expect(Object.keys(SECRETS)).toContain(name);
@@ -54,7 +65,10 @@ test('every codec variable is among the scrubbed ones', () => {
 
 test('exec driver: the plan commands run without the worker secrets', async () => {
   const out = path.join(dir, 'env.json');
-  await new ExecDriver({ name: 'svc', start: dumpEnv(out), stop: ['true'], status: ['test', '-f', 'never'] }, dir).start();
+  await new ExecDriver(
+    { name: 'svc', start: dumpEnv(out), stop: ['true'], status: ['test', '-f', 'never'] },
+    dir,
+  ).start();
   expectScrubbed(readJson(out));
 });
 
@@ -76,28 +90,50 @@ test('docker driver: docker runs without the worker secrets', async () => {
 
 test('test runner: the suite runs without the worker secrets, with CI=true', async () => {
   const out = path.join(dir, 'tests.env.json');
-  const command = [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.env)); console.log('1 passed, 0 failed')`];
+  const command = [
+    process.execPath,
+    '-e',
+    `require('fs').writeFileSync(${JSON.stringify(out)}, ` +
+      `JSON.stringify(process.env)); console.log('1 passed, 0 failed')`,
+  ];
   await runTestSuite({ command, timeoutMs: 60_000 });
   const env = readJson(out);
   expectScrubbed(env);
   expect(env.CI).toBe('true');
 });
 
-test("process driver: the service gets the scrubbed env plus the plan's own env, even a secret-looking name", async () => {
-  const out = path.join(dir, 'service.env.json');
-  const command = [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.env)); setInterval(() => {}, 1000)`];
-  const driver = new ProcessDriver(
-    { name: 'svc', driver: 'process', command, env: { SERVICE_API_TOKEN: 'given-by-plan' }, runDir: 'run', baseUrl: 'http://127.0.0.1:1', startTimeout: '5s', stopGrace: '1s' } as never,
-    { cwd: dir, startSettleMs: 300 },
-  );
-  await driver.start();
-  try {
-    while (!fs.existsSync(out) || !fs.readFileSync(out, 'utf8')) await new Promise((r) => setTimeout(r, 50));
-    const env = readJson(out);
-    expect(env.SERVICE_API_TOKEN).toBe('given-by-plan');
-    delete env.SERVICE_API_TOKEN;
-    expectScrubbed(env);
-  } finally {
-    await driver.stop(1_000);
-  }
-});
+test(
+  'process driver: the service gets the scrubbed env plus the ' + "plan's own env, even a secret-looking name",
+  async () => {
+    const out = path.join(dir, 'service.env.json');
+    const command = [
+      process.execPath,
+      '-e',
+      `require('fs').writeFileSync(${JSON.stringify(out)}, ` +
+        `JSON.stringify(process.env)); setInterval(() => {}, 1000)`,
+    ];
+    const driver = new ProcessDriver(
+      {
+        name: 'svc',
+        driver: 'process',
+        command,
+        env: { SERVICE_API_TOKEN: 'given-by-plan' },
+        runDir: 'run',
+        baseUrl: 'http://127.0.0.1:1',
+        startTimeout: '5s',
+        stopGrace: '1s',
+      } as never,
+      { cwd: dir, startSettleMs: 300 },
+    );
+    await driver.start();
+    try {
+      while (!fs.existsSync(out) || !fs.readFileSync(out, 'utf8')) await new Promise((r) => setTimeout(r, 50));
+      const env = readJson(out);
+      expect(env.SERVICE_API_TOKEN).toBe('given-by-plan');
+      delete env.SERVICE_API_TOKEN;
+      expectScrubbed(env);
+    } finally {
+      await driver.stop(1_000);
+    }
+  },
+);

@@ -26,7 +26,11 @@ export interface CodecServerProcess {
 }
 
 /** `bin/cutover codec-server --port 0`, waited on until it prints its endpoint. */
-export function startCodecServer(keys: string, origins: string[], env: Record<string, string> = {}): Promise<CodecServerProcess> {
+export function startCodecServer(
+  keys: string,
+  origins: string[],
+  env: Record<string, string> = {},
+): Promise<CodecServerProcess> {
   const args = ['codec-server', '--port', '0', ...origins.flatMap((o) => ['--origin', o])];
   const child = spawn(path.join(REPO, 'bin/cutover'), args, {
     env: { ...process.env, CUTOVER_CODEC_KEYS: keys, CUTOVER_LOG_LEVEL: 'warn', ...env },

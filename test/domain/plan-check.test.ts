@@ -14,7 +14,12 @@ describe('plan check', () => {
   test('a complete plan is valid and gets the seed defaults', () => {
     const result = checkPlan(valid());
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
-    expect(result.plan.thresholds).toMatchObject({ errorRateRollback: 0.05, latencyWarnMs: 100, kpiTolerance: 0.001, memoryDrift: 0.1 });
+    expect(result.plan.thresholds).toMatchObject({
+      errorRateRollback: 0.05,
+      latencyWarnMs: 100,
+      kpiTolerance: 0.001,
+      memoryDrift: 0.1,
+    });
     expect(result.plan.monitoring.decisionPoints.map((d) => d.at)).toEqual(['1h', '8h', '24h']);
     expect(result.plan.monitoring.decisionPoints[2].roles).toEqual(['engineering', 'operations', 'dataQuality']);
     expect(result.plan.approvals.gate).toMatchObject({ roles: ['engineering', 'operations'], onTimeout: 'abort' });
@@ -23,16 +28,51 @@ describe('plan check', () => {
 
   const cases: Array<[string, (p: any) => void, string, RegExp]> = [
     ['a missing service', (p) => delete p.services.v2, 'services.v2', /required/],
-    ['an unknown driver', (p) => (p.services.v1.driver = 'kubernetes'), 'services.v1.driver', /process, systemd, docker, exec/],
-    ['a unit name with a shell metacharacter', (p) => (p.services.v1.unit = 'x; rm -rf /'), 'services.v1.unit', /unit name/],
+    [
+      'an unknown driver',
+      (p) => (p.services.v1.driver = 'kubernetes'),
+      'services.v1.driver',
+      /process, systemd, docker, exec/,
+    ],
+    [
+      'a unit name with a shell metacharacter',
+      (p) => (p.services.v1.unit = 'x; rm -rf /'),
+      'services.v1.unit',
+      /unit name/,
+    ],
     ['a misspelt key', (p) => (p.backup.retentionDayz = 3), 'backup', /unknown key "retentionDayz"/],
-    ['a duration without a unit', (p) => (p.approvals = { ...p.approvals, gate: { timeout: '30' } }), 'approvals.gate.timeout', /e\.g\. "30m"/],
+    [
+      'a duration without a unit',
+      (p) => (p.approvals = { ...p.approvals, gate: { timeout: '30' } }),
+      'approvals.gate.timeout',
+      /e\.g\. "30m"/,
+    ],
     ['a relative base URL', (p) => (p.services.v2.baseUrl = 'localhost'), 'services.v2.baseUrl', /full URL/],
-    ['an error rate over 100%', (p) => (p.thresholds = { errorRateRollback: 5 }), 'thresholds.errorRateRollback', /fraction from 0 to 1/],
+    [
+      'an error rate over 100%',
+      (p) => (p.thresholds = { errorRateRollback: 5 }),
+      'thresholds.errorRateRollback',
+      /fraction from 0 to 1/,
+    ],
     ['a test command given as one string', (p) => (p.tests.command = 'npm test'), 'tests.command', /expected array/],
-    ['a gate role nobody may approve for', (p) => delete p.approvals.approvers.operations, 'approvals.approvers.operations', /add approvals\.approvers\.operations/],
-    ['a decision point after the end of monitoring', (p) => (p.monitoring = { duration: '12h', cadence: [{ until: '12h', every: '1h' }] }), 'monitoring.decisionPoints.2.at', /after the end of monitoring/],
-    ['a webhook URL where an env var name belongs', (p) => (p.notifications.slackWebhookEnv = 'https://hooks.example/x'), 'notifications.slackWebhookEnv', /name of an environment variable/],
+    [
+      'a gate role nobody may approve for',
+      (p) => delete p.approvals.approvers.operations,
+      'approvals.approvers.operations',
+      /add approvals\.approvers\.operations/,
+    ],
+    [
+      'a decision point after the end of monitoring',
+      (p) => (p.monitoring = { duration: '12h', cadence: [{ until: '12h', every: '1h' }] }),
+      'monitoring.decisionPoints.2.at',
+      /after the end of monitoring/,
+    ],
+    [
+      'a webhook URL where an env var name belongs',
+      (p) => (p.notifications.slackWebhookEnv = 'https://hooks.example/x'),
+      'notifications.slackWebhookEnv',
+      /name of an environment variable/,
+    ],
   ];
   test.each(cases)('%s is reported at its path with a fix', (_title, mutate, pathText, message) => {
     const plan = valid();
@@ -48,12 +88,18 @@ describe('plan check', () => {
     plan.services.v1.baseUrl = 'nope';
     plan.tests.command = [];
     plan.backup.paths = [];
-    expect(problemsOf(plan).map((p) => p.path).sort()).toEqual(['backup.paths', 'services.v1.baseUrl', 'tests.command']);
+    expect(
+      problemsOf(plan)
+        .map((p) => p.path)
+        .sort(),
+    ).toEqual(['backup.paths', 'services.v1.baseUrl', 'tests.command']);
   });
 
   test('the JSON Schema describes the plan for editors', () => {
     const schema = planJsonSchema() as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['services', 'backup', 'tests', 'approvals', 'monitoring', 'notifications']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['services', 'backup', 'tests', 'approvals', 'monitoring', 'notifications']),
+    );
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'services', 'backup', 'tests']));
   });
 });
@@ -73,5 +119,10 @@ test('a zero interval and a repeated decision label are refused', () => {
   plan.monitoring.sentinelEvery = '1m';
   const second = checkPlan(plan);
   if (second.ok) throw new Error('expected the repeated label to be refused');
-  expect(second.problems).toEqual([{ path: 'monitoring.decisionPoints.1.label', message: '"Check" is used twice: give each decision point its own label' }]);
+  expect(second.problems).toEqual([
+    {
+      path: 'monitoring.decisionPoints.1.label',
+      message: '"Check" is used twice: give each decision point its own label',
+    },
+  ]);
 });

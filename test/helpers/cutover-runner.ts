@@ -24,7 +24,11 @@ export async function waitForStatus(handle: WorkflowHandle, pred: (v: CutoverVie
 }
 
 /** Waits until the cutover is held before `phase`, lets the test break something, then resumes it. */
-export async function atHold(handle: WorkflowHandle, phase: PhaseId, act: () => Promise<void> | void): Promise<CutoverView> {
+export async function atHold(
+  handle: WorkflowHandle,
+  phase: PhaseId,
+  act: () => Promise<void> | void,
+): Promise<CutoverView> {
   await waitForStatus(handle, (v) => v.heldBefore === phase);
   await act();
   await handle.signal('resume', { phase });

@@ -49,7 +49,14 @@ export interface FixtureOptions {
  */
 export const DEMO_TESTS = {
   quick: ['bash', path.join(REPO, 'demo/run-tests.sh'), '--quick'],
-  smoke: [path.join(REPO, 'node_modules/.bin/jest'), '--ci', '--rootDir', REPO, 'demo/test/kpi-definitions.test.ts', 'demo/test/row-faults-and-integrity.test.ts'],
+  smoke: [
+    path.join(REPO, 'node_modules/.bin/jest'),
+    '--ci',
+    '--rootDir',
+    REPO,
+    'demo/test/kpi-definitions.test.ts',
+    'demo/test/row-faults-and-integrity.test.ts',
+  ],
 };
 
 let fixtureSeq = 0;
@@ -63,7 +70,18 @@ export async function createDemoFixture(opts: FixtureOptions = {}): Promise<Demo
     name: `loans-${version}`,
     driver: 'process',
     // One process (no tsx wrapper in between), so the driver's signals reach the service itself.
-    command: ['node', '--import', 'tsx', SERVICE, '--version', version, '--port', String(port), '--data', path.join(workdir, 'data')],
+    command: [
+      'node',
+      '--import',
+      'tsx',
+      SERVICE,
+      '--version',
+      version,
+      '--port',
+      String(port),
+      '--data',
+      path.join(workdir, 'data'),
+    ],
     cwd: REPO,
     env,
     runDir: path.join(workdir, 'run'),
@@ -79,7 +97,10 @@ export async function createDemoFixture(opts: FixtureOptions = {}): Promise<Demo
     backup: { paths: ['data'], dir: 'backups' },
     traffic: { pointerFile: 'active-upstream.json' },
     tests: { command: DEMO_TESTS[opts.testSuite ?? 'smoke'], cwd: REPO, timeout: '3m' },
-    approvals: { allowAutoApprove: true, approvers: { engineering: ['alice'], operations: ['bob', 'starter'], dataQuality: ['carol'] } },
+    approvals: {
+      allowAutoApprove: true,
+      approvers: { engineering: ['alice'], operations: ['bob', 'starter'], dataQuality: ['carol'] },
+    },
     notifications: { file: 'notifications.log' },
     reports: { dir: 'reports' },
   };

@@ -11,7 +11,11 @@ import { addDemoComponents, type DemoComponents } from './demo-components';
 export function demoPlanChecks(): { checks: unknown[]; sentinelPath: string } {
   const plan = parse(fs.readFileSync(path.join(REPO, 'demo/cutover-plan.yaml'), 'utf8'));
   // The script writes its report under the plan's workdir; the fixture's workdir is a temp folder.
-  const checks = JSON.parse(JSON.stringify(plan.checks).replaceAll('.data/demo/reports/', 'reports/').replaceAll('"demo/validation/', `"${REPO}/demo/validation/`));
+  const checks = JSON.parse(
+    JSON.stringify(plan.checks)
+      .replaceAll('.data/demo/reports/', 'reports/')
+      .replaceAll('"demo/validation/', `"${REPO}/demo/validation/`),
+  );
   return { checks, sentinelPath: plan.monitoring.sentinelPath };
 }
 

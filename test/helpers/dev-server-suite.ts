@@ -26,7 +26,11 @@ export function devServerWithWorker(cutover: CutoverWorkerOptions = {}): { reado
 }
 
 /** A dev server whose workers are separate processes the test may SIGKILL. */
-export function devServerWithWorkerProcesses(): { readonly env: TestWorkflowEnvironment; startWorker(): Promise<ChildProcess>; ensureWorker(): Promise<void> } {
+export function devServerWithWorkerProcesses(): {
+  readonly env: TestWorkflowEnvironment;
+  startWorker(): Promise<ChildProcess>;
+  ensureWorker(): Promise<void>;
+} {
   const workers: ChildProcess[] = [];
   const suite = {
     env: undefined as unknown as TestWorkflowEnvironment,
@@ -53,7 +57,10 @@ export function devServerWithWorkerProcesses(): { readonly env: TestWorkflowEnvi
  * The Java time-skipping test server for the whole file; a worker lives for one `runUntil` (time
  * only skips while the test waits on a workflow), so each test gets its own.
  */
-export function timeSkippingWithWorkers(): { readonly env: TestWorkflowEnvironment; runUntil<T>(fn: () => Promise<T>): Promise<T> } {
+export function timeSkippingWithWorkers(): {
+  readonly env: TestWorkflowEnvironment;
+  runUntil<T>(fn: () => Promise<T>): Promise<T>;
+} {
   let bundle: { code: string };
   const suite = {
     env: undefined as unknown as TestWorkflowEnvironment,

@@ -61,9 +61,15 @@ backend app
 
 const BODY = '{"status":"maintenance","detail":"no upstream is serving; retry shortly"}\n';
 /** With Content-Length: a client reading keep-alive answers must see where this one ends. */
-export const MAINTENANCE_503 = `HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nCache-Control: no-cache\r\nContent-Type: application/json\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY}`;
+export const MAINTENANCE_503 =
+  `HTTP/1.1 503 Service Unavailable\r\nRetry-After: ` +
+  `1\r\nCache-Control: no-cache\r\nContent-Type: ` +
+  `application/json\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY}`;
 
-export async function startHaproxy(o: HaproxyOptions, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-haproxy-'))): Promise<HaproxyRouter> {
+export async function startHaproxy(
+  o: HaproxyOptions,
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-haproxy-')),
+): Promise<HaproxyRouter> {
   if (!HAPROXY) throw new Error('haproxy is not installed: run scripts/install-tools.sh (Debian package haproxy)');
   const port = await freePort();
   const config = path.join(dir, 'haproxy.cfg');

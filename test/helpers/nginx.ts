@@ -57,7 +57,10 @@ http {
 }
 
 /** `upstream` is the include's first content (the router's state before any cutover). */
-export async function startNginx(upstream: string, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-nginx-'))): Promise<NginxRouter> {
+export async function startNginx(
+  upstream: string,
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-nginx-')),
+): Promise<NginxRouter> {
   if (!NGINX) throw new Error('nginx is not installed: run scripts/install-tools.sh (Debian package nginx-light)');
   fs.mkdirSync(path.join(dir, 'tmp'), { recursive: true });
   const port = await freePort();

@@ -17,7 +17,11 @@ export const ORDERS_SERVICE = path.join(REPO, 'test/fixtures/orders-service/serv
 export function writeOrders(dir: string) {
   fs.mkdirSync(dir, { recursive: true });
   const regions = ['east', 'west', 'north', 'south'];
-  const orders = Array.from({ length: 400 }, (_, i) => ({ id: i + 1, region: regions[i % 4], amount: 10 + ((i * 37) % 90) }));
+  const orders = Array.from({ length: 400 }, (_, i) => ({
+    id: i + 1,
+    region: regions[i % 4],
+    amount: 10 + ((i * 37) % 90),
+  }));
   fs.writeFileSync(path.join(dir, 'orders-1.json'), JSON.stringify(orders));
 }
 
@@ -54,7 +58,16 @@ export async function createOrdersFixture(opts: OrdersOptions = {}): Promise<Ord
   const service = (role: 'v1' | 'v2', env: Record<string, string> = {}) => ({
     name: `${name}-${role}`,
     driver: 'process',
-    command: ['node', ORDERS_SERVICE, '--port', String(ports[role]), '--data', path.join(workdir, 'data'), '--version', role],
+    command: [
+      'node',
+      ORDERS_SERVICE,
+      '--port',
+      String(ports[role]),
+      '--data',
+      path.join(workdir, 'data'),
+      '--version',
+      role,
+    ],
     env: { ...opts.env, ...env },
     runDir: path.join(workdir, 'run'),
     baseUrl: urls[role],
@@ -65,11 +78,20 @@ export async function createOrdersFixture(opts: OrdersOptions = {}): Promise<Ord
   const plan = (checks: unknown[], extra: Record<string, unknown> = {}) => ({
     name: `${name}-plan`,
     workdir,
-    services: { v1: service('v1'), v2: { ...service('v2', { ORDERS_FAULT_FILE: path.join(workdir, 'v2-faults.json'), ...opts.v2Env }), artifact: ORDERS_SERVICE } },
+    services: {
+      v1: service('v1'),
+      v2: {
+        ...service('v2', { ORDERS_FAULT_FILE: path.join(workdir, 'v2-faults.json'), ...opts.v2Env }),
+        artifact: ORDERS_SERVICE,
+      },
+    },
     backup: { paths: ['data'], dir: 'backups' },
     traffic: { pointerFile: 'active-upstream.json' },
     tests: { command: ['node', '-e', 'console.log("3 passed, 0 failed")'], timeout: '1m' },
-    approvals: { allowAutoApprove: true, approvers: { engineering: ['alice'], operations: ['bob'], dataQuality: ['carol'] } },
+    approvals: {
+      allowAutoApprove: true,
+      approvers: { engineering: ['alice'], operations: ['bob'], dataQuality: ['carol'] },
+    },
     notifications: { file: 'notifications.log' },
     reports: { dir: 'reports' },
     checks,
@@ -77,7 +99,13 @@ export async function createOrdersFixture(opts: OrdersOptions = {}): Promise<Ord
   });
   const waitUp = async (url: string) => {
     for (let i = 0; i < 200; i++) {
-      if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return;
+      if (
+        await fetch(`${url}/health`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`${url} did not come up`);
@@ -101,7 +129,10 @@ export async function createOrdersFixture(opts: OrdersOptions = {}): Promise<Ord
     loaded: (checks, extra) => loadInlinePlan(plan(checks, extra), workdir),
     async start(role, env = {}) {
       const spec = service(role);
-      children[role] = spawn(spec.command[0], spec.command.slice(1), { env: { ...process.env, ...spec.env, ...env }, stdio: 'ignore' });
+      children[role] = spawn(spec.command[0], spec.command.slice(1), {
+        env: { ...process.env, ...spec.env, ...env },
+        stdio: 'ignore',
+      });
       await waitUp(urls[role]);
     },
     stop,

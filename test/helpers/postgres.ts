@@ -34,7 +34,12 @@ function startFailure(what: string, output: string, fix: string): Error {
 
 function outputOf(err: unknown): string {
   const e = err as { stdout?: Buffer | string; stderr?: Buffer | string; message?: string };
-  return [e.stdout, e.stderr].map((b) => b?.toString() ?? '').join('').trim() || String(e.message ?? err);
+  return (
+    [e.stdout, e.stderr]
+      .map((b) => b?.toString() ?? '')
+      .join('')
+      .trim() || String(e.message ?? err)
+  );
 }
 
 /** `port`: a given port instead of a free one (a test of the start failing) */

@@ -34,32 +34,50 @@ export function prometheusBinary(): string {
   try {
     execFileSync(bin, ['--version'], { stdio: 'ignore' });
   } catch {
-    throw new Error(`no Prometheus (${bin}): run scripts/install-tools.sh as root (apt-get install prometheus), or set CUTOVER_PROMETHEUS to its path`);
+    throw new Error(
+      `no Prometheus (${bin}): run scripts/install-tools.sh as root ` +
+        `(apt-get install prometheus), or set CUTOVER_PROMETHEUS to its path`,
+    );
   }
   return bin;
 }
 
 /** The scrape config: one job per target, 1 s interval (tests and the demo want data within seconds). */
 export function prometheusConfig(targets: ScrapeTarget[], interval = '1s'): string {
-  const jobs = targets.map((t) => [
-    `  - job_name: ${JSON.stringify(t.job)}`,
-    `    metrics_path: ${JSON.stringify(t.metricsPath ?? '/metrics')}`,
-    `    static_configs:`,
-    `      - targets: [${JSON.stringify(t.address)}]`,
-    ...(t.labels ? [`        labels: ${JSON.stringify(t.labels)}`] : []),
-  ].join('\n'));
-  return `global:\n  scrape_interval: ${interval}\n  evaluation_interval: ${interval}\nscrape_configs:\n${jobs.join('\n')}\n`;
+  const jobs = targets.map((t) =>
+    [
+      `  - job_name: ${JSON.stringify(t.job)}`,
+      `    metrics_path: ${JSON.stringify(t.metricsPath ?? '/metrics')}`,
+      `    static_configs:`,
+      `      - targets: [${JSON.stringify(t.address)}]`,
+      ...(t.labels ? [`        labels: ${JSON.stringify(t.labels)}`] : []),
+    ].join('\n'),
+  );
+  return (
+    `global:\n  scrape_interval: ${interval}\n  ` +
+    `evaluation_interval: ${interval}\nscrape_configs:\n${jobs.join('\n')}\n`
+  );
 }
 
-export async function startPrometheus(targets: ScrapeTarget[], opts: { startTimeoutMs?: number } = {}): Promise<TestPrometheus> {
+export async function startPrometheus(
+  targets: ScrapeTarget[],
+  opts: { startTimeoutMs?: number } = {},
+): Promise<TestPrometheus> {
   const bin = prometheusBinary();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-prom-'));
   fs.writeFileSync(path.join(dir, 'prometheus.yml'), prometheusConfig(targets));
   const port = await freePort();
-  const child = spawn(bin, [
-    `--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=1h', '--log.level=warn',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    bin,
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=1h',
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
   child.on('error', (err) => (log += `${err.message}\n`)); // cannot be executed: the log says why
@@ -72,7 +90,11 @@ export async function startPrometheus(targets: ScrapeTarget[], opts: { startTime
     }
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  const ready = () => fetch(`${url}/-/ready`).then((r) => r.status === 200, () => false);
+  const ready = () =>
+    fetch(`${url}/-/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
   await waitUntilAnswers({
     name: 'Prometheus',
     child,
@@ -86,7 +108,9 @@ export async function startPrometheus(targets: ScrapeTarget[], opts: { startTime
   });
   const query = async (promql: string) => {
     const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: promql })}`);
-    const body = (await res.json()) as { data?: { result?: { metric: Record<string, string>; value: [number, string] }[] } };
+    const body = (await res.json()) as {
+      data?: { result?: { metric: Record<string, string>; value: [number, string] }[] };
+    };
     return body.data?.result ?? [];
   };
   return {
@@ -95,7 +119,8 @@ export async function startPrometheus(targets: ScrapeTarget[], opts: { startTime
     async waitForData(promql, timeoutMs = 60_000) {
       const end = Date.now() + timeoutMs;
       while ((await query(promql)).length === 0) {
-        if (Date.now() > end) throw new Error(`Prometheus at ${url} has no data for ${promql} after ${timeoutMs} ms:\n${log}`);
+        if (Date.now() > end)
+          throw new Error(`Prometheus at ${url} has no data for ${promql} after ` + `${timeoutMs} ms:\n${log}`);
         await new Promise((r) => setTimeout(r, 200));
       }
     },

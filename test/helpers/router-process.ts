@@ -30,7 +30,10 @@ export async function spawnRouter(argv: string[], port: number, dir: string, log
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   for (;;) {
     const outcome = await Promise.race([exited.then((code) => ({ code })), accepts(port).then((ok) => ({ ok }))]);
-    if ('code' in outcome) throw new Error(`${argv.join(' ')} exited ${outcome.code}: ${output}${fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : ''}`);
+    if ('code' in outcome)
+      throw new Error(
+        `${argv.join(' ')} exited ${outcome.code}: ${output}${fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : ''}`,
+      );
     if (outcome.ok) return child;
     await new Promise((r) => setTimeout(r, 50));
   }

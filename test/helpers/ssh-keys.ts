@@ -11,13 +11,18 @@ export interface TestKey {
   publicKey: string;
 }
 
-export function makeKeyDir(): { dir: string; key: (name: string, type?: 'ed25519' | 'ecdsa') => TestKey; cleanup: () => void } {
+export function makeKeyDir(): {
+  dir: string;
+  key: (name: string, type?: 'ed25519' | 'ecdsa') => TestKey;
+  cleanup: () => void;
+} {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-keys-'));
   return {
     dir,
     key(name, type = 'ed25519') {
       const file = path.join(dir, `${name}-${type}`);
-      if (!fs.existsSync(file)) execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', `${name}@test`, '-f', file]);
+      if (!fs.existsSync(file))
+        execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', `${name}@test`, '-f', file]);
       return { file, publicKey: fs.readFileSync(`${file}.pub`, 'utf8').trim() };
     },
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
@@ -26,5 +31,10 @@ export function makeKeyDir(): { dir: string; key: (name: string, type?: 'ed25519
 
 /** `ssh-keygen -Y sign` over `message`, as a person would run it. */
 export function sshSignSync(keyFile: string, message: string, namespace = 'cutover-approval'): string {
-  return execFileSync('ssh-keygen', ['-Y', 'sign', '-f', keyFile, '-n', namespace], { input: message, stdio: ['pipe', 'pipe', 'ignore'] }).toString().trim();
+  return execFileSync('ssh-keygen', ['-Y', 'sign', '-f', keyFile, '-n', namespace], {
+    input: message,
+    stdio: ['pipe', 'pipe', 'ignore'],
+  })
+    .toString()
+    .trim();
 }

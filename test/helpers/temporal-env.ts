@@ -28,22 +28,35 @@ function executable(envVar: string, name: string) {
 
 export function installTestRuntime(): void {
   process.env.CUTOVER_LOG_PRETTY ??= '0';
-  installRuntime(createLogger('test', process.env.CUTOVER_TEST_LOG ? undefined : { write: () => undefined } as never));
+  installRuntime(
+    createLogger('test', process.env.CUTOVER_TEST_LOG ? undefined : ({ write: () => undefined } as never)),
+  );
 }
 
 /** `ui`: serve the Web UI too (on uiPort), for tests that open it in a browser. */
-export async function startDevServer(extraArgs: string[] = ['--log-level', 'error'], ui: { uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
+export async function startDevServer(
+  extraArgs: string[] = ['--log-level', 'error'],
+  ui: { uiPort?: number } = {},
+): Promise<TestWorkflowEnvironment> {
   installTestRuntime();
   return TestWorkflowEnvironment.createLocal({
     // the plan locks' own namespace (domain/lock-keys.ts); the time-skipping server takes any namespace
-    server: { executable: executable('CUTOVER_TEMPORAL_CLI', 'temporal'), ip: '127.0.0.1', searchAttributes: SEARCH_ATTRIBUTE_KEYS, extraArgs: [...extraArgs, '--namespace', lockNamespace('default')], ...(ui.uiPort ? { ui: true, uiPort: ui.uiPort } : {}) },
+    server: {
+      executable: executable('CUTOVER_TEMPORAL_CLI', 'temporal'),
+      ip: '127.0.0.1',
+      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+      extraArgs: [...extraArgs, '--namespace', lockNamespace('default')],
+      ...(ui.uiPort ? { ui: true, uiPort: ui.uiPort } : {}),
+    },
   });
 }
 
 /** The Java test server knows only a fixed set of search attributes: ours are added here. */
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   installTestRuntime();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: executable('CUTOVER_TEST_SERVER', 'temporal-test-server') } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: executable('CUTOVER_TEST_SERVER', 'temporal-test-server') },
+  });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((k) => [k.name, 2 /* KEYWORD */])),
@@ -52,13 +65,28 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
 }
 
 export function bundleWorkflows() {
-  return bundleWorkflowCode({ ...workflowBundleOptions(), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
+  return bundleWorkflowCode({
+    ...workflowBundleOptions(),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never,
+  });
 }
 
 /**
  * Test workers accept inline plans (the fixtures hand each test's plan over in the workflow
  * input) and plan files from the repo and the temp dir (where the fixtures write them).
  */
-export async function createWorker(env: TestWorkflowEnvironment, bundle: { code: string }, overrides: Partial<WorkerOptions> = {}, cutover: CutoverWorkerOptions = {}) {
-  return Worker.create(workerOptions(env.nativeConnection, env.namespace ?? 'default', { workflowBundle: bundle, ...overrides }, { allowInlinePlans: true, planDirs: [process.cwd(), os.tmpdir()], ...cutover }));
+export async function createWorker(
+  env: TestWorkflowEnvironment,
+  bundle: { code: string },
+  overrides: Partial<WorkerOptions> = {},
+  cutover: CutoverWorkerOptions = {},
+) {
+  return Worker.create(
+    workerOptions(
+      env.nativeConnection,
+      env.namespace ?? 'default',
+      { workflowBundle: bundle, ...overrides },
+      { allowInlinePlans: true, planDirs: [process.cwd(), os.tmpdir()], ...cutover },
+    ),
+  );
 }

@@ -9,7 +9,9 @@ let browser: Browser | undefined;
 export function uiTest(): jest.It {
   if (fs.existsSync(CHROMIUM)) return test;
   console.warn(
-    `\n*** WEB UI CHECK SKIPPED: no Chromium at ${CHROMIUM}. Install it (scripts/install-tools.sh does, as root: apt-get install chromium) or set CUTOVER_CHROMIUM. ***\n`,
+    `\n*** WEB UI CHECK SKIPPED: no Chromium at ${CHROMIUM}. ` +
+      `Install it (scripts/install-tools.sh does, as root: apt-get ` +
+      `install chromium) or set CUTOVER_CHROMIUM. ***\n`,
   );
   return test.skip;
 }

@@ -34,8 +34,19 @@ export async function startVersionBackends(): Promise<VersionBackends> {
 }
 
 /** A minimal valid plan around a traffic section (services by exec driver: never started here). */
-export function routerPlan(workdir: string, urls: { v1: string; v2: string }, traffic: Record<string, unknown>): LoadedPlan {
-  const service = (role: string) => ({ name: `svc-${role}`, driver: 'exec', start: ['true'], stop: ['true'], status: ['true'], baseUrl: urls[role as 'v1'] });
+export function routerPlan(
+  workdir: string,
+  urls: { v1: string; v2: string },
+  traffic: Record<string, unknown>,
+): LoadedPlan {
+  const service = (role: string) => ({
+    name: `svc-${role}`,
+    driver: 'exec',
+    start: ['true'],
+    stop: ['true'],
+    status: ['true'],
+    baseUrl: urls[role as 'v1'],
+  });
   return loadInlinePlan(
     {
       name: 'router-test',
@@ -68,6 +79,7 @@ export function freshGet(url: string): Promise<{ status: number; headers: http.I
 
 export async function versionsSeen(publicUrl: string, n: number): Promise<string[]> {
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push((JSON.parse((await freshGet(`${publicUrl}/health`)).body) as { version: string }).version);
+  for (let i = 0; i < n; i++)
+    out.push((JSON.parse((await freshGet(`${publicUrl}/health`)).body) as { version: string }).version);
   return out;
 }

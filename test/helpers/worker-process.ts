@@ -8,11 +8,23 @@ import { REPO } from './demo-fixture';
  * One process per worker (no tsx wrapper), in its own group so SIGKILL takes all of it; `args` e.g. --host NAME.
  * `command` replaces the checkout's worker (e.g. an installed `cutover worker`), run in `cwd`.
  */
-export function startWorkerProcess(address: string, extra: { args?: string[]; env?: Record<string, string>; command?: string[]; cwd?: string } = {}): Promise<ChildProcess> {
+export function startWorkerProcess(
+  address: string,
+  extra: { args?: string[]; env?: Record<string, string>; command?: string[]; cwd?: string } = {},
+): Promise<ChildProcess> {
   const [cmd, ...cmdArgs] = extra.command ?? ['node', '--import', 'tsx', 'worker/main.ts'];
   const child = spawn(cmd, [...cmdArgs, ...(extra.args ?? [])], {
     cwd: extra.cwd ?? REPO,
-    env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', CUTOVER_LOG_PRETTY: '0', CUTOVER_LOG_LEVEL: 'info', CUTOVER_ALLOW_INLINE_PLANS: '1', CUTOVER_PLAN_DIR: [REPO, os.tmpdir()].join(path.delimiter), ...extra.env },
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: 'default',
+      CUTOVER_LOG_PRETTY: '0',
+      CUTOVER_LOG_LEVEL: 'info',
+      CUTOVER_ALLOW_INLINE_PLANS: '1',
+      CUTOVER_PLAN_DIR: [REPO, os.tmpdir()].join(path.delimiter),
+      ...extra.env,
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

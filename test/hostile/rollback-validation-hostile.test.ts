@@ -27,7 +27,11 @@ afterAll(() => fixture?.cleanup());
 
 /** A handful at once, while the workflow still runs: each signal name with a different kind of junk. */
 const junkAt = async (id: string) => {
-  const sent = await Promise.all(['abort', 'rollback', 'resume', 'approveSignal', 'abort', 'rollback'].map((name, i) => c.signal(id, name, JUNK[i % JUNK.length].raw)));
+  const sent = await Promise.all(
+    ['abort', 'rollback', 'resume', 'approveSignal', 'abort', 'rollback'].map((name, i) =>
+      c.signal(id, name, JUNK[i % JUNK.length].raw),
+    ),
+  );
   expect(sent.map((r) => r.code)).toEqual(sent.map(() => 0));
   expect((await c.update(id, 'approve', '{}')).err).toMatch(/No registered handler for update: approve/);
 };
@@ -37,7 +41,11 @@ test('a manual rollback sent junk signals and an update still brings V1 back', a
   await startService(loaded, 'v2');
   await backupForCutover(loaded, 'cutover-hostile-rollback');
   const id = uniqueId('manual-rollback');
-  const handle = await env.client.workflow.start('rollbackWorkflow', { taskQueue: TASK_QUEUE, workflowId: id, args: [{ plan: fixture.plan, reason: 'hostile input test', requestedBy: 'alice' }] });
+  const handle = await env.client.workflow.start('rollbackWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: id,
+    args: [{ plan: fixture.plan, reason: 'hostile input test', requestedBy: 'alice' }],
+  });
   await junkAt(id);
   expect((await c.status<RollbackView>(id)).reason).toBe('hostile input test');
   const view = (await handle.result().catch(viewOrThrow)) as RollbackView;
@@ -51,7 +59,11 @@ test('a manual rollback sent junk signals and an update still brings V1 back', a
 test('a validation sent junk signals and an update still reports, and answers status', async () => {
   await startService(fixture.loaded(), 'v1');
   const id = uniqueId('validation-hostile');
-  const handle = await env.client.workflow.start('validationWorkflow', { taskQueue: TASK_QUEUE, workflowId: id, args: [{ plan: { ...fixture.plan, thresholds: { latencySamples: 1500 } }, target: 'v1' }] });
+  const handle = await env.client.workflow.start('validationWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: id,
+    args: [{ plan: { ...fixture.plan, thresholds: { latencySamples: 1500 } }, target: 'v1' }],
+  });
   await junkAt(id);
   const result = (await handle.result().catch(viewOrThrow)) as { status: string; reportPath: string };
   expect(['PASS', 'WARN']).toContain(result.status);

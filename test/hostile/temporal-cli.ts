@@ -60,14 +60,36 @@ function inputArgs(raw: RawInput): string[] {
 }
 
 export const cli = (address: string) => ({
-  signal: (id: string, name: string, raw: RawInput) => temporal(address, ['workflow', 'signal', '--workflow-id', id, '--name', name, ...inputArgs(raw)]),
-  update: (id: string, name: string, raw: RawInput) => temporal(address, ['workflow', 'update', 'execute', '--workflow-id', id, '--name', name, ...inputArgs(raw)]),
+  signal: (id: string, name: string, raw: RawInput) =>
+    temporal(address, ['workflow', 'signal', '--workflow-id', id, '--name', name, ...inputArgs(raw)]),
+  update: (id: string, name: string, raw: RawInput) =>
+    temporal(address, ['workflow', 'update', 'execute', '--workflow-id', id, '--name', name, ...inputArgs(raw)]),
   start: (id: string, type: string, raw: RawInput) =>
-    temporal(address, ['workflow', 'start', '--workflow-id', id, '--type', type, '--task-queue', 'cutover', ...inputArgs(raw)]),
-  query: (id: string, type: string, raw: RawInput) => temporal(address, ['workflow', 'query', '--workflow-id', id, '--type', type, ...inputArgs(raw)]),
+    temporal(address, [
+      'workflow',
+      'start',
+      '--workflow-id',
+      id,
+      '--type',
+      type,
+      '--task-queue',
+      'cutover',
+      ...inputArgs(raw),
+    ]),
+  query: (id: string, type: string, raw: RawInput) =>
+    temporal(address, ['workflow', 'query', '--workflow-id', id, '--type', type, ...inputArgs(raw)]),
   /** The status view through the CLI's query, parsed; throws with the CLI's words when it fails. */
   async status<T = any>(id: string): Promise<T> {
-    const r = await temporal(address, ['workflow', 'query', '--workflow-id', id, '--type', 'status', '--output', 'json']);
+    const r = await temporal(address, [
+      'workflow',
+      'query',
+      '--workflow-id',
+      id,
+      '--type',
+      'status',
+      '--output',
+      'json',
+    ]);
     if (r.code !== 0) throw new Error(`status query of ${id} failed: ${r.err || r.out}`);
     const parsed = JSON.parse(r.out);
     // The Go CLI re-encodes the answer: an empty list comes back as null.
@@ -84,7 +106,8 @@ export const cli = (address: string) => ({
 export async function taskFailures(c: ReturnType<typeof cli>, id: string): Promise<string[]> {
   const { events } = await c.history(id);
   // Guard against reading nothing: a history always starts with its started event.
-  if (!/WORKFLOW_EXECUTION_STARTED|WorkflowExecutionStarted/i.test(String(events[0]?.eventType))) throw new Error(`unexpected history of ${id}: ${JSON.stringify(events[0])}`);
+  if (!/WORKFLOW_EXECUTION_STARTED|WorkflowExecutionStarted/i.test(String(events[0]?.eventType)))
+    throw new Error(`unexpected history of ${id}: ${JSON.stringify(events[0])}`);
   return events.map((e) => String(e.eventType)).filter((t) => /WORKFLOW_TASK_FAILED|WorkflowTaskFailed/i.test(t));
 }
 
@@ -98,10 +121,17 @@ export const JUNK: { label: string; raw: RawInput }[] = [
   { label: 'an array', raw: '[1, "two"]' },
   { label: 'wrong types', raw: '{"role": 7, "approver": false, "decision": ["GO"], "phase": {"x": 1}}' },
   { label: 'unknown fields', raw: '{"hello": "world", "__proto__": {"polluted": true}}' },
-  { label: '100 kB strings', raw: JSON.stringify({ role: HUGE, approver: HUGE, decision: 'GO', comment: HUGE, phase: HUGE }) },
+  {
+    label: '100 kB strings',
+    raw: JSON.stringify({ role: HUGE, approver: HUGE, decision: 'GO', comment: HUGE, phase: HUGE }),
+  },
 ];
 
 /** Our own `cutover` CLI, asynchronously: the test's in-process worker must keep running meanwhile. */
 export function cutoverCli(address: string, args: string[]): Promise<CliResult> {
-  return run(path.join(REPO, 'node_modules/.bin/tsx'), [path.join(REPO, 'client/main.ts'), ...args], { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default' });
+  return run(path.join(REPO, 'node_modules/.bin/tsx'), [path.join(REPO, 'client/main.ts'), ...args], {
+    ...process.env,
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: 'default',
+  });
 }

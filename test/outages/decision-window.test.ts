@@ -72,69 +72,100 @@ const outageGap = (view: MonitoringView) => view.gaps!.find((g) => g.toOffsetMs 
 
 const notes = (f: DemoFixture) => fs.readFileSync(path.join(f.workdir, 'notifications.log'), 'utf8');
 
-test('a worker outage of twice the window, onTimeout rollback: the point opens late, is notified, and its default applies only after its whole window', async () => {
-  const handle = await monitored('rollback');
-  const view = await outageAfter(handle, 8 * S); // gone from about 8 s: the point at 10 s passes in the outage
+test(
+  'a worker outage of twice the window, onTimeout rollback: the ' +
+    'point opens late, is notified, and its default applies only ' +
+    'after its whole window',
+  async () => {
+    const handle = await monitored('rollback');
+    const view = await outageAfter(handle, 8 * S); // gone from about 8 s: the point at 10 s passes in the outage
 
-  expect(view.status).toBe('ROLLED_BACK');
-  const [decision] = view.decisions;
-  const gap = outageGap(view);
-  expect(decision).toMatchObject({ label: 'Decision point', offsetMs: 10 * S, outcome: 'rollback', via: 'timeout-default', windowMs: WINDOW });
-  expect(decision.note).toMatch(/^default after 8 s( \(\+\d+ s given back for an outage\))?, no vote$/);
-  // It opened when the worker came back, not at its scheduled 10 s ...
-  expect(decision.openedOffsetMs).toBeGreaterThanOrEqual(gap.toOffsetMs);
-  expect(decision.openedOffsetMs).toBeGreaterThanOrEqual(8 * S + OUTAGE);
-  // ... and the leads had all 8 seconds from then: decided no earlier, and V2 not rolled back before.
-  expect(Date.parse(decision.decidedAt) - Date.parse(decision.openedAt)).toBeGreaterThanOrEqual(WINDOW);
-  expect(view.rollback!.startedOffsetMs).toBeGreaterThanOrEqual(decision.openedOffsetMs! + WINDOW);
-  expect(view.rollback!.reason).toBe(`Decision point: ${decision.note}; the plan's default is rollback`);
-  expect(view.rollback!.reason).not.toMatch(/leads decided/);
-  expect(view.votes).toEqual([expect.objectContaining({ approver: 'timeout-default', via: 'timeout-default', comment: decision.note })]);
-  const log = notes(fixture!);
-  expect(log).toMatch(/Decision point: waiting for engineering .*default rollback after 8 s\) — due at Hour 0\.00, opened \d+ s late after an outage, with its whole window/);
-  expect(log).toContain(`(${decision.note}: plan default)`);
-  // The outage itself is a gap, and the rollback brought V1 back.
-  expect(gap).toMatchObject({ why: 'worker or server unreachable' });
-  expect(gap.fromOffsetMs).toBeLessThanOrEqual(10 * S);
-  expect(await isUp(fixture!.urls.v1)).toBe(true);
-  expect(await isUp(fixture!.urls.v2)).toBe(false);
-}, 180_000);
+    expect(view.status).toBe('ROLLED_BACK');
+    const [decision] = view.decisions;
+    const gap = outageGap(view);
+    expect(decision).toMatchObject({
+      label: 'Decision point',
+      offsetMs: 10 * S,
+      outcome: 'rollback',
+      via: 'timeout-default',
+      windowMs: WINDOW,
+    });
+    expect(decision.note).toMatch(/^default after 8 s( \(\+\d+ s given back for an outage\))?, no vote$/);
+    // It opened when the worker came back, not at its scheduled 10 s ...
+    expect(decision.openedOffsetMs).toBeGreaterThanOrEqual(gap.toOffsetMs);
+    expect(decision.openedOffsetMs).toBeGreaterThanOrEqual(8 * S + OUTAGE);
+    // ... and the leads had all 8 seconds from then: decided no earlier, and V2 not rolled back before.
+    expect(Date.parse(decision.decidedAt) - Date.parse(decision.openedAt)).toBeGreaterThanOrEqual(WINDOW);
+    expect(view.rollback!.startedOffsetMs).toBeGreaterThanOrEqual(decision.openedOffsetMs! + WINDOW);
+    expect(view.rollback!.reason).toBe(`Decision point: ${decision.note}; the plan's default is rollback`);
+    expect(view.rollback!.reason).not.toMatch(/leads decided/);
+    expect(view.votes).toEqual([
+      expect.objectContaining({ approver: 'timeout-default', via: 'timeout-default', comment: decision.note }),
+    ]);
+    const log = notes(fixture!);
+    expect(log).toMatch(
+      /Decision point: waiting for engineering .*default rollback after 8 s\) — due at Hour 0\.00, opened \d+ s late after an outage, with its whole window/,
+    );
+    expect(log).toContain(`(${decision.note}: plan default)`);
+    // The outage itself is a gap, and the rollback brought V1 back.
+    expect(gap).toMatchObject({ why: 'worker or server unreachable' });
+    expect(gap.fromOffsetMs).toBeLessThanOrEqual(10 * S);
+    expect(await isUp(fixture!.urls.v1)).toBe(true);
+    expect(await isUp(fixture!.urls.v2)).toBe(false);
+  },
+  180_000,
+);
 
-test('an outage inside an open window is given back; the gap is unmeasured in the status and the report, with no burst of catch-up probes', async () => {
-  const handle = await monitored('continue');
-  // The point opens at 10 s; the worker goes at 12 s, inside its 8-second window, for 16 s.
-  const view = await outageAfter(handle, 12 * S);
+test(
+  'an outage inside an open window is given back; the gap is ' +
+    'unmeasured in the status and the report, with no burst of ' +
+    'catch-up probes',
+  async () => {
+    const handle = await monitored('continue');
+    // The point opens at 10 s; the worker goes at 12 s, inside its 8-second window, for 16 s.
+    const view = await outageAfter(handle, 12 * S);
 
-  expect(view.status).toBe('COMPLETED');
-  const [decision] = view.decisions;
-  expect(decision).toMatchObject({ outcome: 'continue', via: 'timeout-default' });
-  expect(decision.note).toMatch(/^default after 8 s \(\+\d+ s given back for an outage\), no vote$/);
-  expect(decision.extendedMs).toBeGreaterThanOrEqual(OUTAGE);
-  // The window was paused for the outage: the leads had 8 s of a running worker, not 8 s of wall clock.
-  expect(Date.parse(decision.decidedAt) - Date.parse(decision.openedAt)).toBeGreaterThanOrEqual(WINDOW + OUTAGE);
+    expect(view.status).toBe('COMPLETED');
+    const [decision] = view.decisions;
+    expect(decision).toMatchObject({ outcome: 'continue', via: 'timeout-default' });
+    expect(decision.note).toMatch(/^default after 8 s \(\+\d+ s given back for an outage\), no vote$/);
+    expect(decision.extendedMs).toBeGreaterThanOrEqual(OUTAGE);
+    // The window was paused for the outage: the leads had 8 s of a running worker, not 8 s of wall clock.
+    expect(Date.parse(decision.decidedAt) - Date.parse(decision.openedAt)).toBeGreaterThanOrEqual(WINDOW + OUTAGE);
 
-  const gap = outageGap(view);
-  expect(gap).toMatchObject({ why: 'worker or server unreachable' });
-  expect(gap.fromOffsetMs).toBeLessThanOrEqual(14 * S);
-  expect(gap.toOffsetMs).toBeGreaterThanOrEqual(12 * S + OUTAGE);
-  expect(view.unmeasuredMs).toBe(view.gaps!.reduce((sum, g) => sum + g.toOffsetMs - g.fromOffsetMs, 0));
-  // The 20-second validation missed in the outage ran once, late, and says so; none lost, none doubled.
-  expect(view.rows.map((r) => r.offsetMs)).toEqual([20 * S, 40 * S, 60 * S]);
-  expect(view.rows[0].note).toMatch(/^ran late at Hour 0\.0\d: worker or server unreachable/);
-  // No burst: a catch-up of the ~8 missed probes would record them all as the worker returns.
-  const probes = await sentinelMarkerTimes(handle);
-  const startMs = Date.parse(gap.from) - gap.fromOffsetMs;
-  const atReturn = probes.filter((t) => t - startMs >= gap.toOffsetMs && t - startMs < gap.toOffsetMs + 2 * S);
-  expect(atReturn.length).toBeLessThanOrEqual(2); // the late validation's reading, perhaps the next probe
-  expect(view.probes).toBeLessThanOrEqual(30 - 6); // 30 readings in 60 s without an outage
+    const gap = outageGap(view);
+    expect(gap).toMatchObject({ why: 'worker or server unreachable' });
+    expect(gap.fromOffsetMs).toBeLessThanOrEqual(14 * S);
+    expect(gap.toOffsetMs).toBeGreaterThanOrEqual(12 * S + OUTAGE);
+    expect(view.unmeasuredMs).toBe(view.gaps!.reduce((sum, g) => sum + g.toOffsetMs - g.fromOffsetMs, 0));
+    // The 20-second validation missed in the outage ran once, late, and says so; none lost, none doubled.
+    expect(view.rows.map((r) => r.offsetMs)).toEqual([20 * S, 40 * S, 60 * S]);
+    expect(view.rows[0].note).toMatch(/^ran late at Hour 0\.0\d: worker or server unreachable/);
+    // No burst: a catch-up of the ~8 missed probes would record them all as the worker returns.
+    const probes = await sentinelMarkerTimes(handle);
+    const startMs = Date.parse(gap.from) - gap.fromOffsetMs;
+    const atReturn = probes.filter((t) => t - startMs >= gap.toOffsetMs && t - startMs < gap.toOffsetMs + 2 * S);
+    expect(atReturn.length).toBeLessThanOrEqual(2); // the late validation's reading, perhaps the next probe
+    expect(view.probes).toBeLessThanOrEqual(30 - 6); // 30 readings in 60 s without an outage
 
-  const report = JSON.parse(fs.readFileSync(view.report!.json, 'utf8'));
-  expect(report.unmeasured).toMatchObject({ totalMs: view.unmeasuredMs, gaps: expect.arrayContaining([gap]) });
-  expect(report.uptimePct).toBe(100);
-  const markdown = fs.readFileSync(view.report!.markdown, 'utf8');
-  expect(markdown).toMatch(/Uptime: \*\*100%\*\* of measured time; \d+ s not measured \(\d+ gaps?: .*worker or server unreachable/);
-  expect(markdown).toMatch(/^# 1 min monitoring complete ✓ \(shorter than the runbook's 24 hours\)/);
-  expect(markdown).toMatch(/\| Hour 0\.00–Hour 0\.01 \| not measured: worker or server unreachable \(1\d s, /);
-  expect(fs.readFileSync(view.report!.charts!.find((c) => c.endsWith('latency.svg'))!, 'utf8')).toContain('not measured');
-  expect(notes(fixture!)).toMatch(/Monitoring resumed at Hour 0\.0\d: not measured for 1\d s \(from Hour 0\.00, worker or server unreachable\)/);
-}, 180_000);
+    const report = JSON.parse(fs.readFileSync(view.report!.json, 'utf8'));
+    expect(report.unmeasured).toMatchObject({ totalMs: view.unmeasuredMs, gaps: expect.arrayContaining([gap]) });
+    expect(report.uptimePct).toBe(100);
+    const markdown = fs.readFileSync(view.report!.markdown, 'utf8');
+    expect(markdown).toMatch(
+      /Uptime: \*\*100%\*\* of measured time; \d+ s not measured \(\d+ gaps?: .*worker or server unreachable/,
+    );
+    expect(markdown).toMatch(/^# 1 min monitoring complete ✓ \(shorter than the runbook's 24 hours\)/);
+    expect(markdown).toMatch(/\| Hour 0\.00–Hour 0\.01 \| not measured: worker or server unreachable \(1\d s, /);
+    expect(
+      fs.readFileSync(
+        view.report!.charts!.find((c) => c.endsWith('latency.svg'))!,
+        'utf8',
+      ),
+    ).toContain('not measured');
+    expect(notes(fixture!)).toMatch(
+      /Monitoring resumed at Hour 0\.0\d: not measured for 1\d s \(from Hour 0\.00, worker or server unreachable\)/,
+    );
+  },
+  180_000,
+);

@@ -8,7 +8,11 @@ export async function sentinelMarkerTimes(handle: WorkflowHandle): Promise<numbe
   const history = await handle.fetchHistory();
   return history
     .events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
-    .filter((e) => (e.markerRecordedEventAttributes!.details?.data?.payloads ?? []).some((p) => decode(p.data).includes('"sentinelProbe"')))
+    .filter((e) =>
+      (e.markerRecordedEventAttributes!.details?.data?.payloads ?? []).some((p) =>
+        decode(p.data).includes('"sentinelProbe"'),
+      ),
+    )
     .map((e) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6));
 }
 

@@ -49,7 +49,12 @@ const alive = (pid: number) => {
 const gone = (pid: number) => !fs.existsSync(`/proc/${pid}`) || !alive(pid);
 
 test('argv is passed as is, never to a shell: a ";" or "$(…)" in an argument is a literal character', async () => {
-  const answer = okAnswer(await run({ argv: node('console.log(JSON.stringify(process.argv.slice(1)))', 'a; touch pwned', '$(touch pwned2)', '`id`'), stdoutJson: true }));
+  const answer = okAnswer(
+    await run({
+      argv: node('console.log(JSON.stringify(process.argv.slice(1)))', 'a; touch pwned', '$(touch pwned2)', '`id`'),
+      stdoutJson: true,
+    }),
+  );
   expect(answer.value).toEqual(['a; touch pwned', '$(touch pwned2)', '`id`']);
   expect(answer.fields).toMatchObject({ exitCode: 0, exitOk: true, durationMs: expect.any(Number) });
   expect(fs.readdirSync(fixture.workdir).filter((f) => f.startsWith('pwned'))).toEqual([]);
@@ -58,7 +63,10 @@ test('argv is passed as is, never to a shell: a ";" or "$(…)" in an argument i
 test('a timeout is inconclusive and kills the whole process group: no child is left', async () => {
   const pidFile = path.join(fixture.workdir, 'sleeper.pid');
   const answer = await run({ argv: ['bash', '-c', `sleep 300 & echo $! > ${pidFile}; wait`], timeout: '1s' });
-  expect(answer).toEqual({ ok: false, inconclusive: expect.stringMatching(/^bash -c .* timed out after 1s \(killed with its process group\)/) });
+  expect(answer).toEqual({
+    ok: false,
+    inconclusive: expect.stringMatching(/^bash -c .* timed out after 1s \(killed with its process group\)/),
+  });
   const sleeper = Number(fs.readFileSync(pidFile, 'utf8'));
   expect(gone(sleeper)).toBe(true);
   // The registry that lets a new worker reap a dead worker's children holds nothing of it.
@@ -72,49 +80,108 @@ test('a program that does not exist is a config error naming argv[0]; so is a cw
   await expect(run({ argv: ['true'], cwd: 'nowhere' })).rejects.toThrow(/command\.cwd .*nowhere is not a folder/);
 });
 
-test('reportFile is read after exit, relative to cwd (itself relative to the workdir); an earlier run\'s file never passes', async () => {
-  const write = node("require('fs').mkdirSync('out',{recursive:true}); require('fs').writeFileSync('out/r.json', JSON.stringify({rows: 2000, cwd: process.cwd()}))");
-  const answer = okAnswer(await run({ argv: write, cwd: 'sub', reportFile: 'out/r.json' }));
-  expect(answer.value).toEqual({ rows: 2000, cwd: fs.realpathSync(path.join(fixture.workdir, 'sub')) });
-  await expect(run({ argv: ['true'], cwd: 'sub', reportFile: 'out/r.json' })).rejects.toThrow(/out\/r\.json was not rewritten by this run .* although true exited 0/);
-  // A failing command that wrote nothing usable is an answer (exitOk false), not a plan mistake.
-  const failed = okAnswer(await run({ argv: node("console.error('db down'); process.exit(3)"), reportFile: 'never.json' }));
-  expect(failed).toMatchObject({ value: { exitCode: 3 }, fields: { exitCode: 3, exitOk: false, stderrTail: 'db down\n', reportProblem: expect.stringMatching(/never\.json was not written/) } });
-  expect(okAnswer(await run({ argv: node('process.exit(3)'), okExitCodes: [0, 3] })).fields).toMatchObject({ exitOk: true });
-});
+test(
+  'reportFile is read after exit, relative to cwd (itself ' +
+    "relative to the workdir); an earlier run's file never passes",
+  async () => {
+    const write = node(
+      "require('fs').mkdirSync('out',{recursive:true}); " +
+        "require('fs').writeFileSync('out/r.json', JSON.stringify({rows: " +
+        '2000, cwd: process.cwd()}))',
+    );
+    const answer = okAnswer(await run({ argv: write, cwd: 'sub', reportFile: 'out/r.json' }));
+    expect(answer.value).toEqual({ rows: 2000, cwd: fs.realpathSync(path.join(fixture.workdir, 'sub')) });
+    await expect(run({ argv: ['true'], cwd: 'sub', reportFile: 'out/r.json' })).rejects.toThrow(
+      /out\/r\.json was not rewritten by this run .* although true exited 0/,
+    );
+    // A failing command that wrote nothing usable is an answer (exitOk false), not a plan mistake.
+    const failed = okAnswer(
+      await run({ argv: node("console.error('db down'); process.exit(3)"), reportFile: 'never.json' }),
+    );
+    expect(failed).toMatchObject({
+      value: { exitCode: 3 },
+      fields: {
+        exitCode: 3,
+        exitOk: false,
+        stderrTail: 'db down\n',
+        reportProblem: expect.stringMatching(/never\.json was not written/),
+      },
+    });
+    expect(okAnswer(await run({ argv: node('process.exit(3)'), okExitCodes: [0, 3] })).fields).toMatchObject({
+      exitOk: true,
+    });
+  },
+);
 
 test('stdoutJson parses stdout; stdout that is not JSON after a clean exit is a config error', async () => {
-  expect(okAnswer(await run({ argv: node('console.log(JSON.stringify({errorRate: 0.01}))'), stdoutJson: true })).value).toEqual({ errorRate: 0.01 });
-  await expect(run({ argv: node("console.log('all good')"), stdoutJson: true })).rejects.toThrow(/stdout is not JSON .*"all good\\n"/);
+  expect(
+    okAnswer(await run({ argv: node('console.log(JSON.stringify({errorRate: 0.01}))'), stdoutJson: true })).value,
+  ).toEqual({ errorRate: 0.01 });
+  await expect(run({ argv: node("console.log('all good')"), stdoutJson: true })).rejects.toThrow(
+    /stdout is not JSON .*"all good\\n"/,
+  );
 });
 
 test('passEnv passes the names the plan lists; every other secret-looking variable is scrubbed', async () => {
   process.env.CUTOVER_TEST_API_TOKEN = 'token-passed-on-purpose';
   process.env.CUTOVER_TEST_DB_PASSWORD = 'password-never-inherited';
   try {
-    const print = node('console.log(JSON.stringify({t: process.env.CUTOVER_TEST_API_TOKEN ?? null, p: process.env.CUTOVER_TEST_DB_PASSWORD ?? null}))');
-    expect(okAnswer(await run({ argv: print, stdoutJson: true, passEnv: ['CUTOVER_TEST_API_TOKEN'] })).value).toEqual({ t: 'token-passed-on-purpose', p: null });
+    const print = node(
+      'console.log(JSON.stringify({t: ' +
+        'process.env.CUTOVER_TEST_API_TOKEN ?? null, p: ' +
+        'process.env.CUTOVER_TEST_DB_PASSWORD ?? null}))',
+    );
+    expect(okAnswer(await run({ argv: print, stdoutJson: true, passEnv: ['CUTOVER_TEST_API_TOKEN'] })).value).toEqual({
+      t: 'token-passed-on-purpose',
+      p: null,
+    });
     expect(okAnswer(await run({ argv: print, stdoutJson: true })).value).toEqual({ t: null, p: null });
-    await expect(run({ argv: ['true'], passEnv: ['CUTOVER_TEST_UNSET_VAR'] })).rejects.toThrow(/command\.passEnv: environment variable CUTOVER_TEST_UNSET_VAR is not set/);
+    await expect(run({ argv: ['true'], passEnv: ['CUTOVER_TEST_UNSET_VAR'] })).rejects.toThrow(
+      /command\.passEnv: environment variable CUTOVER_TEST_UNSET_VAR is not set/,
+    );
   } finally {
     delete process.env.CUTOVER_TEST_API_TOKEN;
     delete process.env.CUTOVER_TEST_DB_PASSWORD;
   }
 });
 
-test('format seed-report: a malformed report is a config error naming what is wrong; .checks may be a list with names', async () => {
-  const writes = (report: unknown) => node(`console.log(${JSON.stringify(JSON.stringify(report))})`);
-  const bad = await run({ argv: writes({ status: 'OK', checks: { a: { status: 'PASS' } } }), stdoutJson: true, format: 'seed-report' }).catch((e: Error) => e);
-  expect(bad).toBeInstanceOf(CheckConfigError);
-  expect((bad as Error).message).toMatch(/^stdout is not a seed-style validation report \(status: .*\)/);
-  await expect(run({ argv: writes({ status: 'PASS', checks: {} }), stdoutJson: true, format: 'seed-report' })).rejects.toThrow(/checks: has no checks/);
-  const list = okAnswer(await run({ argv: writes({ status: 'WARN', checks: [{ name: 'latency', status: 'WARN', message: 'slow' }] }), stdoutJson: true, format: 'seed-report' }));
-  expect(list.fields).toMatchObject({ reportStatus: 'WARN', checks: [{ name: 'latency', status: 'WARN', message: 'slow' }] });
-});
+test(
+  'format seed-report: a malformed report is a config error ' +
+    'naming what is wrong; .checks may be a list with names',
+  async () => {
+    const writes = (report: unknown) => node(`console.log(${JSON.stringify(JSON.stringify(report))})`);
+    const bad = await run({
+      argv: writes({ status: 'OK', checks: { a: { status: 'PASS' } } }),
+      stdoutJson: true,
+      format: 'seed-report',
+    }).catch((e: Error) => e);
+    expect(bad).toBeInstanceOf(CheckConfigError);
+    expect((bad as Error).message).toMatch(/^stdout is not a seed-style validation report \(status: .*\)/);
+    await expect(
+      run({ argv: writes({ status: 'PASS', checks: {} }), stdoutJson: true, format: 'seed-report' }),
+    ).rejects.toThrow(/checks: has no checks/);
+    const list = okAnswer(
+      await run({
+        argv: writes({ status: 'WARN', checks: [{ name: 'latency', status: 'WARN', message: 'slow' }] }),
+        stdoutJson: true,
+        format: 'seed-report',
+      }),
+    );
+    expect(list.fields).toMatchObject({
+      reportStatus: 'WARN',
+      checks: [{ name: 'latency', status: 'WARN', message: 'slow' }],
+    });
+  },
+);
 
 describe("the demo's seed-style script, run by the provider against the real service", () => {
   const seedCheck = (baseUrl: string, extra: string[] = []) =>
-    run({ argv: ['python3', SCRIPT, '--base-url', baseUrl, '--samples', '5', ...extra], reportFile: 'production_validation_report.json', format: 'seed-report', timeout: '2m' });
+    run({
+      argv: ['python3', SCRIPT, '--base-url', baseUrl, '--samples', '5', ...extra],
+      reportFile: 'production_validation_report.json',
+      format: 'seed-report',
+      timeout: '2m',
+    });
 
   test('healthy, behind a gateway base path: PASS with the five seed keys, each PASS', async () => {
     const answer = okAnswer(await seedCheck(`${proxy.url}/api`));
@@ -122,32 +189,69 @@ describe("the demo's seed-style script, run by the provider against the real ser
     expect(proxy.seen.every((r) => r.url.startsWith('/api/'))).toBe(true);
     expect(answer.fields).toMatchObject({ exitCode: 0, exitOk: true, reportStatus: 'PASS' });
     const checks = answer.fields!.checks as Array<{ name: string; status: string }>;
-    expect(checks.map((c) => [c.name, c.status])).toEqual(['kpi_calculations', 'data_integrity', 'performance', 'error_handling', 'audit_trail'].map((n) => [n, 'PASS']));
-    expect(answer.value).toMatchObject({ status: 'PASS', checks: { audit_trail: { metrics: { event_count: expect.any(Number), gaps: [] } } } });
-    fs.writeFileSync(path.join(fixture.workdir, 'baseline.json'), await (await fetch(`${fixture.urls.v2}/kpis`)).text());
-  });
-
-  test('a KPI drift against the saved baseline and an audit gap each FAIL their check; the script exits 1', async () => {
-    const res = await fetch(`${fixture.urls.v2}/admin/faults`, { method: 'POST', body: JSON.stringify({ auditGap: 5, kpiDrift: { kpi: 'par30', relative: 0.05 } }) });
-    expect(res.status).toBe(200);
-    const answer = okAnswer(await seedCheck(fixture.urls.v2, ['--baseline-file', path.join(fixture.workdir, 'baseline.json')]));
-    expect(answer.fields).toMatchObject({ exitCode: 1, exitOk: false, reportStatus: 'FAIL' });
-    const byName = Object.fromEntries((answer.fields!.checks as Array<{ name: string; status: string; message: string }>).map((c) => [c.name, c]));
-    expect(byName.audit_trail).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/1 gap\(s\) in sequence numbers \(\d+ -> \d+\)/) });
-    expect(byName.kpi_calculations).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/^totals\.par30 off by 5\.000%/) });
-    expect(byName.data_integrity.status).toBe('PASS');
-  });
-
-  test('through the check runner with the seed rules: the faulted service FAILs on the report, not only on the exit code', async () => {
-    const seed = checkSchema.parse({
-      name: 'seed_validation',
-      at: ['phase5'],
-      command: { argv: ['python3', SCRIPT, '--base-url', fixture.urls.v2, '--samples', '3'], reportFile: 'production_validation_report.json', format: 'seed-report', okExitCodes: [0, 1] },
-      fail: 'result.value.status == "FAIL"',
-      warn: 'result.value.status == "WARN"',
+    expect(checks.map((c) => [c.name, c.status])).toEqual(
+      ['kpi_calculations', 'data_integrity', 'performance', 'error_handling', 'audit_trail'].map((n) => [n, 'PASS']),
+    );
+    expect(answer.value).toMatchObject({
+      status: 'PASS',
+      checks: { audit_trail: { metrics: { event_count: expect.any(Number), gaps: [] } } },
     });
-    const [outcome] = await runChecksAt({ ...loaded, plan: { ...loaded.plan, checks: [seed] } }, 'v2', 'phase5');
-    expect(outcome).toMatchObject({ name: 'seed_validation', status: 'FAIL', rule: 'fail: result.value.status == "FAIL"' });
-    expect(outcome.metrics).toMatchObject({ result: { exitCode: 1, exitOk: true, reportStatus: 'FAIL' } });
+    fs.writeFileSync(
+      path.join(fixture.workdir, 'baseline.json'),
+      await (await fetch(`${fixture.urls.v2}/kpis`)).text(),
+    );
   });
+
+  test(
+    'a KPI drift against the saved baseline and an audit gap each ' + 'FAIL their check; the script exits 1',
+    async () => {
+      const res = await fetch(`${fixture.urls.v2}/admin/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ auditGap: 5, kpiDrift: { kpi: 'par30', relative: 0.05 } }),
+      });
+      expect(res.status).toBe(200);
+      const answer = okAnswer(
+        await seedCheck(fixture.urls.v2, ['--baseline-file', path.join(fixture.workdir, 'baseline.json')]),
+      );
+      expect(answer.fields).toMatchObject({ exitCode: 1, exitOk: false, reportStatus: 'FAIL' });
+      const byName = Object.fromEntries(
+        (answer.fields!.checks as Array<{ name: string; status: string; message: string }>).map((c) => [c.name, c]),
+      );
+      expect(byName.audit_trail).toMatchObject({
+        status: 'FAIL',
+        message: expect.stringMatching(/1 gap\(s\) in sequence numbers \(\d+ -> \d+\)/),
+      });
+      expect(byName.kpi_calculations).toMatchObject({
+        status: 'FAIL',
+        message: expect.stringMatching(/^totals\.par30 off by 5\.000%/),
+      });
+      expect(byName.data_integrity.status).toBe('PASS');
+    },
+  );
+
+  test(
+    'through the check runner with the seed rules: the faulted ' +
+      'service FAILs on the report, not only on the exit code',
+    async () => {
+      const seed = checkSchema.parse({
+        name: 'seed_validation',
+        at: ['phase5'],
+        command: {
+          argv: ['python3', SCRIPT, '--base-url', fixture.urls.v2, '--samples', '3'],
+          reportFile: 'production_validation_report.json',
+          format: 'seed-report',
+          okExitCodes: [0, 1],
+        },
+        fail: 'result.value.status == "FAIL"',
+        warn: 'result.value.status == "WARN"',
+      });
+      const [outcome] = await runChecksAt({ ...loaded, plan: { ...loaded.plan, checks: [seed] } }, 'v2', 'phase5');
+      expect(outcome).toMatchObject({
+        name: 'seed_validation',
+        status: 'FAIL',
+        rule: 'fail: result.value.status == "FAIL"',
+      });
+      expect(outcome.metrics).toMatchObject({ result: { exitCode: 1, exitOk: true, reportStatus: 'FAIL' } });
+    },
+  );
 });

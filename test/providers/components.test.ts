@@ -19,7 +19,11 @@ async function componentsIn(repo: string, componentsDir?: string) {
   delete env.DEMO_PG_DIR;
   if (!componentsDir) delete env.DEMO_COMPONENTS_DIR;
   const sh = (arg: string) =>
-    execFileSync('bash', [path.join(repo, 'scripts/components.sh'), arg], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('bash', [path.join(repo, 'scripts/components.sh'), arg], {
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   return { ...ports, env, sh };
 }
 
@@ -44,14 +48,23 @@ test('start (twice), status, env, stop', async () => {
     sh('start');
     const pid = fs.readFileSync(path.join(dir, 'prometheus/pid'), 'utf8').trim();
     expect(sh('status')).toBe(
-      `postgresql: running on 127.0.0.1:${DEMO_PG_PORT} (cluster ${cluster})\nprometheus: running on http://127.0.0.1:${DEMO_PROM_PORT} (pid ${pid})\n`,
+      `postgresql: running on 127.0.0.1:${DEMO_PG_PORT} (cluster ` +
+        `${cluster})\nprometheus: running on http://127.0.0.1:` +
+        `${DEMO_PROM_PORT} (pid ${pid})\n`,
     );
     const again = execFileSync('bash', ['-c', `"${REPO}/scripts/components.sh" start 2>&1`], { env, encoding: 'utf8' });
     expect(again).not.toMatch(/starting|initialising/);
     const urls = await answers(sh);
-    expect(urls).toEqual({ DEMO_WAREHOUSE_URL: `postgres://postgres:demo@127.0.0.1:${DEMO_PG_PORT}/postgres`, DEMO_PROMETHEUS_URL: `http://127.0.0.1:${DEMO_PROM_PORT}` });
-    const targets = (await (await fetch(`${urls.DEMO_PROMETHEUS_URL}/api/v1/status/config`)).json()) as { data: { yaml: string } };
-    expect(targets.data.yaml).toMatch(/job_name: loans-v1[\s\S]*127\.0\.0\.1:8101[\s\S]*job_name: loans-v2[\s\S]*127\.0\.0\.1:8102/);
+    expect(urls).toEqual({
+      DEMO_WAREHOUSE_URL: `postgres://postgres:demo@127.0.0.1:${DEMO_PG_PORT}/postgres`,
+      DEMO_PROMETHEUS_URL: `http://127.0.0.1:${DEMO_PROM_PORT}`,
+    });
+    const targets = (await (await fetch(`${urls.DEMO_PROMETHEUS_URL}/api/v1/status/config`)).json()) as {
+      data: { yaml: string };
+    };
+    expect(targets.data.yaml).toMatch(
+      /job_name: loans-v1[\s\S]*127\.0\.0\.1:8101[\s\S]*job_name: loans-v2[\s\S]*127\.0\.0\.1:8102/,
+    );
   } finally {
     sh('stop');
   }
@@ -71,8 +84,15 @@ test('from a copy of the repo inside a 0700 folder: both start and answer, and t
     // inside the private folder (hard links where the file system allows, else a copy)
     const files = 'git ls-files -z --cached --others --exclude-standard | grep -zv "^node_modules$\\|^\\.tools$"';
     execFileSync('bash', ['-c', `${files} | tar --null -T - -cf - | tar -xf - -C "$1"`, '-', clone], { cwd: REPO });
-    execFileSync('bash', ['-c', 'cp -al "$1" "$2" 2>/dev/null || cp -a "$1" "$2"', '-', fs.realpathSync(path.join(REPO, pkg)), path.join(clone, pkg)]);
-    const modes = () => [home, clone, path.join(clone, pkg)].map((p) => fs.statSync(p)).map((s) => [s.mode & 0o7777, s.uid, s.gid]);
+    execFileSync('bash', [
+      '-c',
+      'cp -al "$1" "$2" 2>/dev/null || cp -a "$1" "$2"',
+      '-',
+      fs.realpathSync(path.join(REPO, pkg)),
+      path.join(clone, pkg),
+    ]);
+    const modes = () =>
+      [home, clone, path.join(clone, pkg)].map((p) => fs.statSync(p)).map((s) => [s.mode & 0o7777, s.uid, s.gid]);
     const before = modes();
     expect(before[0][0]).toBe(0o700);
     const { sh, DEMO_PG_PORT, DEMO_PROM_PORT } = await componentsIn(clone);

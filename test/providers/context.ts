@@ -19,5 +19,10 @@ export function providerContext(opts: {
   } as unknown as Plan;
   const loaded: LoadedPlan = { plan, workdir: process.cwd(), source: 'test' };
   const service = { name: opts.service ?? `loans-${role}`, baseUrl: 'http://127.0.0.1:1' } as unknown as ServiceSpec;
-  return { loaded, target: { role, service }, vars: { service: service.name, version: role, window: opts.window ?? '5m', baseUrl: service.baseUrl }, env: opts.env ?? {} };
+  return {
+    loaded,
+    target: { role, service },
+    vars: { service: service.name, version: role, window: opts.window ?? '5m', baseUrl: service.baseUrl },
+    env: opts.env ?? {},
+  };
 }

@@ -9,9 +9,19 @@ import type { LoadedPlan } from '../../domain/loaded-plan';
 import type { ServiceRole } from '../../domain/plan-schema';
 import type { ProviderContext } from '../../activities/checks/providers/provider';
 
-export function providerContext(loaded: LoadedPlan, role: ServiceRole, env: NodeJS.ProcessEnv = {}, baseUrl?: string): ProviderContext {
+export function providerContext(
+  loaded: LoadedPlan,
+  role: ServiceRole,
+  env: NodeJS.ProcessEnv = {},
+  baseUrl?: string,
+): ProviderContext {
   const service = { ...loaded.plan.services[role], ...(baseUrl ? { baseUrl } : {}) };
-  return { loaded, target: { role, service }, vars: { service: service.name, version: role, window: '5m', baseUrl: service.baseUrl }, env };
+  return {
+    loaded,
+    target: { role, service },
+    vars: { service: service.name, version: role, window: '5m', baseUrl: service.baseUrl },
+    env,
+  };
 }
 
 export interface Forwarded {
@@ -46,12 +56,17 @@ export async function startApiProxy(upstream: string): Promise<ApiProxy> {
       };
       const url = req.url!;
       const rest = url.startsWith('/api/') ? url.slice(4) : url === '/half/health' ? '/health' : undefined;
-      if (url === '/echo') return send(200, { method: req.method, contentType: req.headers['content-type'] ?? null, body });
+      if (url === '/echo')
+        return send(200, { method: req.method, contentType: req.headers['content-type'] ?? null, body });
       if (rest === undefined) return send(404, { error: `no route ${url} on the gateway` });
-      const forward = http.request(`${upstream}${rest}`, { method: req.method, headers: { ...req.headers, host: new URL(upstream).host } }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const forward = http.request(
+        `${upstream}${rest}`,
+        { method: req.method, headers: { ...req.headers, host: new URL(upstream).host } },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       forward.on('error', (err) => send(502, { error: `upstream: ${err.message}` }));
       forward.end(body);
     });

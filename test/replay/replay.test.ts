@@ -23,7 +23,11 @@ beforeAll(async () => {
 });
 
 test('there are recorded histories of every workflow type to replay', () => {
-  const types = files.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).events[0].workflowExecutionStartedEventAttributes.workflowType.name);
+  const types = files.map(
+    (f) =>
+      JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).events[0].workflowExecutionStartedEventAttributes
+        .workflowType.name,
+  );
   expect(new Set(types)).toEqual(new Set(['cutoverWorkflow', 'rollbackWorkflow', 'monitoringWorkflow']));
 });
 

@@ -13,18 +13,40 @@ afterEach(() => fs.rmSync(workdir, { recursive: true, force: true }));
 
 test('writes <base>.json, <base>.md and <base>-latency/-error-rate/-memory.svg into the reports dir', async () => {
   const fixture = fs.readFileSync(path.join(__dirname, '../fixtures/valid-plan.yaml'), 'utf8');
-  const plan = parsePlanOrThrow({ ...(await import('yaml')).parse(fixture), reports: { dir: 'out/reports' } }, 'valid-plan.yaml');
+  const plan = parsePlanOrThrow(
+    { ...(await import('yaml')).parse(fixture), reports: { dir: 'out/reports' } },
+    'valid-plan.yaml',
+  );
   const loaded: LoadedPlan = { plan, workdir, source: 'valid-plan.yaml' };
   const result = await writeMonitoringReport(loaded, completedView());
 
   const base = path.join(workdir, 'out/reports/cutover-demo-20251227-monitoring');
-  expect(result).toEqual({ json: `${base}.json`, markdown: `${base}.md`, charts: [`${base}-latency.svg`, `${base}-error-rate.svg`, `${base}-memory.svg`] });
-  expect(fs.readdirSync(path.dirname(base)).sort()).toEqual(['json', 'md', 'latency.svg', 'error-rate.svg', 'memory.svg'].map((x) => `cutover-demo-20251227-monitoring${x.endsWith('svg') ? '-' : '.'}${x}`).sort());
+  expect(result).toEqual({
+    json: `${base}.json`,
+    markdown: `${base}.md`,
+    charts: [`${base}-latency.svg`, `${base}-error-rate.svg`, `${base}-memory.svg`],
+  });
+  expect(fs.readdirSync(path.dirname(base)).sort()).toEqual(
+    ['json', 'md', 'latency.svg', 'error-rate.svg', 'memory.svg']
+      .map((x) => `cutover-demo-20251227-monitoring` + `${x.endsWith('svg') ? '-' : '.'}${x}`)
+      .sort(),
+  );
 
   const json = JSON.parse(fs.readFileSync(result.json, 'utf8'));
-  expect(json).toMatchObject({ plan: plan.name, status: 'COMPLETED', uptimePct: 100, checkpoints: 6, verdict: { ready: true } });
+  expect(json).toMatchObject({
+    plan: plan.name,
+    status: 'COMPLETED',
+    uptimePct: 100,
+    checkpoints: 6,
+    verdict: { ready: true },
+  });
   const md = fs.readFileSync(result.markdown, 'utf8');
-  for (const [title, file] of [['Latency', 'latency'], ['Error rate', 'error-rate'], ['Memory', 'memory']]) expect(md).toContain(`![${title}](cutover-demo-20251227-monitoring-${file}.svg)`);
+  for (const [title, file] of [
+    ['Latency', 'latency'],
+    ['Error rate', 'error-rate'],
+    ['Memory', 'memory'],
+  ])
+    expect(md).toContain(`![${title}](cutover-demo-20251227-monitoring-${file}.svg)`);
   for (const file of result.charts) {
     const svg = fs.readFileSync(file, 'utf8');
     expect(svg).toMatch(/^<svg /);

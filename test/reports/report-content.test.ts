@@ -10,7 +10,12 @@ describe('a completed 24-hour monitoring', () => {
   const md = renderMarkdown(report, [{ title: 'Latency', file: 'x-latency.svg' }]);
 
   test('uptime and the error count (failed validations and error-rate samples)', () => {
-    expect(report).toMatchObject({ uptimePct: 100, checkpoints: 6, errorCount: 1, errors: { failedValidations: 0, errorRateSamples: 1, samples: 6, peakErrorRatePct: 0.2 } });
+    expect(report).toMatchObject({
+      uptimePct: 100,
+      checkpoints: 6,
+      errorCount: 1,
+      errors: { failedValidations: 0, errorRateSamples: 1, samples: 6, peakErrorRatePct: 0.2 },
+    });
     expect(md).toContain('- Uptime: **100%**');
     expect(md).toContain('failed validations 0 of 6, error-rate samples above 0% 1 of 6 (peak 0.2%)');
   });
@@ -26,7 +31,14 @@ describe('a completed 24-hour monitoring', () => {
 
   test('every checkpoint row is in the table', () => {
     const tableRows = md.split('\n').filter((l) => /^\| Hour /.test(l));
-    expect(tableRows.map((l) => l.split(' (')[0])).toEqual(['| Hour 0.50', '| Hour 1', '| Hour 2', '| Hour 8', '| Hour 23.50', '| Hour 24']);
+    expect(tableRows.map((l) => l.split(' (')[0])).toEqual([
+      '| Hour 0.50',
+      '| Hour 1',
+      '| Hour 2',
+      '| Hour 8',
+      '| Hour 23.50',
+      '| Hour 24',
+    ]);
     expect(tableRows[2]).toBe('| Hour 2 (2025-12-27T11:00:00.000Z) | 14.0 | 0.2 | 63 | 3 | PASS |  |');
   });
 
@@ -36,7 +48,10 @@ describe('a completed 24-hour monitoring', () => {
       ['Hour 8 decision point', ['timeout-default']],
       ['Hour 24 final sign-off', ['alice', 'bob', 'carol']],
     ]);
-    expect(md).toContain('- **Hour 1 decision point** (Hour 1): continue (votes), opened 2025-12-27T10:00:00.000Z, decided 2025-12-27T10:05:00.000Z');
+    expect(md).toContain(
+      '- **Hour 1 decision point** (Hour 1): continue (votes), opened ' +
+        '2025-12-27T10:00:00.000Z, decided 2025-12-27T10:05:00.000Z',
+    );
     expect(md).toContain('  - GO engineering by alice at 2025-12-27T10:05:00.000Z (update) — "hour 1 looks clean"');
     expect(md).toContain('  - no vote in time: plan default GO at 2025-12-27T19:00:00.000Z');
   });
@@ -66,7 +81,10 @@ test('a missing sign-off and a NO_GO (the latest vote of a role counts) keep it 
     ['operations', undefined, undefined],
     ['dataQuality', 'dave', 'NO_GO'],
   ]);
-  expect(report.verdict).toEqual({ ready: false, text: 'Not ready for steady-state operations: NO_GO from dataQuality (dave); no sign-off from operations' });
+  expect(report.verdict).toEqual({
+    ready: false,
+    text: 'Not ready for steady-state operations: NO_GO from dataQuality ' + '(dave); no sign-off from operations',
+  });
   expect(renderMarkdown(report)).toContain('| operations | _missing_ |  |  |');
 });
 
@@ -78,43 +96,74 @@ test('while the final sign-off is open, the signed roles show and the verdict sa
     message: 'Hour 24: PASS',
     decisions: done.decisions.slice(0, 2),
     votes: done.votes.slice(0, 3),
-    openDecision: { label: 'Hour 24 final sign-off', roles: ['engineering', 'operations', 'dataQuality'], deadlineOffsetMs: 28 * H },
+    openDecision: {
+      label: 'Hour 24 final sign-off',
+      roles: ['engineering', 'operations', 'dataQuality'],
+      deadlineOffsetMs: 28 * H,
+    },
   };
   const report = buildReport('demo', view);
   expect(report.signOffs.map((s) => s.approver)).toEqual(['alice', undefined, undefined]);
-  expect(report.verdict.text).toBe('Not ready for steady-state operations: monitoring still running (24 h so far); no sign-off from operations, dataQuality');
+  expect(report.verdict.text).toBe(
+    'Not ready for steady-state operations: monitoring still ' +
+      'running (24 h so far); no sign-off from operations, dataQuality',
+  );
 });
 
 test('a rollback: the failed validation is counted, the rollback and what is missing are said', () => {
   const report = buildReport('demo', rolledBackView());
-  expect(report).toMatchObject({ status: 'ROLLED_BACK', uptimePct: 98.9, errorCount: 2, errors: { failedValidations: 1, errorRateSamples: 2, samples: 4, peakErrorRatePct: 48.5 } });
+  expect(report).toMatchObject({
+    status: 'ROLLED_BACK',
+    uptimePct: 98.9,
+    errorCount: 2,
+    errors: { failedValidations: 1, errorRateSamples: 2, samples: 4, peakErrorRatePct: 48.5 },
+  });
   expect(report.signOffs.every((s) => s.approver === undefined)).toBe(true);
   expect(report.verdict.ready).toBe(false);
   expect(report.verdict.text).toBe(
-    'Not ready for steady-state operations: rolled back to V1 (Hour 3.03 sentinel: error rate 50.000% over 5%: immediate rollback); 1 failed validation(s); no sign-off from engineering, operations, dataQuality',
+    'Not ready for steady-state operations: rolled back to V1 (Hour ' +
+      '3.03 sentinel: error rate 50.000% over 5%: immediate rollback); ' +
+      '1 failed validation(s); no sign-off from engineering, ' +
+      'operations, dataQuality',
   );
   const md = renderMarkdown(report);
   expect(md).toMatch(/^# Monitoring ended: ROLLED_BACK after 3 h of 24 h — demo\n/);
   expect(md).toContain('- Rollback `cutover-demo-20251227-rollback`: ROLLED_BACK — Hour 3.03 sentinel');
   // A pipe in a note would split the Markdown table cell.
-  expect(md).toContain('| Hour 3 (2025-12-27T12:00:00.000Z) | 40.0 | 48.5 | 70 | 9 | FAIL | error_handling: 5xx / rising |');
+  expect(md).toContain(
+    '| Hour 3 (2025-12-27T12:00:00.000Z) | 40.0 | 48.5 | 70 | 9 | ' + 'FAIL | error_handling: 5xx / rising |',
+  );
   expect(md).not.toContain('System ready');
 });
 
-test("the sign-offs are the plan's own final decision point, even one before the end; a plan without any asks for none", () => {
-  const done = completedView();
-  // a 30-minute plan whose only decision point, at 20 min, was approved by engineering
-  const view: MonitoringView = {
-    ...done,
-    durationMs: 30 * 60_000,
-    elapsedMs: 30 * 60_000,
-    decisions: [{ label: 'Go-live check', offsetMs: 20 * 60_000, openedAt: done.decisions[0].openedAt, decidedAt: done.decisions[0].decidedAt, outcome: 'continue', via: 'votes', roles: ['engineering'] }],
-    votes: [{ ...done.votes[0], gate: 'Go-live check', role: 'engineering', approver: 'alice', decision: 'GO' }],
-  };
-  const report = buildReport('demo', view, { label: 'Go-live check', roles: ['engineering'] });
-  expect(report.signOffs).toEqual([{ role: 'engineering', approver: 'alice', decision: 'GO', at: view.votes[0].at }]);
-  expect(report.verdict.text).not.toMatch(/no sign-off/);
-  // without the plan, the roles of the seed's 24-hour sign-off were asked for
-  expect(buildReport('demo', view).verdict.text).toMatch(/no sign-off from engineering, operations, dataQuality/);
-  expect(buildReport('demo', { ...view, decisions: [], votes: [] }, null).signOffs).toEqual([]);
-});
+test(
+  "the sign-offs are the plan's own final decision point, even " +
+    'one before the end; a plan without any asks for none',
+  () => {
+    const done = completedView();
+    // a 30-minute plan whose only decision point, at 20 min, was approved by engineering
+    const view: MonitoringView = {
+      ...done,
+      durationMs: 30 * 60_000,
+      elapsedMs: 30 * 60_000,
+      decisions: [
+        {
+          label: 'Go-live check',
+          offsetMs: 20 * 60_000,
+          openedAt: done.decisions[0].openedAt,
+          decidedAt: done.decisions[0].decidedAt,
+          outcome: 'continue',
+          via: 'votes',
+          roles: ['engineering'],
+        },
+      ],
+      votes: [{ ...done.votes[0], gate: 'Go-live check', role: 'engineering', approver: 'alice', decision: 'GO' }],
+    };
+    const report = buildReport('demo', view, { label: 'Go-live check', roles: ['engineering'] });
+    expect(report.signOffs).toEqual([{ role: 'engineering', approver: 'alice', decision: 'GO', at: view.votes[0].at }]);
+    expect(report.verdict.text).not.toMatch(/no sign-off/);
+    // without the plan, the roles of the seed's 24-hour sign-off were asked for
+    expect(buildReport('demo', view).verdict.text).toMatch(/no sign-off from engineering, operations, dataQuality/);
+    expect(buildReport('demo', { ...view, decisions: [], votes: [] }, null).signOffs).toEqual([]);
+  },
+);

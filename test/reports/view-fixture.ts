@@ -16,9 +16,24 @@ export const rows: CheckpointRow[] = [
   [8 * H, 15, 0, 64],
   [23.5 * H, 17, 0, 66],
   [24 * H, 19, 0, 68],
-].map(([offsetMs, latencyMs, errorRatePct, memoryMb]) => ({ at: iso(offsetMs), offsetMs, label: label(offsetMs), latencyMs, errorRatePct, memoryMb, cpuPct: 3, status: 'PASS' as const }));
+].map(([offsetMs, latencyMs, errorRatePct, memoryMb]) => ({
+  at: iso(offsetMs),
+  offsetMs,
+  label: label(offsetMs),
+  latencyMs,
+  errorRatePct,
+  memoryMb,
+  cpuPct: 3,
+  status: 'PASS' as const,
+}));
 
-const vote = (gate: string, role: string, approver: string, offsetMs: number, extra: Partial<RecordedApproval> = {}): RecordedApproval => ({ gate, role, approver, decision: 'GO', at: iso(offsetMs), via: 'update', ...extra });
+const vote = (
+  gate: string,
+  role: string,
+  approver: string,
+  offsetMs: number,
+  extra: Partial<RecordedApproval> = {},
+): RecordedApproval => ({ gate, role, approver, decision: 'GO', at: iso(offsetMs), via: 'update', ...extra });
 
 export function completedView(): MonitoringView {
   return {
@@ -31,9 +46,33 @@ export function completedView(): MonitoringView {
     runs: 2,
     rows: rows.map((r) => ({ ...r })),
     decisions: [
-      { label: 'Hour 1 decision point', offsetMs: H, openedAt: iso(H), decidedAt: iso(H + 5 * M), outcome: 'continue', via: 'votes', roles: ['engineering'] },
-      { label: 'Hour 8 decision point', offsetMs: 8 * H, openedAt: iso(8 * H), decidedAt: iso(10 * H), outcome: 'continue', via: 'timeout-default', roles: ['engineering'] },
-      { label: 'Hour 24 final sign-off', offsetMs: 24 * H, openedAt: iso(24 * H), decidedAt: iso(24 * H + 20 * M), outcome: 'continue', via: 'votes', roles: ['engineering', 'operations', 'dataQuality'] },
+      {
+        label: 'Hour 1 decision point',
+        offsetMs: H,
+        openedAt: iso(H),
+        decidedAt: iso(H + 5 * M),
+        outcome: 'continue',
+        via: 'votes',
+        roles: ['engineering'],
+      },
+      {
+        label: 'Hour 8 decision point',
+        offsetMs: 8 * H,
+        openedAt: iso(8 * H),
+        decidedAt: iso(10 * H),
+        outcome: 'continue',
+        via: 'timeout-default',
+        roles: ['engineering'],
+      },
+      {
+        label: 'Hour 24 final sign-off',
+        offsetMs: 24 * H,
+        openedAt: iso(24 * H),
+        decidedAt: iso(24 * H + 20 * M),
+        outcome: 'continue',
+        via: 'votes',
+        roles: ['engineering', 'operations', 'dataQuality'],
+      },
     ],
     votes: [
       vote('Hour 1 decision point', 'engineering', 'alice', H + 5 * M, { comment: 'hour 1 looks clean' }),
@@ -51,7 +90,17 @@ export function completedView(): MonitoringView {
 /** The sentinel caught a 50% error rate at 3h02 and the rollback to V1 succeeded. */
 export function rolledBackView(): MonitoringView {
   const v = completedView();
-  const failed: CheckpointRow = { at: iso(3 * H), offsetMs: 3 * H, label: 'Hour 3', latencyMs: 40, errorRatePct: 48.5, memoryMb: 70, cpuPct: 9, status: 'FAIL', note: 'error_handling: 5xx | rising' };
+  const failed: CheckpointRow = {
+    at: iso(3 * H),
+    offsetMs: 3 * H,
+    label: 'Hour 3',
+    latencyMs: 40,
+    errorRatePct: 48.5,
+    memoryMb: 70,
+    cpuPct: 9,
+    status: 'FAIL',
+    note: 'error_handling: 5xx | rising',
+  };
   return {
     ...v,
     status: 'ROLLED_BACK',
@@ -61,6 +110,13 @@ export function rolledBackView(): MonitoringView {
     rows: [...v.rows.slice(0, 3), failed],
     decisions: v.decisions.slice(0, 1),
     votes: v.votes.slice(0, 1),
-    rollback: { workflowId: 'cutover-demo-20251227-rollback', reason: 'Hour 3.03 sentinel: error rate 50.000% over 5%: immediate rollback', startedOffsetMs: 3 * H + 2 * M, status: 'ROLLED_BACK', durationMs: 40_000, message: 'V1 serving' },
+    rollback: {
+      workflowId: 'cutover-demo-20251227-rollback',
+      reason: 'Hour 3.03 sentinel: error rate 50.000% over 5%: immediate rollback',
+      startedOffsetMs: 3 * H + 2 * M,
+      status: 'ROLLED_BACK',
+      durationMs: 40_000,
+      message: 'V1 serving',
+    },
   };
 }

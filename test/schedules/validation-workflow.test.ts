@@ -31,22 +31,35 @@ async function validate(f: DemoFixture, input: Partial<ValidationInput> = {}) {
 
 const notifications = (f: DemoFixture) => {
   const file = path.join(f.workdir, 'notifications.log');
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  return fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 };
 
-test('a clean V2 checked against V1 KPIs passes, writes its report named after the run, and notifies nobody', async () => {
-  const f = await runningDemo({ v1: true });
-  const { values: baseline } = await captureBaseline(f.loaded(), 'v1');
-  const { handle, result, searchStatus } = await validate(f, { baseline });
+test(
+  'a clean V2 checked against V1 KPIs passes, writes its report ' + 'named after the run, and notifies nobody',
+  async () => {
+    const f = await runningDemo({ v1: true });
+    const { values: baseline } = await captureBaseline(f.loaded(), 'v1');
+    const { handle, result, searchStatus } = await validate(f, { baseline });
 
-  expect(result.status).toBe('PASS');
-  expect(result.summary).toMatch(/^PASS: kpi_calculations PASS \(max 0\.0000%\)/);
-  expect(result.report.target).toMatchObject({ role: 'v2', name: 'loans-v2' });
-  expect(result.reportPath).toBe(path.join(f.workdir, 'reports', `${handle.workflowId}.json`));
-  expect(JSON.parse(fs.readFileSync(result.reportPath, 'utf8'))).toMatchObject({ status: 'PASS', checks: { audit_trail: { status: 'PASS' } } });
-  expect(searchStatus).toBe('PASS');
-  expect(notifications(f)).toEqual([]);
-});
+    expect(result.status).toBe('PASS');
+    expect(result.summary).toMatch(/^PASS: kpi_calculations PASS \(max 0\.0000%\)/);
+    expect(result.report.target).toMatchObject({ role: 'v2', name: 'loans-v2' });
+    expect(result.reportPath).toBe(path.join(f.workdir, 'reports', `${handle.workflowId}.json`));
+    expect(JSON.parse(fs.readFileSync(result.reportPath, 'utf8'))).toMatchObject({
+      status: 'PASS',
+      checks: { audit_trail: { status: 'PASS' } },
+    });
+    expect(searchStatus).toBe('PASS');
+    expect(notifications(f)).toEqual([]);
+  },
+);
 
 test('without a baseline the run completes WARN and sends one warning naming the KPI check', async () => {
   const f = await runningDemo();
@@ -55,26 +68,32 @@ test('without a baseline the run completes WARN and sends one warning naming the
   expect(searchStatus).toBe('WARN');
   const sent = notifications(f);
   expect(sent).toHaveLength(1);
-  expect(sent[0]).toMatchObject({ severity: 'warning', text: expect.stringMatching(/WARN: kpi_calculations: no baseline/) });
+  expect(sent[0]).toMatchObject({
+    severity: 'warning',
+    text: expect.stringMatching(/WARN: kpi_calculations: no baseline/),
+  });
 });
 
-test('an audit gap in V2 makes the run FAIL (not error) with one critical notification naming audit_trail', async () => {
-  const f = await runningDemo();
-  const { values: baseline } = await captureBaseline(f.loaded(), 'v2');
-  await setFaults(f.urls.v2, { auditGap: 5 });
-  const { handle, result, searchStatus } = await validate(f, { baseline });
+test(
+  'an audit gap in V2 makes the run FAIL (not error) with one ' + 'critical notification naming audit_trail',
+  async () => {
+    const f = await runningDemo();
+    const { values: baseline } = await captureBaseline(f.loaded(), 'v2');
+    await setFaults(f.urls.v2, { auditGap: 5 });
+    const { handle, result, searchStatus } = await validate(f, { baseline });
 
-  expect(result.status).toBe('FAIL');
-  expect(result.report.checks.audit_trail.status).toBe('FAIL');
-  expect(searchStatus).toBe('FAIL');
-  expect((await handle.describe()).status.name).toBe('COMPLETED');
-  expect(JSON.parse(fs.readFileSync(result.reportPath, 'utf8')).status).toBe('FAIL');
-  const sent = notifications(f);
-  expect(sent).toHaveLength(1);
-  expect(sent[0]).toMatchObject({ severity: 'critical', key: `${handle.workflowId}:validation` });
-  expect(sent[0].text).toMatch(/loans-v2 \(v2\) FAILED: audit_trail: fail: result\.value\.lastSeq == 0 \|\| /);
-  expect(sent[0].text).toContain(result.reportPath);
-});
+    expect(result.status).toBe('FAIL');
+    expect(result.report.checks.audit_trail.status).toBe('FAIL');
+    expect(searchStatus).toBe('FAIL');
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+    expect(JSON.parse(fs.readFileSync(result.reportPath, 'utf8')).status).toBe('FAIL');
+    const sent = notifications(f);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ severity: 'critical', key: `${handle.workflowId}:validation` });
+    expect(sent[0].text).toMatch(/loans-v2 \(v2\) FAILED: audit_trail: fail: result\.value\.lastSeq == 0 \|\| /);
+    expect(sent[0].text).toContain(result.reportPath);
+  },
+);
 
 test('an injected error rate makes the run FAIL on error_handling and says so in its one notification', async () => {
   const f = await runningDemo();

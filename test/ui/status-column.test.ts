@@ -16,27 +16,30 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => env?.teardown());
 
-uiTest()('Workflows → Configure Columns → "Add CutoverStatus column" shows each workflow\'s CutoverStatus', async () => {
-  // Nobody polls this queue: the row only needs the search attribute our workflows upsert.
-  await env.client.workflow.start('monitoringWorkflow', {
-    taskQueue: 'nobody-polls-this',
-    workflowId: 'cutover-ui-column-monitoring',
-    args: [{}],
-    typedSearchAttributes: [{ key: statusKey, value: 'ROLLED_BACK' }],
-  });
-  const page = await newPage();
-  const list = `http://127.0.0.1:${uiPort}/namespaces/default/workflows`;
-  // Visibility is eventually consistent: reload until the row is listed.
-  for (;;) {
-    await page.goto(list, { waitUntil: 'networkidle' });
-    if (await page.getByText('cutover-ui-column-monitoring').count()) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  await page.click('[data-testid=workflows-summary-table-configuration-button]');
-  await page.click('button[aria-label="Add CutoverStatus column"]');
-  await page.keyboard.press('Escape');
-  const headers = await page.$$eval('th', (cells) => cells.map((c) => c.textContent?.trim()));
-  expect(headers).toContain('CutoverStatus');
-  const row = page.locator('tr', { hasText: 'cutover-ui-column-monitoring' });
-  await row.getByText('ROLLED_BACK').waitFor();
-});
+uiTest()(
+  'Workflows → Configure Columns → "Add CutoverStatus column" ' + "shows each workflow's CutoverStatus",
+  async () => {
+    // Nobody polls this queue: the row only needs the search attribute our workflows upsert.
+    await env.client.workflow.start('monitoringWorkflow', {
+      taskQueue: 'nobody-polls-this',
+      workflowId: 'cutover-ui-column-monitoring',
+      args: [{}],
+      typedSearchAttributes: [{ key: statusKey, value: 'ROLLED_BACK' }],
+    });
+    const page = await newPage();
+    const list = `http://127.0.0.1:${uiPort}/namespaces/default/workflows`;
+    // Visibility is eventually consistent: reload until the row is listed.
+    for (;;) {
+      await page.goto(list, { waitUntil: 'networkidle' });
+      if (await page.getByText('cutover-ui-column-monitoring').count()) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await page.click('[data-testid=workflows-summary-table-configuration-button]');
+    await page.click('button[aria-label="Add CutoverStatus column"]');
+    await page.keyboard.press('Escape');
+    const headers = await page.$$eval('th', (cells) => cells.map((c) => c.textContent?.trim()));
+    expect(headers).toContain('CutoverStatus');
+    const row = page.locator('tr', { hasText: 'cutover-ui-column-monitoring' });
+    await row.getByText('ROLLED_BACK').waitFor();
+  },
+);

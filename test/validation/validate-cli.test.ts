@@ -17,8 +17,12 @@ interface Run {
 /** `cutover validate` as an operator runs it: a real process, its exit code and output. */
 function cutover(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(path.join(REPO, 'node_modules/.bin/tsx'), ['client/main.ts', ...args], { cwd: REPO, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: child.exitCode ?? (err as { code?: number } | null)?.code ?? null, stdout, stderr }),
+    const child = execFile(
+      path.join(REPO, 'node_modules/.bin/tsx'),
+      ['client/main.ts', ...args],
+      { cwd: REPO, timeout: 60_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: child.exitCode ?? (err as { code?: number } | null)?.code ?? null, stdout, stderr }),
     );
   });
 }
@@ -74,32 +78,55 @@ test('cutover validate refuses a bad --target with exit 2 before checking anythi
   expect(run.stderr).toMatch(/--target must be v1 or v2, not "v3"/);
 });
 
-/** A report with what was measured masked (every number becomes 0, times included); what is left is the contract and the verdicts. */
+/**
+ * A report with what was measured masked (every number becomes 0, times included); what is left is the contract and the
+ * verdicts.
+ */
 function masked(file: string): unknown {
   const text = fs.readFileSync(file, 'utf8').replace(/"date": "[^"]*"/g, '"date": "#"');
   return JSON.parse(text.replace(/\d+(\.\d+)?(e[-+]?\d+)?/g, '0'));
 }
 
-test('a plan without checks: and the same plan with the default list written out (plan show --checks) give the same report', async () => {
-  const f = await runningDemo();
-  const { planFile, baselineFile } = await planAndBaseline(f);
-  const shown = await cutover(['plan', 'show', planFile, '--checks']);
-  expect(shown.code).toBe(0);
-  const listed = parse(shown.stdout) as { checks: unknown[] };
-  expect(listed.checks.map((c) => (c as { name: string }).name)).toEqual([
-    'kpi_calculations', 'data_integrity', 'performance', 'unknown_route', 'bad_query', 'wrong_method', 'bad_json', 'error_rate', 'audit_trail',
-  ]);
-  expect(shown.stdout).toMatch(/^# the checks plan "[\w-]+" runs; the sentinel's synthetic requests go to monitoring.sentinelPath \/kpis/);
-  const writtenOut = path.join(f.workdir, 'plan-written-out.yaml');
-  fs.writeFileSync(writtenOut, stringify({ ...f.plan, checks: listed.checks, monitoring: { ...f.plan.monitoring, sentinelPath: '/kpis' } }));
-  const effective = async (file: string) => parse((await cutover(['plan', 'show', file])).stdout);
-  expect(await effective(writtenOut)).toEqual(await effective(planFile));
+test(
+  'a plan without checks: and the same plan with the default list ' +
+    'written out (plan show --checks) give the same report',
+  async () => {
+    const f = await runningDemo();
+    const { planFile, baselineFile } = await planAndBaseline(f);
+    const shown = await cutover(['plan', 'show', planFile, '--checks']);
+    expect(shown.code).toBe(0);
+    const listed = parse(shown.stdout) as { checks: unknown[] };
+    expect(listed.checks.map((c) => (c as { name: string }).name)).toEqual([
+      'kpi_calculations',
+      'data_integrity',
+      'performance',
+      'unknown_route',
+      'bad_query',
+      'wrong_method',
+      'bad_json',
+      'error_rate',
+      'audit_trail',
+    ]);
+    expect(shown.stdout).toMatch(
+      /^# the checks plan "[\w-]+" runs; the sentinel's synthetic requests go to monitoring.sentinelPath \/kpis/,
+    );
+    const writtenOut = path.join(f.workdir, 'plan-written-out.yaml');
+    fs.writeFileSync(
+      writtenOut,
+      stringify({ ...f.plan, checks: listed.checks, monitoring: { ...f.plan.monitoring, sentinelPath: '/kpis' } }),
+    );
+    const effective = async (file: string) => parse((await cutover(['plan', 'show', file])).stdout);
+    expect(await effective(writtenOut)).toEqual(await effective(planFile));
 
-  const reports = [path.join(f.workdir, 'without.json'), path.join(f.workdir, 'written-out.json')];
-  const runs = [await cutover(['validate', planFile, '--out', reports[0], '--baseline', baselineFile]), await cutover(['validate', writtenOut, '--out', reports[1], '--baseline', baselineFile])];
-  expect(runs.map((r) => r.code)).toEqual([0, 0]);
-  expect(masked(reports[1])).toEqual(masked(reports[0]));
-  const report = JSON.parse(fs.readFileSync(reports[0], 'utf8'));
-  expect(Object.keys(report.checks)).toEqual([...CHECK_NAMES]);
-  for (const key of CHECK_NAMES) expect(Object.keys(report.checks[key])).toEqual(['status', 'metrics', 'message']);
-});
+    const reports = [path.join(f.workdir, 'without.json'), path.join(f.workdir, 'written-out.json')];
+    const runs = [
+      await cutover(['validate', planFile, '--out', reports[0], '--baseline', baselineFile]),
+      await cutover(['validate', writtenOut, '--out', reports[1], '--baseline', baselineFile]),
+    ];
+    expect(runs.map((r) => r.code)).toEqual([0, 0]);
+    expect(masked(reports[1])).toEqual(masked(reports[0]));
+    const report = JSON.parse(fs.readFileSync(reports[0], 'utf8'));
+    expect(Object.keys(report.checks)).toEqual([...CHECK_NAMES]);
+    for (const key of CHECK_NAMES) expect(Object.keys(report.checks[key])).toEqual(['status', 'metrics', 'message']);
+  },
+);

@@ -19,7 +19,11 @@ export async function cleanupDemos(): Promise<void> {
 }
 
 export async function setFaults(baseUrl: string, faults: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${baseUrl}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  const res = await fetch(`${baseUrl}/admin/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
   if (!res.ok) throw new Error(`POST /admin/faults answered ${res.status}: ${await res.text()}`);
 }
 

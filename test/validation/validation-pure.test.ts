@@ -1,9 +1,20 @@
-import { CHECK_NAMES, overallStatus, summarizeReport, type CheckResult, type CheckName } from '../../domain/validation-report';
+import {
+  CHECK_NAMES,
+  overallStatus,
+  summarizeReport,
+  type CheckResult,
+  type CheckName,
+} from '../../domain/validation-report';
 import { declaredNames, parsePrometheusText, readingFrom, sumMetric } from '../../activities/checks/service-metrics';
 import { percentile } from '../../activities/checks/providers/http';
 
-const check = (status: CheckResult['status'], metrics: Record<string, unknown> = {}, message = 'why'): CheckResult => ({ status, metrics, message });
-const all = (status: CheckResult['status']) => Object.fromEntries(CHECK_NAMES.map((n) => [n, check(status)])) as Record<CheckName, CheckResult>;
+const check = (status: CheckResult['status'], metrics: Record<string, unknown> = {}, message = 'why'): CheckResult => ({
+  status,
+  metrics,
+  message,
+});
+const all = (status: CheckResult['status']) =>
+  Object.fromEntries(CHECK_NAMES.map((n) => [n, check(status)])) as Record<CheckName, CheckResult>;
 
 describe('overallStatus', () => {
   test('is PASS when every check passes', () => {
@@ -17,11 +28,22 @@ describe('overallStatus', () => {
   });
 });
 
-test('summarizeReport shows each passing check with its figure and a failing one with its message, in check order', () => {
-  const checks = { ...all('PASS'), kpi_calculations: check('PASS', { comparison: { maxRelative: 0 } }), audit_trail: check('FAIL', {}, '1 gap(s) in sequence numbers (3 → 9)') };
-  const line = summarizeReport({ status: overallStatus(checks), checks });
-  expect(line).toBe('FAIL: kpi_calculations PASS (max 0.0000%), data_integrity PASS, performance PASS, error_handling PASS, audit_trail FAIL (1 gap(s) in sequence numbers (3 → 9))');
-});
+test(
+  'summarizeReport shows each passing check with its figure and a ' + 'failing one with its message, in check order',
+  () => {
+    const checks = {
+      ...all('PASS'),
+      kpi_calculations: check('PASS', { comparison: { maxRelative: 0 } }),
+      audit_trail: check('FAIL', {}, '1 gap(s) in sequence numbers (3 → 9)'),
+    };
+    const line = summarizeReport({ status: overallStatus(checks), checks });
+    expect(line).toBe(
+      'FAIL: kpi_calculations PASS (max 0.0000%), data_integrity ' +
+        'PASS, performance PASS, error_handling PASS, audit_trail FAIL ' +
+        '(1 gap(s) in sequence numbers (3 → 9))',
+    );
+  },
+);
 
 const PROM = `# HELP demo_http_requests_total HTTP requests by route, method and status
 # TYPE demo_http_requests_total counter
@@ -52,8 +74,14 @@ describe('Prometheus parsing', () => {
 
   test('reads only the names asked for, the same samples as a full read', () => {
     const only = parsePrometheusText(PROM, new Set(['demo_http_requests_total', 'process_cpu_seconds_total']));
-    expect(new Set(only.map((s) => s.name))).toEqual(new Set(['demo_http_requests_total', 'process_cpu_seconds_total']));
-    expect(only).toEqual(parsePrometheusText(PROM).filter((s) => s.name === 'demo_http_requests_total' || s.name === 'process_cpu_seconds_total'));
+    expect(new Set(only.map((s) => s.name))).toEqual(
+      new Set(['demo_http_requests_total', 'process_cpu_seconds_total']),
+    );
+    expect(only).toEqual(
+      parsePrometheusText(PROM).filter(
+        (s) => s.name === 'demo_http_requests_total' || s.name === 'process_cpu_seconds_total',
+      ),
+    );
   });
 
   test('sums a counter over all its label sets and says undefined for a metric it never saw', () => {
@@ -71,14 +99,25 @@ describe('Prometheus parsing', () => {
       missing: [],
     });
     const reading = readingFrom('process_cpu_seconds_total 2\n', 'http_requests_total', 'http_errors_total');
-    expect(reading).toEqual({ requests: 0, errors: 0, residentMemoryMb: null, cpuSecondsTotal: 2, missing: ['http_requests_total', 'http_errors_total', 'process_resident_memory_bytes'] });
+    expect(reading).toEqual({
+      requests: 0,
+      errors: 0,
+      residentMemoryMb: null,
+      cpuSecondsTotal: 2,
+      missing: ['http_requests_total', 'http_errors_total', 'process_resident_memory_bytes'],
+    });
   });
 
   test('counts a declared counter with no samples yet (no 5xx so far) as present and zero', () => {
     const text = '# TYPE demo_http_errors_total counter\ndemo_http_requests_total{a="b"} 7\n';
     expect(declaredNames(text).has('demo_http_errors_total')).toBe(true);
-    expect(readingFrom(text, 'demo_http_requests_total', 'demo_http_errors_total')).toMatchObject({ requests: 7, errors: 0 });
-    expect(readingFrom(text, 'demo_http_requests_total', 'demo_http_errors_total').missing).not.toContain('demo_http_errors_total');
+    expect(readingFrom(text, 'demo_http_requests_total', 'demo_http_errors_total')).toMatchObject({
+      requests: 7,
+      errors: 0,
+    });
+    expect(readingFrom(text, 'demo_http_requests_total', 'demo_http_errors_total').missing).not.toContain(
+      'demo_http_errors_total',
+    );
   });
 
   test('a selector counts only the series that are traffic: health checks and scrapes never dilute the rate', () => {
@@ -90,10 +129,17 @@ describe('Prometheus parsing', () => {
       'demo_http_errors_total{route="/kpis",status="500",kind="user"} 6',
       'demo_http_errors_total{route="/health",status="503",kind="probe"} 1',
     ].join('\n');
-    expect(readingFrom(text, 'demo_http_requests_total{kind="user"}', 'demo_http_errors_total{kind="user"}')).toMatchObject({ requests: 100, errors: 6 });
-    expect(readingFrom(text, 'demo_http_requests_total{route!~"/health|/metrics"}', 'demo_http_errors_total{route=~"/k.*"}')).toMatchObject({ requests: 100, errors: 6 });
+    expect(
+      readingFrom(text, 'demo_http_requests_total{kind="user"}', 'demo_http_errors_total{kind="user"}'),
+    ).toMatchObject({ requests: 100, errors: 6 });
+    expect(
+      readingFrom(text, 'demo_http_requests_total{route!~"/health|/metrics"}', 'demo_http_errors_total{route=~"/k.*"}'),
+    ).toMatchObject({ requests: 100, errors: 6 });
     // without one, the router's checks make 6% read as 0.2%
-    expect(readingFrom(text, 'demo_http_requests_total', 'demo_http_errors_total')).toMatchObject({ requests: 2560, errors: 7 });
+    expect(readingFrom(text, 'demo_http_requests_total', 'demo_http_errors_total')).toMatchObject({
+      requests: 2560,
+      errors: 7,
+    });
   });
 
   test('skips garbage lines instead of throwing', () => {

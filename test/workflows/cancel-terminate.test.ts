@@ -67,7 +67,8 @@ const notifications = (f: DemoFixture) =>
 const cancelledBy = new RegExp(`cancelled by ${CANCELLER} at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z`);
 const terminatedAt = (reason: string, lastState: string) =>
   new RegExp(
-    `STATUS: TERMINATED at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC by bob@ops: ${reason} \\(last state: ${lastState}\\)`,
+    `STATUS: TERMINATED at \\d{4}-\\d\\d-\\d\\d ` +
+      `\\d\\d:\\d\\d:\\d\\d UTC by bob@ops: ${reason} \\(last state: ${lastState}\\)`,
   );
 
 /** The run itself ended COMPLETED (with its view as the result), and said its end in CutoverStatus. */
@@ -186,48 +187,55 @@ test('a cancel after Phase 3 rolls back, as an abort does: ROLLED_BACK with V1 s
   );
 }, 240_000);
 
-test('a cancelled monitoring ends CANCELLED with who and when, its report and a notification; V2 keeps serving, the plan is free', async () => {
-  const { handle, f } = await runningMonitoring();
-  const before = new Date().toISOString();
-  await cancel(handle.workflowId);
-  const view = (await handle.result()) as MonitoringView;
-  expect(view.status).toBe('CANCELLED');
-  expect(view.cancelRequest).toMatchObject({ by: CANCELLER });
-  expect(view.cancelRequest!.at >= before.slice(0, 19)).toBe(true);
-  expect(view.message).toMatch(new RegExp(`^${cancelledBy.source}; V2 keeps serving; uptime`));
-  expect(view.openDecision).toBeUndefined();
-  expect(await isUp(f.urls.v2)).toBe(true);
-  expect(await isUp(f.urls.v1)).toBe(false);
-  // the report, as at a normal end
-  expect(JSON.parse(fs.readFileSync(view.report!.json, 'utf8'))).toMatchObject({
-    status: 'CANCELLED',
-    message: view.message,
-  });
-  expect(fs.readFileSync(view.report!.markdown, 'utf8')).toMatch(/Monitoring ended: CANCELLED after/);
-  const told = notifications(f).filter((n) => /CANCELLED/.test(n.text));
-  expect(told).toEqual([
-    expect.objectContaining({
-      severity: 'warning',
-      text: expect.stringMatching(
-        new RegExp(
-          `^Monitoring of ${view.cutoverId} CANCELLED at .+: ${cancelledBy.source}; V2 keeps serving.+Report: ${view.report!.markdown}`,
+test(
+  'a cancelled monitoring ends CANCELLED with who and when, its ' +
+    'report and a notification; V2 keeps serving, the plan is free',
+  async () => {
+    const { handle, f } = await runningMonitoring();
+    const before = new Date().toISOString();
+    await cancel(handle.workflowId);
+    const view = (await handle.result()) as MonitoringView;
+    expect(view.status).toBe('CANCELLED');
+    expect(view.cancelRequest).toMatchObject({ by: CANCELLER });
+    expect(view.cancelRequest!.at >= before.slice(0, 19)).toBe(true);
+    expect(view.message).toMatch(new RegExp(`^${cancelledBy.source}; V2 keeps serving; uptime`));
+    expect(view.openDecision).toBeUndefined();
+    expect(await isUp(f.urls.v2)).toBe(true);
+    expect(await isUp(f.urls.v1)).toBe(false);
+    // the report, as at a normal end
+    expect(JSON.parse(fs.readFileSync(view.report!.json, 'utf8'))).toMatchObject({
+      status: 'CANCELLED',
+      message: view.message,
+    });
+    expect(fs.readFileSync(view.report!.markdown, 'utf8')).toMatch(/Monitoring ended: CANCELLED after/);
+    const told = notifications(f).filter((n) => /CANCELLED/.test(n.text));
+    expect(told).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        text: expect.stringMatching(
+          new RegExp(
+            `^Monitoring of ${view.cutoverId} CANCELLED at .+: ` +
+              `${cancelledBy.source}; V2 keeps serving.+Report: ${view.report!.markdown}`,
+          ),
         ),
-      ),
-    }),
-  ]);
-  await expectRecordedEnd(handle, 'CANCELLED');
-  const out = await statusText(handle.workflowId);
-  expect(out).toMatch(new RegExp(`^STATUS: CANCELLED — ${cancelledBy.source}`, 'm'));
-  expect(out).not.toMatch(/next:/);
-  // Its hold on the plan ends with it: no running monitoring of the plan for the next cutover to meet.
-  const query = `WorkflowType = 'monitoringWorkflow' AND ExecutionStatus = 'Running' AND CutoverPlan = '${f.plan.name}'`;
-  for (;;) {
-    const running: string[] = [];
-    for await (const wf of env.client.workflow.list({ query })) running.push(wf.workflowId);
-    if (!running.length) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}, 240_000);
+      }),
+    ]);
+    await expectRecordedEnd(handle, 'CANCELLED');
+    const out = await statusText(handle.workflowId);
+    expect(out).toMatch(new RegExp(`^STATUS: CANCELLED — ${cancelledBy.source}`, 'm'));
+    expect(out).not.toMatch(/next:/);
+    // Its hold on the plan ends with it: no running monitoring of the plan for the next cutover to meet.
+    const query =
+      `WorkflowType = 'monitoringWorkflow' AND ExecutionStatus = ` + `'Running' AND CutoverPlan = '${f.plan.name}'`;
+    for (;;) {
+      const running: string[] = [];
+      for await (const wf of env.client.workflow.list({ query })) running.push(wf.workflowId);
+      if (!running.length) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  },
+  240_000,
+);
 
 test('a rollback is not cancellable: the cancel is noted and told, and V1 comes back', async () => {
   const { handle, f } = await runningRollback();
@@ -237,7 +245,8 @@ test('a rollback is not cancellable: the cancel is noted and told, and V1 comes 
   expect(view.cancelRequest).toMatchObject({ by: CANCELLER });
   expect(view.message).toMatch(
     new RegExp(
-      `^V1 serving \\(V2 misbehaves\\) \\(${cancelledBy.source}: a rollback is not cancellable: it goes on to its end\\)$`,
+      `^V1 serving \\(V2 misbehaves\\) \\(${cancelledBy.source}: a ` +
+        `rollback is not cancellable: it goes on to its end\\)$`,
     ),
   );
   expect(view.steps.map((s) => `${s.name}:${s.state}`)).toEqual([
@@ -276,43 +285,52 @@ test('a cancelled validation ends with a recorded CANCELLED result', async () =>
   expect(await statusText(handle.workflowId)).toMatch(new RegExp(`^STATUS: CANCELLED — ${cancelledBy.source}`, 'm'));
 }, 240_000);
 
-test('after a terminate, `cutover status` of a cutover and its lock says how it ended, never a live status', async () => {
-  const f = await withV1Running();
-  const handle = await startCutover(env.client, f.plan);
-  await waitForStatus(handle, (v) => v.status === 'AWAITING_APPROVAL');
-  const [planLock] = lockKeys(f.loaded().plan);
-  expect(await statusText(planLock)).toBe(`${planLock}  lock, held by ${handle.workflowId}\n`);
-  await terminate(handle.workflowId, 'window closed');
-  const out = await statusText(handle.workflowId);
-  expect(out).toMatch(terminatedAt('window closed', 'AWAITING_APPROVAL, phase gate'));
-  expect(out).not.toMatch(/GO\/NO-GO: waiting/);
-  // the lock went with its holder
-  expect(await statusText(planLock)).toMatch(
-    new RegExp(
-      `^${planLock}  lock, released \\(was held by ${handle.workflowId}\\)\\nSTATUS: the workflow TERMINATED at `,
-    ),
-  );
-  const watch = await cutoverCli(env.address, ['watch', handle.workflowId]);
-  expect(watch.code).toBe(5);
-  expect(watch.out).toMatch(
-    /STATUS: FAILED — the workflow ended without a result: TERMINATED at .+ by bob@ops: window closed/,
-  );
-}, 240_000);
+test(
+  'after a terminate, `cutover status` of a cutover and its lock ' + 'says how it ended, never a live status',
+  async () => {
+    const f = await withV1Running();
+    const handle = await startCutover(env.client, f.plan);
+    await waitForStatus(handle, (v) => v.status === 'AWAITING_APPROVAL');
+    const [planLock] = lockKeys(f.loaded().plan);
+    expect(await statusText(planLock)).toBe(`${planLock}  lock, held by ${handle.workflowId}\n`);
+    await terminate(handle.workflowId, 'window closed');
+    const out = await statusText(handle.workflowId);
+    expect(out).toMatch(terminatedAt('window closed', 'AWAITING_APPROVAL, phase gate'));
+    expect(out).not.toMatch(/GO\/NO-GO: waiting/);
+    // the lock went with its holder
+    expect(await statusText(planLock)).toMatch(
+      new RegExp(
+        `^${planLock}  lock, released \\(was held by ${handle.workflowId}\\)\\nSTATUS: the workflow TERMINATED at `,
+      ),
+    );
+    const watch = await cutoverCli(env.address, ['watch', handle.workflowId]);
+    expect(watch.code).toBe(5);
+    expect(watch.out).toMatch(
+      /STATUS: FAILED — the workflow ended without a result: TERMINATED at .+ by bob@ops: window closed/,
+    );
+  },
+  240_000,
+);
 
-test('after a terminate, `cutover status` of a monitoring, a rollback and a validation says TERMINATED with its last state', async () => {
-  const monitoring = await runningMonitoring();
-  await terminate(monitoring.handle.workflowId, 'done by hand');
-  expect(await statusText(monitoring.handle.workflowId)).toMatch(terminatedAt('done by hand', 'MONITORING'));
-  await monitoring.f.cleanup();
+test(
+  'after a terminate, `cutover status` of a monitoring, a ' +
+    'rollback and a validation says TERMINATED with its last state',
+  async () => {
+    const monitoring = await runningMonitoring();
+    await terminate(monitoring.handle.workflowId, 'done by hand');
+    expect(await statusText(monitoring.handle.workflowId)).toMatch(terminatedAt('done by hand', 'MONITORING'));
+    await monitoring.f.cleanup();
 
-  const rollback = await runningRollback();
-  await terminate(rollback.handle.workflowId, 'wrong plan');
-  expect(await statusText(rollback.handle.workflowId)).toMatch(terminatedAt('wrong plan', 'RUNNING'));
-  await rollback.f.cleanup();
+    const rollback = await runningRollback();
+    await terminate(rollback.handle.workflowId, 'wrong plan');
+    expect(await statusText(rollback.handle.workflowId)).toMatch(terminatedAt('wrong plan', 'RUNNING'));
+    await rollback.f.cleanup();
 
-  const validation = await runningValidation();
-  await terminate(validation.handle.workflowId, 'too slow');
-  const out = await statusText(validation.handle.workflowId);
-  expect(out).toMatch(terminatedAt('too slow', 'RUNNING'));
-  expect(out).toMatch(new RegExp(`^${validation.handle.workflowId}  validationWorkflow\\n`));
-}, 240_000);
+    const validation = await runningValidation();
+    await terminate(validation.handle.workflowId, 'too slow');
+    const out = await statusText(validation.handle.workflowId);
+    expect(out).toMatch(terminatedAt('too slow', 'RUNNING'));
+    expect(out).toMatch(new RegExp(`^${validation.handle.workflowId}  validationWorkflow\\n`));
+  },
+  240_000,
+);

@@ -30,7 +30,13 @@ async function withV1Running(opts: FixtureOptions = {}) {
 const v1Pid = (f: DemoFixture) => fs.readFileSync(path.join(f.workdir, 'run/loans-v1.pid'), 'utf8');
 const phaseStates = (view: CutoverView) => Object.fromEntries(view.phases.map((p) => [p.id, p.state]));
 
-async function expectAbortedWithV1Untouched(f: DemoFixture, view: CutoverView, pid: string, failedPhase: string, message: RegExp) {
+async function expectAbortedWithV1Untouched(
+  f: DemoFixture,
+  view: CutoverView,
+  pid: string,
+  failedPhase: string,
+  message: RegExp,
+) {
   expect(view.status).toBe('ABORTED');
   expect(phaseStates(view)[failedPhase]).toBe('failed');
   expect(view.message).toMatch(message);
@@ -41,7 +47,13 @@ async function expectAbortedWithV1Untouched(f: DemoFixture, view: CutoverView, p
 }
 
 /** `phase` failed, or was never started when the stop came while the cutover was held before it. */
-async function expectRolledBack(f: DemoFixture, view: CutoverView, phase: string, message: RegExp, phaseState = 'failed') {
+async function expectRolledBack(
+  f: DemoFixture,
+  view: CutoverView,
+  phase: string,
+  message: RegExp,
+  phaseState = 'failed',
+) {
   expect(view.status).toBe('ROLLED_BACK');
   expect(phaseStates(view)[phase]).toBe(phaseState);
   expect(view.message).toMatch(message);
@@ -52,11 +64,17 @@ async function expectRolledBack(f: DemoFixture, view: CutoverView, phase: string
 
 test('Phase 0 fails when V1 is not healthy, and nothing is touched', async () => {
   fixture = await createDemoFixture();
-  const view = (await (await startCutover(env.client, fixture.plan, { autoApprove: true })).result().catch(viewOrThrow)) as CutoverView;
+  const view = (await (
+    await startCutover(env.client, fixture.plan, { autoApprove: true })
+  )
+    .result()
+    .catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ABORTED');
   expect(phaseStates(view).phase0).toBe('failed');
   expect(view.message).toMatch(/V1 healthy/);
-  expect(fs.existsSync(path.join(fixture.workdir, 'backups')) && fs.readdirSync(path.join(fixture.workdir, 'backups'))).toEqual([]);
+  expect(
+    fs.existsSync(path.join(fixture.workdir, 'backups')) && fs.readdirSync(path.join(fixture.workdir, 'backups')),
+  ).toEqual([]);
 });
 
 test('Phase 1 fails when the backup folder cannot be written, and V1 is never stopped', async () => {
@@ -73,7 +91,11 @@ test('Phase 1 fails when the backup folder cannot be written, and V1 is never st
 test('Phase 2 fails when V2 computes different KPIs than V1 in the shadow run, and V2 is stopped again', async () => {
   const f = await withV1Running({ v2Env: { DEMO_FAULT_KPI_DRIFT: 'par30:0.05' } });
   const pid = v1Pid(f);
-  const view = (await (await startCutover(env.client, f.plan, { autoApprove: true })).result().catch(viewOrThrow)) as CutoverView;
+  const view = (await (
+    await startCutover(env.client, f.plan, { autoApprove: true })
+  )
+    .result()
+    .catch(viewOrThrow)) as CutoverView;
   await expectAbortedWithV1Untouched(f, view, pid, 'phase2', /V2 shadow run differs from V1: par30 off by 5\.000%/);
 });
 
@@ -90,7 +112,11 @@ test('Phase 3 fails when V1 refuses to stop, and the rollback leaves V1 serving'
     baseUrl: f.urls.v1,
     stopGrace: '1s',
   };
-  const view = (await (await startCutover(env.client, f.plan, { autoApprove: true })).result().catch(viewOrThrow)) as CutoverView;
+  const view = (await (
+    await startCutover(env.client, f.plan, { autoApprove: true })
+  )
+    .result()
+    .catch(viewOrThrow)) as CutoverView;
   await expectRolledBack(f, view, 'phase3', /Access denied/);
 });
 
@@ -106,7 +132,11 @@ test('Phase 5 fails when V2 drifts after activation, and the rollback switches t
   const f = await withV1Running();
   const handle = await startCutover(env.client, f.plan, { autoApprove: true, holdBefore: ['phase5'] });
   const view = await atHold(handle, 'phase5', async () => {
-    const res = await fetch(`${f.urls.v2}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kpiDrift: { kpi: 'defaultRate', relative: 0.02 } }) });
+    const res = await fetch(`${f.urls.v2}/admin/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kpiDrift: { kpi: 'defaultRate', relative: 0.02 } }),
+    });
     expect(res.ok).toBe(true);
   });
   await expectRolledBack(f, view, 'phase5', /defaultRate off by 2\.000%/);
@@ -129,26 +159,50 @@ test('a rollback request after activation rolls back', async () => {
   const handle = await startCutover(env.client, f.plan, { autoApprove: true, holdBefore: ['phase5'] });
   await waitForStatus(handle, (v) => v.heldBefore === 'phase5');
   await handle.signal('rollback', { reason: 'latency regression', by: 'alice' });
-  await expectRolledBack(f, (await handle.result().catch(viewOrThrow)) as CutoverView, 'phase5', /rollback requested by alice: latency regression/, 'pending');
+  await expectRolledBack(
+    f,
+    (await handle.result().catch(viewOrThrow)) as CutoverView,
+    'phase5',
+    /rollback requested by alice: latency regression/,
+    'pending',
+  );
 });
 
-test('a corrupt backup makes the rollback refuse and the cutover FAILED, saying what state the services are in', async () => {
-  const f = await withV1Running();
-  const handle = await startCutover(env.client, f.plan, { autoApprove: true, holdBefore: ['phase5'] });
-  const view = await atHold(handle, 'phase5', async () => {
-    // The archive the rollback would restore: the final snapshot taken after V1 stopped.
-    const archive = fs.readdirSync(path.join(f.workdir, 'backups')).find((n) => n.endsWith('.tar.gz') && n.includes('.final-'))!;
-    const file = path.join(f.workdir, 'backups', archive);
-    const bytes = fs.readFileSync(file);
-    bytes[bytes.length >> 1] ^= 0xff;
-    fs.writeFileSync(file, bytes);
-    await fetch(`${f.urls.v2}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kpiDrift: { kpi: 'all', relative: 0.5 } }) });
-  });
-  expect(view.status).toBe('FAILED');
-  expect(view.message).toMatch(/rollback failed, needs a human: rollback refused, nothing touched: backup .* is corrupt/);
-  expect(view.message).toMatch(/V1 \(loans-v1\) stopped, V2 \(loans-v2\) running/);
-  expect(await isUp(f.urls.v2)).toBe(true);
-  // The most urgent state is never silent: a critical message with both services and what to do next.
-  const critical = fs.readFileSync(path.join(f.workdir, 'notifications.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((n) => n.severity === 'critical');
-  expect(critical.map((n) => n.text).join('\n')).toMatch(/REFUSED, needs a human: .*V1 \(loans-v1\) stopped, V2 \(loans-v2\) running.*Next: .*cutover rollback --plan .* --backup/);
-});
+test(
+  'a corrupt backup makes the rollback refuse and the cutover ' + 'FAILED, saying what state the services are in',
+  async () => {
+    const f = await withV1Running();
+    const handle = await startCutover(env.client, f.plan, { autoApprove: true, holdBefore: ['phase5'] });
+    const view = await atHold(handle, 'phase5', async () => {
+      // The archive the rollback would restore: the final snapshot taken after V1 stopped.
+      const archive = fs
+        .readdirSync(path.join(f.workdir, 'backups'))
+        .find((n) => n.endsWith('.tar.gz') && n.includes('.final-'))!;
+      const file = path.join(f.workdir, 'backups', archive);
+      const bytes = fs.readFileSync(file);
+      bytes[bytes.length >> 1] ^= 0xff;
+      fs.writeFileSync(file, bytes);
+      await fetch(`${f.urls.v2}/admin/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kpiDrift: { kpi: 'all', relative: 0.5 } }),
+      });
+    });
+    expect(view.status).toBe('FAILED');
+    expect(view.message).toMatch(
+      /rollback failed, needs a human: rollback refused, nothing touched: backup .* is corrupt/,
+    );
+    expect(view.message).toMatch(/V1 \(loans-v1\) stopped, V2 \(loans-v2\) running/);
+    expect(await isUp(f.urls.v2)).toBe(true);
+    // The most urgent state is never silent: a critical message with both services and what to do next.
+    const critical = fs
+      .readFileSync(path.join(f.workdir, 'notifications.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((n) => n.severity === 'critical');
+    expect(critical.map((n) => n.text).join('\n')).toMatch(
+      /REFUSED, needs a human: .*V1 \(loans-v1\) stopped, V2 \(loans-v2\) running.*Next: .*cutover rollback --plan .* --backup/,
+    );
+  },
+);

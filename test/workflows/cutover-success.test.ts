@@ -65,7 +65,10 @@ test('an auto-approved cutover runs phases 0–5 in order and ends SUCCESS with 
   expect(notes).toContain('Cutover starting');
   expect(notes).toContain('Cutover Complete ✓ - All validation checks PASS');
   const listed = [];
-  for await (const wf of env.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}' AND CutoverStatus = 'SUCCESS' AND CutoverPhase = 'phase5'` })) listed.push(wf.workflowId);
+  for await (const wf of env.client.workflow.list({
+    query: `WorkflowId = '${handle.workflowId}' AND CutoverStatus = ` + `'SUCCESS' AND CutoverPhase = 'phase5'`,
+  }))
+    listed.push(wf.workflowId);
   expect(listed).toEqual([handle.workflowId]);
 });
 
@@ -73,14 +76,19 @@ test('a NO-GO at the gate ends ABORTED with V1 never stopped', async () => {
   const handle = await start({});
   await waitFor(handle, (v) => v.status === 'AWAITING_APPROVAL');
   const pid = fs.readFileSync(path.join(fixture.workdir, 'run/loans-v1.pid'), 'utf8');
-  await handle.executeUpdate('approve', { args: [{ role: 'operations', approver: 'bob', decision: 'NO_GO', comment: 'change freeze' }] });
+  await handle.executeUpdate('approve', {
+    args: [{ role: 'operations', approver: 'bob', decision: 'NO_GO', comment: 'change freeze' }],
+  });
   const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ABORTED');
   expect(view.message).toMatch(/NO-GO; V1 untouched and serving/);
   expect(view.phases.filter((p) => p.state === 'passed').map((p) => p.id)).toEqual(['phase0']);
   expect(fs.readFileSync(path.join(fixture.workdir, 'run/loans-v1.pid'), 'utf8')).toBe(pid);
   expect(await isUp(fixture.urls.v1)).toBe(true);
-  expect(fs.existsSync(path.join(fixture.workdir, 'backups')) && fs.readdirSync(path.join(fixture.workdir, 'backups')).length).toBeFalsy();
+  expect(
+    fs.existsSync(path.join(fixture.workdir, 'backups')) &&
+      fs.readdirSync(path.join(fixture.workdir, 'backups')).length,
+  ).toBeFalsy();
 });
 
 test('every invalid vote is rejected without being recorded, and two valid votes open the gate', async () => {
@@ -97,12 +105,19 @@ test('every invalid vote is rejected without being recorded, and two valid votes
   await handle.executeUpdate('approve', { args: [{ role: 'engineering', approver: 'alice', decision: 'GO' }] });
   await reject({ role: 'engineering', approver: 'alice', decision: 'GO' }, /already voted/);
   await handle.signal('approveSignal', { role: 'operations', approver: 'mallory', decision: 'GO' });
-  const outcome = await handle.executeUpdate('approve', { args: [{ role: 'operations', approver: 'bob', decision: 'GO' }] });
+  const outcome = await handle.executeUpdate('approve', {
+    args: [{ role: 'operations', approver: 'bob', decision: 'GO' }],
+  });
   expect(outcome).toEqual({ gate: 'go-no-go', outcome: 'GO' });
   const held = await waitFor(handle, (v) => v.heldBefore === 'phase1');
   await reject({ role: 'operations', approver: 'bob', decision: 'GO' }, /already closed/);
-  expect(held.approvals.map((a) => `${a.role}:${a.approver}:${a.via}`)).toEqual(['engineering:alice:update', 'operations:bob:update']);
-  expect(held.rejectedApprovals).toEqual([expect.objectContaining({ approver: 'mallory', reason: expect.stringMatching(/may not approve/) })]);
+  expect(held.approvals.map((a) => `${a.role}:${a.approver}:${a.via}`)).toEqual([
+    'engineering:alice:update',
+    'operations:bob:update',
+  ]);
+  expect(held.rejectedApprovals).toEqual([
+    expect.objectContaining({ approver: 'mallory', reason: expect.stringMatching(/may not approve/) }),
+  ]);
   await handle.signal('abort', { reason: 'test done', by: 'alice' });
   expect(((await handle.result().catch(viewOrThrow)) as CutoverView).status).toBe('ABORTED');
   expect(await isUp(fixture.urls.v1)).toBe(true);
@@ -115,7 +130,9 @@ test('the person who started the cutover cannot approve the gate alone', async (
   const handle = await start({});
   await waitFor(handle, (v) => v.status === 'AWAITING_APPROVAL');
   await handle.executeUpdate('approve', { args: [{ role: 'engineering', approver: 'starter', decision: 'GO' }] });
-  const err: any = await handle.executeUpdate('approve', { args: [{ role: 'operations', approver: 'starter', decision: 'GO' }] }).catch((e: unknown) => e);
+  const err: any = await handle
+    .executeUpdate('approve', { args: [{ role: 'operations', approver: 'starter', decision: 'GO' }] })
+    .catch((e: unknown) => e);
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   expect(err.cause.message).toMatch(/started this cutover and may not approve it alone/);
   await handle.signal('abort', { reason: 'test done' });

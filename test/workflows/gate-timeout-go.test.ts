@@ -39,7 +39,10 @@ test('a gate whose plan defaults to GO on timeout proceeds to Phase 1 after the 
       await env.sleep(1_000);
     }
   });
-  expect(view.phases.find((p) => p.id === 'gate')).toMatchObject({ state: 'passed', message: "GO by the plan's timeout default" });
+  expect(view.phases.find((p) => p.id === 'gate')).toMatchObject({
+    state: 'passed',
+    message: "GO by the plan's timeout default",
+  });
   expect(view.status).toBe('ABORTED');
   // Room for a busy 2-core CI box (it once took 104 s): a limit for a hung run, not a speed check.
 }, 300_000);

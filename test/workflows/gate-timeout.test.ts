@@ -26,11 +26,15 @@ test('an unanswered gate aborts after its 24-hour timeout with V1 untouched', as
   fixture = await createDemoFixture({ mutate: (plan) => (plan.approvals.gate = { timeout: '24h' }) });
   await startService(fixture.loaded(), 'v1');
   const before = await env.currentTimeMs();
-  const view = await worker.runUntil(async () => (await startCutover(env.client, fixture!.plan)).result().catch(viewOrThrow) as Promise<CutoverView>);
+  const view = await worker.runUntil(
+    async () => (await startCutover(env.client, fixture!.plan)).result().catch(viewOrThrow) as Promise<CutoverView>,
+  );
   const skipped = (await env.currentTimeMs()) - before;
   expect(skipped).toBeGreaterThanOrEqual(24 * 3600_000);
   expect(view.status).toBe('ABORTED');
   expect(view.message).toMatch(/no decision within 24h: default is abort/);
-  expect(view.approvals).toEqual([expect.objectContaining({ approver: 'timeout-default', decision: 'NO_GO', via: 'timeout-default' })]);
+  expect(view.approvals).toEqual([
+    expect.objectContaining({ approver: 'timeout-default', decision: 'NO_GO', via: 'timeout-default' }),
+  ]);
   expect(await isUp(fixture.urls.v1)).toBe(true);
 });

@@ -27,7 +27,9 @@ const MONITORING = {
   cadence: [{ until: '20s', every: '10s' }],
   sentinelEvery: '1s',
   summaryEvery: '10s',
-  decisionPoints: [{ at: '20s', label: 'Final sign-off', roles: ['engineering'], timeout: '1s', onTimeout: 'continue' }],
+  decisionPoints: [
+    { at: '20s', label: 'Final sign-off', roles: ['engineering'], timeout: '1s', onTimeout: 'continue' },
+  ],
 };
 const CHECKS = [
   { name: 'health', report: 'error_handling', at: ['checkpoint', 'sentinel'], http: { path: '/health' } },
@@ -37,7 +39,14 @@ const CHECKS = [
     http: { path: '/metrics', parse: 'prometheus', extract: 'process_resident_memory_bytes' },
     trend: { value: 'result.value / 1048576.0', maxRisePerHour: 500, minPoints: 4 },
   },
-  { name: 'summary', report: 'kpi_calculations', at: ['checkpoint', 'sentinel'], http: { path: '/summary', expectStatus: 200 }, onFail: 'rollback', failureLimit: 3 },
+  {
+    name: 'summary',
+    report: 'kpi_calculations',
+    at: ['checkpoint', 'sentinel'],
+    http: { path: '/summary', expectStatus: 200 },
+    onFail: 'rollback',
+    failureLimit: 3,
+  },
 ];
 
 /** V2 serving, V1 stopped, a backup: what a cutover leaves; then its monitoring. */
@@ -51,22 +60,34 @@ async function monitored(name: string, v2Env: Record<string, string>) {
   const cutoverId = uniqueId(name);
   await backupForCutover(loaded, cutoverId);
   await stopService(loaded, 'v1');
-  const handle = await env.client.workflow.start('monitoringWorkflow', { taskQueue: TASK_QUEUE, workflowId: `${cutoverId}-monitoring`, args: [{ plan, cutoverId }] });
+  const handle = await env.client.workflow.start('monitoringWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: `${cutoverId}-monitoring`,
+    args: [{ plan, cutoverId }],
+  });
   return { f, handle };
 }
 
-test('a leak is flagged by its trend in a 20-second plan; an onFail: rollback check rolls back after failureLimit FAILs in a row', async () => {
-  const leak = await monitored('leaky', { ORDERS_FAULT_LEAK_MB: '8' });
-  const broken = await monitored('broken', {});
-  // Errors from the start of monitoring: every summary request answers 500.
-  fs.writeFileSync(broken.f.faultFile, JSON.stringify({ errors: 1 }));
-  const [leakView, brokenView] = (await Promise.all([leak.handle.result().catch(viewOrThrow), broken.handle.result().catch(viewOrThrow)])) as MonitoringView[];
+test(
+  'a leak is flagged by its trend in a 20-second plan; an onFail: ' +
+    'rollback check rolls back after failureLimit FAILs in a row',
+  async () => {
+    const leak = await monitored('leaky', { ORDERS_FAULT_LEAK_MB: '8' });
+    const broken = await monitored('broken', {});
+    // Errors from the start of monitoring: every summary request answers 500.
+    fs.writeFileSync(broken.f.faultFile, JSON.stringify({ errors: 1 }));
+    const [leakView, brokenView] = (await Promise.all([
+      leak.handle.result().catch(viewOrThrow),
+      broken.handle.result().catch(viewOrThrow),
+    ])) as MonitoringView[];
 
-  expect(`${leakView.status} ${leakView.message}`).toMatch(/^COMPLETED/);
-  expect(leakView.warnings.join('\n')).toMatch(/memory trend: climbing \d+(\.\d+)?\/h over the last \d+ readings/);
+    expect(`${leakView.status} ${leakView.message}`).toMatch(/^COMPLETED/);
+    expect(leakView.warnings.join('\n')).toMatch(/memory trend: climbing \d+(\.\d+)?\/h over the last \d+ readings/);
 
-  expect(brokenView.status).toBe('ROLLED_BACK');
-  expect(brokenView.message).toMatch(/summary: .*HTTP 500.*immediate rollback/);
-  // failureLimit 3: the first FAILs only warned.
-  expect(brokenView.warnings.join('\n')).toMatch(/summary: .*\(FAIL 2 of 3 allowed in a row\)/);
-}, 180_000);
+    expect(brokenView.status).toBe('ROLLED_BACK');
+    expect(brokenView.message).toMatch(/summary: .*HTTP 500.*immediate rollback/);
+    // failureLimit 3: the first FAILs only warned.
+    expect(brokenView.warnings.join('\n')).toMatch(/summary: .*\(FAIL 2 of 3 allowed in a row\)/);
+  },
+  180_000,
+);

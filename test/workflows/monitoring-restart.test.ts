@@ -29,11 +29,16 @@ const SHORT_MONITORING = {
   cadence: [{ until: '30s', every: '5s' }],
   sentinelEvery: '1s',
   summaryEvery: '15s',
-  decisionPoints: [{ at: '30s', label: 'Final sign-off', roles: ['engineering'], timeout: '2s', onTimeout: 'continue' }],
+  decisionPoints: [
+    { at: '30s', label: 'Final sign-off', roles: ['engineering'], timeout: '2s', onTimeout: 'continue' },
+  ],
 };
 
 async function monitoredV2() {
-  fixture = await createDemoFixture({ mutate: (plan) => Object.assign(plan, { monitoring: SHORT_MONITORING, thresholds: { latencySamples: 3, memoryDrift: 0.5 } }) });
+  fixture = await createDemoFixture({
+    mutate: (plan) =>
+      Object.assign(plan, { monitoring: SHORT_MONITORING, thresholds: { latencySamples: 3, memoryDrift: 0.5 } }),
+  });
   return startMonitoring(env.client, fixture, 'cutover-short');
 }
 
@@ -48,7 +53,10 @@ async function until<T>(fn: () => Promise<T>, pred: (v: T) => boolean): Promise<
 test('a worker killed mid-monitoring and restarted loses no checkpoint and repeats none', async () => {
   const first = await worker();
   const handle = await monitoredV2();
-  await until(() => handle.query<MonitoringView>('status'), (v) => v.rows.length >= 2);
+  await until(
+    () => handle.query<MonitoringView>('status'),
+    (v) => v.rows.length >= 2,
+  );
   await killGroup(first);
   await new Promise((r) => setTimeout(r, 3_000)); // the worker stays dead across a checkpoint
   await worker();
@@ -61,13 +69,19 @@ test('a worker killed mid-monitoring and restarted loses no checkpoint and repea
   const lost = [5, 10, 15, 20, 25, 30].map((s) => s * 1000).filter((o) => !ran.includes(o));
   expect(lost.filter((o) => !view.gaps!.some((g) => g.fromOffsetMs <= o && o <= g.toOffsetMs))).toEqual([]);
   expect(view.gaps!.length).toBeGreaterThan(0);
-  expect(view.decisions).toEqual([expect.objectContaining({ label: 'Final sign-off', outcome: 'continue', via: 'timeout-default' })]);
+  expect(view.decisions).toEqual([
+    expect.objectContaining({ label: 'Final sign-off', outcome: 'continue', via: 'timeout-default' }),
+  ]);
   // `cutover report` finds the report the monitoring wrote, from the cutover id alone.
   const cutoverId = handle.workflowId.replace(/-monitoring$/, '');
-  const report = spawnSync(path.join(REPO, 'node_modules/.bin/tsx'), [path.join(REPO, 'client/main.ts'), 'report', cutoverId], {
-    encoding: 'utf8',
-    env: { ...process.env, TEMPORAL_ADDRESS: env.address },
-  });
+  const report = spawnSync(
+    path.join(REPO, 'node_modules/.bin/tsx'),
+    [path.join(REPO, 'client/main.ts'), 'report', cutoverId],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, TEMPORAL_ADDRESS: env.address },
+    },
+  );
   expect(report.status).toBe(0);
   expect(report.stdout).toContain(view.report!.markdown);
   expect(fs.readFileSync(view.report!.markdown, 'utf8')).toContain('![Latency]');
@@ -76,11 +90,17 @@ test('a worker killed mid-monitoring and restarted loses no checkpoint and repea
 test('a rollback signal during monitoring rolls back to V1', async () => {
   await suite.ensureWorker();
   const handle = await monitoredV2();
-  await until(() => handle.query<MonitoringView>('status'), (v) => v.rows.length >= 1);
+  await until(
+    () => handle.query<MonitoringView>('status'),
+    (v) => v.rows.length >= 1,
+  );
   await handle.signal('rollback', { reason: 'finance reports wrong totals', by: 'carol' });
   const view = (await handle.result().catch(viewOrThrow)) as MonitoringView;
   expect(view.status).toBe('ROLLED_BACK');
-  expect(view.rollback).toMatchObject({ reason: 'rollback requested by carol: finance reports wrong totals', status: 'ROLLED_BACK' });
+  expect(view.rollback).toMatchObject({
+    reason: 'rollback requested by carol: finance reports wrong totals',
+    status: 'ROLLED_BACK',
+  });
   expect(await isUp(fixture!.urls.v1)).toBe(true);
   expect(await isUp(fixture!.urls.v2)).toBe(false);
 }, 180_000);

@@ -25,13 +25,16 @@ afterEach(async () => {
 });
 
 const notifications = (f: DemoFixture) =>
-  fs.readFileSync(path.join(f.workdir, 'notifications.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; severity: string });
+  fs
+    .readFileSync(path.join(f.workdir, 'notifications.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { text: string; severity: string });
 
 const cli = (...args: string[]) => {
   const r = runCutover(args, { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default' });
   return { status: r.code, stdout: r.out, stderr: r.err };
 };
-
 
 test('a rollback that cannot start ends the cutover FAILED and notifies (critical) with what to do next', async () => {
   fixture = await createDemoFixture();
@@ -39,7 +42,14 @@ test('a rollback that cannot start ends the cutover FAILED and notifies (critica
   const cutoverId = uniqueId('cutover-blocked-rollback');
   // Something else already holds the rollback's workflow id (here: a cutover of another plan, held;
   // one of the same plan or endpoints would be refused by the plan lock).
-  const other = { ...fixture.plan, name: 'blocker', services: { v1: { ...fixture.plan.services.v1, baseUrl: 'http://127.0.0.1:1' }, v2: { ...fixture.plan.services.v2, baseUrl: 'http://127.0.0.1:2' } } };
+  const other = {
+    ...fixture.plan,
+    name: 'blocker',
+    services: {
+      v1: { ...fixture.plan.services.v1, baseUrl: 'http://127.0.0.1:1' },
+      v2: { ...fixture.plan.services.v2, baseUrl: 'http://127.0.0.1:2' },
+    },
+  };
   const blocker = await env.client.workflow.start('cutoverWorkflow', {
     taskQueue: 'cutover',
     workflowId: `${cutoverId}-rollback`,
@@ -56,8 +66,12 @@ test('a rollback that cannot start ends the cutover FAILED and notifies (critica
   await blocker.terminate('test done');
   expect(view.status).toBe('FAILED');
   expect(view.message).toMatch(/rollback failed, needs a human: the rollback workflow .*-rollback did not complete/);
-  const critical = notifications(fixture).filter((n) => n.severity === 'critical').map((n) => n.text);
-  expect(critical.join('\n')).toMatch(/FAILED, needs a human: the rollback workflow .* state of V1 and V2 is unknown\. Next: cutover status/);
+  const critical = notifications(fixture)
+    .filter((n) => n.severity === 'critical')
+    .map((n) => n.text);
+  expect(critical.join('\n')).toMatch(
+    /FAILED, needs a human: the rollback workflow .* state of V1 and V2 is unknown\. Next: cutover status/,
+  );
 });
 
 test('a monitoring rollback after SUCCESS shows on the cutover: CLI status and a search by plan', async () => {
@@ -73,10 +87,15 @@ test('a monitoring rollback after SUCCESS shows on the cutover: CLI status and a
   expect(await isUp(fixture.urls.v1)).toBe(true);
 
   const status = cli('status', view.cutoverId);
-  expect(status.stderr).toBe("");
+  expect(status.stderr).toBe('');
   expect(status.status).toBe(0);
   expect(status.stdout).toMatch(/STATUS: SUCCESS/);
-  expect(status.stdout).toMatch(new RegExp(`SUCCESS, then ROLLED_BACK by its monitoring at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z \\(${view.monitoringWorkflowId}\\)`));
+  expect(status.stdout).toMatch(
+    new RegExp(
+      `SUCCESS, then ROLLED_BACK by its monitoring at ` +
+        `\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z \\(${view.monitoringWorkflowId}\\)`,
+    ),
+  );
   // The finished monitoring asks nobody for votes, and a late vote is told the workflow ended.
   expect(cli('status', view.monitoringWorkflowId!).stdout).not.toMatch(/waiting for|cutover approve/);
   const late = cli('approve', view.monitoringWorkflowId!, '--role', 'engineering', '--as', 'alice');
@@ -88,7 +107,10 @@ test('a monitoring rollback after SUCCESS shows on the cutover: CLI status and a
   // Visibility is eventually consistent: wait until the search sees the monitoring's last upsert.
   for (;;) {
     const found: string[] = [];
-    for await (const w of env.client.workflow.list({ query: `CutoverPlan="${fixture.plan.name}" AND CutoverStatus="ROLLED_BACK"` })) found.push(w.workflowId);
+    for await (const w of env.client.workflow.list({
+      query: `CutoverPlan="${fixture.plan.name}" AND CutoverStatus="ROLLED_BACK"`,
+    }))
+      found.push(w.workflowId);
     if (found.includes(view.monitoringWorkflowId!)) break;
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -30,31 +30,68 @@ const CASES = ['ok', 'drift', 'errors', 'warehouse', 'script'] as const;
 function checks(f: OrdersFixture) {
   const job = '{{ service }}';
   return [
-    { name: 'health', report: 'error_handling', at: ['shadow', 'phase5', 'checkpoint', 'sentinel'], http: { path: '/health', extract: 'status' }, pass: 'result.value == "ok"' },
-    { name: 'summary_parity', report: 'kpi_calculations', at: ['shadow', 'phase5', 'checkpoint'], http: { path: '/summary' }, compare: { against: 'v1', relative: 0.001 } },
+    {
+      name: 'health',
+      report: 'error_handling',
+      at: ['shadow', 'phase5', 'checkpoint', 'sentinel'],
+      http: { path: '/health', extract: 'status' },
+      pass: 'result.value == "ok"',
+    },
+    {
+      name: 'summary_parity',
+      report: 'kpi_calculations',
+      at: ['shadow', 'phase5', 'checkpoint'],
+      http: { path: '/summary' },
+      compare: { against: 'v1', relative: 0.001 },
+    },
     {
       name: 'warehouse_parity',
       report: 'data_integrity',
       at: ['shadow', 'phase5', 'checkpoint'],
-      sql: { database: 'warehouse', query: 'select region, orders, revenue from orders_summary where version = {{ version }} order by region' },
+      sql: {
+        database: 'warehouse',
+        query: 'select region, orders, revenue from orders_summary where ' + 'version = {{ version }} order by region',
+      },
       compare: { against: 'v1', absolute: 0 },
     },
     {
       name: 'error_rate',
       report: 'error_handling',
       at: ['phase5', 'checkpoint', 'sentinel'],
-      prometheus: { query: `(sum(rate(orders_http_requests_total{job="${job}",code=~"5.."}[{{ window }}])) or vector(0)) / sum(rate(orders_http_requests_total{job="${job}"}[{{ window }}]))`, window: '30s' },
+      prometheus: {
+        query:
+          `(sum(rate(orders_http_requests_total{job="` +
+          `${job}",code=~"5.."}[{{ window }}])) or vector(0)) / ` +
+          `sum(rate(orders_http_requests_total{job="${job}"}[{{ window }}]))`,
+        window: '30s',
+      },
       warn: 'result.value > 0.001',
       fail: 'result.value > 0.05',
       onFail: 'rollback',
     },
-    { name: 'latency', report: 'performance', at: ['phase5', 'checkpoint'], http: { path: '/summary', samples: 5 }, warn: 'result.avgMs > 100.0', fail: 'result.avgMs > 1000.0' },
+    {
+      name: 'latency',
+      report: 'performance',
+      at: ['phase5', 'checkpoint'],
+      http: { path: '/summary', samples: 5 },
+      warn: 'result.avgMs > 100.0',
+      fail: 'result.avgMs > 1000.0',
+    },
     {
       name: 'own_validation',
       report: 'audit_trail',
       at: ['phase5', 'schedule'],
       command: {
-        argv: ['python3', path.join(REPO, 'test/fixtures/orders-service/validate.py'), '--base-url', f.urls.v2, '--expect-orders', '400', '--output', 'own_report.json'],
+        argv: [
+          'python3',
+          path.join(REPO, 'test/fixtures/orders-service/validate.py'),
+          '--base-url',
+          f.urls.v2,
+          '--expect-orders',
+          '400',
+          '--output',
+          'own_report.json',
+        ],
         reportFile: 'own_report.json',
         format: 'seed-report',
         timeout: '1m',
@@ -72,7 +109,9 @@ beforeAll(async () => {
     process.env[`ORDERS_${c.toUpperCase()}_DB_URL`] = url; // the worker reads it; the plan names only the variable
     fixtures[c] = await createOrdersFixture({ name: `orders-${c}`, env: { ORDERS_DB_URL: url } });
   }
-  const targets = CASES.flatMap((c) => (['v1', 'v2'] as const).map((r) => ({ job: `orders-${c}-${r}`, address: `127.0.0.1:${fixtures[c].ports[r]}` })));
+  const targets = CASES.flatMap((c) =>
+    (['v1', 'v2'] as const).map((r) => ({ job: `orders-${c}-${r}`, address: `127.0.0.1:${fixtures[c].ports[r]}` })),
+  );
   prom = await startPrometheus(targets);
   // V1 serves before the cutover, started the way the plan's process driver will stop it.
   await Promise.all(CASES.map((c) => startService(loadInlinePlan(planOf(c), fixtures[c].workdir), 'v1')));
@@ -85,7 +124,10 @@ afterAll(async () => {
 
 const planOf = (c: (typeof CASES)[number]) => {
   const f = fixtures[c];
-  return f.plan(checks(f), { prometheus: { address: prom.url }, databases: { warehouse: { urlEnv: `ORDERS_${c.toUpperCase()}_DB_URL` } } });
+  return f.plan(checks(f), {
+    prometheus: { address: prom.url },
+    databases: { warehouse: { urlEnv: `ORDERS_${c.toUpperCase()}_DB_URL` } },
+  });
 };
 
 /** Breaks V2 between Phase 4 and Phase 5, as a bad deploy shows itself once it takes traffic. */
@@ -100,7 +142,10 @@ async function breakV2(c: (typeof CASES)[number], faults: Record<string, unknown
   if (!faults.errors) return;
   // Until Prometheus itself sees the rate (two scrapes of the 500 series): then the check can too.
   const job = `orders-${c}-v2`;
-  const rate = `(sum(rate(orders_http_requests_total{job="${job}",code="500"}[30s])) / sum(rate(orders_http_requests_total{job="${job}"}[30s]))) > 0.05`;
+  const rate =
+    `(sum(rate(orders_http_requests_total{job="` +
+    `${job}",code="500"}[30s])) / ` +
+    `sum(rate(orders_http_requests_total{job="${job}"}[30s]))) > 0.05`;
   for (;;) {
     if ((await prom.query(rate)).length) return;
     await traffic();
@@ -123,11 +168,13 @@ test('the orders service is cut over by data checks alone, and each check rolls 
     run('script', { negative: 'south' }),
   ])) as CutoverView[];
 
-  const failed = (v: CutoverView) => `${v.status} ${v.message} ${v.phases.find((p) => p.id === 'phase5')?.message ?? ''}`;
+  const failed = (v: CutoverView) =>
+    `${v.status} ${v.message} ${v.phases.find((p) => p.id === 'phase5')?.message ?? ''}`;
   expect(failed(ok)).toMatch(/^SUCCESS/);
   const phase5 = ok.phases.find((p) => p.id === 'phase5')!;
   expect(phase5.message).toMatch(/^(PASS|WARN): error_handling (PASS|WARN)/);
-  for (const key of ['kpi_calculations', 'data_integrity', 'performance', 'error_handling', 'audit_trail']) expect(phase5.message).toContain(`${key} `);
+  for (const key of ['kpi_calculations', 'data_integrity', 'performance', 'error_handling', 'audit_trail'])
+    expect(phase5.message).toContain(`${key} `);
 
   expect(failed(drift)).toMatch(/^ROLLED_BACK/);
   expect(failed(drift)).toMatch(/kpi_calculations: byRegion\.east\.revenue off by 5\.000%/);
@@ -139,8 +186,20 @@ test('the orders service is cut over by data checks alone, and each check rolls 
   expect(failed(script)).toMatch(/audit_trail: .*FAIL/);
   // CUTOVER_RECORD_HISTORIES=1 records these runs for the replay suite (test/replay/histories).
   if (process.env.CUTOVER_RECORD_HISTORIES) {
-    for (const [c, name] of [['ok', 'cutover-data-checks.json'], ['errors', 'cutover-data-checks-rolled-back.json']]) {
-      const out = execFileSync(path.join(REPO, '.tools/bin/temporal'), ['workflow', 'show', '--workflow-id', handles[c], '--address', env.address, '--output', 'json']);
+    for (const [c, name] of [
+      ['ok', 'cutover-data-checks.json'],
+      ['errors', 'cutover-data-checks-rolled-back.json'],
+    ]) {
+      const out = execFileSync(path.join(REPO, '.tools/bin/temporal'), [
+        'workflow',
+        'show',
+        '--workflow-id',
+        handles[c],
+        '--address',
+        env.address,
+        '--output',
+        'json',
+      ]);
       fs.writeFileSync(path.join(REPO, 'test/replay/histories', name), out);
     }
   }

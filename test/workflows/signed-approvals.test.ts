@@ -30,15 +30,27 @@ const k: Record<'alice' | 'bob' | 'starter' | 'carol', TestKey> = {} as never;
 /** bob's public key alone, in a folder without the private key: signing must go through the agent */
 let bobPubOnly: string;
 
-const run = (file: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+const run = (
+  file: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
-    const child = execFile(file, args, { cwd: REPO, timeout: 90_000, env: { ...process.env, ...extraEnv } }, (err, stdout, stderr) =>
-      resolve({ code: child.exitCode ?? (err as { code?: number } | null)?.code ?? null, stdout, stderr }),
+    const child = execFile(
+      file,
+      args,
+      { cwd: REPO, timeout: 90_000, env: { ...process.env, ...extraEnv } },
+      (err, stdout, stderr) =>
+        resolve({ code: child.exitCode ?? (err as { code?: number } | null)?.code ?? null, stdout, stderr }),
     );
   });
 /** The CLI as an approver runs it; async, so the in-process worker keeps running meanwhile. */
 const cutover = (args: string[], extraEnv: Record<string, string> = {}) =>
-  run(path.join(REPO, 'bin/cutover'), args, { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', ...extraEnv });
+  run(path.join(REPO, 'bin/cutover'), args, {
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_NAMESPACE: 'default',
+    ...extraEnv,
+  });
 
 beforeAll(async () => {
   env = suite.env;
@@ -89,79 +101,181 @@ const rejected = async (handle: WorkflowHandle, vote: object, reason: RegExp) =>
   expect(err.cause.message).toMatch(reason);
 };
 
-test('unsigned and wrongly signed votes are rejected; signed votes of two approvers open the gate; the starter still may not approve alone', async () => {
-  await signedFixture();
-  await startService(fixture.loaded(), 'v1');
-  const handle = await startCutover(env.client, fixture.plan, { holdBefore: ['phase1'] });
-  await waitForStatus(handle, (v) => v.status === 'AWAITING_APPROVAL');
-  const gate = await openGate(handle);
-  expect(gate).toEqual({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, gate: 'go-no-go', roles: ['engineering', 'operations'], requireSignatures: true });
+test(
+  'unsigned and wrongly signed votes are rejected; signed votes ' +
+    'of two approvers open the gate; the starter still may not ' +
+    'approve alone',
+  async () => {
+    await signedFixture();
+    await startService(fixture.loaded(), 'v1');
+    const handle = await startCutover(env.client, fixture.plan, { holdBefore: ['phase1'] });
+    await waitForStatus(handle, (v) => v.status === 'AWAITING_APPROVAL');
+    const gate = await openGate(handle);
+    expect(gate).toEqual({
+      workflowId: handle.workflowId,
+      runId: handle.firstExecutionRunId,
+      gate: 'go-no-go',
+      roles: ['engineering', 'operations'],
+      requireSignatures: true,
+    });
 
-  const aliceGo = { role: 'engineering', approver: 'alice', decision: 'GO' };
-  const signedAt = new Date().toISOString();
-  const sign = (key: TestKey, over: object = {}) => ({ ...aliceGo, signedAt, signature: sshSignSync(key.file, voteStatement({ workflowId: gate.workflowId, runId: gate.runId, gate: 'go-no-go', ...aliceGo, signedAt, ...over })) });
-  await rejected(handle, aliceGo, /this plan requires signed votes/);
-  await rejected(handle, sign(k.bob), /which is not alice's key in approvals\.keys/);
-  await rejected(handle, sign(k.alice, { runId: 'another-run' }), /does not match this vote/);
-  await rejected(handle, sign(k.alice, { gate: 'Hour 1 decision point' }), /does not match this vote/);
-  await handle.signal('approveSignal', aliceGo); // the UI's form, without a signature
+    const aliceGo = { role: 'engineering', approver: 'alice', decision: 'GO' };
+    const signedAt = new Date().toISOString();
+    const sign = (key: TestKey, over: object = {}) => ({
+      ...aliceGo,
+      signedAt,
+      signature: sshSignSync(
+        key.file,
+        voteStatement({
+          workflowId: gate.workflowId,
+          runId: gate.runId,
+          gate: 'go-no-go',
+          ...aliceGo,
+          signedAt,
+          ...over,
+        }),
+      ),
+    });
+    await rejected(handle, aliceGo, /this plan requires signed votes/);
+    await rejected(handle, sign(k.bob), /which is not alice's key in approvals\.keys/);
+    await rejected(handle, sign(k.alice, { runId: 'another-run' }), /does not match this vote/);
+    await rejected(handle, sign(k.alice, { gate: 'Hour 1 decision point' }), /does not match this vote/);
+    await handle.signal('approveSignal', aliceGo); // the UI's form, without a signature
 
-  const starterEng = await cutover(['approve', handle.workflowId, '--role', 'engineering', '--as', 'starter', '--key', k.starter.file]);
-  expect(starterEng.stdout).toContain('✓ GO for engineering by starter (signed) recorded at go-no-go; waiting for the other roles');
-  expect(starterEng.code).toBe(0);
-  const starterOps = await cutover(['approve', handle.workflowId, '--role', 'operations', '--as', 'starter', '--key', k.starter.file]);
-  expect(starterOps.stderr).toMatch(/vote rejected, nothing recorded: starter started this cutover and may not approve it alone/);
-  expect(starterOps.code).toBe(2);
-  // No --key and no ~/.ssh/id_ed25519: the CLI says what to pass instead of sending an unsigned vote.
-  const noKey = await cutover(['approve', handle.workflowId, '--role', 'operations', '--as', 'bob'], { HOME: path.join(keys.dir, 'pub-only') });
-  expect(noKey.stderr).toMatch(/this vote must be signed: pass --key ~\/\.ssh\/id_ed25519/);
-  expect(noKey.code).toBe(2);
+    const starterEng = await cutover([
+      'approve',
+      handle.workflowId,
+      '--role',
+      'engineering',
+      '--as',
+      'starter',
+      '--key',
+      k.starter.file,
+    ]);
+    expect(starterEng.stdout).toContain(
+      '✓ GO for engineering by starter (signed) recorded at go-no-go; ' + 'waiting for the other roles',
+    );
+    expect(starterEng.code).toBe(0);
+    const starterOps = await cutover([
+      'approve',
+      handle.workflowId,
+      '--role',
+      'operations',
+      '--as',
+      'starter',
+      '--key',
+      k.starter.file,
+    ]);
+    expect(starterOps.stderr).toMatch(
+      /vote rejected, nothing recorded: starter started this cutover and may not approve it alone/,
+    );
+    expect(starterOps.code).toBe(2);
+    // No --key and no ~/.ssh/id_ed25519: the CLI says what to pass instead of sending an unsigned vote.
+    const noKey = await cutover(['approve', handle.workflowId, '--role', 'operations', '--as', 'bob'], {
+      HOME: path.join(keys.dir, 'pub-only'),
+    });
+    expect(noKey.stderr).toMatch(/this vote must be signed: pass --key ~\/\.ssh\/id_ed25519/);
+    expect(noKey.code).toBe(2);
 
-  // bob signs with a key held only by ssh-agent and pastes the JSON into the UI's signal form.
-  const printed = await cutover(['approve', handle.workflowId, '--role', 'operations', '--as', 'bob', '--key', bobPubOnly, '--print-json'], { SSH_AUTH_SOCK: agentSocket });
-  expect(printed.code).toBe(0);
-  const bobVote = JSON.parse(printed.stdout);
-  expect(bobVote).toEqual({ role: 'operations', approver: 'bob', decision: 'GO', signedAt: expect.any(String), signature: expect.stringMatching(/^-----BEGIN SSH SIGNATURE-----/) });
-  expect(printed.stderr).toMatch(/Send a Signal, name approveSignal/);
-  expect(await handle.query<CutoverView>('status').then((v) => v.approvals.length)).toBe(1); // printing sent nothing
-  await handle.signal('approveSignal', bobVote);
+    // bob signs with a key held only by ssh-agent and pastes the JSON into the UI's signal form.
+    const printed = await cutover(
+      ['approve', handle.workflowId, '--role', 'operations', '--as', 'bob', '--key', bobPubOnly, '--print-json'],
+      { SSH_AUTH_SOCK: agentSocket },
+    );
+    expect(printed.code).toBe(0);
+    const bobVote = JSON.parse(printed.stdout);
+    expect(bobVote).toEqual({
+      role: 'operations',
+      approver: 'bob',
+      decision: 'GO',
+      signedAt: expect.any(String),
+      signature: expect.stringMatching(/^-----BEGIN SSH SIGNATURE-----/),
+    });
+    expect(printed.stderr).toMatch(/Send a Signal, name approveSignal/);
+    expect(await handle.query<CutoverView>('status').then((v) => v.approvals.length)).toBe(1); // printing sent nothing
+    await handle.signal('approveSignal', bobVote);
 
-  const held = await waitForStatus(handle, (v) => v.heldBefore === 'phase1');
-  expect(held.approvals.map((a) => `${a.role}:${a.approver}:${a.via}`)).toEqual(['engineering:starter:update', 'operations:bob:signal']);
-  expect(held.approvals.every((a) => a.signature?.startsWith('-----BEGIN SSH SIGNATURE-----'))).toBe(true);
-  const status = await cutover(['status', handle.workflowId]);
-  expect(status.stdout).toContain('vote go-no-go: GO engineering by starter (update, signed)');
-  expect(status.stdout).toContain('vote go-no-go: GO operations by bob (signal, signed)');
-  expect(held.rejectedApprovals).toEqual([expect.objectContaining({ approver: 'alice', reason: expect.stringMatching(/requires signed votes/) })]);
-  const events = (await handle.fetchHistory()).events ?? [];
-  // Rejected updates never reach history; the only accepted one is the starter's CLI vote.
-  expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length).toBe(1);
-  expect(events.some((e) => e.workflowTaskFailedEventAttributes)).toBe(false);
+    const held = await waitForStatus(handle, (v) => v.heldBefore === 'phase1');
+    expect(held.approvals.map((a) => `${a.role}:${a.approver}:${a.via}`)).toEqual([
+      'engineering:starter:update',
+      'operations:bob:signal',
+    ]);
+    expect(held.approvals.every((a) => a.signature?.startsWith('-----BEGIN SSH SIGNATURE-----'))).toBe(true);
+    const status = await cutover(['status', handle.workflowId]);
+    expect(status.stdout).toContain('vote go-no-go: GO engineering by starter (update, signed)');
+    expect(status.stdout).toContain('vote go-no-go: GO operations by bob (signal, signed)');
+    expect(held.rejectedApprovals).toEqual([
+      expect.objectContaining({ approver: 'alice', reason: expect.stringMatching(/requires signed votes/) }),
+    ]);
+    const events = (await handle.fetchHistory()).events ?? [];
+    // Rejected updates never reach history; the only accepted one is the starter's CLI vote.
+    expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length).toBe(1);
+    expect(events.some((e) => e.workflowTaskFailedEventAttributes)).toBe(false);
 
-  await handle.signal('abort', { reason: 'test done', by: 'alice' });
-  expect(((await handle.result().catch(viewOrThrow)) as CutoverView).status).toBe('ABORTED');
-  expect(await isUp(fixture.urls.v1)).toBe(true);
-}, 600_000);
+    await handle.signal('abort', { reason: 'test done', by: 'alice' });
+    expect(((await handle.result().catch(viewOrThrow)) as CutoverView).status).toBe('ABORTED');
+    expect(await isUp(fixture.urls.v1)).toBe(true);
+  },
+  600_000,
+);
 
-test('a monitoring decision point takes signed votes too: unsigned is rejected, a signed NO-GO from the CLI rolls back', async () => {
-  await signedFixture((plan) => {
-    plan.monitoring = {
-      duration: '10m',
-      cadence: [{ until: '10m', every: '1m' }],
-      sentinelEvery: '5s',
-      summaryEvery: '10m',
-      decisionPoints: [{ at: '2s', label: 'Hour 1 decision point', roles: ['engineering'], timeout: '10m', onTimeout: 'continue' }],
-    };
-    plan.thresholds = { latencySamples: 3, memoryDrift: 0.5 };
-  });
-  const handle = await startMonitoring(env.client, fixture, 'cutover-signed');
-  const gate = await openGate(handle);
-  expect(gate).toEqual({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, gate: 'Hour 1 decision point', roles: ['engineering'], requireSignatures: true });
-  await rejected(handle, { role: 'engineering', approver: 'alice', decision: 'NO_GO' }, /this plan requires signed votes/);
-  const vote = await cutover(['approve', handle.workflowId, '--role', 'engineering', '--as', 'alice', '--no-go', '--comment', 'KPIs drift', '--key', k.alice.file]);
-  expect(vote.stdout).toContain('✓ NO_GO for engineering by alice (signed) recorded at Hour 1 decision point; gate decided: NO_GO');
-  const view = (await handle.result().catch(viewOrThrow)) as MonitoringView;
-  expect(view.status).toBe('ROLLED_BACK');
-  expect(view.votes).toEqual([expect.objectContaining({ approver: 'alice', decision: 'NO_GO', comment: 'KPIs drift', signature: expect.stringMatching(/^-----BEGIN SSH SIGNATURE-----/) })]);
-  expect(await isUp(fixture.urls.v1)).toBe(true);
-}, 600_000);
+test(
+  'a monitoring decision point takes signed votes too: unsigned ' +
+    'is rejected, a signed NO-GO from the CLI rolls back',
+  async () => {
+    await signedFixture((plan) => {
+      plan.monitoring = {
+        duration: '10m',
+        cadence: [{ until: '10m', every: '1m' }],
+        sentinelEvery: '5s',
+        summaryEvery: '10m',
+        decisionPoints: [
+          { at: '2s', label: 'Hour 1 decision point', roles: ['engineering'], timeout: '10m', onTimeout: 'continue' },
+        ],
+      };
+      plan.thresholds = { latencySamples: 3, memoryDrift: 0.5 };
+    });
+    const handle = await startMonitoring(env.client, fixture, 'cutover-signed');
+    const gate = await openGate(handle);
+    expect(gate).toEqual({
+      workflowId: handle.workflowId,
+      runId: handle.firstExecutionRunId,
+      gate: 'Hour 1 decision point',
+      roles: ['engineering'],
+      requireSignatures: true,
+    });
+    await rejected(
+      handle,
+      { role: 'engineering', approver: 'alice', decision: 'NO_GO' },
+      /this plan requires signed votes/,
+    );
+    const vote = await cutover([
+      'approve',
+      handle.workflowId,
+      '--role',
+      'engineering',
+      '--as',
+      'alice',
+      '--no-go',
+      '--comment',
+      'KPIs drift',
+      '--key',
+      k.alice.file,
+    ]);
+    expect(vote.stdout).toContain(
+      '✓ NO_GO for engineering by alice (signed) recorded at Hour 1 ' + 'decision point; gate decided: NO_GO',
+    );
+    const view = (await handle.result().catch(viewOrThrow)) as MonitoringView;
+    expect(view.status).toBe('ROLLED_BACK');
+    expect(view.votes).toEqual([
+      expect.objectContaining({
+        approver: 'alice',
+        decision: 'NO_GO',
+        comment: 'KPIs drift',
+        signature: expect.stringMatching(/^-----BEGIN SSH SIGNATURE-----/),
+      }),
+    ]);
+    expect(await isUp(fixture.urls.v1)).toBe(true);
+  },
+  600_000,
+);

@@ -37,8 +37,17 @@ beforeAll(async () => {
       plan.traffic = {
         driver: 'exec',
         host: 'host-a',
-        switch: node(`fs.writeFileSync('${WEIGHTS}', JSON.stringify(process.argv[1] === 'v1' ? { v1: 100, v2: 0 } : { v1: 0, v2: 100 }))`, '{role}'),
-        weights: node(`fs.writeFileSync('${WEIGHTS}', JSON.stringify({ v1: Number(process.argv[1]), v2: Number(process.argv[2]) }))`, '{v1}', '{v2}'),
+        switch: node(
+          `fs.writeFileSync('${WEIGHTS}', JSON.stringify(process.argv[1] ` +
+            `=== 'v1' ? { v1: 100, v2: 0 } : { v1: 0, v2: 100 }))`,
+          '{role}',
+        ),
+        weights: node(
+          `fs.writeFileSync('${WEIGHTS}', JSON.stringify({ v1: ` +
+            `Number(process.argv[1]), v2: Number(process.argv[2]) }))`,
+          '{v1}',
+          '{v2}',
+        ),
         state: node(`process.stdout.write(fs.readFileSync('${WEIGHTS}', 'utf8'))`),
       };
     },
@@ -58,11 +67,13 @@ afterAll(async () => {
 const queues = activityQueues;
 const expectedQueue = (type: string, role: string) => {
   if (!(HOST_LOCAL_ACTIVITIES as readonly string[]).includes(type)) return 'cutover';
-  if (type === 'startService' || type === 'stopService') return role === '"v2"' ? 'cutover-host-host-b' : 'cutover-host-host-a';
+  if (type === 'startService' || type === 'stopService')
+    return role === '"v2"' ? 'cutover-host-host-b' : 'cutover-host-host-a';
   // Phase 0 asks each machine for its own facts (domain/host-placement.ts): V1's health is an HTTP
   // probe from the orchestrator, V2's artifact and test suite live where V2 runs
   if (type === 'checkPrerequisites' && role === '["v1Health"]') return 'cutover';
-  if ((type === 'checkPrerequisites' && role === '["artifact"]') || type === 'runPlanTests') return 'cutover-host-host-b';
+  if ((type === 'checkPrerequisites' && role === '["artifact"]') || type === 'runPlanTests')
+    return 'cutover-host-host-b';
   return 'cutover-host-host-a';
 };
 
@@ -70,26 +81,58 @@ const expectedQueue = (type: string, role: string) => {
 const onHostA = {
   name: 'agent_check',
   at: ['phase5'],
-  command: { argv: ['node', '-e', "process.exit((process.env.CUTOVER_RUN_DIR ?? '').includes('host-a') ? 0 : 1)"], host: 'host-a', passEnv: ['CUTOVER_RUN_DIR'] },
+  command: {
+    argv: ['node', '-e', 'process.exit((process.env.CUTOVER_RUN_DIR ?? ' + "'').includes('host-a') ? 0 : 1)"],
+    host: 'host-a',
+    passEnv: ['CUTOVER_RUN_DIR'],
+  },
 };
-const canaryWithHostCheck = { strategy: 'canary', canary: { steps: [{ weight: 50 }, { weight: 100 }] }, checks: [{ name: 'health', http: { path: '/health' } }, onHostA] };
+const canaryWithHostCheck = {
+  strategy: 'canary',
+  canary: { steps: [{ weight: 50 }, { weight: 100 }] },
+  checks: [{ name: 'health', http: { path: '/health' } }, onHostA],
+};
 
 test.each([
-  ['blueGreen', { strategy: 'blueGreen', blueGreen: { bakeTime: '1s', sharedData: true } }, ['backupForCutover', 'switchTraffic']],
-  ['canary with a command check on host A', canaryWithHostCheck, ['setTrafficWeights', 'canaryAnalysis', 'runHostChecks']],
-  ['canary', { strategy: 'canary', canary: { steps: [{ weight: 50 }, { weight: 100 }] } }, ['setTrafficWeights', 'canaryAnalysis']],
-])('%s: every service, backup and router step on its host', async (_name, strategy, own) => {
-  await stopService(fixture.loaded(), 'v2');
-  await startService(fixture.loaded(), 'v1');
-  fs.writeFileSync(path.join(fixture.workdir, WEIGHTS), JSON.stringify({ v1: 100, v2: 0 }));
-  const handle = await startCutover(env.client, { ...fixture.plan, ...strategy }, { autoApprove: true });
-  const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
-  expect(`${view.status} ${view.message}`).toMatch(/^SUCCESS/);
-  expect(JSON.parse(fs.readFileSync(path.join(fixture.workdir, WEIGHTS), 'utf8'))).toEqual({ v1: 0, v2: 100 });
-  const steps = await queues(handle);
-  expect(steps.map((s) => `${s.type} ${s.role} → ${s.queue}`)).toEqual(steps.map((s) => `${s.type} ${s.role} → ${expectedQueue(s.type, s.role)}`));
-  // the strategy's own steps are there: V2 started on B, V1 retired on A, and its router/backup steps
-  expect(steps.filter((s) => s.type === 'startService' && s.role === '"v2"').every((s) => s.queue === 'cutover-host-host-b')).toBe(true);
-  expect(steps.some((s) => s.type === 'stopService' && s.role === '"v1"' && s.queue === 'cutover-host-host-a')).toBe(true);
-  for (const type of own) expect(steps.some((s) => s.type === type)).toBe(true);
-}, 300_000);
+  [
+    'blueGreen',
+    { strategy: 'blueGreen', blueGreen: { bakeTime: '1s', sharedData: true } },
+    ['backupForCutover', 'switchTraffic'],
+  ],
+  [
+    'canary with a command check on host A',
+    canaryWithHostCheck,
+    ['setTrafficWeights', 'canaryAnalysis', 'runHostChecks'],
+  ],
+  [
+    'canary',
+    { strategy: 'canary', canary: { steps: [{ weight: 50 }, { weight: 100 }] } },
+    ['setTrafficWeights', 'canaryAnalysis'],
+  ],
+])(
+  '%s: every service, backup and router step on its host',
+  async (_name, strategy, own) => {
+    await stopService(fixture.loaded(), 'v2');
+    await startService(fixture.loaded(), 'v1');
+    fs.writeFileSync(path.join(fixture.workdir, WEIGHTS), JSON.stringify({ v1: 100, v2: 0 }));
+    const handle = await startCutover(env.client, { ...fixture.plan, ...strategy }, { autoApprove: true });
+    const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
+    expect(`${view.status} ${view.message}`).toMatch(/^SUCCESS/);
+    expect(JSON.parse(fs.readFileSync(path.join(fixture.workdir, WEIGHTS), 'utf8'))).toEqual({ v1: 0, v2: 100 });
+    const steps = await queues(handle);
+    expect(steps.map((s) => `${s.type} ${s.role} → ${s.queue}`)).toEqual(
+      steps.map((s) => `${s.type} ${s.role} → ${expectedQueue(s.type, s.role)}`),
+    );
+    // the strategy's own steps are there: V2 started on B, V1 retired on A, and its router/backup steps
+    expect(
+      steps
+        .filter((s) => s.type === 'startService' && s.role === '"v2"')
+        .every((s) => s.queue === 'cutover-host-host-b'),
+    ).toBe(true);
+    expect(steps.some((s) => s.type === 'stopService' && s.role === '"v1"' && s.queue === 'cutover-host-host-a')).toBe(
+      true,
+    );
+    for (const type of own) expect(steps.some((s) => s.type === type)).toBe(true);
+  },
+  300_000,
+);

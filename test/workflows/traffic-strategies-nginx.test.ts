@@ -35,7 +35,14 @@ beforeAll(async () => {
   // written by "the operator": the undo must give back these bytes, not a re-rendering
   operatorInclude = `# operator's upstream\n${upstreamBlock([new URL(fixture.urls.v1).host], 'cutover_upstream', ['keepalive 8'])}`;
   nginx = await startNginx(operatorInclude, dir);
-  fixture.plan.traffic = { driver: 'nginx', config: nginx.config, include: nginx.include, publicUrl: nginx.publicUrl, stateDir: 'traffic-state', verify: { timeout: '20s' } };
+  fixture.plan.traffic = {
+    driver: 'nginx',
+    config: nginx.config,
+    include: nginx.include,
+    publicUrl: nginx.publicUrl,
+    stateDir: 'traffic-state',
+    verify: { timeout: '20s' },
+  };
 });
 afterAll(async () => {
   await nginx?.stop();
@@ -61,22 +68,41 @@ async function waitForV1() {
   throw new Error(`nginx does not serve V1: ${nginx.log().slice(-500)}`);
 }
 
-test('blueGreen through nginx: switch verified, operator directives kept, V1 warm through the bake then stopped', async () => {
-  const view = (await (await startCutover(env.client, plan({ strategy: 'blueGreen', blueGreen: { bakeTime: '2s' } }), { autoApprove: true })).result().catch(viewOrThrow)) as CutoverView;
-  expect(view.status).toBe('SUCCESS');
-  expect(view.traffic!.steps.map((s) => `${s.label}: ${s.summary}`)).toEqual(expect.arrayContaining([expect.stringMatching(/V2 100%$/)]));
-  expect(include()).toMatch(/keepalive 8;/);
-  expect(include()).toContain(`server ${new URL(fixture.urls.v2).host}`);
-  expect(await versionsSeen(nginx.publicUrl, 3)).toEqual(['v2', 'v2', 'v2']);
-  expect(await isUp(fixture.urls.v1)).toBe(false);
-});
+test(
+  'blueGreen through nginx: switch verified, operator directives ' + 'kept, V1 warm through the bake then stopped',
+  async () => {
+    const view = (await (
+      await startCutover(env.client, plan({ strategy: 'blueGreen', blueGreen: { bakeTime: '2s' } }), {
+        autoApprove: true,
+      })
+    )
+      .result()
+      .catch(viewOrThrow)) as CutoverView;
+    expect(view.status).toBe('SUCCESS');
+    expect(view.traffic!.steps.map((s) => `${s.label}: ${s.summary}`)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/V2 100%$/)]),
+    );
+    expect(include()).toMatch(/keepalive 8;/);
+    expect(include()).toContain(`server ${new URL(fixture.urls.v2).host}`);
+    expect(await versionsSeen(nginx.publicUrl, 3)).toEqual(['v2', 'v2', 'v2']);
+    expect(await isUp(fixture.urls.v1)).toBe(false);
+  },
+);
 
 test('canary through nginx: a FAIL at step 2 gives back the operator include byte for byte, V1 serving', async () => {
-  const handle = await startCutover(env.client, plan({ strategy: 'canary', canary: { steps: [{ weight: 20 }, { weight: 50, pause: '30s' }, { weight: 100 }] } }), { autoApprove: true });
+  const handle = await startCutover(
+    env.client,
+    plan({ strategy: 'canary', canary: { steps: [{ weight: 20 }, { weight: 50, pause: '30s' }, { weight: 100 }] } }),
+    { autoApprove: true },
+  );
   await waitForStatus(handle, (v) => /canary step 2\/3 .*pausing/.test(v.message));
   expect(include()).toMatch(/weight=/);
   // V2 drifts while it takes half the traffic: step 2's checks against V1 live fail
-  await fetch(`${fixture.urls.v2}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kpiDrift: { kpi: 'par30', relative: 0.05 } }) });
+  await fetch(`${fixture.urls.v2}/admin/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kpiDrift: { kpi: 'par30', relative: 0.05 } }),
+  });
   const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ROLLED_BACK');
   expect(view.message).toMatch(/canary step 2\/3 \(V2 50%\): V2 worse than V1 live: kpi_calculations: par30 off by/);
@@ -90,7 +116,11 @@ test('cutover through nginx: a failure after the switch gives back the operator 
   const held = await waitForStatus(handle, (v) => v.heldBefore === 'phase5');
   expect(held.phases.find((x) => x.id === 'phase4')!.message).toMatch(/nobody served for \d+\.\d s/);
   expect(await versionsSeen(nginx.publicUrl, 3)).toEqual(['v2', 'v2', 'v2']);
-  await fetch(`${fixture.urls.v2}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kpiDrift: { kpi: 'par30', relative: 0.05 } }) });
+  await fetch(`${fixture.urls.v2}/admin/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kpiDrift: { kpi: 'par30', relative: 0.05 } }),
+  });
   await handle.signal('resume', { phase: 'phase5' });
   const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('ROLLED_BACK');
@@ -98,15 +128,22 @@ test('cutover through nginx: a failure after the switch gives back the operator 
   expect(await versionsSeen(nginx.publicUrl, 3)).toEqual(['v1', 'v1', 'v1']);
 });
 
-test('an include nginx -t rejects fails the cutover before V1 is touched: include as it was, V1 serving throughout', async () => {
-  const pidBefore = v1Pid();
-  // an upstream name the config's proxy_pass does not use: `nginx -t` says "host not found in upstream"
-  const p = plan({});
-  p.traffic = { ...p.traffic, upstream: 'misnamed' };
-  const view = (await (await startCutover(env.client, p, { autoApprove: true })).result().catch(viewOrThrow)) as CutoverView;
-  expect(view.status).not.toBe('SUCCESS');
-  expect(view.message).toMatch(/nginx rejected the new upstream/);
-  expect(include()).toBe(operatorInclude);
-  expect(v1Pid()).toBe(pidBefore);
-  expect(await versionsSeen(nginx.publicUrl, 3)).toEqual(['v1', 'v1', 'v1']);
-});
+test(
+  'an include nginx -t rejects fails the cutover before V1 is ' + 'touched: include as it was, V1 serving throughout',
+  async () => {
+    const pidBefore = v1Pid();
+    // an upstream name the config's proxy_pass does not use: `nginx -t` says "host not found in upstream"
+    const p = plan({});
+    p.traffic = { ...p.traffic, upstream: 'misnamed' };
+    const view = (await (
+      await startCutover(env.client, p, { autoApprove: true })
+    )
+      .result()
+      .catch(viewOrThrow)) as CutoverView;
+    expect(view.status).not.toBe('SUCCESS');
+    expect(view.message).toMatch(/nginx rejected the new upstream/);
+    expect(include()).toBe(operatorInclude);
+    expect(v1Pid()).toBe(pidBefore);
+    expect(await versionsSeen(nginx.publicUrl, 3)).toEqual(['v1', 'v1', 'v1']);
+  },
+);

@@ -28,7 +28,10 @@ afterEach(async () => {
 
 test('a worker SIGKILLed during Phase 3 and started again finishes the cutover correctly', async () => {
   // V1 ignores SIGTERM, so Phase 3 stays in its stop activity for the whole grace period.
-  fixture = await createDemoFixture({ v1Env: { DEMO_FAULT_HANG_ON_STOP: '1' }, mutate: (plan) => (plan.services.v1.stopGrace = '8s') });
+  fixture = await createDemoFixture({
+    v1Env: { DEMO_FAULT_HANG_ON_STOP: '1' },
+    mutate: (plan) => (plan.services.v1.stopGrace = '8s'),
+  });
   await startService(fixture.loaded(), 'v1');
   const first = await startWorkerProcess();
   const handle = await startCutover(env.client, fixture.plan, { autoApprove: true });
@@ -44,41 +47,51 @@ test('a worker SIGKILLed during Phase 3 and started again finishes the cutover c
   expect(await isUp(fixture.urls.v2)).toBe(true);
   // The stop was retried on the new worker after the dead one stopped heartbeating.
   const history = await handle.fetchHistory();
-  const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 0);
+  const attempts = history
+    .events!.filter((e) => e.activityTaskStartedEventAttributes)
+    .map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 0);
   expect(Math.max(...attempts)).toBeGreaterThan(1);
   // One Phase 1 backup and one final snapshot: nothing was done twice.
   expect(fs.readdirSync(path.join(fixture.workdir, 'backups')).filter((f) => f.endsWith('.tar.gz'))).toHaveLength(2);
 }, 180_000);
 
-test('a rollback started by hand after a successful cutover brings V1 back, and running it again changes nothing', async () => {
-  fixture = await createDemoFixture();
-  await startService(fixture.loaded(), 'v1');
-  await suite.ensureWorker();
-  const cutover = (await (await startCutover(env.client, fixture.plan, { autoApprove: true })).result().catch(viewOrThrow)) as CutoverView;
-  expect(cutover.status).toBe('SUCCESS');
+test(
+  'a rollback started by hand after a successful cutover brings ' + 'V1 back, and running it again changes nothing',
+  async () => {
+    fixture = await createDemoFixture();
+    await startService(fixture.loaded(), 'v1');
+    await suite.ensureWorker();
+    const cutover = (await (
+      await startCutover(env.client, fixture.plan, { autoApprove: true })
+    )
+      .result()
+      .catch(viewOrThrow)) as CutoverView;
+    expect(cutover.status).toBe('SUCCESS');
 
-  const manual = () =>
-    env.client.workflow.execute('rollbackWorkflow', {
-      taskQueue: TASK_QUEUE,
-      workflowId: uniqueId('manual-rollback'),
-      args: [{ plan: fixture!.plan, reason: 'KPI complaint from finance', requestedBy: 'alice' }],
-    }) as Promise<RollbackView>;
-  const first = await manual();
-  expect(first.status).toBe('ROLLED_BACK');
-  expect(first.steps.map((s) => `${s.name}:${s.state}`)).toEqual([
-    'verify backup:passed',
-    'switch traffic to V1:passed',
-    'stop V2:passed',
-    'restore backup:passed',
-    'start V1:passed',
-  ]);
-  expect(first.durationMs).toBeGreaterThan(0);
-  expect(await isUp(fixture.urls.v1)).toBe(true);
-  expect(await isUp(fixture.urls.v2)).toBe(false);
-  const pointer = JSON.parse(fs.readFileSync(path.join(fixture.workdir, 'active-upstream.json'), 'utf8'));
-  expect(pointer.active).toBe('v1');
+    const manual = () =>
+      env.client.workflow.execute('rollbackWorkflow', {
+        taskQueue: TASK_QUEUE,
+        workflowId: uniqueId('manual-rollback'),
+        args: [{ plan: fixture!.plan, reason: 'KPI complaint from finance', requestedBy: 'alice' }],
+      }) as Promise<RollbackView>;
+    const first = await manual();
+    expect(first.status).toBe('ROLLED_BACK');
+    expect(first.steps.map((s) => `${s.name}:${s.state}`)).toEqual([
+      'verify backup:passed',
+      'switch traffic to V1:passed',
+      'stop V2:passed',
+      'restore backup:passed',
+      'start V1:passed',
+    ]);
+    expect(first.durationMs).toBeGreaterThan(0);
+    expect(await isUp(fixture.urls.v1)).toBe(true);
+    expect(await isUp(fixture.urls.v2)).toBe(false);
+    const pointer = JSON.parse(fs.readFileSync(path.join(fixture.workdir, 'active-upstream.json'), 'utf8'));
+    expect(pointer.active).toBe('v1');
 
-  const again = await manual();
-  expect(again.status).toBe('ROLLED_BACK');
-  expect(await isUp(fixture.urls.v1)).toBe(true);
-}, 180_000);
+    const again = await manual();
+    expect(again.status).toBe('ROLLED_BACK');
+    expect(await isUp(fixture.urls.v1)).toBe(true);
+  },
+  180_000,
+);

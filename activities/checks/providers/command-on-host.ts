@@ -16,12 +16,26 @@ import { PROVIDERS } from './index';
 import { runCheck } from '../run-check';
 
 /** Runs the named checks of `moment` against `role`, one after another, as the orchestrator would. */
-export async function runHostChecks(loaded: LoadedPlan, role: ServiceRole, moment: CheckMoment, names: string[], context: HostChecksContext = {}): Promise<CheckOutcome[]> {
+export async function runHostChecks(
+  loaded: LoadedPlan,
+  role: ServiceRole,
+  moment: CheckMoment,
+  names: string[],
+  context: HostChecksContext = {},
+): Promise<CheckOutcome[]> {
   const checks = (loaded.plan.checks ?? []).filter((c) => names.includes(c.name));
   const missing = names.filter((n) => !checks.some((c) => c.name === n));
-  if (missing.length) throw ApplicationFailure.nonRetryable(`checks ${missing.join(', ')} are not in plan ${loaded.plan.name}: the plan changed under a running workflow`, FailureType.InvalidPlan);
+  if (missing.length)
+    throw ApplicationFailure.nonRetryable(
+      `checks ${missing.join(', ')} are not in plan ` +
+        `${loaded.plan.name}: the plan changed under a running workflow`,
+      FailureType.InvalidPlan,
+    );
   const baseline = context.baseline ?? (context.baselineFromPlan ? await planBaseline(loaded) : undefined);
   const outcomes: CheckOutcome[] = [];
-  for (const check of checks) outcomes.push(await runCheck(loaded, check, role, { moment, baseline, v1Live: context.v1Live, providers: PROVIDERS }));
+  for (const check of checks)
+    outcomes.push(
+      await runCheck(loaded, check, role, { moment, baseline, v1Live: context.v1Live, providers: PROVIDERS }),
+    );
   return outcomes;
 }

@@ -28,8 +28,10 @@ export function percentile(sorted: number[], p: number): number {
 
 function requestHeaders(spec: HttpProviderSpec, ctx: ProviderContext, jsonBody: boolean): Record<string, string> {
   const headers: Record<string, string> = { ...spec.headers };
-  for (const [name, envVar] of Object.entries(spec.headersFromEnv)) headers[name] = secretFromEnv(ctx.env, envVar, `http header ${name}`);
-  if (jsonBody && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  for (const [name, envVar] of Object.entries(spec.headersFromEnv))
+    headers[name] = secretFromEnv(ctx.env, envVar, `http header ${name}`);
+  if (jsonBody && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+    headers['content-type'] = 'application/json';
   return headers;
 }
 
@@ -37,7 +39,8 @@ function requestHeaders(spec: HttpProviderSpec, ctx: ProviderContext, jsonBody: 
 function templated(value: unknown, vars: Record<string, string>): unknown {
   if (typeof value === 'string') return fillTemplate(value, vars);
   if (Array.isArray(value)) return value.map((v) => templated(v, vars));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, templated(v, vars)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, templated(v, vars)]));
   return value;
 }
 
@@ -52,8 +55,11 @@ function parseBody(spec: HttpProviderSpec, answer: HttpAnswer): { value?: unknow
   if (spec.parse === 'prometheus') {
     const samples = parsePrometheusText(answer.text);
     const names = [...new Set(samples.map((s) => s.name))];
-    if (!names.length) return { why: `no Prometheus samples in the answer (starts ${JSON.stringify(answer.text.slice(0, 80))})` };
-    const value: Record<string, number | null> = Object.fromEntries(names.map((n) => [n, sumMetric(samples, n) ?? null]));
+    if (!names.length)
+      return { why: `no Prometheus samples in the answer (starts ${JSON.stringify(answer.text.slice(0, 80))})` };
+    const value: Record<string, number | null> = Object.fromEntries(
+      names.map((n) => [n, sumMetric(samples, n) ?? null]),
+    );
     // Also each metric narrowed to one label value, keyed as a selector (`name{kind="user"}`), so an
     // extract can read the traffic series alone (requestsMetric / errorsMetric of the default checks).
     for (const { name, labels, value: v } of samples) {
@@ -66,7 +72,8 @@ function parseBody(spec: HttpProviderSpec, answer: HttpAnswer): { value?: unknow
     return { value };
   }
   if (answer.text.trim() === '') return { value: null };
-  if (answer.json === undefined) return { why: `the answer is not JSON (starts ${JSON.stringify(answer.text.slice(0, 80))}): set parse: text` };
+  if (answer.json === undefined)
+    return { why: `the answer is not JSON (starts ` + `${JSON.stringify(answer.text.slice(0, 80))}): set parse: text` };
   return { value: answer.json };
 }
 
@@ -89,7 +96,12 @@ export const httpProvider: Provider<HttpProviderSpec> = async (spec, ctx) => {
   if (problem) throw new CheckConfigError(`http.extract "${spec.extract}": ${problem}`);
   const url = joinUrl(ctx.target.service.baseUrl, fillTemplate(spec.path, ctx.vars));
   const jsonBody = spec.body !== undefined && typeof spec.body !== 'string';
-  const body = spec.body === undefined ? undefined : typeof spec.body === 'string' ? fillTemplate(spec.body, ctx.vars) : JSON.stringify(templated(spec.body, ctx.vars));
+  const body =
+    spec.body === undefined
+      ? undefined
+      : typeof spec.body === 'string'
+        ? fillTemplate(spec.body, ctx.vars)
+        : JSON.stringify(templated(spec.body, ctx.vars));
   const headers = requestHeaders(spec, ctx, jsonBody);
   const timeoutMs = parseDuration(spec.timeout);
   const what = `${spec.method} ${url}`;
@@ -111,7 +123,12 @@ export const httpProvider: Provider<HttpProviderSpec> = async (spec, ctx) => {
     }
     if (spec.samples > 1) heartbeat({ check: 'http', sample: i + 1, of: spec.samples });
   }
-  if (!last) return { ok: false, inconclusive: spec.samples > 1 ? `no answer to any of ${spec.samples} requests: ${lastError}` : `no answer: ${lastError}` };
+  if (!last)
+    return {
+      ok: false,
+      inconclusive:
+        spec.samples > 1 ? `no answer to any of ${spec.samples} requests: ${lastError}` : `no answer: ${lastError}`,
+    };
 
   const okStatus = statusOk(spec, last.status);
   const parsed = parseBody(spec, last);
@@ -121,9 +138,19 @@ export const httpProvider: Provider<HttpProviderSpec> = async (spec, ctx) => {
     ...latencyFields(latencies, spec.samples, failed),
     headers: Object.fromEntries(Object.entries(last.headers).filter(([name]) => !SECRET_HEADER.test(name))),
   };
-  const timing = spec.samples > 1 ? `${spec.samples} × ${what}: avg ${fields.avgMs} ms, p95 ${fields.p95Ms} ms${failed ? `, ${failed} failed` : ''}` : `${what}: ${fields.ms} ms`;
+  const timing =
+    spec.samples > 1
+      ? `${spec.samples} × ${what}: avg ${fields.avgMs} ms, p95 ` +
+        `${fields.p95Ms} ms${failed ? `, ${failed} failed` : ''}`
+      : `${what}: ${fields.ms} ms`;
   // A status the plan did not expect is a verdict for the rules, whatever the body says.
-  if (!okStatus) return { ok: true, value: parsed.value ?? last.text.slice(0, 2000), fields, summary: `${timing}; answered ${last.status}, not an expected status` };
+  if (!okStatus)
+    return {
+      ok: true,
+      value: parsed.value ?? last.text.slice(0, 2000),
+      fields,
+      summary: `${timing}; answered ${last.status}, not an expected status`,
+    };
   if (parsed.why) return { ok: false, inconclusive: `${what} answered ${last.status} but ${parsed.why}` };
 
   let value = parsed.value;
@@ -131,10 +158,19 @@ export const httpProvider: Provider<HttpProviderSpec> = async (spec, ctx) => {
     try {
       value = jmespathSearch(parsed.value, spec.extract);
     } catch (err) {
-      return { ok: false, inconclusive: `${what}: extract "${spec.extract}" failed on this answer: ${(err as Error).message}` };
+      return {
+        ok: false,
+        inconclusive: `${what}: extract "${spec.extract}" failed on this answer: ${(err as Error).message}`,
+      };
     }
-    if (value === null || value === undefined) return { ok: false, inconclusive: `${what} answered ${last.status} but there is nothing at ${spec.extract}` };
+    if (value === null || value === undefined)
+      return { ok: false, inconclusive: `${what} answered ${last.status} but there is nothing at ${spec.extract}` };
   }
   const shown = JSON.stringify(value) ?? 'null';
-  return { ok: true, value, fields, summary: `${timing}; ${last.status}; value ${shown.length > 80 ? `${shown.slice(0, 77)}…` : shown}` };
+  return {
+    ok: true,
+    value,
+    fields,
+    summary: `${timing}; ${last.status}; value ${shown.length > 80 ? `${shown.slice(0, 77)}…` : shown}`,
+  };
 };

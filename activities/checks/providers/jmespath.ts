@@ -25,7 +25,12 @@ export function jmespathProblem(expr: string): string | undefined {
     return `not a JMESPath expression: ${(err as Error).message} (e.g. "kpis.par30" or "groups.*.par30")`;
   }
   const unknown = [...functionNames(ast)].filter((name) => !isRegistered(name));
-  if (unknown.length) return `unknown JMESPath function ${unknown.map((f) => `${f}()`).join(', ')}: see https://jmespath.site for the built-in ones`;
+  if (unknown.length)
+    return (
+      `unknown JMESPath function ` +
+      `${unknown.map((f) => `${f}()`).join(', ')}: see ` +
+      `https://jmespath.site for the built-in ones`
+    );
   return undefined;
 }
 
@@ -33,4 +38,3 @@ export function jmespathProblem(expr: string): string | undefined {
 export function jmespathSearch(value: unknown, expr: string): unknown {
   return search(value as Parameters<typeof search>[0], expr);
 }
-

@@ -8,5 +8,8 @@ export const CHECK_LINTS: ExtraLint[] = [
     const problem = check.http?.extract ? jmespathProblem(check.http.extract) : undefined;
     return problem ? [{ path: `${at}.http.extract`, message: problem }] : [];
   },
-  (check, at) => (check.prometheus ? promqlProblems(check.prometheus.query).map((message) => ({ path: `${at}.prometheus.query`, message })) : []),
+  (check, at) =>
+    check.prometheus
+      ? promqlProblems(check.prometheus.query).map((message) => ({ path: `${at}.prometheus.query`, message }))
+      : [],
 ];

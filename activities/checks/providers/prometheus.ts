@@ -7,7 +7,14 @@
 import type { PrometheusProviderSpec } from '../../../domain/check-schema';
 import { parseDuration } from '../../../domain/duration';
 import { errorText, httpRequest, joinUrl } from '../../../infra/http-client';
-import { CheckConfigError, fillTemplate, secretFromEnv, type Provider, type ProviderAnswer, type ProviderContext } from './provider';
+import {
+  CheckConfigError,
+  fillTemplate,
+  secretFromEnv,
+  type Provider,
+  type ProviderAnswer,
+  type ProviderContext,
+} from './provider';
 
 interface PromSeries {
   metric: Record<string, string>;
@@ -23,7 +30,10 @@ interface PromAnswer {
 
 export const prometheusProvider: Provider<PrometheusProviderSpec> = async (spec, ctx) => {
   const server = ctx.loaded.plan.prometheus;
-  if (!server) throw new CheckConfigError('a prometheus check needs the plan\'s top-level `prometheus:` (address: http://HOST:9090)');
+  if (!server)
+    throw new CheckConfigError(
+      "a prometheus check needs the plan's top-level `prometheus:` " + '(address: http://HOST:9090)',
+    );
   const query = fillTemplate(spec.query, { ...ctx.vars, window: promDuration(ctx.vars.window) });
   const params = new URLSearchParams({ query });
   let path = '/api/v1/query';
@@ -52,15 +62,22 @@ export const prometheusProvider: Provider<PrometheusProviderSpec> = async (spec,
   }
   const body = answer.json as PromAnswer | undefined;
   if (answer.status === 401 || answer.status === 403) {
-    throw new CheckConfigError(`Prometheus at ${server.address} refused the credentials (${answer.status}): check prometheus.bearerTokenEnv or usernameEnv/passwordEnv`);
+    throw new CheckConfigError(
+      `Prometheus at ${server.address} refused the credentials (` +
+        `${answer.status}): check prometheus.bearerTokenEnv or usernameEnv/passwordEnv`,
+    );
   }
   if (body?.status === 'error') {
     // bad_data is the query's fault (PromQL syntax, a bad range); anything else is the server's
-    if (body.errorType === 'bad_data') throw new CheckConfigError(`PromQL rejected by Prometheus: ${body.error} — query: ${query}`);
+    if (body.errorType === 'bad_data')
+      throw new CheckConfigError(`PromQL rejected by Prometheus: ${body.error} — query: ${query}`);
     return { ok: false, inconclusive: `Prometheus could not run ${query}: ${body.errorType}: ${body.error}` };
   }
   if (answer.status !== 200 || body?.status !== 'success' || !body.data) {
-    return { ok: false, inconclusive: `Prometheus answered ${answer.status} to ${query}: ${answer.text.slice(0, 200)}` };
+    return {
+      ok: false,
+      inconclusive: `Prometheus answered ${answer.status} to ${query}: ${answer.text.slice(0, 200)}`,
+    };
   }
   return readResult(query, body.data.resultType ?? '', body.data.result);
 };
@@ -74,9 +91,11 @@ function promDuration(window: string): string {
 
 function authHeaders(ctx: ProviderContext): Record<string, string> {
   const server = ctx.loaded.plan.prometheus;
-  if (server?.bearerTokenEnv) return { authorization: `Bearer ${secretFromEnv(ctx.env, server.bearerTokenEnv, 'prometheus.bearerTokenEnv')}` };
+  if (server?.bearerTokenEnv)
+    return { authorization: `Bearer ${secretFromEnv(ctx.env, server.bearerTokenEnv, 'prometheus.bearerTokenEnv')}` };
   if (server?.usernameEnv || server?.passwordEnv) {
-    if (!server.usernameEnv || !server.passwordEnv) throw new CheckConfigError('prometheus: basic auth needs both usernameEnv and passwordEnv');
+    if (!server.usernameEnv || !server.passwordEnv)
+      throw new CheckConfigError('prometheus: basic auth needs both usernameEnv and passwordEnv');
     const user = secretFromEnv(ctx.env, server.usernameEnv, 'prometheus.usernameEnv');
     const password = secretFromEnv(ctx.env, server.passwordEnv, 'prometheus.passwordEnv');
     return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
@@ -93,22 +112,43 @@ function seriesKey(metric: Record<string, string>): string {
 function readResult(query: string, type: string, result: unknown): ProviderAnswer {
   if (type === 'scalar') {
     const value = Number((result as [number, string])[1]);
-    return Number.isFinite(value) ? { ok: true, value, summary: `${query} = ${value}` } : { ok: false, inconclusive: `${query} = ${value} (not a finite number)` };
+    return Number.isFinite(value)
+      ? { ok: true, value, summary: `${query} = ${value}` }
+      : { ok: false, inconclusive: `${query} = ${value} (not a finite number)` };
   }
-  if (type !== 'vector' && type !== 'matrix') return { ok: false, inconclusive: `${query} gave a ${type || 'missing'} result, not a number or series` };
-  const series = (result as PromSeries[]).map((s) => {
-    const samples = type === 'vector' ? [s.value as [number, string]] : (s.values ?? []);
-    return { labels: s.metric, numbers: samples.map(([, v]) => Number(v)) };
-  }).filter((s) => s.numbers.length > 0);
-  if (series.length === 0) return { ok: false, inconclusive: `no data: ${query} matched no series${type === 'matrix' ? ' in the window' : ''}` };
+  if (type !== 'vector' && type !== 'matrix')
+    return { ok: false, inconclusive: `${query} gave a ${type || 'missing'} result, not a number or series` };
+  const series = (result as PromSeries[])
+    .map((s) => {
+      const samples = type === 'vector' ? [s.value as [number, string]] : (s.values ?? []);
+      return { labels: s.metric, numbers: samples.map(([, v]) => Number(v)) };
+    })
+    .filter((s) => s.numbers.length > 0);
+  if (series.length === 0)
+    return {
+      ok: false,
+      inconclusive: `no data: ${query} matched no series${type === 'matrix' ? ' in the window' : ''}`,
+    };
   const bad = series.find((s) => !Number.isFinite(s.numbers[s.numbers.length - 1]));
-  if (bad) return { ok: false, inconclusive: `${query} is ${bad.numbers[bad.numbers.length - 1]} for {${seriesKey(bad.labels)}} (a division by zero: no traffic in the window?)` };
+  if (bad)
+    return {
+      ok: false,
+      inconclusive:
+        `${query} is ${bad.numbers[bad.numbers.length - 1]} for {` +
+        `${seriesKey(bad.labels)}} (a division by zero: no traffic in ` +
+        `the window?)`,
+    };
   const last = series.map((s) => ({ labels: s.labels, value: s.numbers[s.numbers.length - 1] }));
   const value = last.length === 1 ? last[0].value : Object.fromEntries(last.map((s) => [seriesKey(s.labels), s.value]));
   const fields: Record<string, unknown> = { series: last };
   if (type === 'matrix') {
     const all = series.flatMap((s) => s.numbers).filter(Number.isFinite);
-    fields.range = { min: Math.min(...all), max: Math.max(...all), avg: all.reduce((a, b) => a + b, 0) / all.length, samples: all.length };
+    fields.range = {
+      min: Math.min(...all),
+      max: Math.max(...all),
+      avg: all.reduce((a, b) => a + b, 0) / all.length,
+      samples: all.length,
+    };
   }
   const shown = last.length === 1 ? String(last[0].value) : `${last.length} series`;
   return { ok: true, value, fields, summary: `${query} = ${shown}` };

@@ -32,7 +32,10 @@ export type ProviderAnswer =
 
 export type Provider<Spec> = (spec: Spec, ctx: ProviderContext) => Promise<ProviderAnswer>;
 
-/** A mistake in the plan or the worker's env that no retry fixes (a missing env var, an unknown database): a FAIL naming the fix. */
+/**
+ * A mistake in the plan or the worker's env that no retry fixes (a missing env var, an unknown database): a FAIL naming
+ * the fix.
+ */
 export class CheckConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -43,7 +46,12 @@ export class CheckConfigError extends Error {
 /** {{ name }} → value; an unknown variable is a config error, not an empty string. */
 export function fillTemplate(text: string, vars: Record<string, string>): string {
   return text.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_, name: string) => {
-    if (!(name in vars)) throw new CheckConfigError(`unknown template variable {{ ${name} }}: use ${Object.keys(vars).map((v) => `{{ ${v} }}`).join(', ')}`);
+    if (!(name in vars))
+      throw new CheckConfigError(
+        `unknown template variable {{ ${name} }}: use ${Object.keys(vars)
+          .map((v) => `{{ ${v} }}`)
+          .join(', ')}`,
+      );
     return vars[name];
   });
 }
@@ -51,6 +59,9 @@ export function fillTemplate(text: string, vars: Record<string, string>): string
 /** Reads a secret the plan names by env var; missing → a config error saying which variable to set. */
 export function secretFromEnv(env: NodeJS.ProcessEnv, name: string, what: string): string {
   const value = env[name];
-  if (value === undefined || value === '') throw new CheckConfigError(`${what}: environment variable ${name} is not set on the worker: export ${name}=… before starting it`);
+  if (value === undefined || value === '')
+    throw new CheckConfigError(
+      `${what}: environment variable ${name} is not set on the ` + `worker: export ${name}=… before starting it`,
+    );
   return value;
 }

@@ -15,7 +15,10 @@ const seedCheck = z.looseObject({
 });
 export const seedReportSchema = z.looseObject({
   status,
-  checks: z.union([z.record(z.string().min(1), seedCheck).refine((c) => Object.keys(c).length > 0, { error: 'has no checks' }), z.array(seedCheck.extend({ name: z.string().min(1) })).min(1)]),
+  checks: z.union([
+    z.record(z.string().min(1), seedCheck).refine((c) => Object.keys(c).length > 0, { error: 'has no checks' }),
+    z.array(seedCheck.extend({ name: z.string().min(1) })).min(1),
+  ]),
   message: z.string().optional(),
   timestamp: z.string().optional(),
 });
@@ -43,11 +46,15 @@ export function parseSeedReport(raw: unknown, source: string): { report: SeedRep
   const parsed = seedReportSchema.safeParse(raw);
   if (!parsed.success) {
     throw new CheckConfigError(
-      `${source} is not a seed-style validation report (${describeIssues(parsed.error)}): it needs .status PASS|WARN|FAIL and .checks, each with .status — or set format: plain`,
+      `${source} is not a seed-style validation report (` +
+        `${describeIssues(parsed.error)}): it needs .status ` +
+        `PASS|WARN|FAIL and .checks, each with .status — or set format: plain`,
     );
   }
   const report = parsed.data;
-  const entries = Array.isArray(report.checks) ? report.checks.map((c) => [c.name, c] as const) : Object.entries(report.checks);
+  const entries = Array.isArray(report.checks)
+    ? report.checks.map((c) => [c.name, c] as const)
+    : Object.entries(report.checks);
   const checks = entries.map(([name, c]) => ({ name, status: c.status, message: c.message ?? '' }));
   return { report, checks };
 }
