@@ -71,8 +71,8 @@ export default tseslint.config(
     },
   },
   {
-    // the registry itself; cutover-lock-step.ts until its plan-lock patch is retired with the lock work
-    files: ['workflows/patches.ts', 'workflows/cutover-lock-step.ts'],
+    // the registry itself
+    files: ['workflows/patches.ts'],
     rules: { 'no-restricted-imports': ['error', sandbox] },
   },
 );

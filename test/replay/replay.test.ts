@@ -2,8 +2,8 @@
  * Recorded histories of real runs (the demo cutover, a rolled-back cutover, its rollback, the
  * first minutes of a monitoring loop) replayed against today's workflow code: a change that
  * would break a cutover or a 24-hour monitoring already running fails here, not in production.
- * Record more with: temporal workflow show --workflow-id ID --output json > test/replay/histories/NAME.json
- * and add NAME.json → ID to workflow-ids.json. (protobufjs is a direct dependency so that one copy
+ * The tests that make those runs record them with CUTOVER_RECORD_HISTORIES=1
+ * (test/helpers/record-history.ts). (protobufjs is a direct dependency so that one copy
  * is shared by @temporalio/proto and /common: with two copies, reading JSON histories fails.)
  */
 import fs from 'node:fs';
@@ -28,7 +28,9 @@ test('there are recorded histories of every workflow type to replay', () => {
       JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).events[0].workflowExecutionStartedEventAttributes
         .workflowType.name,
   );
-  expect(new Set(types)).toEqual(new Set(['cutoverWorkflow', 'rollbackWorkflow', 'monitoringWorkflow']));
+  expect(new Set(types)).toEqual(
+    new Set(['cutoverWorkflow', 'rollbackWorkflow', 'monitoringWorkflow', 'validationWorkflow']),
+  );
 });
 
 test.each(files)('%s replays deterministically on the current workflow code', async (file) => {

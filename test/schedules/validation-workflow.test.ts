@@ -6,6 +6,7 @@ import { TASK_QUEUE } from '../../domain/names';
 import { statusKey } from '../../domain/search-attributes';
 import { captureBaseline } from '../../activities/checks/baseline-store';
 import type { ValidationInput, ValidationResult } from '../../workflows/validation';
+import { recordHistory } from '../helpers/record-history';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import type { DemoFixture } from '../helpers/demo-fixture';
 import { cleanupDemos, runningDemo, setFaults } from '../validation/validation-helpers';
@@ -58,6 +59,7 @@ test(
     });
     expect(searchStatus).toBe('PASS');
     expect(notifications(f)).toEqual([]);
+    recordHistory(env.address, handle.workflowId, 'validation-pass.json');
   },
 );
 

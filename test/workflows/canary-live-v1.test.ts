@@ -7,7 +7,6 @@
  * report. blueGreen with `sharedData`: the snapshot before the switch is restored by a rollback in
  * the bake. CUTOVER_RECORD_HISTORIES=1 records the runs for the replay suite (test/replay/histories).
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -17,8 +16,9 @@ import type { MonitoringView } from '../../domain/monitoring-model';
 import { startService, stopService } from '../../activities/service-control';
 import { readTrafficState } from '../../activities/traffic';
 import { haproxyCommand } from '../../activities/traffic/haproxy-socket';
+import { recordHistory } from '../helpers/record-history';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
-import { isUp, REPO } from '../helpers/demo-fixture';
+import { isUp } from '../helpers/demo-fixture';
 import { createOrdersFixture, type OrdersFixture } from '../helpers/orders-fixture';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { startHaproxy, type HaproxyRouter } from '../helpers/haproxy';
@@ -93,20 +93,7 @@ const until = async (handle: WorkflowHandle, pred: (v: CutoverView) => boolean) 
   if (!pred(view)) throw new Error(`the cutover ended ${view.status} first: ${view.message}`);
   return view;
 };
-const record = (workflowId: string, name: string) => {
-  if (!process.env.CUTOVER_RECORD_HISTORIES) return;
-  const out = execFileSync(path.join(REPO, '.tools/bin/temporal'), [
-    'workflow',
-    'show',
-    '--workflow-id',
-    workflowId,
-    '--address',
-    env.address,
-    '--output',
-    'json',
-  ]);
-  fs.writeFileSync(path.join(REPO, 'test/replay/histories', name), out);
-};
+const record = (workflowId: string, name: string) => recordHistory(env.address, workflowId, name);
 
 beforeAll(async () => {
   env = suite.env;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CutoverView } from '../../domain/cutover-model';
 import { startService } from '../../activities/service-control';
+import { recordHistory } from '../helpers/record-history';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture, type FixtureOptions } from '../helpers/demo-fixture';
 import { atHold, startCutover, waitForStatus } from '../helpers/cutover-runner';
@@ -142,6 +143,8 @@ test('Phase 5 fails when V2 drifts after activation, and the rollback switches t
   await expectRolledBack(f, view, 'phase5', /defaultRate off by 2\.000%/);
   const pointer = JSON.parse(fs.readFileSync(path.join(f.workdir, 'active-upstream.json'), 'utf8'));
   expect(pointer).toMatchObject({ active: 'v1', upstream: f.urls.v1 });
+  recordHistory(env.address, handle.workflowId, 'cutover-rolled-back.json');
+  recordHistory(env.address, `${handle.workflowId}-rollback`, 'rollback.json');
 });
 
 test('an abort after V1 stopped rolls back instead of leaving nothing serving', async () => {

@@ -6,6 +6,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { TASK_QUEUE } from '../../domain/names';
 import type { CutoverInput, CutoverView } from '../../domain/cutover-model';
 import { startService } from '../../activities/service-control';
+import { recordHistory } from '../helpers/record-history';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { viewOrThrow } from '../../domain/outcome';
@@ -70,6 +71,7 @@ test('an auto-approved cutover runs phases 0–5 in order and ends SUCCESS with 
   }))
     listed.push(wf.workflowId);
   expect(listed).toEqual([handle.workflowId]);
+  recordHistory(env.address, handle.workflowId, 'cutover-success.json');
 });
 
 test('a NO-GO at the gate ends ABORTED with V1 never stopped', async () => {

@@ -6,10 +6,10 @@
  * breaks in a way each check owns. The cutovers run at once on one worker, one file's servers.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CutoverView } from '../../domain/cutover-model';
+import { recordHistory } from '../helpers/record-history';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { atHold, startCutover } from '../helpers/cutover-runner';
 import { createOrdersFixture, type OrdersFixture } from '../helpers/orders-fixture';
@@ -184,23 +184,6 @@ test('the orders service is cut over by data checks alone, and each check rolls 
   expect(failed(warehouse)).toMatch(/data_integrity: west\.orders off by/);
   expect(failed(script)).toMatch(/^ROLLED_BACK/);
   expect(failed(script)).toMatch(/audit_trail: .*FAIL/);
-  // CUTOVER_RECORD_HISTORIES=1 records these runs for the replay suite (test/replay/histories).
-  if (process.env.CUTOVER_RECORD_HISTORIES) {
-    for (const [c, name] of [
-      ['ok', 'cutover-data-checks.json'],
-      ['errors', 'cutover-data-checks-rolled-back.json'],
-    ]) {
-      const out = execFileSync(path.join(REPO, '.tools/bin/temporal'), [
-        'workflow',
-        'show',
-        '--workflow-id',
-        handles[c],
-        '--address',
-        env.address,
-        '--output',
-        'json',
-      ]);
-      fs.writeFileSync(path.join(REPO, 'test/replay/histories', name), out);
-    }
-  }
+  recordHistory(env.address, handles.ok, 'cutover-data-checks.json');
+  recordHistory(env.address, handles.errors, 'cutover-data-checks-rolled-back.json');
 }, 300_000);

@@ -10,7 +10,10 @@ const REPO = path.resolve(__dirname, '../..');
 const USES_PATCHED =
   `import { patched } from '@temporalio/workflow';\nexport const ` + `fixed = (): boolean => patched('some-fix');\n`;
 
-/** The project's own lint run (a child process: jest cannot load its ESM config) on `text` as `file`. */
+/**
+ * The project's own lint run (a child process: jest cannot load its ESM config) on `text` in place
+ * of `file`'s content: the file must exist, for typed lint finds files through the tsconfig.
+ */
 async function lintAs(file: string, text: string): Promise<string[]> {
   const eslint = path.join(REPO, 'node_modules/.bin/eslint');
   const run = spawnSync(eslint, ['--stdin', '--stdin-filename', file, '--format', 'json'], {
@@ -24,7 +27,7 @@ async function lintAs(file: string, text: string): Promise<string[]> {
 }
 
 test('a workflow file that imports patched() directly fails lint, pointing at the registry', async () => {
-  expect(await lintAs('workflows/some-step.ts', USES_PATCHED)).toEqual([
+  expect(await lintAs('workflows/cutover.ts', USES_PATCHED)).toEqual([
     expect.stringContaining('workflows/patches.ts'),
   ]);
 });
@@ -33,7 +36,7 @@ test('deprecatePatch() is refused the same way', async () => {
   const text =
     `import { deprecatePatch } from '@temporalio/workflow';\nexport ` +
     `const retire = (): void => deprecatePatch('x');\n`;
-  expect(await lintAs('workflows/some-step.ts', text)).toEqual([expect.stringContaining('workflows/patches.ts')]);
+  expect(await lintAs('workflows/cutover.ts', text)).toEqual([expect.stringContaining('workflows/patches.ts')]);
 });
 
 test('the registry itself may call patched()', async () => {

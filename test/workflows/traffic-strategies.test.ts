@@ -5,7 +5,6 @@
  * and a failure after the cutover's switch both put the router back exactly as it was,
  * asserted by reading HAProxy's state back.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -13,8 +12,9 @@ import type { CutoverView } from '../../domain/cutover-model';
 import { startService, stopService } from '../../activities/service-control';
 import { readTrafficState } from '../../activities/traffic';
 import { haproxyCommand } from '../../activities/traffic/haproxy-socket';
+import { recordHistory } from '../helpers/record-history';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
-import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
+import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { startHaproxy, type HaproxyRouter } from '../helpers/haproxy';
 import { versionsSeen } from '../helpers/version-backends';
@@ -79,21 +79,7 @@ test(
     expect(await routerServers()).toEqual({ v1: 'drain', v2: 'ready' });
     expect(await versionsSeen(haproxy.publicUrl, 3)).toEqual(['v2', 'v2', 'v2']);
     expect(await isUp(fixture.urls.v1)).toBe(false);
-    // CUTOVER_RECORD_HISTORIES=1 records this run for the replay suite (test/replay/histories).
-    if (process.env.CUTOVER_RECORD_HISTORIES) {
-      const out = execFileSync(path.join(REPO, '.tools/bin/temporal'), [
-        'workflow',
-        'show',
-        '--workflow-id',
-        handle.workflowId,
-        '--address',
-        env.address,
-        '--output',
-        'json',
-      ]);
-      fs.writeFileSync(path.join(REPO, 'test/replay/histories/cutover-blue-green.json'), out);
-      console.log(`recorded ${handle.workflowId}`);
-    }
+    recordHistory(env.address, handle.workflowId, 'cutover-blue-green.json');
   },
 );
 
