@@ -6,7 +6,7 @@
  * failed, timed out) has no final view: it is told how it ended, by whom, and the last state it
  * published in its search attributes.
  */
-import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { outcomeView } from '../domain/outcome';
 import { phaseKey, statusKey } from '../domain/search-attributes';
 import { newestEvent } from '../infra/history-events';
@@ -54,7 +54,11 @@ export async function readWorkflow<T>(client: Client, id: string): Promise<Workf
   if (d.status.name === 'FAILED')
     read.view = await handle.result().then(
       () => undefined,
-      (err: unknown) => outcomeView<T>(err),
+      (err: unknown) => {
+        // a failure the client cannot decode (encrypted, no keys) is told as such, not as an ending
+        if (!(err instanceof WorkflowFailedError)) throw err;
+        return outcomeView<T>(err);
+      },
     );
   return read;
 }

@@ -23,6 +23,8 @@ export function startWorkerProcess(
       CUTOVER_LOG_LEVEL: 'info',
       CUTOVER_ALLOW_INLINE_PLANS: '1',
       CUTOVER_PLAN_DIR: [REPO, os.tmpdir()].join(path.delimiter),
+      // like the tests' in-process workers, unversioned: a test of Worker Versioning sets it to 1
+      CUTOVER_WORKER_VERSIONING: '0',
       ...extra.env,
     },
     detached: true,
