@@ -126,7 +126,7 @@ export const planSchema = z.strictObject({
       latencyExcellentMs: z.number().positive().default(50),
       memoryDrift: fraction.default(0.1),
       minFreeDiskMb: z.number().nonnegative().default(100),
-      latencySamples: z.number().int().positive().default(20),
+      latencySamples: z.number().int().positive().max(1000).default(20),
     })
     .prefault({}),
   /** Production validation (the five post-cutover checks); thresholds it shares live in `thresholds`. */

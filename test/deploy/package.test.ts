@@ -152,7 +152,10 @@ test(
     const worker = {
       command: [cutover, 'worker'],
       cwd: install,
-      env: userEnv({ CUTOVER_ALLOW_INLINE_PLANS: '0', CUTOVER_PLAN_DIR: '', CUTOVER_WORKER_VERSIONING: '1' }) as Record<string, string>,
+      env: userEnv({ CUTOVER_ALLOW_INLINE_PLANS: '0', CUTOVER_PLAN_DIR: '', CUTOVER_WORKER_VERSIONING: '1' }) as Record<
+        string,
+        string
+      >,
     };
     workers.push(await startWorkerProcess(env.address, { ...worker, args: dirs }));
     const agentEnv = { ...worker.env, CUTOVER_RUN_DIR: path.join(install, 'agent-run') };

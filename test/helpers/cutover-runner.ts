@@ -3,6 +3,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { TASK_QUEUE } from '../../domain/names';
 import type { CutoverInput, CutoverView, PhaseId } from '../../domain/cutover-model';
 import { viewOrThrow } from '../../domain/outcome';
+import { waitFor } from './wait-for';
 
 let seq = 0;
 export const uniqueId = (prefix: string) => `${prefix}-${process.pid}-${Date.now()}-${++seq}`;
@@ -15,12 +16,19 @@ export function startCutover(client: Client, plan: Record<string, unknown>, inpu
   });
 }
 
-export async function waitForStatus(handle: WorkflowHandle, pred: (v: CutoverView) => boolean): Promise<CutoverView> {
-  for (;;) {
-    const view = await handle.query<CutoverView>('status');
+const ENDED = ['SUCCESS', 'ABORTED', 'ROLLED_BACK', 'FAILED', 'CANCELLED', 'COMPLETED'];
+
+/** Its `status` once `pred` holds; fails at once when the run ended without it ever holding. */
+export async function waitForStatus<V extends { status: string; message?: string } = CutoverView>(
+  handle: WorkflowHandle,
+  pred: (v: V) => boolean,
+): Promise<V> {
+  return waitFor(`${handle.workflowId} to reach the awaited state`, async () => {
+    const view = await handle.query<V>('status');
     if (pred(view)) return view;
-    await new Promise((r) => setTimeout(r, 150));
-  }
+    if (ENDED.includes(view.status)) throw new Error(`${handle.workflowId} ended ${view.status}: ${view.message}`);
+    return undefined;
+  });
 }
 
 /** Waits until the cutover is held before `phase`, lets the test break something, then resumes it. */

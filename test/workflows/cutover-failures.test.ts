@@ -97,7 +97,13 @@ test('Phase 2 fails when V2 computes different KPIs than V1 in the shadow run, a
   )
     .result()
     .catch(viewOrThrow)) as CutoverView;
-  await expectAbortedWithV1Untouched(f, view, pid, 'phase2', /V2 shadow run differs from V1: par30 off by 5\.000%/);
+  await expectAbortedWithV1Untouched(
+    f,
+    view,
+    pid,
+    'phase2',
+    /V2 shadow run differs from V1: kpi_calculations v2 FAIL .* par30 off by 5\.000%/,
+  );
 });
 
 test('Phase 3 fails when V1 refuses to stop, and the rollback leaves V1 serving', async () => {

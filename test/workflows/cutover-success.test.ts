@@ -54,7 +54,9 @@ test('an auto-approved cutover runs phases 0–5 in order and ends SUCCESS with 
     ['engineering', 'auto-approve', 'auto-approve'],
     ['operations', 'auto-approve', 'auto-approve'],
   ]);
-  expect(view.phases.find((p) => p.id === 'phase2')!.message).toMatch(/tests PASSED; shadow run: PASS: .*all \d+ fields within/);
+  expect(view.phases.find((p) => p.id === 'phase2')!.message).toMatch(
+    /tests PASSED; shadow run: PASS: .*all \d+ fields within/,
+  );
   expect(await isUp(fixture.urls.v2)).toBe(true);
   expect(await isUp(fixture.urls.v1)).toBe(false);
   const pointer = JSON.parse(fs.readFileSync(path.join(fixture.workdir, 'active-upstream.json'), 'utf8'));

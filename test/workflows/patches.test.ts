@@ -27,9 +27,7 @@ async function lintAs(file: string, text: string): Promise<string[]> {
 }
 
 test('a workflow file that imports patched() directly fails lint, pointing at the registry', async () => {
-  expect(await lintAs('workflows/cutover.ts', USES_PATCHED)).toEqual([
-    expect.stringContaining('workflows/patches.ts'),
-  ]);
+  expect(await lintAs('workflows/cutover.ts', USES_PATCHED)).toEqual([expect.stringContaining('workflows/patches.ts')]);
 });
 
 test('deprecatePatch() is refused the same way', async () => {

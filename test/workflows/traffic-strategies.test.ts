@@ -131,7 +131,9 @@ test(
     expect(view.phases.find((x) => x.id === 'phase4')!.message).toMatch(/canary 10% PASS → 100% PASS/);
     // each step against V1 read live (the built-in checks: V1's /kpis now, V1's latency beside V2's)
     expect(view.traffic!.steps[0].analysis).toMatch(/kpi_calculations PASS: V2 against V1 live: all \d+ fields within/);
-    expect(view.traffic!.steps[0].analysis).toMatch(/performance (PASS|WARN): V2 20 × GET \S+: avg [\d.]+ ms.* · V1 20 × GET \S+: avg [\d.]+ ms/);
+    expect(view.traffic!.steps[0].analysis).toMatch(
+      /performance (PASS|WARN): V2 20 × GET \S+: avg [\d.]+ ms.* · V1 20 × GET \S+: avg [\d.]+ ms/,
+    );
     expect(await versionsSeen(haproxy.publicUrl, 3)).toEqual(['v2', 'v2', 'v2']);
   },
 );
