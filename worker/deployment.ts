@@ -135,14 +135,16 @@ export async function joinDeployment(o: JoinOptions): Promise<JoinResult> {
   const deadline = Date.now() + (o.waitMs ?? 30_000);
   let info;
   let conflictToken: Uint8Array | undefined;
-  // This worker's own workflow poller, not only the version: a host agent of the build may have
-  // created it first, and a build made current before its workflow queue is registered is refused.
+  // This worker's own pollers, not only the version: a host agent of the build may have created
+  // it first, and a build made current before its queues are registered is refused.
   const polling = async () => {
     const { workerDeploymentVersionInfo: v } = await workflowService.describeWorkerDeploymentVersion({
       namespace: ns,
       deploymentVersion: o.version,
     });
-    return !!v?.taskQueueInfos?.some((q) => q.name === TASK_QUEUE && q.type === 1 /* TASK_QUEUE_TYPE_WORKFLOW */);
+    const queues = v?.taskQueueInfos ?? [];
+    // TASK_QUEUE_TYPE_WORKFLOW and _ACTIVITY: the orchestration worker polls both
+    return [1, 2].every((type) => queues.some((q) => q.name === TASK_QUEUE && q.type === type));
   };
   for (;;) {
     try {
