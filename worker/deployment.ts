@@ -18,6 +18,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { packageRoot } from './build-info';
+import { TASK_QUEUE } from '../domain/names';
 
 // the package root: above worker/ in a checkout, above dist/worker/ in an installed package
 const ROOT = packageRoot();
@@ -134,19 +135,33 @@ export async function joinDeployment(o: JoinOptions): Promise<JoinResult> {
   const deadline = Date.now() + (o.waitMs ?? 30_000);
   let info;
   let conflictToken: Uint8Array | undefined;
+  // This worker's own pollers, not only the version: a host agent of the build may have created
+  // it first, and a build made current before its queues are registered is refused.
+  const polling = async () => {
+    const { workerDeploymentVersionInfo: v } = await workflowService.describeWorkerDeploymentVersion({
+      namespace: ns,
+      deploymentVersion: o.version,
+    });
+    const queues = v?.taskQueueInfos ?? [];
+    // TASK_QUEUE_TYPE_WORKFLOW and _ACTIVITY: the orchestration worker polls both
+    return [1, 2].every((type) => queues.some((q) => q.name === TASK_QUEUE && q.type === type));
+  };
   for (;;) {
     try {
-      const described = await workflowService.describeWorkerDeployment({ namespace: ns, deploymentName });
-      info = described.workerDeploymentInfo;
-      conflictToken = described.conflictToken ?? undefined;
-      if (info?.versionSummaries?.some((v) => v.deploymentVersion?.buildId === buildId)) break;
+      // the deployment (and its conflict token) read after the poller is seen, for the set-current below
+      if (await polling()) {
+        const described = await workflowService.describeWorkerDeployment({ namespace: ns, deploymentName });
+        info = described.workerDeploymentInfo;
+        conflictToken = described.conflictToken ?? undefined;
+        if (info?.versionSummaries?.some((v) => v.deploymentVersion?.buildId === buildId)) break;
+      }
     } catch (err) {
       if ((err as { code?: number }).code !== 5 /* NOT_FOUND: no poll reached the server yet */) throw err;
     }
     if (Date.now() > deadline)
       throw new DeploymentConfigError(
         `the server did not register build ${buildId} of deployment ` +
-          `${deploymentName} within ${o.waitMs ?? 30_000} ms: does it ` +
+          `${deploymentName} polling task queue ${TASK_QUEUE} within ${o.waitMs ?? 30_000} ms: does it ` +
           `support Worker Versioning (Temporal 1.28+)? Else run with CUTOVER_WORKER_VERSIONING=0`,
       );
     await sleep(200);

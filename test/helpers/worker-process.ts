@@ -10,7 +10,14 @@ import { REPO } from './demo-fixture';
  */
 export function startWorkerProcess(
   address: string,
-  extra: { args?: string[]; env?: Record<string, string>; command?: string[]; cwd?: string } = {},
+  extra: {
+    args?: string[];
+    env?: Record<string, string>;
+    command?: string[];
+    cwd?: string;
+    /** every chunk of its stdout and stderr, for a test that reads its log (from the first line) */
+    onOutput?: (text: string) => void;
+  } = {},
 ): Promise<ChildProcess> {
   const [cmd, ...cmdArgs] = extra.command ?? ['node', '--import', 'tsx', 'worker/main.ts'];
   const child = spawn(cmd, [...cmdArgs, ...(extra.args ?? [])], {
@@ -34,9 +41,13 @@ export function startWorkerProcess(
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
+      extra.onOutput?.(String(d));
       if (out.includes('worker polling')) resolve(child);
     });
-    child.stderr!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => {
+      out += d;
+      extra.onOutput?.(String(d));
+    });
     child.on('exit', (code) => reject(new Error(`worker exited (${code}) before polling:\n${out.slice(-2000)}`)));
   });
 }
