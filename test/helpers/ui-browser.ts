@@ -1,6 +1,7 @@
 /** Headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core) for UI checks. */
 import fs from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { waitFor } from './wait-for';
 
 export const CHROMIUM = process.env.CUTOVER_CHROMIUM ?? '/usr/bin/chromium';
 let browser: Browser | undefined;
@@ -26,3 +27,23 @@ afterAll(async () => {
   await browser?.close();
   browser = undefined;
 });
+
+/**
+ * The page as the UI renders it, reloaded until `ready` holds (visibility and queries are there
+ * eventually). Not "networkidle": the UI polls while a workflow runs, so the network never rests.
+ */
+export async function openUntil(page: Page, url: string, ready: () => Promise<boolean>) {
+  try {
+    await waitFor(`${url} to show what the test waits for`, async () => {
+      await page.goto(url, { waitUntil: 'load' });
+      for (let i = 0; i < 10; i++) {
+        if (await ready()) return true;
+        await page.waitForTimeout(500);
+      }
+      return undefined;
+    });
+  } catch (err) {
+    await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/cutover-ui-timeout.png`, fullPage: true });
+    throw new Error(`${(err as Error).message}; the page shows:\n${(await page.innerText('body')).slice(0, 3000)}`);
+  }
+}

@@ -8,14 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import type { Page } from 'playwright-core';
 import type { CutoverView } from '../../domain/cutover-model';
 import { viewOrThrow } from '../../domain/outcome';
 import { startService } from '../../activities/service-control';
 import { bundleWorkflows, createWorker, startDevServer } from '../helpers/temporal-env';
 import { createDemoFixture, freePort, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
-import { newPage, uiTest } from '../helpers/ui-browser';
+import { newPage, openUntil, uiTest } from '../helpers/ui-browser';
 
 const OUTPUT = path.resolve(__dirname, '../../.data/test-output/ui');
 let env: TestWorkflowEnvironment;
@@ -45,19 +44,6 @@ async function withV1() {
 const ended = async (handle: { result(): Promise<unknown> }) =>
   (await handle.result().catch(viewOrThrow)) as CutoverView;
 
-/** The page as the UI renders it, reloaded until `ready` holds (visibility and queries are eventually there). */
-async function openUntil(page: Page, url: string, ready: () => Promise<boolean>) {
-  for (let i = 0; ; i++) {
-    await page.goto(url, { waitUntil: 'networkidle' });
-    if (await ready()) return;
-    if (i > 60)
-      throw new Error(
-        `${url} never showed what the test waits for; it shows:\n${(await page.innerText('body')).slice(0, 3000)}`,
-      );
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
 uiTest()(
   'the default list tells SUCCESS, ABORTED, ROLLED_BACK and ' +
     'FAILED apart with no lock rows, and an open gate says its ' +
@@ -72,7 +58,12 @@ uiTest()(
     const aborted = await startCutover(env.client, gated.plan, { startedBy: 'starter' });
     await waitForStatus(aborted, (v) => v.status === 'AWAITING_APPROVAL' && !!v.openDecision);
     const detailsUrl = `${base}/${aborted.workflowId}`;
-    await openUntil(page, detailsUrl, async () => (await page.getByText('Open decision: GO/NO-GO').count()) > 0);
+    // the UI (2.54) shows a workflow's current details under its "User Metadata" tab
+    await openUntil(page, detailsUrl, async () => {
+      const tab = page.getByText('User Metadata', { exact: true });
+      if (await tab.count()) await tab.first().click();
+      return (await page.getByText('Open decision: GO/NO-GO').count()) > 0;
+    });
     const details = await page.innerText('body');
     await page.screenshot({ path: path.join(OUTPUT, 'open-gate-details.png'), fullPage: true });
     expect(details).toMatch(

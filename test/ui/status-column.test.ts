@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { statusKey } from '../../domain/search-attributes';
 import { startDevServer } from '../helpers/temporal-env';
 import { freePort } from '../helpers/demo-fixture';
-import { newPage, uiTest } from '../helpers/ui-browser';
+import { newPage, openUntil, uiTest } from '../helpers/ui-browser';
 
 let env: TestWorkflowEnvironment;
 let uiPort: number;
@@ -28,12 +28,7 @@ uiTest()(
     });
     const page = await newPage();
     const list = `http://127.0.0.1:${uiPort}/namespaces/default/workflows`;
-    // Visibility is eventually consistent: reload until the row is listed.
-    for (;;) {
-      await page.goto(list, { waitUntil: 'networkidle' });
-      if (await page.getByText('cutover-ui-column-monitoring').count()) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await openUntil(page, list, async () => (await page.getByText('cutover-ui-column-monitoring').count()) > 0);
     await page.click('[data-testid=workflows-summary-table-configuration-button]');
     await page.click('button[aria-label="Add CutoverStatus column"]');
     await page.keyboard.press('Escape');
