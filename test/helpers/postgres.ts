@@ -85,7 +85,8 @@ export async function startPostgres(opts: { startTimeoutMs?: number; port?: numb
     fs.rmSync(dir, { recursive: true, force: true });
   };
   const accepts = async () => {
-    const client = new pg.Client({ connectionString: url });
+    // a bounded attempt: whatever else holds the port may accept and never answer
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
     client.on('error', () => undefined);
     try {
       await client.connect();

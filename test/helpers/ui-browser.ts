@@ -47,3 +47,9 @@ export async function openUntil(page: Page, url: string, ready: () => Promise<bo
     throw new Error(`${(err as Error).message}; the page shows:\n${(await page.innerText('body')).slice(0, 3000)}`);
   }
 }
+
+/** The text of the page and of every frame in it (the UI renders markdown details in a frame of their own). */
+export async function pageText(page: Page): Promise<string> {
+  const texts = await Promise.all(page.frames().map((f) => f.innerText('body').catch(() => '')));
+  return texts.join('\n');
+}

@@ -14,7 +14,7 @@ import { startService } from '../../activities/service-control';
 import { bundleWorkflows, createWorker, startDevServer } from '../helpers/temporal-env';
 import { createDemoFixture, freePort, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
-import { newPage, openUntil, uiTest } from '../helpers/ui-browser';
+import { newPage, openUntil, pageText, uiTest } from '../helpers/ui-browser';
 
 const OUTPUT = path.resolve(__dirname, '../../.data/test-output/ui');
 let env: TestWorkflowEnvironment;
@@ -62,9 +62,9 @@ uiTest()(
     await openUntil(page, detailsUrl, async () => {
       const tab = page.getByText('User Metadata', { exact: true });
       if (await tab.count()) await tab.first().click();
-      return (await page.getByText('Open decision: GO/NO-GO').count()) > 0;
+      return (await pageText(page)).includes('Open decision: GO/NO-GO');
     });
-    const details = await page.innerText('body');
+    const details = await pageText(page);
     await page.screenshot({ path: path.join(OUTPUT, 'open-gate-details.png'), fullPage: true });
     expect(details).toMatch(
       /Deadline: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \((29\.\d|30) min left as of \d\d:\d\d:\d\d UTC\)/,
@@ -119,7 +119,7 @@ uiTest()(
     ).toEqual({ SUCCESS: 'SUCCESS', ROLLED_BACK: 'ROLLED_BACK', FAILED: 'FAILED', ABORTED: 'ABORTED' });
 
     // The list exactly as the UI opens it.
-    const rowOf = (id: string) => page.locator('tr', { hasText: id });
+    const rowOf = (id: string) => page.locator('tr', { has: page.getByText(id, { exact: true }) });
     await openUntil(page, base, async () => {
       for (const { handle } of Object.values(runs)) if (!(await rowOf(handle.workflowId).count())) return false;
       return true;
@@ -141,7 +141,7 @@ uiTest()(
     // One click from the list, each failed row names its outcome first.
     for (const outcome of ['ABORTED', 'ROLLED_BACK', 'FAILED']) {
       const id = runs[outcome as keyof typeof runs].handle.workflowId;
-      await openUntil(page, `${base}/${id}`, async () => (await page.getByText(`${outcome}: `).count()) > 0);
+      await openUntil(page, `${base}/${id}`, async () => (await pageText(page)).includes(`${outcome}: `));
       await page.screenshot({ path: path.join(OUTPUT, `${outcome.toLowerCase()}.png`), fullPage: true });
     }
     console.log(`screenshots in ${OUTPUT}`);
