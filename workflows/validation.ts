@@ -121,7 +121,8 @@ async function runValidation(
   }
   upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
   const name = loaded.plan.services[target].name;
-  // A FAIL is data here, not an error: the run completes and says FAIL (Phase 5 is what throws).
+  // A FAIL is the service's verdict, not an error of the run: reported and notified like a WARN, then the
+  // run ends FAILED (ValidationFail) carrying this result; a run that validated nothing is ValidationNotRun.
   let report: ValidationReport;
   let reportPath: string;
   try {

@@ -16,10 +16,12 @@ import { defaultChecks } from '../../domain/default-checks';
 import { checkSchema } from '../../domain/check-schema';
 import { setFaults, kpisOf } from '../validation/validation-helpers';
 import type { FlatValues } from '../../domain/value-compare';
+import { startLoad, type RunningLoad } from '../../bench/load-generator';
 
 let f: DemoFixture;
 let parts: DemoComponents;
 let baseline: FlatValues;
+let users: RunningLoad | undefined;
 const SEED_KEYS = ['kpi_calculations', 'data_integrity', 'performance', 'error_handling', 'audit_trail'];
 
 beforeAll(async () => {
@@ -27,11 +29,13 @@ beforeAll(async () => {
   parts = await withDemoPlanChecks(f);
   await startService(f.loaded(), 'v1');
   await startService(f.loaded(), 'v2');
-  // Prometheus has a rate only after two scrapes with traffic in them.
-  for (let i = 0; i < 10; i++) await fetch(`${f.urls.v2}/kpis`);
-  await parts.prom.waitForData('sum(rate(demo_http_requests_total{job="loans-v2"}[30s])) > 0');
+  // V2 serves as after a switch: steady user traffic, enough for the plan's error_rate (it counts only
+  // kind="user" requests and is inconclusive under 100 in its 2m window), for as long as the file runs.
+  users = startLoad({ url: `${f.urls.v2}/kpis`, rate: 10, connections: 1, maxSeconds: 900 });
+  await parts.prom.waitForData('sum(increase(demo_http_requests_total{job="loans-v2",kind="user"}[2m])) >= 100');
 }, 120_000);
 afterAll(async () => {
+  await users?.stop();
   await f?.cleanup();
   await parts?.stop();
 });

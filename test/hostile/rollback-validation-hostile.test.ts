@@ -62,7 +62,8 @@ test('a validation sent junk signals and an update still reports, and answers st
   const handle = await env.client.workflow.start('validationWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: id,
-    args: [{ plan: { ...fixture.plan, thresholds: { latencySamples: 1500 } }, target: 'v1' }],
+    // 1,000 timed requests (the most the plan allows): still validating when the junk arrives
+    args: [{ plan: { ...fixture.plan, thresholds: { latencySamples: 1000 } }, target: 'v1' }],
   });
   await junkAt(id);
   const result = (await handle.result().catch(viewOrThrow)) as { status: string; reportPath: string };

@@ -11,6 +11,7 @@ import { devServerWithWorker } from '../helpers/dev-server-suite';
 import type { DemoFixture } from '../helpers/demo-fixture';
 import { cleanupDemos, runningDemo, setFaults } from '../validation/validation-helpers';
 import { viewOrThrow } from '../../domain/outcome';
+import { WorkflowFailedError } from '@temporalio/client';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -25,9 +26,11 @@ async function validate(f: DemoFixture, input: Partial<ValidationInput> = {}) {
     workflowId: `validation-test-${process.pid}-${++seq}`,
     args: [{ plan: f.plan, ...input }],
   });
-  const result = (await handle.result().catch(viewOrThrow)) as ValidationResult;
-  const searchStatus = (await handle.describe()).typedSearchAttributes.get(statusKey);
-  return { handle, result, searchStatus };
+  let failure: unknown;
+  const result = (await handle.result().catch((err) => viewOrThrow((failure = err)))) as ValidationResult;
+  const described = await handle.describe();
+  const searchStatus = described.typedSearchAttributes.get(statusKey);
+  return { handle, result, searchStatus, execution: described.status.name, failure };
 }
 
 const notifications = (f: DemoFixture) => {
@@ -47,9 +50,10 @@ test(
   async () => {
     const f = await runningDemo({ v1: true });
     const { values: baseline } = await captureBaseline(f.loaded(), 'v1');
-    const { handle, result, searchStatus } = await validate(f, { baseline });
+    const { handle, result, searchStatus, execution } = await validate(f, { baseline });
 
     expect(result.status).toBe('PASS');
+    expect(execution).toBe('COMPLETED');
     expect(result.summary).toMatch(/^PASS: kpi_calculations PASS \(max 0\.0000%\)/);
     expect(result.report.target).toMatchObject({ role: 'v2', name: 'loans-v2' });
     expect(result.reportPath).toBe(path.join(f.workdir, 'reports', `${handle.workflowId}.json`));
@@ -65,29 +69,40 @@ test(
 
 test('without a baseline the run completes WARN and sends one warning naming the KPI check', async () => {
   const f = await runningDemo();
-  const { result, searchStatus } = await validate(f);
+  const { result, searchStatus, execution } = await validate(f);
   expect(result.status).toBe('WARN');
   expect(searchStatus).toBe('WARN');
+  expect(execution).toBe('COMPLETED');
   const sent = notifications(f);
   expect(sent).toHaveLength(1);
   expect(sent[0]).toMatchObject({
     severity: 'warning',
-    text: expect.stringMatching(/WARN: kpi_calculations: no baseline/),
+    text: expect.stringMatching(
+      /WARN: kpi_calculations: inconclusive: no baseline: nothing recorded from V1 for kpi_calculations /,
+    ),
   });
 });
 
 test(
-  'an audit gap in V2 makes the run FAIL (not error) with one ' + 'critical notification naming audit_trail',
+  'an audit gap in V2 makes the run FAIL (the execution ends FAILED, ValidationFail, carrying the report) ' +
+    'with one critical notification naming audit_trail',
   async () => {
     const f = await runningDemo();
     const { values: baseline } = await captureBaseline(f.loaded(), 'v2');
     await setFaults(f.urls.v2, { auditGap: 5 });
-    const { handle, result, searchStatus } = await validate(f, { baseline });
+    const { handle, result, searchStatus, execution, failure } = await validate(f, { baseline });
 
     expect(result.status).toBe('FAIL');
     expect(result.report.checks.audit_trail.status).toBe('FAIL');
     expect(searchStatus).toBe('FAIL');
-    expect((await handle.describe()).status.name).toBe('COMPLETED');
+    // a FAIL of the service, not a run that validated nothing (that one is ValidationNotRun)
+    expect(execution).toBe('FAILED');
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause).toMatchObject({
+      type: 'ValidationFail',
+      nonRetryable: true,
+      message: `FAIL: ${result.summary}`.slice(0, 2_000),
+    });
     expect(JSON.parse(fs.readFileSync(result.reportPath, 'utf8')).status).toBe('FAIL');
     const sent = notifications(f);
     expect(sent).toHaveLength(1);

@@ -12,6 +12,7 @@ import type { CutoverView } from '../../domain/cutover-model';
 import { recordHistory } from '../helpers/record-history';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { atHold, startCutover } from '../helpers/cutover-runner';
+import { waitFor } from '../helpers/wait-for';
 import { createOrdersFixture, type OrdersFixture } from '../helpers/orders-fixture';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { startPrometheus, type TestPrometheus } from '../helpers/prometheus';
@@ -136,7 +137,8 @@ async function breakV2(c: (typeof CASES)[number], faults: Record<string, unknown
   fs.writeFileSync(f.faultFile, JSON.stringify(faults));
   // Traffic for Prometheus to measure and for the service to publish (each summary request re-publishes).
   const traffic = async () => {
-    for (let i = 0; i < 20; i++) await fetch(`${f.urls.v2}/summary`).catch(() => undefined);
+    for (let i = 0; i < 20; i++)
+      await fetch(`${f.urls.v2}/summary`, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
   };
   await traffic();
   if (!faults.errors) return;
@@ -146,19 +148,28 @@ async function breakV2(c: (typeof CASES)[number], faults: Record<string, unknown
     `(sum(rate(orders_http_requests_total{job="` +
     `${job}",code="500"}[30s])) / ` +
     `sum(rate(orders_http_requests_total{job="${job}"}[30s]))) > 0.05`;
-  for (;;) {
-    if ((await prom.query(rate)).length) return;
-    await traffic();
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await waitFor(
+    `Prometheus to see the injected error rate of ${job}`,
+    async () => {
+      if ((await prom.query(rate)).length) return true;
+      await traffic();
+      return false;
+    },
+    { everyMs: 500 },
+  );
 }
 
 test('the orders service is cut over by data checks alone, and each check rolls a broken V2 back', async () => {
   const run = (c: (typeof CASES)[number], faults?: Record<string, unknown>) =>
-    startCutover(env.client, planOf(c), { autoApprove: true, holdBefore: ['phase5'] }).then((h) => {
-      handles[c] = h.workflowId;
-      return atHold(h, 'phase5', () => (faults ? breakV2(c, faults) : undefined));
-    });
+    startCutover(env.client, planOf(c), { autoApprove: true, holdBefore: ['phase5'] })
+      .then((h) => {
+        handles[c] = h.workflowId;
+        return atHold(h, 'phase5', () => (faults ? breakV2(c, faults) : undefined));
+      })
+      .catch((err: Error) => {
+        // which of the five cutovers, and where (e.g. it ended before its hold before Phase 5)
+        throw new Error(`the "${c}" cutover: ${err.message}`);
+      });
   const handles: Record<string, string> = {};
   const [ok, drift, errors, warehouse, script] = (await Promise.all([
     run('ok'),
