@@ -206,7 +206,7 @@ export const checkSchema = z.strictObject({
   report: checkName
     .optional()
     .describe('the report key it feeds (default: its name); several checks may feed one key, the worst status wins'),
-  description: z.string().optional().describe('what it verifies, for people (shown in reports)'),
+  description: z.string().optional().describe('what it verifies, for people'),
   at: z
     .array(z.enum(CHECK_MOMENTS))
     .min(1)
@@ -218,7 +218,7 @@ export const checkSchema = z.strictObject({
     .describe("compare every number of V2's answer with V1's (or the recorded baseline's)"),
   fail: celRule
     .optional()
-    .describe('CEL over result (and v1, v2, baseline, window); fail is tried first, then warn, then pass'),
+    .describe('CEL over result (and comparison, v1 or baseline, window); fail is tried first, then warn, then pass'),
   warn: celRule.optional().describe('CEL: true → WARN (tried after fail)'),
   pass: celRule.optional().describe('CEL: true → PASS, false → FAIL (tried last)'),
   inconclusive: z
