@@ -1,4 +1,7 @@
-/** The `cutover` CLI. Every command is also doable from the Temporal UI or `temporal` CLI (README). */
+/**
+ * The `cutover` CLI. Every command is also doable from the Temporal UI or `temporal` CLI
+ * (docs/operations/temporal-ui.md).
+ */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { buildProgram } from './program';
 import { CliError, EXIT } from './exit-codes';
