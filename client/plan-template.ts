@@ -14,12 +14,13 @@ export function planTemplate(o: TemplateOptions): string {
   return `# yaml-language-server: $schema=plan.schema.json   (cutover plan schema --out plan.schema.json)
 # A cutover plan for ${o.name}: V1 → V2. Check it with: cutover plan check <this file>
 # Try one check by hand with: cutover check <this file> <check name> --target both
+# The path from here to a cutover: docs/getting-started.md; every field: docs/reference/plan.md
 name: ${o.name}
 description: ${o.name} V1 → V2
 services:
   v1:
     name: ${o.name}-v1
-    driver: systemd            # or process, docker, exec (see README "Service drivers")
+    driver: systemd            # or process, docker, exec (docs/drivers/README.md)
     unit: ${o.name}-v1.service
     baseUrl: ${o.v1Url}
     healthPath: /health
@@ -50,9 +51,10 @@ validation:
 prometheus:
   address: ${o.prometheus}
 
-# Checks as data. Each: one provider (http, prometheus, sql, command), the moments it runs
-# (shadow, phase5, checkpoint, sentinel, schedule), CEL rules over \`result\` (fail first, then
-# warn, then pass), and the report key it feeds. Variables: {{ service }}, {{ version }}, {{ window }}.
+# Checks as data (docs/checks/README.md). Each: one provider (http, prometheus, sql, command), the
+# moments it runs (shadow, phase5, checkpoint, sentinel, schedule), CEL rules over \`result\` (fail
+# first, then warn, then pass), and the report key it feeds. Variables: {{ service }}, {{ version }},
+# {{ window }}.
 checks:
   - name: health
     report: error_handling

@@ -24,51 +24,62 @@ const command = z
  * What every service has, whatever runs it; each driver's object holds these too, so an unknown key is refused there.
  */
 const serviceFields = {
-  name: name,
-  /** base URL of the HTTP contract: /health, /kpis, /metrics, /audit, /integrity */
-  baseUrl: url,
-  healthPath: z.string().startsWith('/').default('/health'),
-  startTimeout: duration('60s', { max: '1h' }).default('60s'),
-  /** SIGTERM grace before a force stop */
-  stopGrace: duration('30s', { max: '1h' }).default('30s'),
-  /** a file that must exist before Phase 0 passes (the V2 artifact) */
-  artifact: z.string().optional(),
-  /**
-   * the machine it runs on: its start/stop go to the host agent `cutover worker --host NAME`; default: the
-   * orchestrator's own
-   */
-  host: name.optional(),
+  name: name.describe("the service's name: {{ service }} in checks, the process driver's pid and log file names"),
+  baseUrl: url.describe(
+    'base URL of the service: health probes and http checks are joined to it, keeping its base path ' +
+      '(the default checks read /kpis, /metrics, /audit, /integrity)',
+  ),
+  healthPath: z
+    .string()
+    .startsWith('/')
+    .default('/health')
+    .describe('probed on baseUrl: a 2xx answer is healthy (after a start, in Phase 0, by the sentinel)'),
+  startTimeout: duration('60s', { max: '1h' })
+    .default('60s')
+    .describe('how long a start waits for the health path to answer 2xx'),
+  stopGrace: duration('30s', { max: '1h' }).default('30s').describe('SIGTERM grace before a force stop'),
+  artifact: z.string().optional().describe('a file that must exist before Phase 0 passes (the V2 artifact)'),
+  host: name
+    .optional()
+    .describe(
+      'the machine it runs on: its start/stop go to the host agent `cutover worker --host NAME`; default: the ' +
+        "orchestrator's own",
+    ),
 };
 
 const processDriver = z.strictObject({
-  driver: z.literal('process'),
-  command,
-  cwd: z.string().optional(),
-  env: z.record(z.string(), z.string()).default({}),
-  /** pid and log files go here, one pair per service name */
-  runDir: z.string().default('.data/run'),
+  driver: z.literal('process').describe('run the command as a process group of its own, with a pid and a log file'),
+  command: command.describe('program and arguments that run the service (no shell)'),
+  cwd: z.string().optional().describe("the command's working directory (relative to workdir)"),
+  env: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe("added to the service's environment (in workflow history unless the payload codec is on)"),
+  runDir: z.string().default('.data/run').describe('pid and log files go here, one pair per service name'),
   ...serviceFields,
 });
 const systemdDriver = z.strictObject({
-  driver: z.literal('systemd'),
+  driver: z.literal('systemd').describe('a systemd unit, through systemctl'),
   unit: z
     .string()
-    .regex(/^[A-Za-z0-9:_.@-]+\.service$/, { error: hint('use a unit name like "abaco-pipeline-v2.service"') }),
+    .regex(/^[A-Za-z0-9:_.@-]+\.service$/, { error: hint('use a unit name like "abaco-pipeline-v2.service"') })
+    .describe('the unit systemctl starts, stops and asks (is-active)'),
   ...serviceFields,
 });
 const dockerDriver = z.strictObject({
-  driver: z.literal('docker'),
+  driver: z.literal('docker').describe('an existing container, through the docker CLI'),
   container: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use a container name like "pipeline-v2"') }),
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use a container name like "pipeline-v2"') })
+    .describe('the container docker starts and stops (it must exist)'),
   ...serviceFields,
 });
 const execDriver = z.strictObject({
-  driver: z.literal('exec'),
-  start: command,
-  stop: command,
-  forceStop: command.optional(),
-  status: command,
+  driver: z.literal('exec').describe('your own commands'),
+  start: command.describe('argv that starts the service (run only when status says it is stopped)'),
+  stop: command.describe('argv that stops it; status is then polled until stopGrace'),
+  forceStop: command.optional().describe('argv run when it still runs after stopGrace'),
+  status: command.describe('argv whose exit code is the state: 0 running, anything else stopped'),
   ...serviceFields,
 });
 
@@ -88,73 +99,119 @@ const metricSelector = z.string().regex(METRIC_SELECTOR_PATTERN, {
 const approverList = z.array(name).min(1, { error: hint('list at least one person allowed to approve for this role') });
 
 export const planSchema = z.strictObject({
-  name,
-  description: z.string().default(''),
-  /** the folder every relative path in this plan is resolved against; default: the plan file's folder */
-  workdir: z.string().optional(),
-  services: z.strictObject({ v1: serviceSchema, v2: serviceSchema }),
-  /** how long a step waits for its host's agent to pick it up before it fails (with hosts only) */
-  hostWait: duration('2m', { max: '1d' }).default('2m'),
-  backup: z.strictObject({
-    paths: z.array(z.string().min(1)).min(1, { error: hint('list the data/config paths to back up before V1 stops') }),
-    dir: z.string().default('.data/backups'),
-    retentionDays: z.number().int().positive().default(90),
-    /** the machine holding `paths` and `dir` (backups and restores run there); default: the orchestrator's own */
-    host: name.optional(),
-  }),
-  /** how traffic moves (domain/traffic-schema.ts); `{pointerFile}` alone is the file driver */
-  traffic: trafficSchema.optional(),
+  name: name.describe("the plan's name: workflow ids (cutover-<name>-<time>), locks, CutoverPlan, backup labels"),
+  description: z.string().default('').describe('free text, for people'),
+  workdir: z
+    .string()
+    .optional()
+    .describe("the folder every relative path in this plan is resolved against; default: the plan file's folder"),
+  services: z
+    .strictObject({ v1: serviceSchema, v2: serviceSchema })
+    .describe('V1 (serving now) and V2 (to serve after the cutover), each with its driver'),
+  hostWait: duration('2m', { max: '1d' })
+    .default('2m')
+    .describe("how long a step waits for its host's agent to pick it up before it fails (with hosts only)"),
+  backup: z
+    .strictObject({
+      paths: z
+        .array(z.string().min(1))
+        .min(1, { error: hint('list the data/config paths to back up before V1 stops') })
+        .describe('data and config to archive before V1 stops: what a rollback restores'),
+      dir: z.string().default('.data/backups').describe('where the archives and their manifests are written'),
+      retentionDays: z.number().int().positive().default(90).describe("the plan's archives older than this are pruned"),
+      host: name
+        .optional()
+        .describe(
+          "the machine holding `paths` and `dir` (backups and restores run there); default: the orchestrator's own",
+        ),
+    })
+    .describe('Phase 1 archives (tar.gz, sha256, manifest) and the final snapshot after V1 stops'),
+  traffic: trafficSchema
+    .optional()
+    .describe('how traffic moves (domain/traffic-schema.ts); `{pointerFile}` alone is the file driver'),
   ...strategyFields,
-  tests: z.strictObject({
-    command,
-    cwd: z.string().optional(),
-    timeout: duration('10m', { max: '1d' }).default('10m'),
-  }),
+  tests: z
+    .strictObject({
+      command: command.describe("V2's test suite, as argv (no shell)"),
+      cwd: z.string().optional().describe('where it runs (relative to workdir)'),
+      timeout: duration('10m', { max: '1d' }).default('10m').describe('the whole run; past it the phase fails'),
+    })
+    .describe("Phase 2's gate: any failed test, or no test at all, stops the cutover before V1 is touched"),
   thresholds: z
     .strictObject({
-      kpiTolerance: fraction.default(0.001),
-      errorRateWarn: fraction.default(0.001),
-      errorRateRollback: fraction.default(0.05),
-      /**
-       * requests an error rate needs before it may PASS or roll back; with fewer it is inconclusive (a clear outage
-       * still rolls back)
-       */
-      errorRateMinRequests: z.number().int().min(1).max(100_000).default(100),
-      /** how far back the monitoring's error rate reaches to find those requests */
-      errorRateWindow: duration('10m', { min: '10s', max: '1h' }).default('10m'),
-      latencyWarnMs: z.number().positive().default(100),
-      latencyExcellentMs: z.number().positive().default(50),
-      memoryDrift: fraction.default(0.1),
-      minFreeDiskMb: z.number().nonnegative().default(100),
-      latencySamples: z.number().int().positive().max(1000).default(20),
+      kpiTolerance: fraction.default(0.001).describe("allowed relative KPI deviation from V1's (the default checks)"),
+      errorRateWarn: fraction.default(0.001).describe('an error rate above this WARNs'),
+      errorRateRollback: fraction.default(0.05).describe('an error rate above this FAILs (in monitoring: rolls back)'),
+      errorRateMinRequests: z
+        .number()
+        .int()
+        .min(1)
+        .max(100_000)
+        .default(100)
+        .describe(
+          'requests an error rate needs before it may PASS or roll back; with fewer it is inconclusive (a clear ' +
+            'outage still rolls back)',
+        ),
+      errorRateWindow: duration('10m', { min: '10s', max: '1h' })
+        .default('10m')
+        .describe("how far back the monitoring's error rate reaches to find those requests"),
+      latencyWarnMs: z.number().positive().default(100).describe('an average latency above this WARNs'),
+      latencyExcellentMs: z
+        .number()
+        .positive()
+        .default(50)
+        .describe('accepted for plans written for the seed; no check reads it'),
+      memoryDrift: fraction
+        .default(0.1)
+        .describe('memory further than this from the hour-1 reading WARNs (monitoring)'),
+      minFreeDiskMb: z.number().nonnegative().default(100).describe('Phase 0: free space needed under backup.dir'),
+      latencySamples: z
+        .number()
+        .int()
+        .positive()
+        .max(1000)
+        .default(20)
+        .describe('timed requests of the default performance check'),
     })
-    .prefault({}),
-  /** Production validation (the five post-cutover checks); thresholds it shares live in `thresholds`. */
+    .prefault({})
+    .describe("the seed's limits, read by the default checks and the monitoring's decision matrix"),
   validation: z
     .strictObject({
-      /**
-       * a baseline (what `cutover baseline capture` writes, or a saved provider answer such as /kpis), used before the
-       * store's
-       */
-      baselineFile: z.string().min(1).optional(),
-      /** the folder where the shadow run and `cutover baseline capture` record V1's answers (<plan name>.json) */
-      baselineStore: z.string().min(1).default('.data/baselines'),
-      /** average /kpis latency above this FAILs the performance check (above thresholds.latencyWarnMs only WARNs) */
-      latencyFailMs: z.number().positive().default(1000),
-      /**
-       * the counter of user requests on /metrics, the error rate's denominator: a name, or a selector that leaves out
-       * health checks, scrapes and admin calls (`http_requests_total{route!~"/health|/metrics"}`); matching series are
-       * summed
-       */
-      requestsMetric: metricSelector.default('demo_http_requests_total{kind="user"}'),
-      /** the counter of server-error (5xx) responses to those requests, selected the same way */
-      errorsMetric: metricSelector.default('demo_http_errors_total{kind="user"}'),
+      baselineFile: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'a baseline (what `cutover baseline capture` writes, or a saved provider answer such as /kpis), used ' +
+            "before the store's",
+        ),
+      baselineStore: z
+        .string()
+        .min(1)
+        .default('.data/baselines')
+        .describe(
+          "the folder where the shadow run and `cutover baseline capture` record V1's answers (<plan name>.json)",
+        ),
+      latencyFailMs: z
+        .number()
+        .positive()
+        .default(1000)
+        .describe(
+          'average /kpis latency above this FAILs the performance check (above thresholds.latencyWarnMs only WARNs)',
+        ),
+      requestsMetric: metricSelector
+        .default('demo_http_requests_total{kind="user"}')
+        .describe(
+          "the counter of user requests on /metrics, the error rate's denominator: a name, or a selector that " +
+            'leaves out health checks, scrapes and admin calls (`http_requests_total{route!~"/health|/metrics"}`); ' +
+            'matching series are summed',
+        ),
+      errorsMetric: metricSelector
+        .default('demo_http_errors_total{kind="user"}')
+        .describe('the counter of server-error (5xx) responses to those requests, selected the same way'),
     })
-    .prefault({}),
-  /**
-   * the checks, as data (domain/check-schema.ts); `default` (or leaving it out) is the default list, an item `default`
-   * extends it
-   */
+    .prefault({})
+    .describe('production validation settings; the thresholds it shares live in `thresholds`'),
   checks: z
     .union(
       [
@@ -165,57 +222,98 @@ export const planSchema = z.strictObject({
       ],
       { error: hint('give a list of checks, or "default" for the default list (cutover plan show prints it)') },
     )
-    .optional(),
-  /** the Prometheus server `prometheus` checks query */
-  prometheus: prometheusServerSchema.optional(),
-  /** named PostgreSQL databases `sql` checks query (read-only) */
-  databases: z.record(name, databaseSchema).default({}),
+    .optional()
+    .describe(
+      'the checks, as data (domain/check-schema.ts); `default` (or leaving it out) is the default list, an item ' +
+        '`default` extends it',
+    ),
+  prometheus: prometheusServerSchema.optional().describe('the Prometheus server `prometheus` checks query'),
+  databases: z
+    .record(name, databaseSchema)
+    .default({})
+    .describe('named PostgreSQL databases `sql` checks query (read-only)'),
   approvals: z
     .strictObject({
-      approvers: z.record(name, approverList).default({}),
-      /** lets a start with autoApprove skip the GO/NO-GO gate (rehearsals, demos); off for production plans */
-      allowAutoApprove: z.boolean().default(false),
+      approvers: z.record(name, approverList).default({}).describe('role → the names allowed to vote for it'),
+      allowAutoApprove: z
+        .boolean()
+        .default(false)
+        .describe('lets a start with autoApprove skip the GO/NO-GO gate (rehearsals, demos); off for production plans'),
       gate: z
         .strictObject({
-          roles: z.array(name).min(1).default(['engineering', 'operations']),
-          timeout: duration('30m', { max: '7d' }).default('30m'),
-          onTimeout: z.enum(['abort', 'go']).default('abort'),
-          /** forbid the person who started the cutover from being the only approver */
-          starterMayApproveAlone: z.boolean().default(false),
+          roles: z
+            .array(name)
+            .min(1)
+            .default(['engineering', 'operations'])
+            .describe('the roles that must each vote GO before Phase 1'),
+          timeout: duration('30m', { max: '7d' }).default('30m').describe('how long the gate waits for the votes'),
+          onTimeout: z.enum(['abort', 'go']).default('abort').describe('what happens when nobody decided in time'),
+          starterMayApproveAlone: z
+            .boolean()
+            .default(false)
+            .describe('let the person who started the cutover complete the gate alone (default: another must vote)'),
         })
-        .prefault({}),
-      /** every vote must be signed with the approver's SSH key (`cutover approve --key`) */
-      requireSignatures: z.boolean().default(false),
-      /** approver → OpenSSH Ed25519 public key ("ssh-ed25519 AAAA… you@host"), or a list of them */
-      keys: z.record(name, z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])).default({}),
+        .prefault({})
+        .describe('the GO/NO-GO gate between Phase 0 and Phase 1'),
+      requireSignatures: z
+        .boolean()
+        .default(false)
+        .describe("every vote must be signed with the approver's SSH key (`cutover approve --key`)"),
+      keys: z
+        .record(name, z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]))
+        .default({})
+        .describe('approver → OpenSSH Ed25519 public key ("ssh-ed25519 AAAA… you@host"), or a list of them'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('who may vote, at the gate and at the monitoring decision points'),
   monitoring: z
     .strictObject({
-      duration: duration('24h').default('24h'),
-      /** full validation cadence: [until hour, every] pairs, first match wins */
+      duration: duration('24h').default('24h').describe('how long the monitoring runs after SUCCESS'),
       cadence: z
-        .array(z.strictObject({ until: duration('8h'), every: duration('30m') }))
+        .array(
+          z.strictObject({
+            until: duration('8h').describe('up to this offset from the start …'),
+            every: duration('30m').describe('… a full validation this often'),
+          }),
+        )
         .min(1)
         .default([
           { until: '8h', every: '30m' },
           { until: '24h', every: '2h' },
-        ]),
-      /** 1s–1h: a probe loop must rest between probes, and an hour without one is not monitoring */
-      sentinelEvery: duration('1m', { max: '1h' }).default('1m'),
-      /** synthetic GET /kpis per sentinel probe, so an error rate shows even without user traffic */
-      sentinelRequests: z.number().int().min(0).max(100).default(5),
-      /** where those synthetic requests go (with the default check list /kpis, the demo contract's); none unless set */
-      sentinelPath: z.string().startsWith('/').optional(),
-      summaryEvery: duration('4h', { max: '7d' }).default('4h'),
+        ])
+        .describe('full validation cadence: [until hour, every] pairs, first match wins'),
+      sentinelEvery: duration('1m', { max: '1h' })
+        .default('1m')
+        .describe(
+          'the light probe between validations (a probe loop must rest; an hour without one is not monitoring)',
+        ),
+      sentinelRequests: z
+        .number()
+        .int()
+        .min(0)
+        .max(100)
+        .default(5)
+        .describe(
+          'synthetic GETs of sentinelPath per sentinel probe, so an error rate shows even without user traffic',
+        ),
+      sentinelPath: z
+        .string()
+        .startsWith('/')
+        .optional()
+        .describe(
+          "where those synthetic requests go (with the default check list /kpis, the demo contract's); none unless set",
+        ),
+      summaryEvery: duration('4h', { max: '7d' })
+        .default('4h')
+        .describe('how often the "Hour N checkpoint: all metrics stable" summary is sent'),
       decisionPoints: z
         .array(
           z.strictObject({
-            at: duration('1h'),
-            label: z.string(),
-            roles: z.array(name).min(1),
-            timeout: duration('2h', { max: '7d' }),
-            onTimeout: z.enum(['continue', 'rollback']),
+            at: duration('1h').describe("offset from the monitoring's start"),
+            label: z.string().describe('its name in notifications, status and the report'),
+            roles: z.array(name).min(1).describe('the roles whose votes it waits for'),
+            timeout: duration('2h', { max: '7d' }).describe('how long it waits while the probes go on'),
+            onTimeout: z.enum(['continue', 'rollback']).describe('what happens when nobody decided in time'),
           }),
         )
         .default([
@@ -228,24 +326,37 @@ export const planSchema = z.strictObject({
             timeout: '4h',
             onTimeout: 'continue',
           },
-        ]),
-      onRepeatedFail: z.enum(['rollback', 'escalate']).default('rollback'),
-      retryFailAfter: duration('2m', { max: '1h' }).default('2m'),
+        ])
+        .describe('moments the leads vote (NO_GO rolls back) while the probes go on'),
+      onRepeatedFail: z
+        .enum(['rollback', 'escalate'])
+        .default('rollback')
+        .describe('what a FAIL seen again after retryFailAfter does'),
+      retryFailAfter: duration('2m', { max: '1h' })
+        .default('2m')
+        .describe('a FAILed validation is run again after this (it may be transient)'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('the monitoring workflow that runs after SUCCESS'),
   notifications: z
     .strictObject({
-      /** the NAME of an env var holding the webhook URL: the URL itself never enters a plan or history */
       slackWebhookEnv: z
         .string()
         .regex(/^[A-Z_][A-Z0-9_]*$/, {
           error: hint('give the name of an environment variable, e.g. CUTOVER_SLACK_WEBHOOK'),
         })
-        .optional(),
-      file: z.string().optional(),
+        .optional()
+        .describe('the NAME of an env var holding the webhook URL: the URL itself never enters a plan or history'),
+      file: z.string().optional().describe('a file that gets one JSON line per message'),
     })
-    .prefault({}),
-  reports: z.strictObject({ dir: z.string().default('.data/reports') }).prefault({}),
+    .prefault({})
+    .describe('where messages go: a JSON-lines file and/or a Slack-compatible webhook'),
+  reports: z
+    .strictObject({
+      dir: z.string().default('.data/reports').describe('validation, canary and monitoring reports are written here'),
+    })
+    .prefault({})
+    .describe('report files'),
 });
 
 export type PlanInput = z.input<typeof planSchema>;

@@ -16,80 +16,110 @@ const command = z.array(z.string().min(1)).min(1, {
 /** How an answer through the router tells which version served it. */
 const verifySchema = z
   .strictObject({
-    /** the path probed on publicUrl; default the demo's /health */
     path: z
       .string()
       .startsWith('/', { error: hint('start the path with "/", e.g. "/health"') })
-      .default('/health'),
-    /** a response header naming the version (e.g. "X-Version") ... */
-    header: z.string().min(1).optional(),
-    /** ... or a dotted path into the JSON body (default "version", the demo's /health field) */
-    jsonField: z.string().min(1).optional(),
-    /** what V1 and V2 answer in that header or field */
-    values: z.strictObject({ v1: z.string().min(1), v2: z.string().min(1) }).default({ v1: 'v1', v2: 'v2' }),
-    /** give up (the step fails, the rollback runs) when the new version has not answered by then */
-    timeout: duration('15s').default('15s'),
-    /** answers in a row that must all come from the new version */
-    consecutive: z.number().int().min(1).max(100).default(5),
+      .default('/health')
+      .describe("the path probed on publicUrl; default the demo's /health"),
+    header: z.string().min(1).optional().describe('a response header naming the version (e.g. "X-Version") ...'),
+    jsonField: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('... or a dotted path into the JSON body (default "version", the demo\'s /health field)'),
+    values: z
+      .strictObject({
+        v1: z.string().min(1).describe('what V1 answers'),
+        v2: z.string().min(1).describe('what V2 answers'),
+      })
+      .default({ v1: 'v1', v2: 'v2' })
+      .describe('what V1 and V2 answer in that header or field'),
+    timeout: duration('15s')
+      .default('15s')
+      .describe('give up (the step fails, the rollback runs) when the new version has not answered by then'),
+    consecutive: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(5)
+      .describe('answers in a row that must all come from the new version'),
   })
-  .prefault({});
+  .prefault({})
+  .describe('how an answer through the router tells which version served it');
 
 const common = {
-  /** the address users call, through the router; every switch is verified there. Without it nothing is probed. */
-  publicUrl: z.url({ error: hint('use a full URL, e.g. http://127.0.0.1:8100') }).optional(),
+  publicUrl: z
+    .url({ error: hint('use a full URL, e.g. http://127.0.0.1:8100') })
+    .optional()
+    .describe(
+      'the address users call, through the router; every switch is verified there. Without it nothing is probed.',
+    ),
   verify: verifySchema,
-  /** where the router's state before a cutover is kept, so the undo restores exactly that */
-  stateDir: z.string().default('.data/traffic'),
-  /**
-   * the machine the router (or pointer file) is on: its steps run on that host's agent; default the orchestrator's own
-   */
+  stateDir: z
+    .string()
+    .default('.data/traffic')
+    .describe("where the router's state before a cutover is kept, so the undo restores exactly that"),
   host: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use letters, digits, ".", "_" or "-" (no spaces)') })
-    .optional(),
+    .optional()
+    .describe(
+      "the machine the router (or pointer file) is on: its steps run on that host's agent; default the " +
+        "orchestrator's own",
+    ),
 };
 
 const fileDriver = z.strictObject({
-  driver: z.literal('file').default('file'),
-  /** the file a router reads to learn the active upstream (a JSON pointer) */
-  pointerFile: z.string(),
+  driver: z.literal('file').default('file').describe('a JSON pointer file, replaced atomically (no canary)'),
+  pointerFile: z.string().describe('the file a router reads to learn the active upstream (a JSON pointer)'),
   ...common,
 });
 const nginxDriver = z.strictObject({
-  driver: z.literal('nginx'),
-  /** nginx's main config (`nginx -t -c` / `nginx -s reload -c`); it includes `include` inside an http block */
-  config: z.string().min(1),
-  /** the upstream file this tool writes (atomically; the previous one is kept beside it as .previous) */
-  include: z.string().min(1),
-  /** the upstream block's name, which the config's proxy_pass uses */
-  upstream: name.default('cutover_upstream'),
-  /** default ["nginx", "-t", "-q", "-e", "stderr", "-c", config] */
-  test: command.optional(),
-  /** default ["nginx", "-s", "reload", "-e", "stderr", "-c", config] */
-  reload: command.optional(),
+  driver: z.literal('nginx').describe('an upstream include, tested and reloaded'),
+  config: z
+    .string()
+    .min(1)
+    .describe("nginx's main config (`nginx -t -c` / `nginx -s reload -c`); it includes `include` inside an http block"),
+  include: z
+    .string()
+    .min(1)
+    .describe('the upstream file this tool writes (atomically; the previous one is kept beside it as .previous)'),
+  upstream: name.default('cutover_upstream').describe("the upstream block's name, which the config's proxy_pass uses"),
+  test: command.optional().describe('default ["nginx", "-t", "-q", "-e", "stderr", "-c", config]'),
+  reload: command.optional().describe('default ["nginx", "-s", "reload", "-e", "stderr", "-c", config]'),
 });
 const haproxyDriver = z.strictObject({
-  driver: z.literal('haproxy'),
-  /** the admin socket (`stats socket … level admin`) */
-  socket: z.string().min(1),
-  backend: name,
-  /** the server names of V1 and V2 in that backend */
-  servers: z.strictObject({ v1: name, v2: name }),
-  /** the weight of a server that takes all traffic (HAProxy 0–256) */
-  fullWeight: z.number().int().min(1).max(256).default(100),
-  /**
-   * also write `show servers state` here after each change (the config's `server-state-file`), so a restart keeps it
-   */
-  persistStateFile: z.string().min(1).optional(),
+  driver: z.literal('haproxy').describe("HAProxy's runtime API on its admin socket"),
+  socket: z.string().min(1).describe('the admin socket (`stats socket … level admin`)'),
+  backend: name.describe('the backend holding both servers'),
+  servers: z
+    .strictObject({
+      v1: name.describe("V1's server name in that backend"),
+      v2: name.describe("V2's server name in that backend"),
+    })
+    .describe('the server names of V1 and V2 in that backend'),
+  fullWeight: z
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(100)
+    .describe('the weight of a server that takes all traffic (HAProxy 0–256)'),
+  persistStateFile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "also write `show servers state` here after each change (the config's `server-state-file`), so a restart " +
+        'keeps it',
+    ),
 });
 const execDriver = z.strictObject({
-  driver: z.literal('exec'),
-  /** argv; "{role}" becomes v1 or v2 */
-  switch: command,
-  /** argv; "{v1}" and "{v2}" become the weights in percent */
-  weights: command.optional(),
-  /** argv printing {"v1": weight, "v2": weight} (percent) on stdout */
-  state: command,
+  driver: z.literal('exec').describe('your own commands'),
+  switch: command.describe('argv; "{role}" becomes v1 or v2'),
+  weights: command.optional().describe('argv; "{v1}" and "{v2}" become the weights in percent (needed for canary)'),
+  state: command.describe('argv printing {"v1": weight, "v2": weight} (percent) on stdout'),
 });
 
 export const trafficSchema = z.discriminatedUnion(
@@ -104,42 +134,50 @@ export const trafficSchema = z.discriminatedUnion(
 );
 
 const canaryStep = z.strictObject({
-  /** V2's share in percent */
   weight: z
     .number()
     .int()
     .min(1, { error: hint('a canary step sends 1–100% to V2') })
-    .max(100),
-  /** wait this long (checks run after it) ... */
-  pause: duration('1m').optional(),
-  /** ... and/or wait for these roles to approve the step (the GO/NO-GO machinery) */
-  approval: z.array(name).min(1).optional(),
+    .max(100)
+    .describe("V2's share in percent"),
+  pause: duration('1m').optional().describe('wait this long (checks run after it) ...'),
+  approval: z
+    .array(name)
+    .min(1)
+    .optional()
+    .describe('... and/or wait for these roles to approve the step (the GO/NO-GO machinery)'),
 });
 
 export const strategyFields = {
-  /**
-   * cutover: stop V1, start V2, switch (503 + Retry-After meanwhile); blueGreen: V2 beside V1, switch, bake; canary:
-   * weight steps
-   */
   strategy: z
     .enum(['cutover', 'blueGreen', 'canary'], { error: hint('use cutover, blueGreen or canary') })
-    .default('cutover'),
+    .default('cutover')
+    .describe(
+      'cutover: stop V1, start V2, switch (503 + Retry-After meanwhile); blueGreen: V2 beside V1, switch, bake; ' +
+        'canary: weight steps',
+    ),
   blueGreen: z
     .strictObject({
-      /** V1 stays warm (drained, running) this long after the switch; a rollback meanwhile is a switch back */
-      bakeTime: duration('10m').default('10m'),
-      /** V1 and V2 write the same data: a rollback then also restores the final snapshot */
-      sharedData: z.boolean().default(false),
+      bakeTime: duration('10m')
+        .default('10m')
+        .describe('V1 stays warm (drained, running) this long after the switch; a rollback meanwhile is a switch back'),
+      sharedData: z
+        .boolean()
+        .default(false)
+        .describe('V1 and V2 write the same data: a rollback then also restores the final snapshot'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('settings of strategy blueGreen'),
   canary: z
     .strictObject({
       steps: z
         .array(canaryStep)
         .min(1)
-        .default([{ weight: 10, pause: '30s' }, { weight: 50, pause: '30s' }, { weight: 100 }]),
+        .default([{ weight: 10, pause: '30s' }, { weight: 50, pause: '30s' }, { weight: 100 }])
+        .describe("V2's rising shares; the last is 100"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('settings of strategy canary'),
 };
 
 export type TrafficSpec = z.output<typeof trafficSchema>;

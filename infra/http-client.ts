@@ -110,7 +110,7 @@ const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new htt
 /**
  * Status only, for the sentinel's synthetic GETs (5 a minute, 1,680 probes in the 24-hour test):
  * node:http with a keep-alive agent costs ≈ 0.5 ms of CPU per request where `fetch` costs ≈ 1.4
- * (measured, see README "The 24-hour plan under time skipping"). Same timeout and cancellation as
+ * (measured, see bench/README.md "The 24-hour plan under time skipping"). Same timeout and cancellation as
  * httpRequest; no answer at all is `undefined` (the caller counts it as an error), never a throw.
  */
 export function httpStatus(url: string, req: Pick<HttpRequest, 'timeoutMs'> = {}): Promise<number | undefined> {

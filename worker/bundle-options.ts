@@ -4,7 +4,7 @@
  *
  * Shared modules: with the SDK's reusable V8 context every cached workflow gets its own copy of
  * every module it imports, evaluated again (≈ 0.9 MB of module instances per workflow here,
- * README "Many monitorings on one worker"). Modules listed in `preloadModules` are evaluated once
+ * bench/README.md "Many monitorings on one worker"). Modules listed in `preloadModules` are evaluated once
  * when the worker's workflow context starts, then shared by every workflow and deep-frozen by
  * the SDK. That is safe only for modules with no per-workflow state, no workflow API call at
  * import, and nothing that changes its own objects later: the domain/ modules (the pure core: no

@@ -1,6 +1,6 @@
 /**
  * Worker capacity settings from the environment, for a worker that holds many monitorings
- * (README "Many monitorings on one worker"). Unset means the SDK's own default, which is right for
+ * (bench/README.md "Many monitorings on one worker"). Unset means the SDK's own default, which is right for
  * the few-workflows case. A value that is not a positive whole number (or duration) stops the
  * worker at start with the variable's name and the fix.
  */

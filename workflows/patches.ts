@@ -4,7 +4,7 @@
  * join a worker deployment, and a cutover or rollback stays pinned to the build that started it
  * (worker/deployment.ts). A patch is for the rare fix that must reach code already running on an
  * old build (a bug in a 24-hour run nobody may restart), shipped by moving those runs to the build
- * that carries the fix (README "Upgrading workers").
+ * that carries the fix (docs/operations/upgrading-workers.md).
  *
  * To add one: an entry below (id, why, since, until), then `if (patchedFix('id')) { new } else
  * { old }` in the workflow. Calling `patched()` directly is refused by lint (eslint.config.mjs),

@@ -2,7 +2,7 @@
  * `cutover schedule create|list|pause|resume|trigger|delete|describe`: steady-state validation as
  * a Temporal Schedule that starts validationWorkflow every N hours. The server keeps the timer,
  * so it survives worker restarts and shows in the UI; overlap SKIP means a slow run is never
- * doubled up by the next tick. The same is doable with `temporal schedule` (README).
+ * doubled up by the next tick. The same is doable with `temporal schedule` (docs/operations/schedules.md).
  */
 import path from 'node:path';
 import os from 'node:os';

@@ -2,7 +2,7 @@
  * A real nginx for a test: listens on a free loopback port, proxies to the upstream include the
  * `nginx` traffic driver writes, and answers 503 + Retry-After from its own maintenance location
  * when no upstream answers (refused, reset, timed out) — never a refused connection. The config
- * is what README's "Traffic" section asks of an operator's own nginx.
+ * is what docs/routers/nginx.md asks of an operator's own nginx.
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -356,7 +356,7 @@ describe.each([
       const validation = await client.workflow.start('validationWorkflow', {
         taskQueue: TASK_QUEUE,
         workflowId: validationId,
-        args: [{ plan: { ...other.plan, thresholds: { latencySamples: 1500 } }, target: 'v1' }],
+        args: [{ plan: { ...other.plan, thresholds: { latencySamples: 1000 } }, target: 'v1' }],
       });
       const rollback = await client.workflow.start('rollbackWorkflow', {
         taskQueue: TASK_QUEUE,

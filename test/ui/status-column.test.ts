@@ -1,5 +1,5 @@
 /**
- * The README tells how to see CutoverStatus as a column of the Temporal UI's workflow list; this
+ * docs/operations/temporal-ui.md tells how to see CutoverStatus as a column of the Temporal UI's workflow list; this
  * follows those exact steps in headless Chromium against the dev server's own UI.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
