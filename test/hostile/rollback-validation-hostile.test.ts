@@ -21,7 +21,8 @@ let c: ReturnType<typeof cli>;
 beforeAll(async () => {
   env = suite.env;
   c = cli(env.address);
-  fixture = await createDemoFixture();
+  // V1 answers in 20 ms: a validation's 1,000 timed requests take 20 s, long enough for the junk
+  fixture = await createDemoFixture({ v1Env: { DEMO_FAULT_LATENCY_MS: '20' } });
 });
 afterAll(() => fixture?.cleanup());
 
@@ -62,7 +63,7 @@ test('a validation sent junk signals and an update still reports, and answers st
   const handle = await env.client.workflow.start('validationWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: id,
-    // 1,000 timed requests (the most the plan allows): still validating when the junk arrives
+    // 1,000 timed requests of a V1 that answers in 20 ms: still validating when the junk arrives
     args: [{ plan: { ...fixture.plan, thresholds: { latencySamples: 1000 } }, target: 'v1' }],
   });
   await junkAt(id);

@@ -344,7 +344,8 @@ describe.each([
   test('a manual rollback and a validation sent them while running still finish, and answer status', async () => {
     // Two fixtures: the rollback brings V1 of one back while the validation reads V1 of the other.
     fixture = await createDemoFixture();
-    const other = await createDemoFixture();
+    // its V1 answers in 20 ms: 1,000 timed requests take 20 s, so the validation runs when the payloads arrive
+    const other = await createDemoFixture({ v1Env: { DEMO_FAULT_LATENCY_MS: '20' } });
     try {
       const loaded = fixture.loaded();
       await startService(loaded, 'v2');
