@@ -55,8 +55,11 @@ export function registerWorker(program: Command) {
       if (opts.metrics !== undefined) process.env.CUTOVER_METRICS_ADDRESS = opts.metrics;
       const bundle = packagedBundle();
       if (!process.env.CUTOVER_WORKFLOW_BUNDLE && bundle) process.env.CUTOVER_WORKFLOW_BUNDLE = bundle;
-      // loaded here: the worker SDK (and its native bridge) is only needed by this command
-      const { runWorker } = await import('../../worker/main');
+      // Loaded here: the worker SDK (and its native bridge) is only needed by this command. By require,
+      // as the compiled package does: under tsx (a checkout) an import() goes to Node's ESM loader,
+      // which resolves no extensionless path and compiles no TypeScript.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runWorker } = require('../../worker/main') as typeof import('../../worker/main');
       await runWorker();
     });
 }
