@@ -4,6 +4,7 @@ import { planSchema, type Plan } from './plan-schema';
 import { crossFieldProblems, type PlanProblem } from './plan-rules';
 import { DEFAULT_SENTINEL_PATH, expandChecks } from './default-checks';
 import { knownKeysAt, nearestKey } from './known-keys';
+import { unionIssues } from './union-issues';
 
 export type PlanCheck = { ok: true; plan: Plan } | { ok: false; problems: PlanProblem[] };
 
@@ -45,12 +46,14 @@ function unknownKeyProblems(
 export function checkPlan(raw: unknown): PlanCheck {
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems: (PlanProblem & { key?: string; near?: string })[] = parsed.error.issues.flatMap((issue) => {
-      const path = issue.path.map(String).join('.') || '(plan)';
-      return issue.code === 'unrecognized_keys'
-        ? unknownKeyProblems(issue, raw, path)
-        : [{ path, message: describe(issue) }];
-    });
+    const problems: (PlanProblem & { key?: string; near?: string })[] = unionIssues(parsed.error.issues).flatMap(
+      (issue) => {
+        const path = issue.path.map(String).join('.') || '(plan)';
+        return issue.code === 'unrecognized_keys'
+          ? unknownKeyProblems(issue, raw, path)
+          : [{ path, message: describe(issue) }];
+      },
+    );
     // A required key spelt wrong is both missing and unknown: the missing one names the typo too.
     for (const p of problems) {
       const typo =

@@ -217,7 +217,11 @@ export const planSchema = z.strictObject({
       [
         z.literal(DEFAULT_CHECKS),
         z
-          .array(z.union([z.literal(DEFAULT_CHECKS), checkSchema]))
+          .array(
+            z.union([z.literal(DEFAULT_CHECKS), checkSchema], {
+              error: hint('give a check (an object with a name and a provider), or "default" for the default list'),
+            }),
+          )
           .min(1, { error: hint('list at least one check, or leave `checks` out for the default ones') }),
       ],
       { error: hint('give a list of checks, or "default" for the default list (cutover plan show prints it)') },

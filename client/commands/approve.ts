@@ -5,10 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { QueryNotRegisteredError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  QueryNotRegisteredError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { VoteInput } from '../../domain/approval-rules';
 import type { GateInfo } from '../../domain/signed-vote';
 import { MAX_SIGNATURE_AGE_MS } from '../../domain/signed-vote';
+import { readWorkflow } from '../read-view';
 import { withClient } from '../with-client';
 import { CliError, EXIT } from '../exit-codes';
 import { resolveKey, signVote } from '../sign-vote';
@@ -30,6 +36,17 @@ async function gateInfo(handle: WorkflowHandle): Promise<GateInfo | undefined> {
     if (err instanceof QueryNotRegisteredError) return undefined;
     throw err;
   }
+}
+
+/**
+ * The outcome a user reads (ROLLED_BACK, SUCCESS, ABORTED) from the view the run ended with, a
+ * typed failure's too; the execution status (TERMINATED…) for a run that left no view, or whose
+ * view this client cannot read (an encrypted failure without the keys).
+ */
+async function endedAs(client: Client, id: string, executionStatus: string): Promise<string> {
+  const read = await readWorkflow<{ status?: unknown }>(client, id).catch(() => undefined);
+  const outcome = read?.view?.status;
+  return typeof outcome === 'string' && outcome ? outcome : executionStatus;
 }
 
 export function registerApprove(program: Command) {
@@ -62,11 +79,11 @@ export function registerApprove(program: Command) {
       const givenKey = opts.key === undefined ? undefined : resolveKey(opts.key);
       await withClient(async (client) => {
         const handle = client.workflow.getHandle(id);
-        // A vote on a finished workflow: say it ended, not "no workflow in this namespace".
+        // A vote on a finished workflow: say how it ended, not "no workflow in this namespace".
         const { status } = await handle.describe();
         if (status.name !== 'RUNNING')
           throw new CliError(
-            `${id} has ended (${status.name}): its votes are closed and ` +
+            `${id} has ended (${await endedAs(client, id, status.name)}): its votes are closed and ` +
               `nothing was recorded. See: cutover status ${id}`,
             EXIT.BAD_INPUT,
           );

@@ -6,7 +6,6 @@
  * SUCCESS, one whose V2 breaks after it takes traffic to ROLLED_BACK. Built and installed once.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,32 +49,36 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
-function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+function cliWith(args: string[], extra: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(cutover, args, { cwd: install, env: userEnv(), timeout: 240_000 }, (err, out, errOut) => {
+    execFile(cutover, args, { cwd: install, env: userEnv(extra), timeout: 240_000 }, (err, out, errOut) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out, err: errOut });
     });
   });
 }
+const cli = (args: string[]) => cliWith(args, {});
+
+/** The plan's checks: data the orders service answers, read on V1 and V2 alike. */
+const CHECKS = [
+  {
+    name: 'health',
+    report: 'error_handling',
+    at: ['shadow', 'phase5'],
+    http: { path: '/health', extract: 'status' },
+    pass: 'result.value == "ok"',
+  },
+  {
+    name: 'summary_parity',
+    report: 'kpi_calculations',
+    at: ['shadow', 'phase5'],
+    http: { path: '/summary' },
+    compare: { against: 'v1', relative: 0.001 },
+  },
+];
 
 /** V1 on this machine's orchestrator; V2 on HOST, so its start, stop and health run on the host agent. */
 function planFile(f: OrdersFixture): string {
-  const plan = f.plan([
-    {
-      name: 'health',
-      report: 'error_handling',
-      at: ['shadow', 'phase5'],
-      http: { path: '/health', extract: 'status' },
-      pass: 'result.value == "ok"',
-    },
-    {
-      name: 'summary_parity',
-      report: 'kpi_calculations',
-      at: ['shadow', 'phase5'],
-      http: { path: '/summary' },
-      compare: { against: 'v1', relative: 0.001 },
-    },
-  ]);
+  const plan = f.plan(CHECKS);
   plan.services.v2.host = HOST;
   const file = path.join(f.workdir, 'cutover-plan.yaml');
   fs.writeFileSync(file, stringify(plan));
@@ -102,7 +105,7 @@ beforeAll(async () => {
   for (const c of ['ok', 'fault'] as const) {
     fixtures[c] = await createOrdersFixture({ name: `orders-pkg-${c}` });
     // V1 serves before the cutover, started the way the plan's process driver will stop it.
-    await startService(loadInlinePlan(fixtures[c].plan([]), fixtures[c].workdir), 'v1');
+    await startService(loadInlinePlan(fixtures[c].plan(CHECKS), fixtures[c].workdir), 'v1');
   }
 }, 900_000);
 
@@ -116,7 +119,7 @@ afterAll(async () => {
 
 test(
   'the install holds compiled JS only, no dev dependency; cutover ' +
-    '--version prints the version and the bundle hash',
+    '--version prints the version and the build id its workers log',
   async () => {
     const pkg = path.join(install, 'node_modules/cutover');
     for (const dev of [
@@ -137,11 +140,29 @@ test(
       encoding: 'utf8',
     }).trim();
     expect(tsFiles).toBe('');
-    const bundle = fs.readFileSync(path.join(pkg, 'dist/workflow-bundle.js'));
-    const hash = createHash('sha256').update(bundle).digest('hex').slice(0, 12);
-    const { version } = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
-    const r = await cli(['--version']);
-    expect(r).toEqual({ code: 0, out: `cutover ${version} (build ${hash})\n`, err: '' });
+    const { name, version } = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    const r = await cliWith(['--version'], { CUTOVER_WORKER_VERSIONING: '1' });
+    expect(r).toEqual({
+      code: 0,
+      out: expect.stringMatching(new RegExp(`^cutover ${version} \\(build ${name}:${version}-[0-9a-f]{12}\\)\n$`)),
+      err: '',
+    });
+    // the build its workers join the deployment with: a worker that cannot reach a server logs it, then exits
+    const worker = await cliWith(['worker'], {
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      CUTOVER_WORKER_VERSIONING: '1',
+      CUTOVER_LOG_LEVEL: 'info',
+    });
+    expect(worker.code).not.toBe(0);
+    const logged = worker.out
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg?: string; deploymentName?: string; buildId?: string })
+      .find((line) => line.msg?.startsWith('build '));
+    expect(r.out).toBe(`cutover ${version} (build ${logged?.deploymentName}:${logged?.buildId})\n`);
   },
 );
 
@@ -152,10 +173,13 @@ test(
     const worker = {
       command: [cutover, 'worker'],
       cwd: install,
-      env: userEnv({ CUTOVER_ALLOW_INLINE_PLANS: '0', CUTOVER_PLAN_DIR: '', CUTOVER_WORKER_VERSIONING: '1' }) as Record<
-        string,
-        string
-      >,
+      // at info, a worker's default: "worker polling", which the start waits for, is an info line
+      env: userEnv({
+        CUTOVER_ALLOW_INLINE_PLANS: '0',
+        CUTOVER_PLAN_DIR: '',
+        CUTOVER_WORKER_VERSIONING: '1',
+        CUTOVER_LOG_LEVEL: 'info',
+      }) as Record<string, string>,
     };
     workers.push(await startWorkerProcess(env.address, { ...worker, args: dirs }));
     const agentEnv = { ...worker.env, CUTOVER_RUN_DIR: path.join(install, 'agent-run') };

@@ -73,6 +73,26 @@ describe('plan check', () => {
       'notifications.slackWebhookEnv',
       /name of an environment variable/,
     ],
+    [
+      "a check's argv given as one string",
+      (p) => (p.checks = [{ name: 'script', command: { argv: 'sh -c "curl x | sh"' } }]),
+      'checks.0.command.argv',
+      /^expected array, received string: change it to a list/,
+    ],
+    [
+      'a second check that is neither a check nor "default"',
+      (p) => (p.checks = ['default', 'health']),
+      'checks.1',
+      /^give a check \(an object with a name and a provider\), or "default"/,
+    ],
+    [
+      'a misspelt key in a check after the default list',
+      (p) => (p.checks = ['default', { name: 'x', htp: { path: '/health' } }]),
+      'checks.1',
+      /^unknown key "htp": did you mean `http`\?/,
+    ],
+    ['checks that are neither a list nor "default"', (p) => (p.checks = 'all'), 'checks', /^give a list of checks/],
+    ['an empty list of checks', (p) => (p.checks = []), 'checks', /^list at least one check, or leave `checks` out/],
   ];
   test.each(cases)('%s is reported at its path with a fix', (_title, mutate, pathText, message) => {
     const plan = valid();

@@ -96,11 +96,11 @@ test('a monitoring rollback after SUCCESS shows on the cutover: CLI status and a
         `\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z \\(${view.monitoringWorkflowId}\\)`,
     ),
   );
-  // The finished monitoring asks nobody for votes, and a late vote is told the workflow ended.
+  // The finished monitoring asks nobody for votes, and a late vote is told how it ended: its outcome.
   expect(cli('status', view.monitoringWorkflowId!).stdout).not.toMatch(/waiting for|cutover approve/);
   const late = cli('approve', view.monitoringWorkflowId!, '--role', 'engineering', '--as', 'alice');
   expect(late.status).toBe(2);
-  expect(late.stderr).toMatch(/has ended \(COMPLETED\): its votes are closed and nothing was recorded/);
+  expect(late.stderr).toMatch(/has ended \(ROLLED_BACK\): its votes are closed and nothing was recorded/);
   const json = JSON.parse(cli('status', view.cutoverId, '--json').stdout);
   expect(json.afterSuccess).toMatchObject({ status: 'ROLLED_BACK', rollbackStatus: 'ROLLED_BACK' });
 
