@@ -49,8 +49,17 @@ export function startWorkerProcess(
       extra.onOutput?.(String(d));
     });
     child.on('exit', (code) => reject(new Error(`worker exited (${code}) before polling:\n${out.slice(-2000)}`)));
+    // a safety net, not a speed assertion: a worker that neither polls nor exits is stopped and told
+    const timer = setTimeout(() => {
+      reject(new Error(`worker did not report polling within ${START_DEADLINE_MS / 1000} s:\n${out.slice(-2000)}`));
+      void killGroup(child);
+    }, START_DEADLINE_MS);
+    timer.unref();
+    child.stdout!.on('data', () => out.includes('worker polling') && clearTimeout(timer));
   });
 }
+
+const START_DEADLINE_MS = 180_000;
 
 export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
