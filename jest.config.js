@@ -4,7 +4,7 @@
  */
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/helpers/temp-dir-environment.ts',
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
     // the CEL library ships ES modules only; jest's CommonJS runtime needs it compiled

@@ -12,11 +12,23 @@ echo "== lint"; node_modules/.bin/eslint --max-warnings 0 .
 echo "== format"; node_modules/.bin/prettier --check . >/dev/null || { node_modules/.bin/prettier --list-different .; echo "run: npx prettier --write ." >&2; exit 1; }
 echo "== jest"
 mkdir -p .data
+# Every test file has a temp dir of its own, removed after it (test/helpers/temp-dir-environment.ts),
+# inside this run's: whatever is left in it afterwards is a test that did not clean up.
+run_tmp="$(mktemp -d "${TMPDIR:-/tmp}/cutover-test-run.XXXXXX")"
+chmod 711 "$run_tmp"
 set +e
 # --forceExit: a worker stranded by a hung test must not keep CI waiting after the results are in.
-node_modules/.bin/jest --json --outputFile=.data/jest-results.json --forceExit "$@"
+TMPDIR="$run_tmp" node_modules/.bin/jest --json --outputFile=.data/jest-results.json --forceExit \
+  --cacheDirectory "$root/.data/jest-cache" "$@"
 code=$?
 set -e
+left="$(find "$run_tmp" -mindepth 1 -maxdepth 1 | head -20)"
+if [ -n "$left" ]; then
+  echo "the tests left these in the temp dir (a test that does not clean up):" >&2
+  echo "$left" >&2
+  [ "$code" -ne 0 ] || code=1
+fi
+rm -rf "$run_tmp"
 node -e '
 const r = require("./.data/jest-results.json");
 const skipped = r.numPendingTests + r.numTodoTests;
