@@ -14,7 +14,7 @@ export default class TempDirEnvironment extends TestEnvironment {
   private dir?: string;
   private before?: string;
 
-  async setup(): Promise<void> {
+  override async setup(): Promise<void> {
     await super.setup();
     this.before = process.env.TMPDIR;
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-test-file-'));
@@ -24,7 +24,7 @@ export default class TempDirEnvironment extends TestEnvironment {
     (this.global.process as NodeJS.Process).env.TMPDIR = this.dir;
   }
 
-  async teardown(): Promise<void> {
+  override async teardown(): Promise<void> {
     if (this.before === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = this.before;
     if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
