@@ -67,8 +67,9 @@ cutover service stop "$plan" v2 >/dev/null
 cutover service start "$plan" v1
 start_router
 echo "public address (HAProxy): $public — V1 :8101 serving, V2 :8102 in maintenance"
-# Steady load through the router for the whole cutover: every failed request by kind.
-node_modules/.bin/tsx bench/load-generator.ts --url "$public/health" --seconds 900 --rate 50 >.data/demo/load.txt 2>&1 &
+# Steady user load (the KPI route) through the router for the whole cutover: every failed request
+# by kind, and the traffic the error-rate check counts.
+node_modules/.bin/tsx bench/load-generator.ts --url "$public/kpis" --seconds 900 --rate 50 >.data/demo/load.txt 2>&1 &
 load_pid=$!
 
 id="cutover-loans-demo-$(date -u +%Y%m%d-%H%M%S)"

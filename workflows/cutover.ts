@@ -268,15 +268,24 @@ async function runCutover(
   }
   // A rollback asked for as Phase 5 finished still counts: the operator saw something we did not.
   if (stopRequest?.kind === 'rollback' && ctx.compensations.length) return rollBack(stopRequest.reason);
+  // A Phase 5 that passed with warnings is said as such: "all PASS" only when it is true.
+  const phase5 = view.phases.find((p) => p.id === 'phase5')?.message ?? '';
+  const warned = phase5.startsWith('WARN');
   const message = input.dryRun
     ? 'dry run: phases 0 and 2 passed, nothing changed'
-    : 'V2 serving, all validation checks PASS';
+    : warned
+      ? 'V2 serving; post-cutover validation passed with warnings (Phase 5)'
+      : 'V2 serving, all validation checks PASS';
   if (!input.dryRun && input.monitor !== false) await startMonitoring();
   setStatus('SUCCESS', message + (view.monitoringWorkflowId ? `; monitoring: ${view.monitoringWorkflowId}` : ''));
   log.info(statusLine('SUCCESS'));
   await notify(
     'complete',
-    input.dryRun ? `Dry run complete ✓ - ${loaded.plan.name}` : 'Cutover Complete ✓ - All validation checks PASS',
+    input.dryRun
+      ? `Dry run complete ✓ - ${loaded.plan.name}`
+      : warned
+        ? `Cutover Complete ✓ - validation passed with warnings: ${phase5.slice(0, 500)}`
+        : 'Cutover Complete ✓ - All validation checks PASS',
   );
   return view;
 
