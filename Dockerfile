@@ -12,6 +12,8 @@ COPY . .
 RUN npm run build && mkdir /pack && npm pack --ignore-scripts --pack-destination /pack
 
 FROM node:20-bookworm-slim
+# The SDK's native connection verifies TLS against the system's CA store, which the slim image lacks.
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
 COPY --from=pack /pack/ /tmp/pack/
 RUN npm install --prefix /opt/cutover --omit=dev --no-audit --no-fund /tmp/pack/cutover-*.tgz \
     && rm -rf /tmp/pack /root/.npm

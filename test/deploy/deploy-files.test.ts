@@ -52,6 +52,8 @@ describe('Dockerfile', () => {
     expect(install).toMatch(/npm install\b.*--omit=dev/);
     expect(install).toMatch(/--prefix \/opt\/cutover\b/);
     expect(install).toMatch(/\S*cutover-\*\.tgz/);
+    // TLS to Temporal Cloud: the SDK's native connection reads the system CA store, absent from -slim images
+    expect(runs(final).some((r) => /apt-get install .*\bca-certificates\b/.test(r))).toBe(true);
   });
 
   test('runs cutover worker as a non-root user, JSON logs, no tsx anywhere', () => {
