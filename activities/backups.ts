@@ -126,6 +126,8 @@ export interface BackupManifest {
   archive: string;
   archiveSha256: string;
   archiveBytes: number;
+  /** the files in the archive (backup.paths, relative to the workdir) */
+  paths?: string[];
   /** the databases backed up beside the archive (backup.databases), each with its own sha256 */
   parts?: BackupPart[];
 }
