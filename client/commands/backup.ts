@@ -19,9 +19,8 @@ function describe(archive: string, m: BackupManifest): string {
   const files = m.paths;
   const parts = (m.parts ?? []).map((p) => `${p.driver} ${p.name} (${p.bytes} bytes, sha256 ${short(p.sha256)})`);
   const what = [files?.length ? `files ${files.join(', ')}` : '', ...parts].filter(Boolean).join('; ');
-  return `${m.label}  ${m.createdAt}  ${path.basename(archive)} (${m.archiveBytes} bytes, sha256 ${short(m.archiveSha256)})${
-    what ? `\n    ${what}` : ''
-  }`;
+  const archiveText = `${path.basename(archive)} (${m.archiveBytes} bytes, sha256 ${short(m.archiveSha256)})`;
+  return `${m.label}  ${m.createdAt}  ${archiveText}${what ? `\n    ${what}` : ''}`;
 }
 
 function pick(loaded: LoadedPlan, label?: string) {
