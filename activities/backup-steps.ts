@@ -14,6 +14,7 @@ import {
   type BackupChoice,
 } from './backup-trust';
 import { insideWorkdir } from './plan-paths';
+import { createParts, restoreParts } from './backup-parts';
 
 /** `label` carries the workflow id, which may come from anyone: a slug, never a path. */
 export function backupForCutover(loaded: LoadedPlan, label: string): Promise<BackupInfo> {
@@ -26,6 +27,7 @@ export function backupForCutover(loaded: LoadedPlan, label: string): Promise<Bac
     cwd: loaded.workdir,
     label: `${labelPrefix(loaded)}${safeSlug(label)}`,
     plan: loaded.plan.name,
+    parts: (archive) => createParts(loaded.plan.backup.databases ?? [], archive, loaded.workdir),
   });
 }
 
@@ -69,5 +71,20 @@ export async function restoreBackupArchive(
   const paths = loaded.plan.backup.paths.map((p, i) =>
     path.relative(loaded.workdir, insideWorkdir(loaded, p, `backup.paths.${i}`)),
   );
-  return restoreBackup({ archive: trusted.archive, expectedSha256: trusted.sha256, cwd: loaded.workdir, paths });
+  // Databases first (each in one transaction, or by its own command), then the files by renames.
+  const manifest = readManifest(trusted.archive);
+  const databases = await restoreParts(
+    trusted.archive,
+    manifest?.parts ?? [],
+    loaded.plan.backup.databases ?? [],
+    loaded.workdir,
+  );
+  if (!paths.length) return { restored: databases, displaced: 'nowhere (this backup has no files)' };
+  const files = await restoreBackup({
+    archive: trusted.archive,
+    expectedSha256: trusted.sha256,
+    cwd: loaded.workdir,
+    paths,
+  });
+  return { restored: [...databases, ...files.restored], displaced: files.displaced };
 }

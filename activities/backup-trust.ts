@@ -11,6 +11,7 @@ import type { BackupInfo } from '../domain/rollback-model';
 import { readManifest, verifyBackup, type BackupManifest } from './backups';
 import { FailureType } from './failure-types';
 import { insideWorkdir } from './plan-paths';
+import { verifyParts } from './backup-parts';
 
 export const labelPrefix = (loaded: LoadedPlan) => `${loaded.plan.name}.`;
 export const backupDir = (loaded: LoadedPlan) => insideWorkdir(loaded, loaded.plan.backup.dir, 'backup.dir');
@@ -31,7 +32,8 @@ const refuse = (message: string, type: string = FailureType.BackupCorrupt) =>
 /**
  * The archive as a BackupInfo, after checking it is directly in the plan's backup dir, that its
  * manifest belongs to this plan, that the manifest's checksum is the one `recordedSha256` says
- * (when the caller recorded one) and that the bytes on disk still hash to it.
+ * (when the caller recorded one) and that the bytes on disk still hash to it, the archive's and
+ * those of every database part its manifest lists.
  */
 export async function trustedBackup(loaded: LoadedPlan, archive: string, recordedSha256?: string): Promise<BackupInfo> {
   const dir = backupDir(loaded);
@@ -74,6 +76,8 @@ export async function trustedBackup(loaded: LoadedPlan, archive: string, recorde
         ``,
     );
   }
+  // Every database part too, before anything is restored: one bad part refuses the whole backup.
+  await verifyParts(file, manifest.parts ?? [], loaded.plan.backup.databases ?? [], loaded.workdir);
   return { archive: file, sha256: manifest.archiveSha256, bytes: manifest.archiveBytes, createdAt: manifest.createdAt };
 }
 

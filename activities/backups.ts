@@ -10,6 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from './failure-types';
 import { heartbeat, keepAlive } from './heartbeat';
 import { runCommand } from './services/service-driver';
+import type { BackupPart } from './backup-parts';
 
 export interface BackupInfo {
   archive: string;
@@ -125,6 +126,10 @@ export interface BackupManifest {
   archive: string;
   archiveSha256: string;
   archiveBytes: number;
+  /** the files in the archive (backup.paths, relative to the workdir) */
+  paths?: string[];
+  /** the databases backed up beside the archive (backup.databases), each with its own sha256 */
+  parts?: BackupPart[];
 }
 
 /** The manifest beside an archive, or undefined when it is missing or not a manifest. */
@@ -145,6 +150,8 @@ export async function createBackup(input: {
   cwd: string;
   label: string;
   plan?: string;
+  /** writes the database parts for the archive about to be made (backup-parts.ts), before its manifest */
+  parts?: (archive: string) => Promise<BackupPart[]>;
 }): Promise<BackupInfo> {
   const cwd = path.resolve(input.cwd);
   if (!LABEL.test(input.label))
@@ -182,7 +189,10 @@ export async function createBackup(input: {
   // Written under a temporary name and renamed last: a crash never leaves a final-named half archive.
   const partial = `${archive}.partial-${randomBytes(4).toString('hex')}`;
   try {
-    await tar(['-czf', partial, '-C', cwd, '--', ...paths], `create ${path.basename(archive)}`);
+    // No paths (databases only): an empty archive, still the backup's anchor and manifest owner.
+    const what = paths.length ? ['--', ...paths] : ['--files-from=/dev/null'];
+    await tar(['-czf', partial, '-C', cwd, ...what], `create ${path.basename(archive)}`);
+    const parts = input.parts ? await input.parts(archive) : [];
     const sha256 = await sha256File(partial);
     const bytes = fs.statSync(partial).size;
     const files = [];
@@ -203,6 +213,7 @@ export async function createBackup(input: {
       archive: path.basename(archive),
       archiveSha256: sha256,
       archiveBytes: bytes,
+      ...(parts.length ? { parts } : {}),
     };
     fs.writeFileSync(`${archive}.manifest.json`, JSON.stringify(manifest, null, 2));
     fs.writeFileSync(`${archive}.sha256`, `${sha256}  ${path.basename(archive)}\n`);
@@ -332,7 +343,8 @@ export async function pruneBackups(input: {
     .sort()) {
     const archive = path.join(dir, name);
     if (fs.statSync(archive).mtimeMs >= cutoff || !owns(archive)) continue;
-    for (const f of [archive, ...sidecars(archive)]) fs.rmSync(f, { force: true });
+    const parts = (readManifest(archive)?.parts ?? []).map((p) => path.join(dir, path.basename(p.file)));
+    for (const f of [archive, ...parts, ...sidecars(archive)]) fs.rmSync(f, { force: true });
     removed.push(archive);
   }
   for (const name of fs.readdirSync(dir).filter((f) => f.includes('.displaced-'))) {

@@ -60,6 +60,12 @@ async function backupFacts({ plan, workdir }: LoadedPlan): Promise<PrerequisiteC
   for (const p of plan.backup.paths) {
     checks.push({ name: `backup path ${p}`, ok: await exists(at(p)), detail: at(p) });
   }
+  // A database backup reads its URL from this host's environment: missing, Phase 1 could not dump it.
+  for (const d of plan.backup.databases ?? []) {
+    if (d.driver !== 'postgres') continue;
+    const set = !!process.env[d.url.env];
+    checks.push({ name: `backup database ${d.name}`, ok: set, detail: `${d.url.env} ${set ? 'set' : 'not set'}` });
+  }
   const backupDir = at(plan.backup.dir);
   await mkdir(backupDir, { recursive: true });
   const fs = await statfs(backupDir);

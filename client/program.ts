@@ -16,6 +16,7 @@ import { registerCodecServer } from './commands/codec-server';
 import { registerCheck } from './commands/check';
 import { registerBaseline } from './commands/baseline';
 import { registerWorker } from './commands/worker';
+import { registerBackup } from './commands/backup';
 import { versionLine } from '../worker/build-info';
 import { EXIT } from './exit-codes';
 
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerCheck(program);
   registerBaseline(program);
+  registerBackup(program);
   registerReport(program);
   registerSchedule(program);
   registerCodecServer(program);

@@ -8,6 +8,7 @@ import { checkSchema, databaseSchema, prometheusServerSchema, type CheckSpec } f
 import { DEFAULT_CHECKS } from './default-checks';
 import { strategyFields, trafficSchema } from './traffic-schema';
 import { METRIC_SELECTOR_PATTERN } from './metric-selector';
+import { backupSchema } from './backup-schema';
 const name = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use letters, digits, ".", "_" or "-" (no spaces)') });
@@ -111,21 +112,10 @@ export const planSchema = z.strictObject({
   hostWait: duration('2m', { max: '1d' })
     .default('2m')
     .describe("how long a step waits for its host's agent to pick it up before it fails (with hosts only)"),
-  backup: z
-    .strictObject({
-      paths: z
-        .array(z.string().min(1))
-        .min(1, { error: hint('list the data/config paths to back up before V1 stops') })
-        .describe('data and config to archive before V1 stops: what a rollback restores'),
-      dir: z.string().default('.data/backups').describe('where the archives and their manifests are written'),
-      retentionDays: z.number().int().positive().default(90).describe("the plan's archives older than this are pruned"),
-      host: name
-        .optional()
-        .describe(
-          "the machine holding `paths` and `dir` (backups and restores run there); default: the orchestrator's own",
-        ),
-    })
-    .describe('Phase 1 archives (tar.gz, sha256, manifest) and the final snapshot after V1 stops'),
+  backup: backupSchema.describe(
+    'Phase 1 backups (files as tar.gz, databases as dumps; sha256 and one manifest) and the final snapshot after V1 ' +
+      'stops',
+  ),
   traffic: trafficSchema
     .optional()
     .describe('how traffic moves (domain/traffic-schema.ts); `{pointerFile}` alone is the file driver'),

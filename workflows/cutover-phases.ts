@@ -26,6 +26,9 @@ export interface PhaseContext extends StrategyHooks {
   baseline?: Kpis;
 }
 
+/** What Phase 1 backs up, for its step: the paths, then the databases (a plan without any says the paths alone). */
+const backupWhat = ({ plan }: LoadedPlan) =>
+  [...plan.backup.paths, ...(plan.backup.databases ?? []).map((d) => `database ${d.name}`)].join(', ');
 const label = (ctx: PhaseContext, suffix = '') => `${ctx.cutoverId}.${ctx.runId.slice(0, 8)}${suffix}`;
 const v = (ctx: PhaseContext, role: 'v1' | 'v2') => `${role.toUpperCase()} (${ctx.loaded.plan.services[role].name})`;
 
@@ -34,12 +37,10 @@ export async function preCutoverValidation(ctx: PhaseContext): Promise<string> {
 }
 
 export async function backupsAndSnapshots(ctx: PhaseContext): Promise<string> {
-  ctx.backup = await onHost(
+  ctx.backup = await onHost(ctx.loaded, 'backup', 'service', `Back up ${backupWhat(ctx.loaded)}`).backupForCutover(
     ctx.loaded,
-    'backup',
-    'service',
-    `Back up ${ctx.loaded.plan.backup.paths.join(', ')}`,
-  ).backupForCutover(ctx.loaded, label(ctx));
+    label(ctx),
+  );
   const pruned = await onHost(
     ctx.loaded,
     'backup',

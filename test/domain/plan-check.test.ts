@@ -42,6 +42,60 @@ describe('plan check', () => {
     ],
     ['a misspelt key', (p) => (p.backup.retentionDayz = 3), 'backup', /unknown key "retentionDayz"/],
     [
+      'a database backup without its url',
+      (p) => (p.backup.databases = [{ name: 'orders', driver: 'postgres' }]),
+      'backup.databases.0.url',
+      /required/,
+    ],
+    [
+      'a database url given as the secret itself',
+      (p) => (p.backup.databases = [{ name: 'orders', driver: 'postgres', url: { env: 'postgres://u:p@h/db' } }]),
+      'backup.databases.0.url.env',
+      /NAME of an environment variable/,
+    ],
+    [
+      'a database backup driver that does not exist',
+      (p) => (p.backup.databases = [{ name: 'orders', driver: 'mysql' }]),
+      'backup.databases.0.driver',
+      /postgres \(name, url: \{ env \}\), command/,
+    ],
+    [
+      'a misspelt key of a database backup',
+      (p) => (p.backup.databases = [{ name: 'o', driver: 'postgres', url: { env: 'DB_URL' }, schema: ['x'] }]),
+      'backup.databases.0',
+      /unknown key "schema"/,
+    ],
+    [
+      'a command artifact that is a path',
+      (p) =>
+        (p.backup.databases = [{ name: 'o', driver: 'command', backup: ['b'], restore: ['r'], artifact: '../o.sql' }]),
+      'backup.databases.0.artifact',
+      /a file name such as "orders.sql"/,
+    ],
+    [
+      'a command given as one string',
+      (p) =>
+        (p.backup.databases = [{ name: 'o', driver: 'command', backup: './dump.sh', restore: ['r'], artifact: 'o' }]),
+      'backup.databases.0.backup',
+      /expected array/,
+    ],
+    [
+      'two database backups of one name',
+      (p) =>
+        (p.backup.databases = [
+          { name: 'o', driver: 'postgres', url: { env: 'A_URL' } },
+          { name: 'o', driver: 'postgres', url: { env: 'B_URL' } },
+        ]),
+      'backup.databases.1.name',
+      /"o" is used twice/,
+    ],
+    [
+      'no paths and no databases',
+      (p) => (p.backup.paths = []),
+      'backup.paths',
+      /or a database under backup\.databases/,
+    ],
+    [
       'a duration without a unit',
       (p) => (p.approvals = { ...p.approvals, gate: { timeout: '30' } }),
       'approvals.gate.timeout',
@@ -101,6 +155,26 @@ describe('plan check', () => {
     const problem = problems.find((p) => p.path === pathText);
     expect(problem).toBeDefined();
     expect(problem!.message).toMatch(message);
+  });
+
+  test('a plan may back up databases alone: paths may then be empty', () => {
+    const plan = valid();
+    plan.backup = {
+      paths: [],
+      databases: [
+        { name: 'orders', driver: 'postgres', url: { env: 'ORDERS_DB_URL' }, tables: ['public.orders'] },
+        {
+          name: 'ledger',
+          driver: 'command',
+          backup: ['./dump', '{{ artifact }}'],
+          restore: ['./load'],
+          artifact: 'l.sql',
+        },
+      ],
+    };
+    const result = checkPlan(plan);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.plan.backup.databases.map((d) => d.driver)).toEqual(['postgres', 'command']);
   });
 
   test('every problem of a plan is listed at once, not just the first', () => {

