@@ -115,10 +115,29 @@ install_routers() {
   fi
 }
 
+# pg_dump / pg_restore for the postgres backup driver, and a server of their major version for
+# its tests (the embedded server is PostgreSQL 17; Debian's client tools are 15): Debian's
+# postgresql-15, with no cluster of its own (the tests start theirs on free ports). Only as root
+# with apt-get; elsewhere the backup tests say what is missing.
+install_pg_tools() {
+  command -v pg_dump >/dev/null && return
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing postgresql-15 (apt-get) for the postgres backup driver and its tests"
+    mkdir -p /etc/postgresql-common/createcluster.d
+    echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.d/cutover.conf
+    if ! { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 postgresql-client-15 >/dev/null; }; then
+      say "postgresql-15 could not be installed: install pg_dump and a server of its version, or set CUTOVER_PG_BIN"; exit 1
+    fi
+  else
+    say "no pg_dump on PATH: the postgres backup tests need it (apt-get install postgresql-15 as root)"
+  fi
+}
+
 install_node_modules
 install_temporal_cli
 install_chromium
 install_prometheus
 install_routers
+install_pg_tools
 [ "$want_java" = 1 ] && install_test_server
 say "ready: $("$tools/bin/temporal" --version); $("${CUTOVER_PROMETHEUS:-prometheus}" --version 2>&1 | head -1)"
