@@ -13,6 +13,7 @@ import { killGroup } from '../helpers/worker-process';
 import { startMonitoring } from '../helpers/after-cutover';
 import { devServerWithWorkerProcesses } from '../helpers/dev-server-suite';
 import { viewOrThrow } from '../../domain/outcome';
+import { waitFor } from '../helpers/wait-for';
 
 const suite = devServerWithWorkerProcesses();
 let env: TestWorkflowEnvironment;
@@ -42,21 +43,23 @@ async function monitoredV2() {
   return startMonitoring(env.client, fixture, 'cutover-short');
 }
 
-async function until<T>(fn: () => Promise<T>, pred: (v: T) => boolean): Promise<T> {
-  for (;;) {
-    const v = await fn();
+/** The monitoring's status once `pred` holds; fails at once if it ended first. */
+const until = (
+  handle: { workflowId: string; query: <T>(q: string) => Promise<T> },
+  pred: (v: MonitoringView) => boolean,
+) =>
+  waitFor(`${handle.workflowId} to reach the awaited state`, async () => {
+    const v = await handle.query<MonitoringView>('status');
     if (pred(v)) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+    if (['COMPLETED', 'ROLLED_BACK', 'FAILED', 'CANCELLED'].includes(v.status))
+      throw new Error(`ended ${v.status} first`);
+    return undefined;
+  });
 
 test('a worker killed mid-monitoring and restarted loses no checkpoint and repeats none', async () => {
   const first = await worker();
   const handle = await monitoredV2();
-  await until(
-    () => handle.query<MonitoringView>('status'),
-    (v) => v.rows.length >= 2,
-  );
+  await until(handle, (v) => v.rows.length >= 2);
   await killGroup(first);
   await new Promise((r) => setTimeout(r, 3_000)); // the worker stays dead across a checkpoint
   await worker();
@@ -85,15 +88,12 @@ test('a worker killed mid-monitoring and restarted loses no checkpoint and repea
   expect(report.status).toBe(0);
   expect(report.stdout).toContain(view.report!.markdown);
   expect(fs.readFileSync(view.report!.markdown, 'utf8')).toContain('![Latency]');
-}, 180_000);
+}, 360_000);
 
 test('a rollback signal during monitoring rolls back to V1', async () => {
   await suite.ensureWorker();
   const handle = await monitoredV2();
-  await until(
-    () => handle.query<MonitoringView>('status'),
-    (v) => v.rows.length >= 1,
-  );
+  await until(handle, (v) => v.rows.length >= 1);
   await handle.signal('rollback', { reason: 'finance reports wrong totals', by: 'carol' });
   const view = (await handle.result().catch(viewOrThrow)) as MonitoringView;
   expect(view.status).toBe('ROLLED_BACK');
@@ -103,4 +103,4 @@ test('a rollback signal during monitoring rolls back to V1', async () => {
   });
   expect(await isUp(fixture!.urls.v1)).toBe(true);
   expect(await isUp(fixture!.urls.v2)).toBe(false);
-}, 180_000);
+}, 360_000);
