@@ -34,10 +34,12 @@ function run(program: string, args: string[], env: NodeJS.ProcessEnv = process.e
     const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
+    // decoded as a stream: a character split across two chunks stays whole
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, out, err }));
+    // 'close', not 'exit': the output may still be in the pipes when the process has exited
+    child.on('close', (code) => resolve({ code, out, err }));
   });
 }
 
