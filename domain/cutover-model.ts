@@ -12,8 +12,6 @@ export const PHASES = [
 ] as const;
 export type PhaseId = (typeof PHASES)[number]['id'];
 export const PHASE_IDS = PHASES.map((p) => p.id) as PhaseId[];
-/** From this phase on, something in production has changed and a failure means rollback. */
-export const FIRST_DESTRUCTIVE_PHASE: PhaseId = 'phase3';
 
 export type PhaseState = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
 export type CutoverStatus =

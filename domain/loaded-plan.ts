@@ -1,4 +1,4 @@
-import type { Plan, ServiceRole, ServiceSpec } from './plan-schema';
+import type { Plan } from './plan-schema';
 
 /** A validated plan plus where its relative paths are anchored (the plan file's folder). */
 export interface LoadedPlan {
@@ -6,5 +6,3 @@ export interface LoadedPlan {
   workdir: string;
   source: string;
 }
-
-export const serviceOf = (loaded: LoadedPlan, role: ServiceRole): ServiceSpec => loaded.plan.services[role];

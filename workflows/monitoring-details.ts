@@ -3,6 +3,8 @@ import { hourLabel } from '../domain/monitoring-schedule';
 import { renderMessageLog } from '../domain/message-log';
 import { renderOpenDecision } from '../domain/open-decision';
 
+const spanLabel = (from: number, to: number) => `${hourLabel(from)}–${hourLabel(to)}`;
+
 /** The live details markdown of the monitoring workflow in the Temporal UI: the seed's spreadsheet. */
 export function renderMonitoringDetails(view: MonitoringView): string {
   const rows = view.rows
@@ -27,7 +29,7 @@ export function renderMonitoringDetails(view: MonitoringView): string {
           ...rows,
         ]
       : ['Checkpoints: no samples yet']),
-    ...(view.gaps ?? []).map((g) => `- not measured ${hourLabel(g.fromOffsetMs)}–${hourLabel(g.toOffsetMs)}: ${g.why}`),
+    ...(view.gaps ?? []).map((g) => `- not measured ${spanLabel(g.fromOffsetMs, g.toOffsetMs)}: ${g.why}`),
     ...view.decisions.map((d) => `- ${d.label}: **${d.outcome}** (${d.via}${d.note ? `: ${d.note}` : ''})`),
     ...(view.traffic ?? []).slice(-6).map((t) => `- router ${hourLabel(t.offsetMs)} ${t.label}: ${t.summary}`),
     ...view.warnings.map((w) => `- WARN ${w}`),

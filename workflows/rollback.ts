@@ -64,7 +64,8 @@ async function runRollback(rawInput: RollbackInput & { loaded?: LoadedPlan }): P
   const finish = (status: RollbackView['status'], message: string) => {
     Object.assign(view, { status, message: `${message}${cancelNote()}`, durationMs: Date.now() - started });
     upsertSearchAttributes([{ key: statusKey, value: status }]);
-    const mark = (s: RollbackView['steps'][number]) => (s.state === 'passed' ? '✓' : s.state === 'failed' ? '✗' : '–');
+    const marks: Record<string, string> = { passed: '✓', failed: '✗' };
+    const mark = (s: RollbackView['steps'][number]) => marks[s.state] ?? '–';
     const steps = view.steps.map((s) => `- ${mark(s)} ${s.name}: ${s.message ?? ''}`).join('\n');
     setCurrentDetails(`**${status}** in ${view.durationMs} ms — ${message}\n\n${steps}`);
     (status === 'ROLLED_BACK' ? log.info : log.error)(`Rollback ${status} in ${view.durationMs} ms: ${message}`);

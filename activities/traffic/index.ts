@@ -3,7 +3,6 @@
  * public address; the router's state before a cutover's first change is kept (per cutover, in
  * traffic.stateDir) so the undo puts back exactly that and proves it by reading it back.
  */
-import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { LoadedPlan } from '../../domain/loaded-plan';
@@ -208,6 +207,3 @@ export async function readTraffic(loaded: LoadedPlan): Promise<TrafficPointer | 
   if (spec?.driver !== 'file') return null;
   return new FileTrafficDriver(loaded, spec).pointer();
 }
-
-export const trafficStateFile = (loaded: LoadedPlan, cutoverId: string) =>
-  path.relative(loaded.workdir, beforeFile(loaded, cutoverId));
