@@ -171,7 +171,7 @@ test('a key nothing resembles lists the keys that place may hold', () => {
   expect(result.problems).toEqual([
     {
       path: 'backup',
-      message: 'unknown key "zzz": remove it, or use one of `paths`, `dir`, ' + '`retentionDays`, `host`',
+      message: 'unknown key "zzz": remove it, or use one of `paths`, `databases`, `dir`, ' + '`retentionDays`, `host`',
     },
   ]);
 });
