@@ -54,6 +54,7 @@ scripts/install-tools.sh --no-java
 scripts/components.sh start
 eval "$(scripts/components.sh env)"
 scripts/dev-server.sh
+export CUTOVER_UI_URL="${CUTOVER_UI_URL:-http://localhost:${TEMPORAL_UI_PORT:-8233}}"  # for the links cutover prints
 scripts/worker.sh stop >/dev/null   # a worker left from an older checkout would run old code
 scripts/worker.sh
 end_monitoring

@@ -36,6 +36,7 @@ fi
 for _ in $(seq 1 100); do
   if "$temporal" operator cluster health --address "127.0.0.1:$port" >/dev/null 2>&1; then
     echo "Temporal dev server on 127.0.0.1:$port, Web UI http://localhost:$ui_port"
+    echo "for UI links from cutover: export CUTOVER_UI_URL=http://localhost:$ui_port"
     exit 0
   fi
   running || { echo "dev server exited; see $data/temporal-dev.log" >&2; tail -20 "$data/temporal-dev.log" >&2; exit 1; }

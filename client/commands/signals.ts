@@ -14,7 +14,7 @@ import {
 } from '../../domain/message-schemas';
 import { checkPlanFile } from './plan';
 import { confirmStop } from './confirm-stop';
-import { stamp, uiLink } from './start';
+import { stamp, uiLine } from './start';
 import { withClient } from '../with-client';
 import { CliError, EXIT } from '../exit-codes';
 import { viewOrThrow } from '../../domain/outcome';
@@ -132,7 +132,7 @@ export function registerSignals(program: Command) {
             args: [input],
             staticSummary: `Manual rollback of ${loaded.plan.name}: ${opts.reason}`.slice(0, 200),
           });
-          console.log(`started ${workflowId}\nUI: ${uiLink(client.options.namespace, workflowId)}`);
+          console.log(`started ${workflowId}\n${uiLine(client.options.namespace, workflowId)}`);
           if (opts.wait) {
             const result = (await handle.result().catch(viewOrThrow)) as RollbackView;
             console.log(`${result.status} in ${result.durationMs} ms: ${result.message}`);

@@ -92,29 +92,27 @@ export function registerStart(program: Command) {
           ],
         });
         console.log(`started ${workflowId}`);
-        console.log(`UI: ${uiLink(client.options.namespace, workflowId)}`);
+        console.log(uiLine(client.options.namespace, workflowId));
         if (opts.watch) process.exitCode = await watchCutover(client, workflowId);
       });
     });
 }
 
 /**
- * The Web UI's address: CUTOVER_UI_URL when set; else derived from the Temporal address the
- * client uses (TEMPORAL_ADDRESS or the profile): Temporal Cloud → cloud.temporal.io; otherwise
- * http://HOST:PORT+1000, where both the dev server (`temporal server start-dev`) and this repo's
- * docker-compose serve the UI (7233 → 8233). Any other layout: set CUTOVER_UI_URL.
+ * The Web UI's address: CUTOVER_UI_URL when set, Temporal Cloud's for a Cloud address, else none:
+ * where a self-hosted UI listens cannot be told from the server's address, and a guessed link
+ * that is wrong is worse than none (scripts/dev-server.sh prints the value to export).
  */
-export function uiBase(address: string, env: NodeJS.ProcessEnv = process.env): string {
+export function uiBase(address: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.CUTOVER_UI_URL) return env.CUTOVER_UI_URL.replace(/\/+$/, '');
-  const [host, portText] = address.replace(/^[a-z]+:\/\//, '').split(':');
+  const host = address.replace(/^[a-z]+:\/\//, '').split(':')[0];
   if (/\.tmprl\.cloud$/.test(host)) return 'https://cloud.temporal.io';
-  const port = Number(portText || 7233);
-  return `http://${host === '0.0.0.0' ? 'localhost' : host}:${port + 1000}`;
+  return undefined;
 }
 
-export function uiLink(namespace: string, workflowId: string): string {
-  return (
-    `${uiBase(connectConfig().connectionOptions.address)}/namespaces/` +
-    `${namespace}/workflows/${encodeURIComponent(workflowId)}`
-  );
+/** "UI: <link>" for a started workflow, or how to get one. */
+export function uiLine(namespace: string, workflowId: string): string {
+  const base = uiBase(connectConfig().connectionOptions.address);
+  if (!base) return 'UI: set CUTOVER_UI_URL to your Temporal Web UI (e.g. http://localhost:8233) for a link here';
+  return `UI: ${base}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`;
 }

@@ -138,12 +138,11 @@ test('a corrupt traffic pointer file is an error, not "no switch yet"', async ()
   expect(fs.readFileSync(path.join(workdir, 'upstream.json'), 'utf8')).toBe('{"active": "v2", "upstr');
 });
 
-test('the UI link follows CUTOVER_UI_URL, else the configured Temporal address', () => {
+test('the UI link follows CUTOVER_UI_URL or Temporal Cloud, and is never guessed from a port', () => {
   expect(uiBase('localhost:7233', { CUTOVER_UI_URL: 'https://temporal.example.com/' })).toBe(
     'https://temporal.example.com',
   );
-  expect(uiBase('localhost:7233', {})).toBe('http://localhost:8233');
-  expect(uiBase('127.0.0.1:17233', {})).toBe('http://127.0.0.1:18233');
   expect(uiBase('my-ns.a1b2c.tmprl.cloud:7233', {})).toBe('https://cloud.temporal.io');
-  expect(uiBase('temporal.internal:7233', {})).toBe('http://temporal.internal:8233');
+  expect(uiBase('localhost:7233', {})).toBeUndefined();
+  expect(uiBase('temporal.internal:17233', {})).toBeUndefined();
 });
