@@ -14,14 +14,27 @@ import { killPidFiles } from './pid-files';
 export const REPO = path.resolve(__dirname, '../..');
 const SERVICE = path.join(REPO, 'demo/service/main.ts');
 
+/** Ports handed out in this process: a port is free when asked for but bound only later. */
+const handedOut = new Set<number>();
+
+/**
+ * A loopback port nothing listens on, never one this process was given before: fixtures take
+ * theirs up front and start the services later, and the OS may offer a port again meanwhile (two
+ * fixtures' V2 on one port once showed as "another cutover of a service at 127.0.0.1:… is running").
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+      server.on('error', reject);
     });
-    server.on('error', reject);
-  });
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 export interface DemoFixture {
