@@ -7,7 +7,7 @@ import type { LoadedPlan } from '../domain/loaded-plan';
 import type { ServiceRole } from '../domain/plan-schema';
 import { probeHealth, describeProbe } from './services/health';
 import { readServiceMetrics } from './checks/service-metrics';
-import { runChecksAt } from './checks/run-checks';
+import { reportedOutcome, runChecksAt } from './checks/run-checks';
 import type { OutcomeBrief } from '../domain/validation-report';
 import type { CheckOutcome } from '../domain/check-outcome';
 import { httpStatus, joinUrl } from '../infra/http-client';
@@ -49,18 +49,7 @@ export async function sentinelProbe(
   );
   const syntheticErrors = answers.filter((ok) => !ok).length;
   const metrics = health.healthy ? await readServiceMetrics(loaded, role).catch(() => undefined) : undefined;
-  const outcomes = (await runChecksAt(loaded, role, 'sentinel', { hosted })).map(
-    ({ name, report, status, message, rule, inconclusive, onFail, trendValue }) => ({
-      name,
-      report,
-      status,
-      message,
-      rule,
-      inconclusive,
-      onFail,
-      trendValue,
-    }),
-  );
+  const outcomes = (await runChecksAt(loaded, role, 'sentinel', { hosted })).map(reportedOutcome);
   return {
     outcomes,
     healthy: health.healthy,

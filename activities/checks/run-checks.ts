@@ -62,18 +62,21 @@ export function reportFromOutcomes(
     target: { role, name: spec.name, baseUrl: spec.baseUrl },
     durationMs,
     checks: reportChecks(outcomes),
-    outcomes: outcomes.map(({ name, report, status, message, rule, inconclusive, onFail, trendValue }) => ({
-      name,
-      report,
-      status,
-      message,
-      rule,
-      inconclusive,
-      onFail,
-      trendValue,
-    })),
+    outcomes: outcomes.map(reportedOutcome),
   };
 }
+
+/** What a report and a sentinel reading keep of a check's outcome (the evidence stays in its message). */
+export const reportedOutcome = ({
+  name,
+  report,
+  status,
+  message,
+  rule,
+  inconclusive,
+  onFail,
+  trendValue,
+}: CheckOutcome) => ({ name, report, status, message, rule, inconclusive, onFail, trendValue });
 
 /** V1's values as the shadow run saw them, `<check>:<path>` → number, for later compares (V1 is stopped by then). */
 export function baselineFromShadow(outcomes: CheckOutcome[]): FlatValues {
