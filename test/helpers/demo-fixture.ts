@@ -9,6 +9,7 @@ import path from 'node:path';
 import { writeDataset } from '../../demo/pipeline/dataset-writer';
 import { loadInlinePlan } from '../../activities/plan-loader';
 import type { LoadedPlan } from '../../domain/loaded-plan';
+import { startService } from '../../activities/service-control';
 import { killPidFiles } from './pid-files';
 
 export const REPO = path.resolve(__dirname, '../..');
@@ -128,6 +129,28 @@ export async function createDemoFixture(opts: FixtureOptions = {}): Promise<Demo
     async cleanup() {
       killPidFiles(path.join(workdir, 'run'));
       fs.rmSync(workdir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A fixture per test, each cleaned up after its test (its services killed, its folder removed),
+ * so a test file says only what its fixture is and what state it starts from.
+ */
+export function demoFixturePerTest() {
+  let current: DemoFixture | undefined;
+  afterEach(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  const create = async (opts: FixtureOptions = {}) => (current = await createDemoFixture(opts));
+  return {
+    create,
+    /** The state every cutover starts from: V1 serving, V2 not started. */
+    async withV1Running(opts: FixtureOptions = {}) {
+      const fixture = await create(opts);
+      await startService(fixture.loaded(), 'v1');
+      return fixture;
     },
   };
 }

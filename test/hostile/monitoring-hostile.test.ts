@@ -8,22 +8,19 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { MESSAGES_KEPT } from '../../domain/message-log';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
-import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { demoFixturePerTest, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startMonitoring } from '../helpers/after-cutover';
 import { cli, JUNK, taskFailures } from './temporal-cli';
 import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
+const fixtures = demoFixturePerTest();
 let fixture: DemoFixture | undefined;
 let c: ReturnType<typeof cli>;
 beforeAll(() => {
   env = suite.env;
   c = cli(env.address);
-});
-afterEach(async () => {
-  await fixture?.cleanup();
-  fixture = undefined;
 });
 
 /** Ten minutes of monitoring that never reaches a full validation or a decision: only the sentinel runs. */
@@ -36,7 +33,7 @@ const SENTINEL_ONLY = {
 };
 
 async function monitoring() {
-  fixture = await createDemoFixture({
+  fixture = await fixtures.create({
     mutate: (plan) =>
       Object.assign(plan, { monitoring: SENTINEL_ONLY, thresholds: { latencySamples: 3, memoryDrift: 0.5 } }),
   });

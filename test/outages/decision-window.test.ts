@@ -11,13 +11,14 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { bundleWorkflows, createWorker, startDevServer } from '../helpers/temporal-env';
-import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { demoFixturePerTest, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startMonitoring } from '../helpers/after-cutover';
 import { sentinelMarkerTimes } from './history';
 import { viewOrThrow } from '../../domain/outcome';
 
 let env: TestWorkflowEnvironment;
 let bundle: { code: string };
+const fixtures = demoFixturePerTest();
 let fixture: DemoFixture | undefined;
 const S = 1_000;
 const WINDOW = 8 * S;
@@ -28,14 +29,10 @@ beforeAll(async () => {
   bundle = await bundleWorkflows();
 }, 120_000);
 afterAll(() => env?.teardown());
-afterEach(async () => {
-  await fixture?.cleanup();
-  fixture = undefined;
-});
 
 /** 60 s, a probe every 2 s, validations at 20/40/60 s, one decision point at 10 s with an 8 s window. */
 async function monitored(onTimeout: 'rollback' | 'continue') {
-  fixture = await createDemoFixture({
+  fixture = await fixtures.create({
     mutate: (plan) =>
       Object.assign(plan, {
         thresholds: { latencySamples: 3, memoryDrift: 0.5 },

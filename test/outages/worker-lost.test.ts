@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CutoverView } from '../../domain/cutover-model';
 import { startService } from '../../activities/service-control';
 import { startTicks } from '../../activities/child-registry';
-import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
+import { demoFixturePerTest, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
 import { killGroup } from '../helpers/worker-process';
 import { devServerWithWorkerProcesses } from '../helpers/dev-server-suite';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
@@ -18,12 +18,9 @@ import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorkerProcesses();
 let env: TestWorkflowEnvironment;
+const fixtures = demoFixturePerTest();
 let fixture: DemoFixture | undefined;
 beforeAll(() => (env = suite.env));
-afterEach(async () => {
-  await fixture?.cleanup();
-  fixture = undefined;
-});
 
 // The worker processes run in the repo root: their run folder is .data/run there.
 const childrenDir = path.join(REPO, '.data/run/activity-children');
@@ -43,7 +40,7 @@ test(
   'a worker killed during Phase 2 tests and restarted: the run is ' +
     'retried, the cause is shown, the cutover ends SUCCESS',
   async () => {
-    fixture = await createDemoFixture({ testSuite: 'quick' }); // the kill must land while the suite runs;
+    fixture = await fixtures.create({ testSuite: 'quick' }); // the kill must land while the suite runs;
     await startService(fixture.loaded(), 'v1');
     const first = await suite.startWorker();
     const handle = await startCutover(env.client, fixture.plan, { autoApprove: true });

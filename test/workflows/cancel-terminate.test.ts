@@ -18,7 +18,7 @@ import { viewOrThrow } from '../../domain/outcome';
 import { startService } from '../../activities/service-control';
 import { backupForCutover } from '../../activities/backup-steps';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
-import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { demoFixturePerTest, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
 import { startMonitoring } from '../helpers/after-cutover';
 import { waitFor } from '../helpers/wait-for';
@@ -26,12 +26,9 @@ import { cli, cutoverCli, taskFailures, temporal } from '../hostile/temporal-cli
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
+const fixtures = demoFixturePerTest();
 let fixture: DemoFixture | undefined;
 beforeAll(() => (env = suite.env));
-afterEach(async () => {
-  await fixture?.cleanup();
-  fixture = undefined;
-});
 
 const CANCELLER = 'alice@ops';
 const cancel = async (id: string) =>
@@ -92,8 +89,7 @@ async function pendingActivity(handle: WorkflowHandle, type: RegExp) {
 }
 
 async function withV1Running() {
-  fixture = await createDemoFixture();
-  await startService(fixture.loaded(), 'v1');
+  fixture = await fixtures.withV1Running();
   return fixture;
 }
 
@@ -106,7 +102,7 @@ const SENTINEL_ONLY = {
   decisionPoints: [],
 };
 async function runningMonitoring() {
-  fixture = await createDemoFixture({
+  fixture = await fixtures.create({
     mutate: (plan) =>
       Object.assign(plan, { monitoring: SENTINEL_ONLY, thresholds: { latencySamples: 3, memoryDrift: 0.5 } }),
   });
@@ -118,7 +114,7 @@ async function runningMonitoring() {
 }
 
 async function runningRollback() {
-  fixture = await createDemoFixture();
+  fixture = await fixtures.create();
   const loaded = fixture.loaded();
   await startService(loaded, 'v2');
   await backupForCutover(loaded, 'cutover-cancel-rollback');
@@ -136,8 +132,7 @@ async function runningRollback() {
 
 /** A validation of a V1 that answers in 200 ms, timed over 1,000 requests: still validating when the test acts. */
 async function runningValidation() {
-  fixture = await createDemoFixture({ v1Env: { DEMO_FAULT_LATENCY_MS: '200' } });
-  await startService(fixture.loaded(), 'v1');
+  fixture = await fixtures.withV1Running({ v1Env: { DEMO_FAULT_LATENCY_MS: '200' } });
   const handle = await env.client.workflow.start('validationWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: uniqueId('validation-cancel'),

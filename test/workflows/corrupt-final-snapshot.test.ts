@@ -14,19 +14,15 @@ import type { CutoverView } from '../../domain/cutover-model';
 import { startService } from '../../activities/service-control';
 import { readManifest } from '../../activities/backups';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
-import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
+import { demoFixturePerTest, isUp, REPO } from '../helpers/demo-fixture';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { viewOrThrow } from '../../domain/outcome';
 
 // The plan goes to the worker as a file, as `cutover start` sends it: the fixture lives under the temp dir.
 const suite = devServerWithWorker({ planDirs: [os.tmpdir()] });
 let env: TestWorkflowEnvironment;
-let fixture: DemoFixture | undefined;
+const fixtures = demoFixturePerTest();
 beforeAll(() => (env = suite.env));
-afterEach(async () => {
-  await fixture?.cleanup();
-  fixture = undefined;
-});
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -44,7 +40,7 @@ test(
   "a corrupt final snapshot: the cutover's rollback refuses it; " +
     'a manual rollback by Phase 1 label restores the intact archive',
   async () => {
-    const f = (fixture = await createDemoFixture({ rows: 500 }));
+    const f = await fixtures.create({ rows: 500 });
     const planFile = path.join(f.workdir, 'plan.yaml');
     fs.writeFileSync(planFile, stringify(f.plan));
     await startService(f.loaded(), 'v1');

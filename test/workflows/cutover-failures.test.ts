@@ -6,26 +6,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CutoverView } from '../../domain/cutover-model';
-import { startService } from '../../activities/service-control';
 import { recordHistory } from '../helpers/record-history';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
-import { createDemoFixture, isUp, type DemoFixture, type FixtureOptions } from '../helpers/demo-fixture';
+import { demoFixturePerTest, isUp, type DemoFixture, type FixtureOptions } from '../helpers/demo-fixture';
 import { atHold, startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
+const fixtures = demoFixturePerTest();
 let fixture: DemoFixture | undefined;
 
 beforeAll(() => (env = suite.env));
-afterEach(async () => {
-  await fixture?.cleanup();
-  fixture = undefined;
-});
 
 async function withV1Running(opts: FixtureOptions = {}) {
-  fixture = await createDemoFixture(opts);
-  await startService(fixture.loaded(), 'v1');
+  fixture = await fixtures.withV1Running(opts);
   return fixture;
 }
 const v1Pid = (f: DemoFixture) => fs.readFileSync(path.join(f.workdir, 'run/loans-v1.pid'), 'utf8');
@@ -64,7 +59,7 @@ async function expectRolledBack(
 }
 
 test('Phase 0 fails when V1 is not healthy, and nothing is touched', async () => {
-  fixture = await createDemoFixture();
+  fixture = await fixtures.create();
   const view = (await (
     await startCutover(env.client, fixture.plan, { autoApprove: true })
   )

@@ -5,27 +5,24 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CutoverView } from '../../domain/cutover-model';
-import { startService } from '../../activities/service-control';
 import { timeSkippingWithWorkers } from '../helpers/dev-server-suite';
-import { createDemoFixture, type DemoFixture } from '../helpers/demo-fixture';
+import { demoFixturePerTest, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover } from '../helpers/cutover-runner';
 import { viewOrThrow } from '../../domain/outcome';
 
 const worker = timeSkippingWithWorkers();
 let env: TestWorkflowEnvironment;
+const fixtures = demoFixturePerTest();
 let fixture: DemoFixture | undefined;
 
 beforeAll(() => {
   env = worker.env;
 });
-afterEach(async () => {
-  await fixture?.cleanup();
-  fixture = undefined;
-});
 
 test('a gate whose plan defaults to GO on timeout proceeds to Phase 1 after the timeout', async () => {
-  fixture = await createDemoFixture({ mutate: (plan) => (plan.approvals.gate = { timeout: '2h', onTimeout: 'go' }) });
-  await startService(fixture.loaded(), 'v1');
+  fixture = await fixtures.withV1Running({
+    mutate: (plan) => (plan.approvals.gate = { timeout: '2h', onTimeout: 'go' }),
+  });
   const view = await worker.runUntil(async () => {
     const handle = await startCutover(env.client, fixture!.plan, { holdBefore: ['phase1'] });
     // Past the 2-hour gate in one skip, then wait for the hold its default GO leads to.

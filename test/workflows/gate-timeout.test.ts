@@ -4,27 +4,22 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CutoverView } from '../../domain/cutover-model';
-import { startService } from '../../activities/service-control';
 import { timeSkippingWithWorkers } from '../helpers/dev-server-suite';
-import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { demoFixturePerTest, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover } from '../helpers/cutover-runner';
 import { viewOrThrow } from '../../domain/outcome';
 
 const worker = timeSkippingWithWorkers();
 let env: TestWorkflowEnvironment;
+const fixtures = demoFixturePerTest();
 let fixture: DemoFixture | undefined;
 
 beforeAll(() => {
   env = worker.env;
 });
-afterEach(async () => {
-  await fixture?.cleanup();
-  fixture = undefined;
-});
 
 test('an unanswered gate aborts after its 24-hour timeout with V1 untouched', async () => {
-  fixture = await createDemoFixture({ mutate: (plan) => (plan.approvals.gate = { timeout: '24h' }) });
-  await startService(fixture.loaded(), 'v1');
+  fixture = await fixtures.withV1Running({ mutate: (plan) => (plan.approvals.gate = { timeout: '24h' }) });
   const before = await env.currentTimeMs();
   const view = await worker.runUntil(
     async () => (await startCutover(env.client, fixture!.plan)).result().catch(viewOrThrow) as Promise<CutoverView>,

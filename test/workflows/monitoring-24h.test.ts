@@ -10,12 +10,13 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { waitFor } from '../helpers/wait-for';
 import { bundleWorkflows, createWorker, startTimeSkippingServer } from '../helpers/temporal-env';
-import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { demoFixturePerTest, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startMonitoring } from '../helpers/after-cutover';
 import { viewOrThrow } from '../../domain/outcome';
 
 let env: TestWorkflowEnvironment;
 let bundle: { code: string };
+const fixtures = demoFixturePerTest();
 let fixture: DemoFixture | undefined;
 const H = 3_600_000;
 const M = 60_000;
@@ -25,16 +26,12 @@ beforeAll(async () => {
   bundle = await bundleWorkflows();
 }, 120_000);
 afterAll(() => env?.teardown());
-afterEach(async () => {
-  await fixture?.cleanup();
-  fixture = undefined;
-});
 
 /** The state right after a successful cutover: V2 serving, V1 stopped, a Phase 1 backup, V1's KPIs as baseline. */
 async function afterCutover() {
   // A Node service's resident memory grows as its heap warms up over a day of probes; the seed's
   // ±10% would warn on that alone, so this plan allows 50% and the warning has a test of its own.
-  fixture = await createDemoFixture({ mutate: (plan) => (plan.thresholds = { latencySamples: 5, memoryDrift: 0.5 }) });
+  fixture = await fixtures.create({ mutate: (plan) => (plan.thresholds = { latencySamples: 5, memoryDrift: 0.5 }) });
   const handle = await startMonitoring(env.client, fixture);
   return { handle, fixture };
 }

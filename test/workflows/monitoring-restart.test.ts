@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { MonitoringView } from '../../domain/monitoring-model';
-import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
+import { demoFixturePerTest, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
 import { killGroup } from '../helpers/worker-process';
 import { startMonitoring } from '../helpers/after-cutover';
 import { devServerWithWorkerProcesses } from '../helpers/dev-server-suite';
@@ -17,13 +17,10 @@ import { waitFor } from '../helpers/wait-for';
 
 const suite = devServerWithWorkerProcesses();
 let env: TestWorkflowEnvironment;
+const fixtures = demoFixturePerTest();
 let fixture: DemoFixture | undefined;
 const worker = () => suite.startWorker();
 beforeAll(() => (env = suite.env));
-afterEach(async () => {
-  await fixture?.cleanup();
-  fixture = undefined;
-});
 
 const SHORT_MONITORING = {
   duration: '30s',
@@ -36,7 +33,7 @@ const SHORT_MONITORING = {
 };
 
 async function monitoredV2() {
-  fixture = await createDemoFixture({
+  fixture = await fixtures.create({
     mutate: (plan) =>
       Object.assign(plan, { monitoring: SHORT_MONITORING, thresholds: { latencySamples: 3, memoryDrift: 0.5 } }),
   });

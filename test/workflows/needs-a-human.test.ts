@@ -8,21 +8,17 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CutoverView } from '../../domain/cutover-model';
 import type { MonitoringView } from '../../domain/monitoring-model';
-import { startService } from '../../activities/service-control';
 import { runCutover } from '../helpers/cutover-cli';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
-import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { demoFixturePerTest, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
 import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
+const fixtures = demoFixturePerTest();
 let fixture: DemoFixture | undefined;
 beforeAll(() => (env = suite.env));
-afterEach(async () => {
-  await fixture?.cleanup();
-  fixture = undefined;
-});
 
 const notifications = (f: DemoFixture) =>
   fs
@@ -37,8 +33,7 @@ const cli = (...args: string[]) => {
 };
 
 test('a rollback that cannot start ends the cutover FAILED and notifies (critical) with what to do next', async () => {
-  fixture = await createDemoFixture();
-  await startService(fixture.loaded(), 'v1');
+  fixture = await fixtures.withV1Running();
   const cutoverId = uniqueId('cutover-blocked-rollback');
   // Something else already holds the rollback's workflow id (here: a cutover of another plan, held;
   // one of the same plan or endpoints would be refused by the plan lock).
@@ -75,8 +70,7 @@ test('a rollback that cannot start ends the cutover FAILED and notifies (critica
 });
 
 test('a monitoring rollback after SUCCESS shows on the cutover: CLI status and a search by plan', async () => {
-  fixture = await createDemoFixture();
-  await startService(fixture.loaded(), 'v1');
+  fixture = await fixtures.withV1Running();
   const handle = await startCutover(env.client, fixture.plan, { autoApprove: true, monitor: true });
   const view = (await handle.result().catch(viewOrThrow)) as CutoverView;
   expect(view.status).toBe('SUCCESS');

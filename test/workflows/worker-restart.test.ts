@@ -9,8 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TASK_QUEUE } from '../../domain/names';
 import type { CutoverView } from '../../domain/cutover-model';
 import type { RollbackView } from '../../domain/rollback-model';
-import { startService } from '../../activities/service-control';
-import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
+import { demoFixturePerTest, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { killGroup } from '../helpers/worker-process';
 import { devServerWithWorkerProcesses } from '../helpers/dev-server-suite';
 import { startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
@@ -18,21 +17,17 @@ import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorkerProcesses();
 let env: TestWorkflowEnvironment;
+const fixtures = demoFixturePerTest();
 let fixture: DemoFixture | undefined;
 const startWorkerProcess = () => suite.startWorker();
 beforeAll(() => (env = suite.env));
-afterEach(async () => {
-  await fixture?.cleanup();
-  fixture = undefined;
-});
 
 test('a worker SIGKILLed during Phase 3 and started again finishes the cutover correctly', async () => {
   // V1 ignores SIGTERM, so Phase 3 stays in its stop activity for the whole grace period.
-  fixture = await createDemoFixture({
+  fixture = await fixtures.withV1Running({
     v1Env: { DEMO_FAULT_HANG_ON_STOP: '1' },
     mutate: (plan) => (plan.services.v1.stopGrace = '8s'),
   });
-  await startService(fixture.loaded(), 'v1');
   const first = await startWorkerProcess();
   const handle = await startCutover(env.client, fixture.plan, { autoApprove: true });
   await waitForStatus(handle, (v) => v.currentPhase === 'phase3');
@@ -58,8 +53,7 @@ test('a worker SIGKILLed during Phase 3 and started again finishes the cutover c
 test(
   'a rollback started by hand after a successful cutover brings ' + 'V1 back, and running it again changes nothing',
   async () => {
-    fixture = await createDemoFixture();
-    await startService(fixture.loaded(), 'v1');
+    fixture = await fixtures.withV1Running();
     await suite.ensureWorker();
     const cutover = (await (
       await startCutover(env.client, fixture.plan, { autoApprove: true })
