@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { BackupInfo } from '../domain/rollback-model';
 import { safeSlug } from '../domain/names';
-import { createBackup, pruneBackups, readManifest, restoreBackup } from './backups';
+import { createBackup, restoreBackup } from './backups';
+import { readManifest } from './backup-manifest';
+import { pruneBackups } from './backup-retention';
 import {
   backupDir,
   chooseRollbackBackup,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { BackupInfo } from '../domain/rollback-model';
-import { readManifest, verifyBackup, type BackupManifest } from './backups';
+import { readManifest, verifyBackup, type BackupManifest } from './backup-manifest';
 import { FailureType } from './failure-types';
 import { insideWorkdir } from './plan-paths';
 import { verifyParts } from './backup-parts';

@@ -1,9 +1,9 @@
 /**
- * Pre-cutover backups: a tar.gz of the plan's paths, a `sha256sum`-format checksum file and a
- * JSON manifest beside it. Restore verifies before touching anything; the swap is done by
+ * Pre-cutover backups: a tar.gz of the plan's paths, with the checksum file and manifest that
+ * backup-manifest.ts reads. Restore verifies before touching anything; the swap is done by
  * renames so a failed extract leaves the current files as they were.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -11,6 +11,8 @@ import { FailureType } from './failure-types';
 import { heartbeat, keepAlive } from './heartbeat';
 import { runCommand } from './services/service-driver';
 import type { BackupPart } from './backup-parts';
+import { ARCHIVE_EXT, readSidecar, sha256File, verifyBackup } from './backup-manifest';
+import { removePartials } from './backup-retention';
 
 export interface BackupInfo {
   archive: string;
@@ -20,26 +22,8 @@ export interface BackupInfo {
   manifest: string;
   createdAt: string;
 }
-export interface VerifyResult {
-  ok: boolean;
-  expected?: string;
-  actual?: string;
-  reason?: string;
-}
 
-const ARCHIVE_EXT = '.tar.gz';
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const sidecars = (archive: string) => [`${archive}.sha256`, `${archive}.manifest.json`];
-
-/** Streams the file so a large archive is never in memory; heartbeats as it goes. */
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) {
-    hash.update(chunk as Buffer);
-    heartbeat({ hashing: path.basename(file) });
-  }
-  return hash.digest('hex');
-}
 
 /** Backup paths must stay inside cwd: they are deleted and replaced on restore. */
 function checkPaths(paths: string[], cwd: string): string[] {
@@ -90,24 +74,6 @@ async function tar(args: string[], what: string): Promise<void> {
   }
 }
 
-function readSidecar(archive: string): string | undefined {
-  try {
-    return fs.readFileSync(`${archive}.sha256`, 'utf8').split(/\s+/)[0] || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function verifyBackup(archive: string): Promise<VerifyResult> {
-  if (!fs.existsSync(archive)) return { ok: false, reason: `archive ${archive} is missing` };
-  const expected = readSidecar(archive);
-  if (!expected) return { ok: false, reason: `checksum file ${archive}.sha256 is missing` };
-  const actual = await sha256File(archive);
-  return actual === expected
-    ? { ok: true, expected, actual }
-    : { ok: false, expected, actual, reason: 'checksum differs' };
-}
-
 function infoOf(archive: string): BackupInfo {
   const manifest = `${archive}.manifest.json`;
   const m = JSON.parse(fs.readFileSync(manifest, 'utf8')) as {
@@ -116,32 +82,6 @@ function infoOf(archive: string): BackupInfo {
     createdAt: string;
   };
   return { archive, sha256: m.archiveSha256, bytes: m.archiveBytes, manifest, createdAt: m.createdAt };
-}
-
-/** What a manifest says about its archive: whose it is (plan, label) and its checksum. */
-export interface BackupManifest {
-  label: string;
-  plan?: string;
-  createdAt: string;
-  archive: string;
-  archiveSha256: string;
-  archiveBytes: number;
-  /** the files in the archive (backup.paths, relative to the workdir) */
-  paths?: string[];
-  /** the databases backed up beside the archive (backup.databases), each with its own sha256 */
-  parts?: BackupPart[];
-}
-
-/** The manifest beside an archive, or undefined when it is missing or not a manifest. */
-export function readManifest(archive: string): BackupManifest | undefined {
-  try {
-    const m = JSON.parse(fs.readFileSync(`${archive}.manifest.json`, 'utf8')) as BackupManifest;
-    return typeof m.label === 'string' && typeof m.archiveSha256 === 'string' && typeof m.archive === 'string'
-      ? m
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export async function createBackup(input: {
@@ -302,60 +242,4 @@ export async function restoreBackup(input: {
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
-}
-
-/** Removes `*.partial-*` archives not written to for `idleMs` (a live tar writes continuously). */
-function removePartials(dir: string, match: (name: string) => boolean, idleMs: number, now = Date.now()): string[] {
-  const stale = fs.readdirSync(dir).filter((f) => /\.partial-[0-9a-f]+$/.test(f) && match(f));
-  return stale.flatMap((name) => {
-    const file = path.join(dir, name);
-    try {
-      if (now - fs.statSync(file).mtimeMs < idleMs) return [];
-      fs.rmSync(file, { force: true });
-      return [file];
-    } catch {
-      return [];
-    }
-  });
-}
-
-/** `owns` limits pruning to one plan's archives (and what their restores displaced): a shared dir keeps the others. */
-export async function pruneBackups(input: {
-  dir: string;
-  retentionDays: number;
-  now?: number | string;
-  cwd?: string;
-  owns?: (archive: string) => boolean;
-}): Promise<{ removed: string[] }> {
-  const owns = input.owns ?? (() => true);
-  const dir = path.resolve(input.cwd ?? process.cwd(), input.dir);
-  if (!fs.existsSync(dir)) return { removed: [] };
-  const cutoff = new Date(input.now ?? Date.now()).getTime() - input.retentionDays * 86_400_000;
-  // Partials of crashed attempts go whatever the retention: they never were a backup.
-  const removed: string[] = removePartials(
-    dir,
-    (f) => owns(path.join(dir, f.replace(/\.partial-[0-9a-f]+$/, ''))),
-    10 * 60_000,
-  );
-  for (const name of fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith(ARCHIVE_EXT))
-    .sort()) {
-    const archive = path.join(dir, name);
-    if (fs.statSync(archive).mtimeMs >= cutoff || !owns(archive)) continue;
-    const parts = (readManifest(archive)?.parts ?? []).map((p) => path.join(dir, path.basename(p.file)));
-    for (const f of [archive, ...parts, ...sidecars(archive)]) fs.rmSync(f, { force: true });
-    removed.push(archive);
-  }
-  for (const name of fs.readdirSync(dir).filter((f) => f.includes('.displaced-'))) {
-    const displaced = path.join(dir, name);
-    if (
-      fs.statSync(displaced).mtimeMs >= cutoff ||
-      !owns(path.join(dir, `${name.slice(0, name.indexOf('.displaced-'))}${ARCHIVE_EXT}`))
-    )
-      continue;
-    fs.rmSync(displaced, { recursive: true, force: true });
-    removed.push(displaced);
-  }
-  return { removed };
 }

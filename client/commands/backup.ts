@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import { ownArchives, trustedBackup, chooseRollbackBackup, backupDir } from '../../activities/backup-trust';
 import { restoreBackupArchive } from '../../activities/backup-steps';
-import type { BackupManifest } from '../../activities/backups';
+import type { BackupManifest } from '../../activities/backup-manifest';
 import { checkPlanFile } from './plan';
 import { CliError, EXIT } from '../exit-codes';
 

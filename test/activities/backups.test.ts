@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createBackup, pruneBackups, restoreBackup, verifyBackup } from '../../activities/backups';
+import { createBackup, restoreBackup } from '../../activities/backups';
+import { verifyBackup } from '../../activities/backup-manifest';
+import { pruneBackups } from '../../activities/backup-retention';
 import { FailureType } from '../../activities/failure-types';
 import { failureOf, tempDir } from './helpers';
 

@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createBackup, pruneBackups } from '../../activities/backups';
+import { createBackup } from '../../activities/backups';
+import { pruneBackups } from '../../activities/backup-retention';
 
 let cwd: string;
 beforeEach(() => {

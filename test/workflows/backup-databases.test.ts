@@ -12,7 +12,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CutoverView } from '../../domain/cutover-model';
-import { readManifest, type BackupManifest } from '../../activities/backups';
+import { readManifest, type BackupManifest } from '../../activities/backup-manifest';
 import { startService } from '../../activities/service-control';
 import { loadInlinePlan } from '../../activities/plan-loader';
 import { viewOrThrow } from '../../domain/outcome';

@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CutoverView } from '../../domain/cutover-model';
 import { startService } from '../../activities/service-control';
-import { readManifest } from '../../activities/backups';
+import { readManifest } from '../../activities/backup-manifest';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { demoFixturePerTest, isUp, REPO } from '../helpers/demo-fixture';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
