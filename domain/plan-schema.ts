@@ -9,10 +9,12 @@ import { DEFAULT_CHECKS } from './default-checks';
 import { strategyFields, trafficSchema } from './traffic-schema';
 import { METRIC_SELECTOR_PATTERN } from './metric-selector';
 import { backupSchema } from './backup-schema';
-const name = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use letters, digits, ".", "_" or "-" (no spaces)') });
-const url = z.url({ error: hint('use a full URL, e.g. http://127.0.0.1:8101') });
+import { name } from './field-types';
+import { serviceSchema } from './service-schema';
+import { monitoringSchema } from './monitoring-schema';
+
+/** The plan's services are its own types too: import them from here or from service-schema.ts. */
+export type { ServiceRole, ServiceSpec } from './service-schema';
 const fraction = z
   .number()
   .min(0, { error: hint('use a fraction from 0 to 1 (0.05 = 5%)') })
@@ -20,76 +22,6 @@ const fraction = z
 const command = z
   .array(z.string().min(1))
   .min(1, { error: hint('give the program and its arguments as a list, e.g. ["npm", "test"]') });
-
-/**
- * What every service has, whatever runs it; each driver's object holds these too, so an unknown key is refused there.
- */
-const serviceFields = {
-  name: name.describe("the service's name: {{ service }} in checks, the process driver's pid and log file names"),
-  baseUrl: url.describe(
-    'base URL of the service: health probes and http checks are joined to it, keeping its base path ' +
-      '(the default checks read /kpis, /metrics, /audit, /integrity)',
-  ),
-  healthPath: z
-    .string()
-    .startsWith('/')
-    .default('/health')
-    .describe('probed on baseUrl: a 2xx answer is healthy (after a start, in Phase 0, by the sentinel)'),
-  startTimeout: duration('60s', { max: '1h' })
-    .default('60s')
-    .describe('how long a start waits for the health path to answer 2xx'),
-  stopGrace: duration('30s', { max: '1h' }).default('30s').describe('SIGTERM grace before a force stop'),
-  artifact: z.string().optional().describe('a file that must exist before Phase 0 passes (the V2 artifact)'),
-  host: name
-    .optional()
-    .describe(
-      'the machine it runs on: its start/stop go to the host agent `cutover worker --host NAME`; default: the ' +
-        "orchestrator's own",
-    ),
-};
-
-const processDriver = z.strictObject({
-  driver: z.literal('process').describe('run the command as a process group of its own, with a pid and a log file'),
-  command: command.describe('program and arguments that run the service (no shell)'),
-  cwd: z.string().optional().describe("the command's working directory (relative to workdir)"),
-  env: z
-    .record(z.string(), z.string())
-    .default({})
-    .describe("added to the service's environment (in workflow history unless the payload codec is on)"),
-  runDir: z.string().default('.data/run').describe('pid and log files go here, one pair per service name'),
-  ...serviceFields,
-});
-const systemdDriver = z.strictObject({
-  driver: z.literal('systemd').describe('a systemd unit, through systemctl'),
-  unit: z
-    .string()
-    .regex(/^[A-Za-z0-9:_.@-]+\.service$/, { error: hint('use a unit name like "abaco-pipeline-v2.service"') })
-    .describe('the unit systemctl starts, stops and asks (is-active)'),
-  ...serviceFields,
-});
-const dockerDriver = z.strictObject({
-  driver: z.literal('docker').describe('an existing container, through the docker CLI'),
-  container: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use a container name like "pipeline-v2"') })
-    .describe('the container docker starts and stops (it must exist)'),
-  ...serviceFields,
-});
-const execDriver = z.strictObject({
-  driver: z.literal('exec').describe('your own commands'),
-  start: command.describe('argv that starts the service (run only when status says it is stopped)'),
-  stop: command.describe('argv that stops it; status is then polled until stopGrace'),
-  forceStop: command.optional().describe('argv run when it still runs after stopGrace'),
-  status: command.describe('argv whose exit code is the state: 0 running, anything else stopped'),
-  ...serviceFields,
-});
-
-export const serviceSchema = z.discriminatedUnion('driver', [processDriver, systemdDriver, dockerDriver, execDriver], {
-  error: (issue) =>
-    issue.input === undefined
-      ? "required: add the service (name, driver, baseUrl and the driver's fields)"
-      : 'driver must be one of: process, systemd, docker, exec',
-});
 
 const metricSelector = z.string().regex(METRIC_SELECTOR_PATTERN, {
   error: hint(
@@ -260,78 +192,7 @@ export const planSchema = z.strictObject({
     })
     .prefault({})
     .describe('who may vote, at the gate and at the monitoring decision points'),
-  monitoring: z
-    .strictObject({
-      duration: duration('24h').default('24h').describe('how long the monitoring runs after SUCCESS'),
-      cadence: z
-        .array(
-          z.strictObject({
-            until: duration('8h').describe('up to this offset from the start …'),
-            every: duration('30m').describe('… a full validation this often'),
-          }),
-        )
-        .min(1)
-        .default([
-          { until: '8h', every: '30m' },
-          { until: '24h', every: '2h' },
-        ])
-        .describe('full validation cadence: [until hour, every] pairs, first match wins'),
-      sentinelEvery: duration('1m', { max: '1h' })
-        .default('1m')
-        .describe(
-          'the light probe between validations (a probe loop must rest; an hour without one is not monitoring)',
-        ),
-      sentinelRequests: z
-        .number()
-        .int()
-        .min(0)
-        .max(100)
-        .default(5)
-        .describe(
-          'synthetic GETs of sentinelPath per sentinel probe, so an error rate shows even without user traffic',
-        ),
-      sentinelPath: z
-        .string()
-        .startsWith('/')
-        .optional()
-        .describe(
-          "where those synthetic requests go (with the default check list /kpis, the demo contract's); none unless set",
-        ),
-      summaryEvery: duration('4h', { max: '7d' })
-        .default('4h')
-        .describe('how often the "Hour N checkpoint: all metrics stable" summary is sent'),
-      decisionPoints: z
-        .array(
-          z.strictObject({
-            at: duration('1h').describe("offset from the monitoring's start"),
-            label: z.string().describe('its name in notifications, status and the report'),
-            roles: z.array(name).min(1).describe('the roles whose votes it waits for'),
-            timeout: duration('2h', { max: '7d' }).describe('how long it waits while the probes go on'),
-            onTimeout: z.enum(['continue', 'rollback']).describe('what happens when nobody decided in time'),
-          }),
-        )
-        .default([
-          { at: '1h', label: 'Hour 1 decision point', roles: ['engineering'], timeout: '1h', onTimeout: 'continue' },
-          { at: '8h', label: 'Hour 8 decision point', roles: ['engineering'], timeout: '2h', onTimeout: 'continue' },
-          {
-            at: '24h',
-            label: 'Hour 24 final sign-off',
-            roles: ['engineering', 'operations', 'dataQuality'],
-            timeout: '4h',
-            onTimeout: 'continue',
-          },
-        ])
-        .describe('moments the leads vote (NO_GO rolls back) while the probes go on'),
-      onRepeatedFail: z
-        .enum(['rollback', 'escalate'])
-        .default('rollback')
-        .describe('what a FAIL seen again after retryFailAfter does'),
-      retryFailAfter: duration('2m', { max: '1h' })
-        .default('2m')
-        .describe('a FAILed validation is run again after this (it may be transient)'),
-    })
-    .prefault({})
-    .describe('the monitoring workflow that runs after SUCCESS'),
+  monitoring: monitoringSchema,
   notifications: z
     .strictObject({
       slackWebhookEnv: z
@@ -356,5 +217,3 @@ export const planSchema = z.strictObject({
 export type PlanInput = z.input<typeof planSchema>;
 /** As `checkPlan` gives it: `checks` is the list the plan runs (domain/default-checks.ts). */
 export type Plan = Omit<z.output<typeof planSchema>, 'checks'> & { checks: CheckSpec[] };
-export type ServiceSpec = z.output<typeof serviceSchema>;
-export type ServiceRole = 'v1' | 'v2';

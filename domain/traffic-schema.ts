@@ -5,10 +5,8 @@
  */
 import { z } from 'zod';
 import { duration, hint } from './duration-field';
+import { name } from './field-types';
 
-const name = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: hint('use letters, digits, ".", "_" or "-" (no spaces)') });
 const command = z.array(z.string().min(1)).min(1, {
   error: hint('give the program and its arguments as a list, e.g. ' + '["/usr/local/bin/switch", "{role}"]'),
 });
