@@ -94,7 +94,9 @@ export class JwtVerifier {
     const alg = header.alg as string;
     if (!Object.hasOwn(ALGORITHMS, alg))
       return deny(`token algorithm ${JSON.stringify(alg)} is not accepted (RS256, ES256)`);
-    const kid = typeof header.kid === 'string' ? header.kid : '';
+    if (typeof header.kid !== 'string')
+      return deny('the token names no key id (kid): cannot tell which issuer key signed it');
+    const kid = header.kid;
 
     let entry;
     try {
@@ -111,8 +113,13 @@ export class JwtVerifier {
       return deny(`key ${JSON.stringify(kid)} is not a P-256 key, which ES256 needs`);
     const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
     const signature = Buffer.from(parts[2]!, 'base64url');
-    if (!verifySignature('sha256', signed, { key: entry.key, dsaEncoding }, signature))
-      return deny('token signature does not verify with the issuer key it names');
+    let valid = false;
+    try {
+      valid = verifySignature('sha256', signed, { key: entry.key, dsaEncoding }, signature);
+    } catch {
+      // a signature of the wrong shape for the key: as invalid as a wrong one
+    }
+    if (!valid) return deny('token signature does not verify with the issuer key it names');
 
     const now = this.now() / 1000;
     if (claims.iss !== this.opts.issuer)

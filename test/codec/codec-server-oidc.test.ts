@@ -98,6 +98,8 @@ test('a wrong audience, an expired or not-yet-valid token, another issuer, a bad
     [issuer.token({ aud: AUDIENCE }, { header: { kid: 'ec-1' } }), /algorithm RS256 does not match key "ec-1"/],
     [issuer.token({ aud: AUDIENCE }, { header: { alg: 'none' } }), /algorithm "none" is not accepted/],
     [issuer.token({ aud: AUDIENCE }, { header: { alg: 'HS256' } }), /algorithm "HS256" is not accepted/],
+    [issuer.token({ aud: AUDIENCE }, { kid: 'ec-1' }).replace(/\.[^.]+$/, '.AAAA'), /signature/],
+    [issuer.token({ aud: AUDIENCE }, { header: { kid: undefined } }), /names no key id/],
     ['not-a-jwt', /not a JWT/],
   ];
   for (const [token, reason] of cases) {
