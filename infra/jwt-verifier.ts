@@ -19,11 +19,10 @@ export interface JwtVerifierOptions {
   now?: () => number;
 }
 
-export type JwtVerdict =
-  { ok: true; subject: string; claims: Record<string, unknown> } | { ok: false; reason: string; status: 401 | 503 };
+export type JwtVerdict = { ok: true; subject: string } | { ok: false; reason: string; status: 401 | 503 };
 
 /** A key set larger than this is cut: an unknown `kid` must not grow memory without end. */
-export const MAX_KEYS = 32;
+const MAX_KEYS = 32;
 /** An unknown `kid` re-reads the JWKS (the issuer rotated), at most this often. */
 const MIN_REFETCH_MS = 10_000;
 const FETCH_TIMEOUT_MS = 5_000;
@@ -134,7 +133,7 @@ export class JwtVerifier {
     if (typeof claims.nbf === 'number' && now < claims.nbf - this.skew)
       return deny(`token is not valid before ${iso(claims.nbf)}`);
     const subject = typeof claims.sub === 'string' ? claims.sub : '(no sub)';
-    return { ok: true, subject, claims };
+    return { ok: true, subject };
   }
 
   private async keyFor(kid: string) {
