@@ -19,6 +19,7 @@ import { startTestIssuer, type TestIssuer } from '../helpers/oidc-issuer';
 import { SESSION_COOKIE, startCodecProxy, startSignInService, type SignInService } from '../helpers/codec-proxy';
 import { newKeys, startCodecServer, type CodecServerProcess } from '../codec/codec-helpers';
 import { newPage, uiTest } from '../helpers/ui-browser';
+import { waitFor } from '../helpers/wait-for';
 
 const OUTPUT = path.resolve(__dirname, '../../.data/test-output/ui');
 const AUDIENCE = 'temporal-ui';
@@ -46,6 +47,11 @@ beforeAll(async () => {
   proxy = await startCodecProxy(
     { signIn: signIn.url, codec: codecServer.url, ui: `http://127.0.0.1:${uiPort}` },
     proxyPort,
+  );
+  // the page is loaded once and waited on: the UI must answer before the browser opens it
+  await waitFor(
+    'the dev server UI to answer',
+    async () => (await fetch(`http://127.0.0.1:${uiPort}/`).catch(() => undefined))?.ok,
   );
   // No worker: the started event's input is enough encrypted history to read.
   const client = new Client({
