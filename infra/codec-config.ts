@@ -14,6 +14,9 @@ import fs from 'node:fs';
 export const CODEC_KEYS_ENV = 'CUTOVER_CODEC_KEYS';
 export const CODEC_KEY_FILE_ENV = 'CUTOVER_CODEC_KEY_FILE';
 export const CODEC_SERVER_TOKEN_ENV = 'CUTOVER_CODEC_SERVER_TOKEN';
+/** The OIDC issuer whose access tokens (the Web UI's login) the codec server accepts, and their audience. */
+export const CODEC_SERVER_OIDC_ISSUER_ENV = 'CUTOVER_CODEC_SERVER_OIDC_ISSUER';
+export const CODEC_SERVER_OIDC_AUDIENCE_ENV = 'CUTOVER_CODEC_SERVER_OIDC_AUDIENCE';
 /** Variables that must never reach a child process (see activities/services/service-driver.ts). */
 export const CODEC_ENV_VARS = [CODEC_KEYS_ENV, CODEC_KEY_FILE_ENV, CODEC_SERVER_TOKEN_ENV];
 

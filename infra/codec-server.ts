@@ -5,23 +5,24 @@
  *   body and answer `{"payloads": [{"metadata": {k: base64}, "data": base64}]}`,
  *   header X-Namespace (logged; one key set serves every namespace).
  * The UI calls it from the browser, so CORS: only the listed UI origins, with credentials.
- * With a token, every POST needs `Authorization: Bearer <token>` (compared in constant time).
+ * With authentication configured (infra/codec-server-auth.ts: a static token, the UI's OIDC access
+ * token, or both) every POST needs `Authorization: Bearer …`; a refusal says why.
  * A payload it cannot decrypt (a key it lacks, altered bytes) is answered, not the whole request
  * refused: as JSON `{"undecodable": "<why>"}`, the reason the workflow recorded when it refused it.
  */
 import http from 'node:http';
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { TolerantPayloadCodec, undecodableReason } from './payload-codec';
 import { UNDECODABLE_REASON_METADATA } from '../domain/undecodable';
+import type { CodecServerAuth } from './codec-server-auth';
 
 export interface CodecServerOptions {
   codec: PayloadCodec;
   /** UI origins allowed to call from a browser, e.g. http://localhost:8233 */
   origins: string[];
-  /** when set, requests must carry `Authorization: Bearer <token>` */
-  token?: string;
+  /** when set, each POST must pass it (none: every request is answered) */
+  auth?: CodecServerAuth;
   logger?: Logger;
 }
 
@@ -63,13 +64,6 @@ function shown(p: Payload): Payload {
     metadata: { encoding: utf8('json/plain'), [UNDECODABLE_REASON_METADATA]: utf8(reason) },
     data: utf8(JSON.stringify({ undecodable: reason })),
   };
-}
-
-/** SHA-256 first, so tokens of different lengths compare in constant time too. */
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? '';
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(given), digest(token));
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
@@ -127,18 +121,19 @@ export function createCodecServer(opts: CodecServerOptions): http.Server {
     if (req.method === 'OPTIONS') return send(origin && origins.has(origin) ? 204 : 403);
     if (!route) return send(404, { message: 'not found: POST /encode or /decode' });
     if (req.method !== 'POST') return send(405, { message: 'use POST' });
-    if (opts.token && !tokenMatches(req.headers.authorization, opts.token)) {
-      opts.logger?.warn({ path: req.url, origin }, 'codec server: request without the right bearer token refused');
-      return send(401, { message: 'unauthorized: send Authorization: Bearer <token>' });
-    }
     const op = route[2] as 'encode' | 'decode';
     const namespace = (req.headers['x-namespace'] as string | undefined) ?? route[1] ?? 'default';
 
-    readBody(req)
-      .then(async (body) => {
-        const payloads = parsePayloads(body);
+    (opts.auth?.check(req.headers.authorization) ?? Promise.resolve({ ok: true as const, by: 'anyone' }))
+      .then(async (verdict) => {
+        if (!verdict.ok) {
+          opts.logger?.warn({ path: req.url, origin, reason: verdict.reason }, 'codec server: request refused');
+          const why = verdict.status === 401 ? 'unauthorized' : 'cannot check the token';
+          return send(verdict.status, { message: `${why}: ${verdict.reason}` });
+        }
+        const payloads = parsePayloads(await readBody(req));
         const out = op === 'decode' ? (await tolerant.decode(payloads)).map(shown) : await opts.codec.encode(payloads);
-        opts.logger?.debug({ op, namespace, count: payloads.length }, 'codec server');
+        opts.logger?.debug({ op, namespace, count: payloads.length, by: verdict.by }, 'codec server');
         send(200, { payloads: out.map(toJson) });
       })
       .catch((err: Error) => {

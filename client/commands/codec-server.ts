@@ -1,8 +1,16 @@
 /** `cutover codec-server`: decrypts payloads for the Temporal Web UI and the `temporal` CLI (`--codec-endpoint`). */
 import type { Command } from 'commander';
 import { createLogger } from '../../infra/logger';
-import { CODEC_KEY_FILE_ENV, CODEC_KEYS_ENV, CODEC_SERVER_TOKEN_ENV } from '../../infra/codec-config';
+import {
+  CODEC_KEY_FILE_ENV,
+  CODEC_KEYS_ENV,
+  CODEC_SERVER_OIDC_AUDIENCE_ENV,
+  CODEC_SERVER_OIDC_ISSUER_ENV,
+  CODEC_SERVER_TOKEN_ENV,
+  CodecConfigError,
+} from '../../infra/codec-config';
 import { createCodecServer } from '../../infra/codec-server';
+import { codecServerAuthFromEnv } from '../../infra/codec-server-auth';
 import { AesGcmPayloadCodec } from '../../infra/payload-codec';
 import { cliDataConverter } from '../with-client';
 import { CliError, EXIT } from '../exit-codes';
@@ -16,7 +24,9 @@ export function registerCodecServer(program: Command) {
       `serve the payload codec over HTTP (POST /encode, /decode) for ` +
         `the Web UI (--ui-codec-endpoint, or its Data Encoder setting) ` +
         `and the temporal CLI (--codec-endpoint). Keys: ${CODEC_KEYS_ENV} or ${CODEC_KEY_FILE_ENV}; ` +
-        `with ${CODEC_SERVER_TOKEN_ENV} set, requests need "Authorization: Bearer <token>" (temporal --codec-auth)`,
+        `with ${CODEC_SERVER_TOKEN_ENV} set, requests need "Authorization: Bearer <token>" (temporal --codec-auth); ` +
+        `with ${CODEC_SERVER_OIDC_ISSUER_ENV} and ${CODEC_SERVER_OIDC_AUDIENCE_ENV}, ` +
+        `an access token from that issuer (the Web UI's login) is accepted`,
     )
     .option('--port <n>', 'port to listen on', '8888')
     .option('--host <ip>', 'address to bind (keep it private: whoever reaches it reads every payload)', '127.0.0.1')
@@ -39,8 +49,14 @@ export function registerCodecServer(program: Command) {
           throw new CliError(`--origin ${o}: expected a scheme and host such as http://localhost:8233`, EXIT.BAD_INPUT);
       }
       const logger = createLogger('codec-server');
-      const token = process.env[CODEC_SERVER_TOKEN_ENV] || undefined;
-      const server = createCodecServer({ codec, origins, token, logger });
+      let auth;
+      try {
+        auth = codecServerAuthFromEnv();
+      } catch (err) {
+        if (err instanceof CodecConfigError) throw new CliError(err.message, EXIT.BAD_INPUT);
+        throw err;
+      }
+      const server = createCodecServer({ codec, origins, auth, logger });
       await new Promise<void>((resolve, reject) => {
         server.once('error', (err) => reject(new CliError(`cannot listen on ${opts.host}:${port}: ${err.message}`)));
         server.listen(port, opts.host, () => resolve());
@@ -49,13 +65,10 @@ export function registerCodecServer(program: Command) {
       const actual = typeof address === 'object' && address ? address.port : port;
       // stdout: the endpoint, for scripts that start it with --port 0
       console.log(`codec server listening on http://${opts.host}:${actual}`);
-      logger.info(
-        { origins, keyId: codec.currentKeyId, auth: token ? 'bearer token required' : 'none' },
-        'codec server ready',
-      );
-      if (!token && !['127.0.0.1', 'localhost', '::1'].includes(opts.host)) {
+      logger.info({ origins, keyId: codec.currentKeyId, auth: auth?.describe ?? 'none' }, 'codec server ready');
+      if (!auth && !['127.0.0.1', 'localhost', '::1'].includes(opts.host)) {
         logger.warn(
-          `listening on ${opts.host} without ${CODEC_SERVER_TOKEN_ENV}: ` +
+          `listening on ${opts.host} without ${CODEC_SERVER_TOKEN_ENV} or ${CODEC_SERVER_OIDC_ISSUER_ENV}: ` +
             `anyone who reaches this port reads every payload`,
         );
       }

@@ -4,6 +4,7 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { createCodecServer } from '../../infra/codec-server';
+import { codecServerAuth } from '../../infra/codec-server-auth';
 import { AesGcmPayloadCodec } from '../../infra/payload-codec';
 import { parseCodecKeys } from '../../infra/codec-config';
 
@@ -12,7 +13,7 @@ const codec = new AesGcmPayloadCodec(parseCodecKeys(`k1:${crypto.randomBytes(32)
 const servers: http.Server[] = [];
 
 async function serve(token?: string): Promise<string> {
-  const server = createCodecServer({ codec, origins: [UI], token });
+  const server = createCodecServer({ codec, origins: [UI], auth: codecServerAuth({ token }) });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
