@@ -33,30 +33,49 @@ export function installTestRuntime(): void {
   );
 }
 
+/**
+ * The SDK's core gives a server it starts 5 s to answer (hard-coded in its ephemeral_server) and
+ * kills it after that; a JVM or a dev server starting while the machine is busy can take longer,
+ * so a start that timed out is tried again.
+ */
+async function withStartRetries(start: () => Promise<TestWorkflowEnvironment>): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= 4 || !/did not start within/.test(String((err as Error)?.message))) throw err;
+    }
+  }
+}
+
 /** `ui`: serve the Web UI too (on uiPort), for tests that open it in a browser. */
 export async function startDevServer(
   extraArgs: string[] = ['--log-level', 'error'],
   ui: { uiPort?: number } = {},
 ): Promise<TestWorkflowEnvironment> {
   installTestRuntime();
-  return TestWorkflowEnvironment.createLocal({
-    // the plan locks' own namespace (domain/lock-keys.ts); the time-skipping server takes any namespace
-    server: {
-      executable: executable('CUTOVER_TEMPORAL_CLI', 'temporal'),
-      ip: '127.0.0.1',
-      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
-      extraArgs: [...extraArgs, '--namespace', lockNamespace('default')],
-      ...(ui.uiPort ? { ui: true, uiPort: ui.uiPort } : {}),
-    },
-  });
+  return withStartRetries(() =>
+    TestWorkflowEnvironment.createLocal({
+      // the plan locks' own namespace (domain/lock-keys.ts); the time-skipping server takes any namespace
+      server: {
+        executable: executable('CUTOVER_TEMPORAL_CLI', 'temporal'),
+        ip: '127.0.0.1',
+        searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+        extraArgs: [...extraArgs, '--namespace', lockNamespace('default')],
+        ...(ui.uiPort ? { ui: true, uiPort: ui.uiPort } : {}),
+      },
+    }),
+  );
 }
 
 /** The Java test server knows only a fixed set of search attributes: ours are added here. */
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   installTestRuntime();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: executable('CUTOVER_TEST_SERVER', 'temporal-test-server') },
-  });
+  const env = await withStartRetries(() =>
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: executable('CUTOVER_TEST_SERVER', 'temporal-test-server') },
+    }),
+  );
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((k) => [k.name, 2 /* KEYWORD */])),
