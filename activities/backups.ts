@@ -3,13 +3,14 @@
  * JSON manifest beside it. Restore verifies before touching anything; the swap is done by
  * renames so a failed extract leaves the current files as they were.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from './failure-types';
 import { heartbeat, keepAlive } from './heartbeat';
 import { runCommand } from './services/service-driver';
+import { sha256File } from './sha256-file';
 import type { BackupPart } from './backup-parts';
 
 export interface BackupInfo {
@@ -30,16 +31,6 @@ export interface VerifyResult {
 const ARCHIVE_EXT = '.tar.gz';
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const sidecars = (archive: string) => [`${archive}.sha256`, `${archive}.manifest.json`];
-
-/** Streams the file so a large archive is never in memory; heartbeats as it goes. */
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) {
-    hash.update(chunk as Buffer);
-    heartbeat({ hashing: path.basename(file) });
-  }
-  return hash.digest('hex');
-}
 
 /** Backup paths must stay inside cwd: they are deleted and replaced on restore. */
 function checkPaths(paths: string[], cwd: string): string[] {

@@ -9,7 +9,7 @@ import { NO_SIGNATURES, type GateInfo, type SignaturePolicy } from '../domain/si
 import type { Approval, Decision, RecordedApproval, RejectedApproval } from '../domain/cutover-model';
 import { keepLast } from '../domain/message-log';
 import { approveSignal, approveUpdate } from './messages';
-import { formatSpan } from '../domain/monitoring-model';
+import { formatSpan } from '../domain/duration';
 import { isUndecodable, undecodableText } from '../domain/undecodable';
 
 export interface GateSpec {

@@ -38,16 +38,17 @@ import { act } from './activity-proxies';
 import { failureMessage } from './failure-message';
 import { renderCutoverDetails } from './cutover-details';
 import * as phases from './cutover-phases';
+import type { PhaseContext } from './phase-context';
 import { runRollbackChild } from './rollback-child';
 import { notifyBestEffort } from './notify-best-effort';
 import { monitoringWorkflow } from './monitoring';
-import { retireAfterPhases, trafficView } from './cutover-retirement';
+import { trafficView } from './strategy-traffic';
 import { acquirePlanLocks, releasePlanLocks } from './plan-lock';
 import { endWith } from './outcome';
 import { cancelAware } from './cancel-request';
 import { cancelText, type CancelRequest } from '../domain/cancel-request';
 
-const BODIES: Partial<Record<PhaseId, (ctx: phases.PhaseContext) => Promise<string>>> = {
+const BODIES: Partial<Record<PhaseId, (ctx: PhaseContext) => Promise<string>>> = {
   phase0: phases.preCutoverValidation,
   phase1: phases.backupsAndSnapshots,
   phase2: phases.v2StagingValidation,
@@ -170,7 +171,7 @@ async function runCutover(
     view.message = message;
     setCurrentDetails(renderCutoverDetails(view));
   };
-  const ctx: phases.PhaseContext = {
+  const ctx: PhaseContext = {
     cutoverId,
     runId: workflowInfo().runId,
     loaded,
@@ -251,7 +252,7 @@ async function runCutover(
           await runPhase(id, runGate);
         } else await runPhase(id, () => BODIES[id]!(ctx));
       }
-      await retireAfterPhases(ctx, !!input.dryRun);
+      await phases.retireAfterPhases(ctx, !!input.dryRun);
     });
   } catch (err) {
     const reason = stopRequest && isCancellation(err) ? stopRequest.reason : failureMessage(err);

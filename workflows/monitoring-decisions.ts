@@ -4,7 +4,8 @@
  * ends in the plan's default only after the leads had all of it — recorded as "default after
  * N min, no vote", never as a decision of the leads.
  */
-import { formatSpan, type MonitoringState } from '../domain/monitoring-model';
+import { formatSpan } from '../domain/duration';
+import type { MonitoringState } from '../domain/monitoring-model';
 import { hourLabel } from '../domain/monitoring-schedule';
 import type { ApprovalGates, GateSpec } from './approval-gate';
 

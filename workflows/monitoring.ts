@@ -18,7 +18,6 @@ import type { LoadedPlan } from '../domain/loaded-plan';
 import {
   BUSY_WHY,
   GAP_WHY,
-  formatSpan,
   initialState,
   unmeasuredMs,
   uptimeLine,
@@ -30,7 +29,7 @@ import {
 } from '../domain/monitoring-model';
 import { catchUp, hourLabel, nextDue, timetable } from '../domain/monitoring-schedule';
 import type { Verdict } from '../domain/decision-matrix';
-import { parseDuration } from '../domain/duration';
+import { formatSpan, parseDuration } from '../domain/duration';
 import { workflowIds } from '../domain/names';
 import { phaseKey, planKey, statusKey } from '../domain/search-attributes';
 import { monitoringInputSchema, TRUSTED_FIELDS } from '../domain/message-schemas';

@@ -9,7 +9,7 @@ import { ApplicationFailure, sleep } from '@temporalio/workflow';
 import { parseDuration } from '../domain/duration';
 import { FailureType } from '../domain/failure-types';
 import { act } from './activity-proxies';
-import type { PhaseContext } from './cutover-phases';
+import type { PhaseContext } from './phase-context';
 import { hostCheckOutcomes } from './host-checks';
 import { onHost } from './host-routing';
 import { recordTraffic } from './strategy-traffic';

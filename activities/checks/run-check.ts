@@ -16,7 +16,8 @@ import {
   type ValueComparison,
 } from '../../domain/value-compare';
 import { valuesOf, type BaselineValues } from '../../domain/baseline';
-import { cancellationSignal, heartbeat } from '../heartbeat';
+import { cancellationSignal } from '../../infra/activity-context';
+import { heartbeat } from '../heartbeat';
 import { evaluate, evaluateBool, toCel } from './cel';
 import { CheckConfigError, type Provider, type ProviderAnswer, type ProviderContext } from './providers/provider';
 
