@@ -11,6 +11,7 @@ import { keepLast } from '../domain/message-log';
 import { approveSignal, approveUpdate } from './messages';
 import { formatSpan } from '../domain/duration';
 import { isUndecodable, undecodableText } from '../domain/undecodable';
+import { FailureType } from '../domain/failure-types';
 
 export interface GateSpec {
   id: string;
@@ -128,7 +129,10 @@ export class ApprovalGates {
     try {
       return this.check(raw);
     } catch (err) {
-      throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err), 'ApprovalRejected');
+      throw ApplicationFailure.nonRetryable(
+        err instanceof Error ? err.message : String(err),
+        FailureType.ApprovalRejected,
+      );
     }
   }
 
