@@ -9,6 +9,7 @@ import type { TrendState } from './trend';
 import type { CancelRequest } from './cancel-request';
 import type { CountedWindow } from './monitoring-figures';
 import { formatSpan } from './duration';
+import type { VotingWindow } from './voting-window';
 
 /** One row of the seed's spreadsheet: Time | Latency (ms) | Error Rate (%) | Memory (MB) | CPU (%) | Status. */
 export interface CheckpointRow {
@@ -62,15 +63,11 @@ export interface DecisionRecord {
   note?: string;
 }
 
-export interface OpenDecision {
+/** The window counts from when it actually opened (after the notification), not from scheduledOffsetMs. */
+export interface OpenDecision extends VotingWindow {
   index: number;
-  /** when it actually opened (after the notification); the scheduled offset is scheduledOffsetMs */
-  openedOffsetMs: number;
-  deadlineOffsetMs: number;
   openedAt: string;
   scheduledOffsetMs?: number;
-  windowMs?: number;
-  extendedMs?: number;
 }
 
 /** Time nobody measured: the worker or the server was unreachable, so no probe ran. */

@@ -218,7 +218,7 @@ async function runCutover(
       label: 'GO/NO-GO',
       roles: spec.roles,
       workflowId: cutoverId,
-      // gates.decide() counts its window from now (the notification is out)
+      // gates.waitForVotes() counts its window from now (the notification is out)
       deadlineAt: new Date(Date.now() + spec.timeoutMs).toISOString(),
       windowMs: spec.timeoutMs,
       onTimeout: spec.onTimeout === 'GO' ? 'GO' : 'abort (V1 stays serving)',
@@ -226,7 +226,7 @@ async function runCutover(
       signed: !!approvals.requireSignatures,
     };
     setCurrentDetails(renderCutoverDetails(view));
-    const { decision, timedOut } = await gates.decide(spec).finally(() => (view.openDecision = undefined));
+    const { decision, timedOut } = await gates.waitForVotes(spec).finally(() => (view.openDecision = undefined));
     if (decision === 'NO_GO')
       throw new CutoverHalted(timedOut ? `no decision within ${approvals.gate.timeout}: default is abort` : 'NO-GO');
     return timedOut ? `GO by the plan's timeout default` : 'GO';

@@ -48,7 +48,7 @@ export async function canaryActivation(ctx: PhaseContext): Promise<string> {
         summary: `${name}: waiting for ${step.approval.join(' + ')}`,
       };
       ctx.say?.(spec.summary);
-      const decision = ctx.autoApprove ? ctx.gates.autoApprove(spec) : (await ctx.gates.decide(spec)).decision;
+      const decision = ctx.autoApprove ? ctx.gates.autoApprove(spec) : (await ctx.gates.waitForVotes(spec)).decision;
       if (decision === 'NO_GO')
         throw ApplicationFailure.nonRetryable(
           `${name}: NO-GO from ${step.approval.join(' + ')} (or no vote ` + `in time)`,
