@@ -2,10 +2,8 @@
  * What a backup says about itself: the `sha256sum`-format checksum file and the JSON manifest
  * beside each archive, and the check that an archive is still what they say it is.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
-import { heartbeat } from './heartbeat';
+import { sha256File } from './sha256-file';
 import type { BackupPart } from './backup-parts';
 
 export const ARCHIVE_EXT = '.tar.gz';
@@ -16,16 +14,6 @@ export interface VerifyResult {
   expected?: string;
   actual?: string;
   reason?: string;
-}
-
-/** Streams the file so a large archive is never in memory; heartbeats as it goes. */
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) {
-    hash.update(chunk as Buffer);
-    heartbeat({ hashing: path.basename(file) });
-  }
-  return hash.digest('hex');
 }
 
 export function readSidecar(archive: string): string | undefined {

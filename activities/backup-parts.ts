@@ -11,7 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DatabaseBackupSpec } from '../domain/backup-schema';
 import { FailureType } from './failure-types';
 import { heartbeat } from './heartbeat';
-import { sha256File } from './backup-manifest';
+import { sha256File } from './sha256-file';
 import { dumpPostgres, restorePostgres, verifyPostgresDump } from './backup-postgres';
 import { backupByCommand, restoreByCommand, verifyByCommand } from './backup-command';
 

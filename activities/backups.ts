@@ -10,8 +10,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from './failure-types';
 import { heartbeat, keepAlive } from './heartbeat';
 import { runCommand } from './services/service-driver';
+import { sha256File } from './sha256-file';
 import type { BackupPart } from './backup-parts';
-import { ARCHIVE_EXT, readSidecar, sha256File, verifyBackup } from './backup-manifest';
+import { ARCHIVE_EXT, readSidecar, verifyBackup } from './backup-manifest';
 import { removePartials } from './backup-retention';
 
 export interface BackupInfo {

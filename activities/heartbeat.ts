@@ -1,40 +1,27 @@
 /**
- * Heartbeat and cancellation that degrade to no-ops outside a Temporal activity, so the same
- * activity code runs in plain unit tests and scripts. Long steps heartbeat every ~2 s against a
- * heartbeat timeout of a few seconds (workflows/activity-proxies.ts): a lost worker costs
- * seconds, not tens of seconds.
+ * Heartbeats and retry causes that degrade to no-ops outside a Temporal activity
+ * (infra/activity-context.ts), so the same activity code runs in plain unit tests and scripts.
+ * Long steps heartbeat every ~2 s against a heartbeat timeout of a few seconds
+ * (workflows/activity-proxies.ts): a lost worker costs seconds, not tens of seconds.
  */
-import { Context } from '@temporalio/activity';
+import { currentActivity } from '../infra/activity-context';
 
 export const HEARTBEAT_EVERY_MS = 2_000;
 
-function currentContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined; // not inside an activity
-  }
-}
-
 /** Record liveness (and progress details) for the worker; no-op outside an activity. */
 export function heartbeat(details?: unknown): void {
-  const ctx = currentContext();
+  const ctx = currentActivity();
   // A local activity (the sentinel) has no heartbeat: the server would log UnknownActivity.
   if (ctx && !ctx.info.isLocal) ctx.heartbeat(details);
 }
 
 /** Heartbeats every ~2 s while a long step runs (a child process, a copy); returns the stop. */
 export function keepAlive(details: () => unknown, everyMs = HEARTBEAT_EVERY_MS): () => void {
-  if (!currentContext()) return () => undefined;
+  if (!currentActivity()) return () => undefined;
   heartbeat(details());
   const timer = setInterval(() => heartbeat(details()), everyMs);
   timer.unref();
   return () => clearInterval(timer);
-}
-
-/** The activity's cancellation signal, or undefined outside an activity. */
-export function cancellationSignal(): AbortSignal | undefined {
-  return currentContext()?.cancellationSignal;
 }
 
 /**
@@ -43,7 +30,7 @@ export function cancellationSignal(): AbortSignal | undefined {
  * a later attempt means the earlier one stopped answering: its worker died or was cut off.
  */
 export function retryCause(what: string): string | undefined {
-  const info = currentContext()?.info;
+  const info = currentActivity()?.info;
   if (!info || info.attempt <= 1) return undefined;
   const max = info.retryPolicy?.maximumAttempts;
   const last = info.heartbeatDetails as { elapsedMs?: number } | undefined;

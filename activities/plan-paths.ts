@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { Plan } from '../domain/plan-schema';
 import { dataPaths } from '../domain/data-paths';
-import type { PlanProblem } from '../domain/plan-rules';
+import type { PlanProblem } from '../domain/plan-problem';
 import { FailureType } from './failure-types';
 
 const within = (root: string, target: string) => {

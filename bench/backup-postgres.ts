@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dumpPostgres, restorePostgres, verifyPostgresDump } from '../activities/backup-postgres';
-import { sha256File } from '../activities/backup-manifest';
+import { sha256File } from '../activities/sha256-file';
 import { serverBinForPgDump, startPostgres } from '../test/helpers/postgres';
 
 const args = process.argv.slice(2);

@@ -3,7 +3,8 @@
  *   npx tsx bench/cutover.ts [--runs 5]
  * On a fresh dev server with an in-process worker, against the real demo pipeline (5,000 loans):
  * - cutover: start → SUCCESS, auto-approved, the demo's quick test gate included;
- * - orchestration overhead: cutover time minus the time spent inside activities (from history);
+ * - orchestration overhead: cutover time minus the time spent inside activities (from history),
+ *   and where the cutover's time goes (bench/history-breakdown.ts), median per part over the runs;
  * - rollback: rollback workflow start → V1 healthy (its own durationMs), triggered by a KPI drift
  *   injected into V2 before Phase 5.
  */
@@ -14,6 +15,7 @@ import { bundleWorkflows, createWorker, startDevServer } from '../test/helpers/t
 import { createDemoFixture } from '../test/helpers/demo-fixture';
 import { startCutover, waitForStatus } from '../test/helpers/cutover-runner';
 import { viewOrThrow } from '../domain/outcome';
+import { breakdown, PARTS, type Breakdown } from './history-breakdown';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -26,6 +28,8 @@ async function main() {
   const totals: number[] = [];
   const overheads: number[] = [];
   const rollbacks: number[] = [];
+  const parts: Breakdown[] = [];
+  const clientMs: number[] = [];
   await worker.runUntil(async () => {
     for (let i = 0; i < runs; i++) {
       const fixture = await createDemoFixture({ testSuite: 'quick' });
@@ -47,6 +51,8 @@ async function main() {
         }
         totals.push(total);
         overheads.push(total - inActivities);
+        parts.push(breakdown(events));
+        clientMs.push(total - (ms(events.at(-1)?.eventTime) - ms(events[0]?.eventTime)));
       } finally {
         await fixture.cleanup();
       }
@@ -81,6 +87,26 @@ async function main() {
       `median ${f(median(totals))} over ${runs} runs (goal ≤ 20 s)`,
   );
   console.log(`orchestration overhead (cutover minus time inside activities): median ${f(median(overheads))}`);
+  console.log(`\nwhere the cutover's time goes (median per part over ${runs} runs):\n`);
+  console.log('| part | median | share |\n|---|---|---|');
+  const row = (name: string, values: number[]) =>
+    console.log(`| ${name} | ${f(median(values))} | ${((median(values) / median(totals)) * 100).toFixed(1)}% |`);
+  for (const part of PARTS)
+    row(
+      part,
+      parts.map((b) => b.ms[part]),
+    );
+  row('client: start request and result (outside the history)', clientMs);
+  const last = parts.at(-1)!;
+  console.log(
+    `\nper cutover: ${last.workflowTasks} workflow tasks, ${last.activities} activities, ` +
+      `${last.localActivities} local activities, ${last.timers} timers, ${last.children} child workflows`,
+  );
+  console.log(
+    `activities: ${Object.entries(last.activityTypes)
+      .map(([type, n]) => `${type}${n > 1 ? ` ×${n}` : ''}`)
+      .join(', ')}\n`,
+  );
   console.log(
     `rollback (rollback workflow start → V1 healthy): median ` +
       `${f(median(rollbacks))} over ${runs} runs (goal ≤ 5 s; seed: < ` +

@@ -17,7 +17,7 @@ import { registerCheck } from './commands/check';
 import { registerBaseline } from './commands/baseline';
 import { registerWorker } from './commands/worker';
 import { registerBackup } from './commands/backup';
-import { versionLine } from '../worker/build-info';
+import { versionLine } from '../worker/deployment';
 import { EXIT } from './exit-codes';
 
 export function buildProgram(): Command {

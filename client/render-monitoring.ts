@@ -1,5 +1,6 @@
 /** The terminal view of the 24-hour monitoring: the seed's spreadsheet, decisions and what is next. */
-import { formatSpan, type MonitoringView } from '../domain/monitoring-model';
+import { formatSpan } from '../domain/duration';
+import type { MonitoringView } from '../domain/monitoring-model';
 import { hourLabel } from '../domain/monitoring-schedule';
 
 const cell = (v: number | null | undefined, digits = 1) =>

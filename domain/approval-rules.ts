@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { RecordedApproval } from './cutover-model';
 import { checkVoteSignature, type SignaturePolicy } from './signed-vote';
+import { FailureType } from './failure-types';
 
 export const approvalSchema = z.strictObject({
   role: z.string().min(1, { error: 'role is required, e.g. "engineering"' }),
@@ -36,7 +37,7 @@ export interface GateContext {
 }
 
 export class ApprovalRejected extends Error {
-  override readonly name = 'ApprovalRejected';
+  override readonly name = FailureType.ApprovalRejected;
 }
 
 /** Throws ApprovalRejected with the reason and the fix; returns the parsed approval otherwise. */

@@ -15,3 +15,10 @@ export function formatDuration(ms: number): string {
   if (ms < 3_600_000) return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1_000)}s`;
   return `${Math.floor(ms / 3_600_000)}h${Math.round((ms % 3_600_000) / 60_000)}m`;
 }
+
+/** "5 min", "90 s", "2 h": for "default after 5 min, no vote" and gap lengths. */
+export function formatSpan(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 2 * 3_600_000) return `${Math.round((ms / 60_000) * 10) / 10} min`;
+  return `${Math.round((ms / 3_600_000) * 10) / 10} h`;
+}

@@ -1,5 +1,5 @@
 /**
- * Failure types thrown by activities as `ApplicationFailure.type`.
+ * Failure types thrown by activities (and by workflows for a step they end) as `ApplicationFailure.type`.
  * One module, pure, so workflows (retry policies) and activities share it and tests can assert `failure.type`.
  */
 export const FailureType = {
@@ -43,6 +43,10 @@ export const FailureType = {
   InvalidLockConfig: 'InvalidLockConfig',
   /** the service spec cannot work (bad unit name, program not on PATH) */
   InvalidServiceConfig: 'InvalidServiceConfig',
+  /** no agent of the plan's host picked up a host step within plan.hostWait (thrown by the workflow) */
+  HostUnavailable: 'HostUnavailable',
+  /** a vote by update that the gate refuses (wrong role, not an approver, bad signature): final for that vote */
+  ApprovalRejected: 'ApprovalRejected',
 } as const;
 
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];

@@ -8,6 +8,8 @@ import type { CheckStatus } from './validation-report';
 import type { TrendState } from './trend';
 import type { CancelRequest } from './cancel-request';
 import type { CountedWindow } from './monitoring-figures';
+import { formatSpan } from './duration';
+import type { VotingWindow } from './voting-window';
 
 /** One row of the seed's spreadsheet: Time | Latency (ms) | Error Rate (%) | Memory (MB) | CPU (%) | Status. */
 export interface CheckpointRow {
@@ -61,15 +63,11 @@ export interface DecisionRecord {
   note?: string;
 }
 
-export interface OpenDecision {
+/** The window counts from when it actually opened (after the notification), not from scheduledOffsetMs. */
+export interface OpenDecision extends VotingWindow {
   index: number;
-  /** when it actually opened (after the notification); the scheduled offset is scheduledOffsetMs */
-  openedOffsetMs: number;
-  deadlineOffsetMs: number;
   openedAt: string;
   scheduledOffsetMs?: number;
-  windowMs?: number;
-  extendedMs?: number;
 }
 
 /** Time nobody measured: the worker or the server was unreachable, so no probe ran. */
@@ -219,13 +217,6 @@ export const GAP_WHY = 'worker or server unreachable';
 export const BUSY_WHY = 'a step ran long (a FAIL re-run, or a step retried after its worker was lost)';
 export const unmeasuredMs = (gaps: UnmeasuredInterval[] | undefined) =>
   (gaps ?? []).reduce((sum, g) => sum + (g.toOffsetMs - g.fromOffsetMs), 0);
-
-/** "5 min", "90 s", "2 h": for "default after 5 min, no vote" and gap lengths. */
-export function formatSpan(ms: number): string {
-  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
-  if (ms < 2 * 3_600_000) return `${Math.round((ms / 60_000) * 10) / 10} min`;
-  return `${Math.round((ms / 3_600_000) * 10) / 10} h`;
-}
 
 /** "uptime 100% of measured time; 9.5 min not measured", "uptime 100%", or "no samples yet". */
 export function uptimeLine(s: MonitoringState): string {

@@ -3,7 +3,7 @@
  * UI's details: when it closes (UTC) and how long is left, what happens if nobody votes, and the
  * exact vote from the CLI and from the UI's signal form. Pure: the caller passes the time.
  */
-import { formatSpan } from './monitoring-model';
+import { formatSpan } from './duration';
 
 export interface OpenDecisionView {
   label: string;

@@ -1,7 +1,8 @@
 /** Turns a raw plan object into a Plan or into every problem it has, each with its path and a fix. */
 import { z } from 'zod';
 import { planSchema, type Plan } from './plan-schema';
-import { crossFieldProblems, type PlanProblem } from './plan-rules';
+import { crossFieldProblems } from './plan-rules';
+import type { PlanProblem } from './plan-problem';
 import { DEFAULT_SENTINEL_PATH, expandChecks } from './default-checks';
 import { knownKeysAt, nearestKey } from './known-keys';
 import { unionIssues } from './union-issues';

@@ -4,11 +4,7 @@ import { parseDuration } from './duration';
 import { parsePublicKey, SignatureProblem } from './approval-signature';
 import { dataPaths, staticEscape } from './data-paths';
 import { trafficProblems } from './traffic-rules';
-
-export interface PlanProblem {
-  path: string;
-  message: string;
-}
+import type { PlanProblem } from './plan-problem';
 
 export function crossFieldProblems(plan: Plan): PlanProblem[] {
   const problems: PlanProblem[] = [];

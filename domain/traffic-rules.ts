@@ -1,6 +1,6 @@
 /** Plan rules about traffic and strategies that per-field schemas cannot express. Pure. */
 import type { Plan } from './plan-schema';
-import type { PlanProblem } from './plan-rules';
+import type { PlanProblem } from './plan-problem';
 
 const address = (url: string) => {
   const u = new URL(url);

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { cancellationSignal } from '../activities/heartbeat';
+import { cancellationSignal } from './activity-context';
 
 export interface HttpRequest {
   method?: string;

@@ -1,11 +1,10 @@
 /**
- * What this install is: the package version and the build id of its workflow code. An installed
+ * What this install is: its package root and version, and where its workflow code comes from. An installed
  * package runs compiled JS from dist/ with the workflow bundle prebuilt at dist/workflow-bundle.js;
  * a checkout runs its TypeScript sources and bundles the workflows when the worker starts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { workerVersion } from './deployment';
 
 /** The folder holding cutover's package.json: two levels up in dist/, one in the sources. */
 export function packageRoot(from = __dirname): string {
@@ -27,14 +26,4 @@ export function packagedBundle(): string | undefined {
   if (!__filename.endsWith('.js')) return undefined;
   const file = path.join(packageRoot(), 'dist', 'workflow-bundle.js');
   return fs.existsSync(file) ? file : undefined;
-}
-
-/** `cutover --version`: the package version and the build id its workers join their deployment with. */
-export function versionLine(env: NodeJS.ProcessEnv = process.env): string {
-  const version = workerVersion(env);
-  return (
-    `cutover ${packageVersion()} (build ` +
-    (version ? `${version.deploymentName}:${version.buildId}` : 'unversioned') +
-    `)`
-  );
 }

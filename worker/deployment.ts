@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { NativeConnection } from '@temporalio/worker';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type { Logger } from 'pino';
-import { packageRoot } from './build-info';
+import { packageRoot, packageVersion } from './build-info';
 import { TASK_QUEUE } from '../domain/names';
 
 // the package root: above worker/ in a checkout, above dist/worker/ in an installed package
@@ -242,4 +242,14 @@ export async function joinDeployment(o: JoinOptions): Promise<JoinResult> {
     );
   }
   return { current: isCurrent, pinnedElsewhere };
+}
+
+/** `cutover --version`: the package version and the build id its workers join their deployment with. */
+export function versionLine(env: NodeJS.ProcessEnv = process.env): string {
+  const version = workerVersion(env);
+  return (
+    `cutover ${packageVersion()} (build ` +
+    (version ? `${version.deploymentName}:${version.buildId}` : 'unversioned') +
+    `)`
+  );
 }

@@ -9,8 +9,10 @@ import { NO_SIGNATURES, type GateInfo, type SignaturePolicy } from '../domain/si
 import type { Approval, Decision, RecordedApproval, RejectedApproval } from '../domain/cutover-model';
 import { keepLast } from '../domain/message-log';
 import { approveSignal, approveUpdate } from './messages';
-import { formatSpan } from '../domain/monitoring-model';
+import { formatSpan } from '../domain/duration';
 import { isUndecodable, undecodableText } from '../domain/undecodable';
+import { FailureType } from '../domain/failure-types';
+import { creditOutage, defaultNote, openWindow } from '../domain/voting-window';
 
 export interface GateSpec {
   id: string;
@@ -128,7 +130,10 @@ export class ApprovalGates {
     try {
       return this.check(raw);
     } catch (err) {
-      throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err), 'ApprovalRejected');
+      throw ApplicationFailure.nonRetryable(
+        err instanceof Error ? err.message : String(err),
+        FailureType.ApprovalRejected,
+      );
     }
   }
 
@@ -214,46 +219,42 @@ export class ApprovalGates {
   }
 
   /**
-   * Resolves with the decision; a timeout is an outcome (the plan's default), not an error. The
-   * window counts from the opening and only while a worker could take votes: the wait runs in
-   * ticks (≤ 20 per window), and a tick that fired late gives back the time since the last one,
-   * so a worker returning after the deadline re-arms for the rest instead of applying the
-   * default at once.
+   * Waits for the voters; resolves with their decision, or the plan's default when the window
+   * passed (an outcome, not an error). The window counts from the opening and only while a worker
+   * could take votes: the wait runs in ticks (≤ 20 per window), and a tick that fired late has the
+   * outage given back (domain/voting-window.ts), so a worker returning after the deadline re-arms
+   * for the rest instead of applying the default at once.
    */
-  async decide(spec: GateSpec): Promise<GateResult> {
+  async waitForVotes(spec: GateSpec): Promise<GateResult> {
     this.open(spec);
     const decided = () => gateOutcome(this.context()) !== undefined;
     try {
       const openedMs = Date.now();
+      const sinceOpened = () => Date.now() - openedMs;
       const tickMs = Math.max(60_000, Math.ceil(spec.timeoutMs / 20));
-      let deadline = openedMs + spec.timeoutMs;
-      let extendedMs = 0;
+      const window = openWindow(0, spec.timeoutMs);
       const times = () => ({
         openedAt: new Date(openedMs).toISOString(),
         decidedAt: new Date().toISOString(),
         windowMs: spec.timeoutMs,
-        extendedMs: extendedMs || undefined,
+        extendedMs: window.extendedMs,
       });
       for (;;) {
-        const aliveMs = Date.now();
-        const dueMs = Math.min(deadline, aliveMs + tickMs);
-        if (await condition(decided, dueMs - aliveMs, { summary: spec.summary }))
+        const alive = sinceOpened();
+        const due = Math.min(window.deadlineOffsetMs, alive + tickMs);
+        if (await condition(decided, due - alive, { summary: spec.summary }))
           return { decision: gateOutcome(this.context())!, timedOut: false, ...times() };
-        const now = Date.now();
-        if (now - dueMs > GATE_LATE_MS) {
-          deadline += now - aliveMs;
-          extendedMs += now - aliveMs;
+        const now = sinceOpened();
+        if (now - due > GATE_LATE_MS) {
+          const given = creditOutage(window, alive, now);
           log.warn(
             `${spec.id}: the worker or the server was unreachable for about ` +
-              `${formatSpan(now - dueMs)}; the window is extended by ${formatSpan(now - aliveMs)}`,
+              `${formatSpan(now - due)}; the window is extended by ${formatSpan(given)}`,
           );
         }
-        if (now >= deadline) break;
+        if (now >= window.deadlineOffsetMs) break;
       }
-      const note =
-        `default after ${formatSpan(spec.timeoutMs)}` +
-        `${extendedMs ? ` (+${formatSpan(extendedMs)} given back for an outage)` : ''}, ` +
-        `no vote`;
+      const note = defaultNote(window);
       this.recordTimeout(spec, note);
       return { decision: spec.onTimeout, timedOut: true, note, ...times() };
     } finally {

@@ -5,26 +5,15 @@
  */
 import { CancellationScope } from '@temporalio/workflow';
 import type { LoadedPlan } from '../domain/loaded-plan';
-import type { Kpis } from '../domain/kpi-compare';
-import type { BackupInfo, Compensation } from '../domain/rollback-model';
 import { parseDuration } from '../domain/duration';
 import { act } from './activity-proxies';
-import { blueGreenActivation, keepV1Serving } from './strategy-blue-green';
+import { blueGreenActivation, keepV1Serving, retireV1 } from './strategy-blue-green';
 import { canaryActivation } from './strategy-canary';
-import { recordTraffic, strategyOf, type StrategyHooks } from './strategy-traffic';
+import { recordTraffic, strategyOf } from './strategy-traffic';
+import type { PhaseContext } from './phase-context';
 import { onHost } from './host-routing';
 import { hostCheckOutcomes } from './host-checks';
 import { checkPrerequisitesOnHosts } from './host-prerequisites';
-
-export interface PhaseContext extends StrategyHooks {
-  cutoverId: string;
-  /** part of backup labels, so a workflow id used again never finds an older run's archive */
-  runId: string;
-  loaded: LoadedPlan;
-  compensations: Compensation[];
-  backup?: BackupInfo;
-  baseline?: Kpis;
-}
 
 /** What Phase 1 backs up, for its step: the paths, then the databases (a plan without any says the paths alone). */
 const backupWhat = ({ plan }: LoadedPlan) =>
@@ -147,4 +136,12 @@ export async function postCutoverValidation(ctx: PhaseContext): Promise<string> 
     ? validation.validateProduction(ctx.loaded, 'v2', ctx.baseline, hosted)
     : validation.validateProduction(ctx.loaded, 'v2', ctx.baseline));
   return result.summary;
+}
+
+/**
+ * After Phase 5: the bake with V1 warm (blueGreen), then V1 stopped (blueGreen, canary); a plain cutover stopped V1 in
+ * Phase 3 and has nothing left to retire, a dry run changed nothing to retire.
+ */
+export async function retireAfterPhases(ctx: PhaseContext, dryRun: boolean): Promise<void> {
+  if (!dryRun) await retireV1(ctx);
 }

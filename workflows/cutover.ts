@@ -38,16 +38,17 @@ import { act } from './activity-proxies';
 import { failureMessage } from './failure-message';
 import { renderCutoverDetails } from './cutover-details';
 import * as phases from './cutover-phases';
+import type { PhaseContext } from './phase-context';
 import { runRollbackChild } from './rollback-child';
 import { notifyBestEffort } from './notify-best-effort';
 import { monitoringWorkflow } from './monitoring';
-import { retireAfterPhases, trafficView } from './cutover-retirement';
+import { trafficView } from './strategy-traffic';
 import { acquirePlanLocks, releasePlanLocks } from './plan-lock';
 import { endWith } from './outcome';
 import { cancelAware } from './cancel-request';
 import { cancelText, type CancelRequest } from '../domain/cancel-request';
 
-const BODIES: Partial<Record<PhaseId, (ctx: phases.PhaseContext) => Promise<string>>> = {
+const BODIES: Partial<Record<PhaseId, (ctx: PhaseContext) => Promise<string>>> = {
   phase0: phases.preCutoverValidation,
   phase1: phases.backupsAndSnapshots,
   phase2: phases.v2StagingValidation,
@@ -170,7 +171,7 @@ async function runCutover(
     view.message = message;
     setCurrentDetails(renderCutoverDetails(view));
   };
-  const ctx: phases.PhaseContext = {
+  const ctx: PhaseContext = {
     cutoverId,
     runId: workflowInfo().runId,
     loaded,
@@ -217,7 +218,7 @@ async function runCutover(
       label: 'GO/NO-GO',
       roles: spec.roles,
       workflowId: cutoverId,
-      // gates.decide() counts its window from now (the notification is out)
+      // gates.waitForVotes() counts its window from now (the notification is out)
       deadlineAt: new Date(Date.now() + spec.timeoutMs).toISOString(),
       windowMs: spec.timeoutMs,
       onTimeout: spec.onTimeout === 'GO' ? 'GO' : 'abort (V1 stays serving)',
@@ -225,7 +226,7 @@ async function runCutover(
       signed: !!approvals.requireSignatures,
     };
     setCurrentDetails(renderCutoverDetails(view));
-    const { decision, timedOut } = await gates.decide(spec).finally(() => (view.openDecision = undefined));
+    const { decision, timedOut } = await gates.waitForVotes(spec).finally(() => (view.openDecision = undefined));
     if (decision === 'NO_GO')
       throw new CutoverHalted(timedOut ? `no decision within ${approvals.gate.timeout}: default is abort` : 'NO-GO');
     return timedOut ? `GO by the plan's timeout default` : 'GO';
@@ -251,7 +252,7 @@ async function runCutover(
           await runPhase(id, runGate);
         } else await runPhase(id, () => BODIES[id]!(ctx));
       }
-      await retireAfterPhases(ctx, !!input.dryRun);
+      await phases.retireAfterPhases(ctx, !!input.dryRun);
     });
   } catch (err) {
     const reason = stopRequest && isCancellation(err) ? stopRequest.reason : failureMessage(err);

@@ -5,6 +5,7 @@
  * call it always made.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
+import { FailureType } from '../domain/failure-types';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import { prerequisiteGroups } from '../domain/host-placement';
 import { act } from './activity-proxies';
@@ -39,6 +40,8 @@ export async function checkPrerequisitesOnHosts(loaded: LoadedPlan): Promise<num
   });
   throw ApplicationFailure.nonRetryable(
     told.join('; '),
-    failed.some((f) => f.why.endsWith('[PrerequisiteFailed]')) ? 'PrerequisiteFailed' : 'HostUnavailable',
+    failed.some((f) => f.why.endsWith(`[${FailureType.PrerequisiteFailed}]`))
+      ? FailureType.PrerequisiteFailed
+      : FailureType.HostUnavailable,
   );
 }

@@ -6,6 +6,7 @@
  * `hostWait` for the agent to pick it up, then fails naming the host and the command to run there.
  */
 import { ApplicationFailure, TimeoutFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { FailureType } from '../domain/failure-types';
 import { TimeoutType, type Duration } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { LoadedPlan } from '../domain/loaded-plan';
@@ -75,7 +76,7 @@ export function onHostNamed(
             `waited ${loaded.plan.hostWait} for host ${host} and no agent ` +
               `picked up "${summary ?? name}": start its agent on that machine ` +
               `(scripts/worker.sh --host ${host}) and run the step again`,
-            'HostUnavailable',
+            FailureType.HostUnavailable,
           );
         }
       },

@@ -7,7 +7,7 @@ import type { Activities } from '../activities';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { Kpis } from '../domain/kpi-compare';
 import { SENTINEL_SAMPLES_KEPT, type MonitoringState } from '../domain/monitoring-model';
-import { decide, type Verdict } from '../domain/decision-matrix';
+import { rollbackMatrix, type Verdict } from '../domain/decision-matrix';
 import { COUNTED_KEPT, cpuPct, judgeErrorRate, probeCounts } from '../domain/monitoring-figures';
 import { hourLabel } from '../domain/monitoring-schedule';
 import { parseDuration } from '../domain/duration';
@@ -80,7 +80,7 @@ const pct = (rate: number) => Math.round(rate * 100_000) / 1000;
 export async function sentinel(loaded: LoadedPlan, state: MonitoringState, offsetMs: number): Promise<Verdict> {
   const { reading, errorRate } = record(await probe(loaded), state, offsetMs, loaded.plan);
   const checks = weighOutcomes(loaded, state, reading.outcomes, offsetMs);
-  const verdict = decide(
+  const verdict = rollbackMatrix(
     { healthy: reading.healthy, ...errorRate, retried: state.failStreak > 0, checks },
     state,
     loaded.plan,
@@ -141,7 +141,7 @@ export async function checkpoint(
         ? 'WARN'
         : 'PASS'
     : report.status;
-  const verdict = decide(
+  const verdict = rollbackMatrix(
     // With data checks, latency is the plan's rules' business (its performance check), not the built-in threshold.
     {
       healthy: reading.healthy,

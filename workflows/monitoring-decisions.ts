@@ -1,10 +1,12 @@
 /**
  * The monitoring's decision points: a window that starts when the point actually opened and the
- * leads were told (not when it was scheduled), is paused by any outage detected inside it, and
- * ends in the plan's default only after the leads had all of it — recorded as "default after
- * N min, no vote", never as a decision of the leads.
+ * leads were told (not when it was scheduled), has any outage inside it given back
+ * (domain/voting-window.ts), and ends in the plan's default only after the leads had all of it —
+ * recorded as "default after N min, no vote", never as a decision of the leads.
  */
-import { formatSpan, type MonitoringState } from '../domain/monitoring-model';
+import { formatSpan } from '../domain/duration';
+import { defaultNote, openWindow } from '../domain/voting-window';
+import type { MonitoringState } from '../domain/monitoring-model';
 import { hourLabel } from '../domain/monitoring-schedule';
 import type { ApprovalGates, GateSpec } from './approval-gate';
 
@@ -35,11 +37,9 @@ export class DecisionPoints {
     const lateMs = offsetNow(state) - scheduledOffsetMs;
     state.openDecision = {
       index,
-      openedOffsetMs: scheduledOffsetMs,
-      deadlineOffsetMs: scheduledOffsetMs + spec.timeoutMs,
+      ...openWindow(scheduledOffsetMs, spec.timeoutMs),
       openedAt: new Date().toISOString(),
       scheduledOffsetMs,
-      windowMs: spec.timeoutMs,
     };
     const lateText =
       lateMs > this.c.lateAfterMs
@@ -55,39 +55,20 @@ export class DecisionPoints {
     );
     // Workflow time after the notification: the leads cannot answer before they are told.
     const opened = offsetNow(state);
-    Object.assign(state.openDecision, {
-      openedOffsetMs: opened,
-      deadlineOffsetMs: opened + spec.timeoutMs,
-      openedAt: at(state, opened),
-    });
+    Object.assign(state.openDecision, { ...openWindow(opened, spec.timeoutMs), openedAt: at(state, opened) });
   }
 
   /**
-   * An outage inside the window: votes by update need a worker, so that time is given back.
-   * `aliveOffsetMs` is the last moment the workflow was seen running: the worker may have died
-   * any time after it, so the whole interval to `nowOffsetMs` counts (at most one probe interval
-   * more than the outage itself).
+   * Whether closeIfDone() has anything to close: the loop asks every probe, and an async call costs the SDK a stack
+   * trace per promise.
    */
-  extendForOutage(aliveOffsetMs: number, nowOffsetMs: number): void {
-    const open = this.c.state.openDecision;
-    if (!open) return;
-    const extra = nowOffsetMs - Math.max(aliveOffsetMs, open.openedOffsetMs);
-    if (extra <= 0) return;
-    open.deadlineOffsetMs += extra;
-    open.extendedMs = (open.extendedMs ?? 0) + extra;
-  }
-
-  /**
-   * Whether settle() has anything to close: the loop asks every probe, and an async call costs the SDK a stack trace
-   * per promise.
-   */
-  due(nowOffsetMs: number): boolean {
+  closable(nowOffsetMs: number): boolean {
     const open = this.c.state.openDecision;
     return !!open && (this.c.gates.outcome() !== undefined || nowOffsetMs >= open.deadlineOffsetMs);
   }
 
   /** Closes the open point if the votes decided it or its (whole) window passed. */
-  async settle(
+  async closeIfDone(
     nowOffsetMs: number,
   ): Promise<{ label: string; outcome: 'continue' | 'rollback'; rollbackReason?: string } | undefined> {
     const { state, gates } = this.c;
@@ -97,11 +78,7 @@ export class DecisionPoints {
     if (!decided && nowOffsetMs < open.deadlineOffsetMs) return undefined;
     const spec = this.c.specFor(open.index);
     const windowMs = open.windowMs ?? spec.timeoutMs;
-    const note = decided
-      ? undefined
-      : `default after ${formatSpan(windowMs)}` +
-        `${open.extendedMs ? ` (+${formatSpan(open.extendedMs)} given back for an outage)` : ''}, ` +
-        `no vote`;
+    const note = decided ? undefined : defaultNote(open, windowMs);
     if (!decided) gates.recordTimeout(spec, note);
     const outcome = (decided ?? spec.onTimeout) === 'GO' ? 'continue' : 'rollback';
     const scheduled = open.scheduledOffsetMs ?? open.openedOffsetMs;

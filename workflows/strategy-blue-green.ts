@@ -6,7 +6,7 @@
  */
 import { sleep } from '@temporalio/workflow';
 import { parseDuration } from '../domain/duration';
-import type { PhaseContext } from './cutover-phases';
+import type { PhaseContext } from './phase-context';
 import { onHost } from './host-routing';
 import { recordTraffic, strategyOf } from './strategy-traffic';
 

@@ -9,7 +9,7 @@ import { ApplicationFailure, sleep } from '@temporalio/workflow';
 import { parseDuration } from '../domain/duration';
 import { FailureType } from '../domain/failure-types';
 import { act } from './activity-proxies';
-import type { PhaseContext } from './cutover-phases';
+import type { PhaseContext } from './phase-context';
 import { hostCheckOutcomes } from './host-checks';
 import { onHost } from './host-routing';
 import { recordTraffic } from './strategy-traffic';
@@ -48,7 +48,7 @@ export async function canaryActivation(ctx: PhaseContext): Promise<string> {
         summary: `${name}: waiting for ${step.approval.join(' + ')}`,
       };
       ctx.say?.(spec.summary);
-      const decision = ctx.autoApprove ? ctx.gates.autoApprove(spec) : (await ctx.gates.decide(spec)).decision;
+      const decision = ctx.autoApprove ? ctx.gates.autoApprove(spec) : (await ctx.gates.waitForVotes(spec)).decision;
       if (decision === 'NO_GO')
         throw ApplicationFailure.nonRetryable(
           `${name}: NO-GO from ${step.approval.join(' + ')} (or no vote ` + `in time)`,

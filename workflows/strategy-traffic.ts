@@ -4,10 +4,16 @@
  */
 import type { TrafficStep, TrafficView } from '../domain/traffic-state';
 import type { LoadedPlan } from '../domain/loaded-plan';
+import type { CutoverView } from '../domain/cutover-model';
 import type { ApprovalGates } from './approval-gate';
 
 export type Strategy = TrafficView['strategy'];
 export const strategyOf = (loaded: LoadedPlan): Strategy => loaded.plan.strategy ?? 'cutover';
+
+/** The view's traffic record (its steps filled in by the strategies), for plans with a router. */
+export function trafficView(loaded: LoadedPlan): CutoverView['traffic'] {
+  return loaded.plan.traffic ? { strategy: strategyOf(loaded), steps: [] } : undefined;
+}
 
 /** What a strategy body needs beyond the phase context (set by cutoverWorkflow). */
 export interface StrategyHooks {

@@ -5,7 +5,7 @@
  * its path and the fix.
  */
 import type { Plan } from '../../domain/plan-schema';
-import type { PlanProblem } from '../../domain/plan-rules';
+import type { PlanProblem } from '../../domain/plan-problem';
 import { PROVIDER_NAMES, providerOf, type CheckSpec } from '../../domain/check-schema';
 import { celProblem } from './cel';
 

@@ -16,7 +16,8 @@ import {
   type ValueComparison,
 } from '../../domain/value-compare';
 import { valuesOf, type BaselineValues } from '../../domain/baseline';
-import { cancellationSignal, heartbeat } from '../heartbeat';
+import { cancellationSignal } from '../../infra/activity-context';
+import { heartbeat } from '../heartbeat';
 import { evaluate, evaluateBool, toCel } from './cel';
 import { CheckConfigError, type Provider, type ProviderAnswer, type ProviderContext } from './providers/provider';
 
@@ -81,18 +82,19 @@ export async function fetchAnswer(
   return impl(check[provider], ctx);
 }
 
-interface Decided {
+interface RuleStatus {
   status: CheckStatus;
   rule?: string;
   message?: string;
   inconclusive?: string;
 }
 
-function decide(
+/** A check's status from its CEL rules, tried fail, warn, pass in that order; a rule that cannot be evaluated is inconclusive. */
+function statusByRules(
   check: CheckSpec,
   vars: Record<string, unknown>,
   defaults: { fail?: string; failWhy?: string; warn?: string },
-): Decided {
+): RuleStatus {
   const tried: Array<['fail' | 'warn' | 'pass', string | undefined]> = [
     ['fail', check.fail ?? defaults.fail],
     ['warn', check.warn ?? defaults.warn],
@@ -166,7 +168,7 @@ async function runOnce(
     onFail: check.onFail,
   };
   const done = (
-    d: Decided & { message: string },
+    d: RuleStatus & { message: string },
     metrics: Record<string, unknown>,
     trendValue?: number,
   ): CheckOutcome => ({
@@ -238,7 +240,7 @@ async function runOnce(
       });
       if (!check.fail) defaults = { fail: 'comparison.ok == false', failWhy: describeValueComparison(comparison) };
     }
-    const decided = decide(check, vars, defaults);
+    const decided = statusByRules(check, vars, defaults);
     const trendValue = check.trend ? numberOf(evaluate(check.trend.value ?? 'result.value', vars)) : undefined;
     const detail = comparison ? describeValueComparison(comparison) : answer.summary || headline(result);
     const message = decided.inconclusive

@@ -1,6 +1,6 @@
 /** What the final report says, computed from the monitoring view. Pure, so it is unit-testable. */
+import { formatSpan } from '../../domain/duration';
 import {
-  formatSpan,
   type CheckpointRow,
   type DecisionRecord,
   type MonitoringView,

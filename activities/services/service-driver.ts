@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../failure-types';
-import { cancellationSignal, keepAlive } from '../heartbeat';
+import { cancellationSignal } from '../../infra/activity-context';
+import { keepAlive } from '../heartbeat';
 import { trackChild } from '../child-registry';
 
 export type ServiceState = 'running' | 'stopped' | 'unknown';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { reloadDataset, type ServiceContext } from './context';
 import { FaultsPatchSchema, type Faults } from './faults';
-import { checkQuery, ClientError, json, readJsonBody, type Reply } from './http-util';
-import type { Handler } from './routes';
+import { checkQuery, ClientError, json, readJsonBody, type Handler, type Reply } from './http-util';
 
 /**
  * /admin/faults: GET shows, POST merges a JSON patch (null removes one fault), DELETE clears all.

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { ServiceContext } from './context';
 
 /** A handler's answer; the server writes it, so metrics and audit see every response. */
 export interface Reply {
@@ -7,6 +8,9 @@ export interface Reply {
   contentType?: string;
   headers?: Record<string, string>;
 }
+
+/** One route's method: the server's context, the request and its query in, a reply out. */
+export type Handler = (ctx: ServiceContext, req: IncomingMessage, query: URLSearchParams) => Reply | Promise<Reply>;
 
 export const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({
   status,

@@ -1,12 +1,9 @@
-import type { IncomingMessage } from 'node:http';
 import { GROUP_DIMENSIONS, type GroupDimension } from '../pipeline/loan-schema';
 import { handleFaultsDelete, handleFaultsGet, handleFaultsPost } from './admin-routes';
 import type { ServiceContext } from './context';
 import { driftResult } from './faults';
-import { checkQuery, ClientError, json, nonNegativeInt, type Reply } from './http-util';
+import { checkQuery, ClientError, json, nonNegativeInt, type Handler } from './http-util';
 import { breakdowns } from './kpi-snapshot';
-
-export type Handler = (ctx: ServiceContext, req: IncomingMessage, query: URLSearchParams) => Reply | Promise<Reply>;
 
 /**
  * `faults`: whether injected latency / errors apply. /metrics and /admin stay clean so an operator

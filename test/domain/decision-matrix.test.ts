@@ -1,5 +1,5 @@
 import { planSchema } from '../../domain/plan-schema';
-import { decide } from '../../domain/decision-matrix';
+import { rollbackMatrix } from '../../domain/decision-matrix';
 import {
   cpuPct,
   judgeErrorRate,
@@ -15,19 +15,21 @@ const plan = {
 
 describe('the decision matrix', () => {
   test('an error rate over 5% rolls back at once, even on the first sample', () => {
-    expect(decide({ healthy: true, errorRate: 0.051 }, {}, plan)).toEqual({
+    expect(rollbackMatrix({ healthy: true, errorRate: 0.051 }, {}, plan)).toEqual({
       action: 'rollback',
       reasons: ['error rate 5.10% over 5%: immediate rollback'],
     });
   });
   test('a FAIL is re-run once, and a second FAIL rolls back or escalates as the plan says', () => {
-    expect(decide({ healthy: true, validation: 'FAIL' }, {}, plan).action).toBe('retry');
-    expect(decide({ healthy: true, validation: 'FAIL', retried: true }, {}, plan).action).toBe('rollback');
+    expect(rollbackMatrix({ healthy: true, validation: 'FAIL' }, {}, plan).action).toBe('retry');
+    expect(rollbackMatrix({ healthy: true, validation: 'FAIL', retried: true }, {}, plan).action).toBe('rollback');
     const escalating = { ...plan, monitoring: { ...plan.monitoring, onRepeatedFail: 'escalate' as const } };
-    expect(decide({ healthy: true, validation: 'FAIL', retried: true }, {}, escalating).action).toBe('escalate');
+    expect(rollbackMatrix({ healthy: true, validation: 'FAIL', retried: true }, {}, escalating).action).toBe(
+      'escalate',
+    );
   });
   test('memory more than 10% from the hour-1 value, latency over 100 ms and errors over 0.1% warn', () => {
-    const verdict = decide(
+    const verdict = rollbackMatrix(
       { healthy: true, errorRate: 0.002, memoryMb: 112, avgLatencyMs: 140, validation: 'PASS' },
       { hour1MemoryMb: 100 },
       plan,
@@ -41,7 +43,7 @@ describe('the decision matrix', () => {
   });
   test('a clean sample within every threshold is ok', () => {
     expect(
-      decide(
+      rollbackMatrix(
         { healthy: true, errorRate: 0, memoryMb: 105, avgLatencyMs: 3, validation: 'PASS' },
         { hour1MemoryMb: 100 },
         plan,
@@ -72,7 +74,7 @@ describe('figures between two readings', () => {
     expect(windowErrorRate(undefined, { syntheticRequests: 0, syntheticErrors: 0 })).toBeUndefined();
   });
   test('an inconclusive error rate over 5% warns with its count and never rolls back', () => {
-    const verdict = decide(
+    const verdict = rollbackMatrix(
       { healthy: true, errorRate: 0.2, errorRateBasis: '1 of 5 requests in 5 s', errorRateInconclusive: true },
       {},
       plan,
@@ -119,9 +121,9 @@ describe('the error rate the monitoring acts on', () => {
     expect(judged.inconclusive).toBeUndefined();
     expect(judged.requests).toBeGreaterThanOrEqual(100);
     expect(judged.rate).toBeGreaterThan(0.05);
-    expect(decide({ healthy: true, errorRate: judged.rate, errorRateBasis: judged.basis }, {}, plan).action).toBe(
-      'rollback',
-    );
+    expect(
+      rollbackMatrix({ healthy: true, errorRate: judged.rate, errorRateBasis: judged.basis }, {}, plan).action,
+    ).toBe('rollback');
   });
   test('0.5% over enough requests warns only', () => {
     const judged = judgeErrorRate(
@@ -130,7 +132,7 @@ describe('the error rate the monitoring acts on', () => {
       t,
     )!;
     expect(judged).toMatchObject({ requests: 200, errors: 1, rate: 0.005, inconclusive: undefined });
-    expect(decide({ healthy: true, errorRate: judged.rate, errorRateBasis: judged.basis }, {}, plan)).toEqual({
+    expect(rollbackMatrix({ healthy: true, errorRate: judged.rate, errorRateBasis: judged.basis }, {}, plan)).toEqual({
       action: 'warn',
       reasons: ['error rate 0.500% over 0.1% (1 of 200 requests in 3.3 min)'],
     });
