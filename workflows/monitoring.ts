@@ -40,8 +40,12 @@ import { endWith } from './outcome';
 import { failureMessage } from './failure-message';
 import { cancelAware } from './cancel-request';
 
-/** Continue-as-new well before the server's suggestion would matter for a 24-hour loop. */
-const HISTORY_LIMIT = 4_000;
+/**
+ * Continue-as-new long before the server's suggestion: a worker that lost its cache replays the
+ * whole run in one workflow task, and on a busy 2-core machine replaying 3,300 events took 15–19 s,
+ * past the 10 s task timeout, so every retry expired again and the monitoring stood still.
+ */
+const HISTORY_LIMIT = 1_500;
 
 /**
  * A cancel request (UI, `temporal workflow cancel`) ends it CANCELLED after the step in hand: who
