@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import type { RecordedApproval } from './cutover-model';
-import { checkVoteSignature, type SignaturePolicy } from './signed-vote';
+import { checkVoteSignature, signatureFingerprint, type SignaturePolicy } from './signed-vote';
+import { checkSeparation, type SeparationRules } from './approval-separation';
 
 export const approvalSchema = z.strictObject({
   role: z.string().min(1, { error: 'role is required, e.g. "engineering"' }),
@@ -33,6 +34,10 @@ export interface GateContext {
   /** workflow time, ms: a signature older than 15 minutes is stale */
   now: number;
   signatures: SignaturePolicy;
+  /** approvals.distinctPeople and approvals.starterMayApprove */
+  separation: SeparationRules;
+  /** the key that signed the start, when it was signed: the starter is that person too */
+  starterFingerprint?: string;
 }
 
 export class ApprovalRejected extends Error {
@@ -80,6 +85,11 @@ export function checkApproval(ctx: GateContext, input: unknown): VoteInput {
       );
     }
   }
+  const refused = checkSeparation(
+    { ...ctx, gateId: ctx.gateId, rules: ctx.separation, current },
+    { ...vote, fingerprint: signatureFingerprint(vote.signature) },
+  );
+  if (refused) throw new ApprovalRejected(refused);
   return vote;
 }
 

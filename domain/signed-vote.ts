@@ -79,6 +79,16 @@ export function keysOf(policy: SignaturePolicy, approver: string): SshPublicKey[
   });
 }
 
+/** The fingerprint (SHA256:…) of the key a vote's signature names; undefined for an unsigned or unreadable one. */
+export function signatureFingerprint(signature: string | undefined): string | undefined {
+  if (signature === undefined) return undefined;
+  try {
+    return parseSshSignature(signature).publicKey.fingerprint;
+  } catch {
+    return undefined;
+  }
+}
+
 type SignedVote = Omit<VoteStatement, 'signedAt'> & { signature?: string; signedAt?: string };
 
 /** Undefined when the vote may count; otherwise why not and what to do. */

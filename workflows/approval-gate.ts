@@ -5,7 +5,8 @@
  */
 import { ApplicationFailure, condition, defineQuery, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ApprovalRejected, checkApproval, gateOutcome, type GateContext } from '../domain/approval-rules';
-import { NO_SIGNATURES, type GateInfo, type SignaturePolicy } from '../domain/signed-vote';
+import { NO_SIGNATURES, signatureFingerprint, type GateInfo, type SignaturePolicy } from '../domain/signed-vote';
+import { NO_SEPARATION, separationRules, type SeparationRules } from '../domain/approval-separation';
 import type { Approval, Decision, RecordedApproval, RejectedApproval } from '../domain/cutover-model';
 import { keepLast } from '../domain/message-log';
 import { approveSignal, approveUpdate } from './messages';
@@ -67,6 +68,9 @@ const GATE_LATE_MS = 10_000;
 export class ApprovalGates {
   private current?: GateSpec;
   private signatures: SignaturePolicy = NO_SIGNATURES;
+  private separation: SeparationRules = NO_SEPARATION;
+  /** the key that signed the start (a signed start): the starter is that person whatever name they vote as */
+  starterFingerprint?: string;
   /** called after every vote or rejected signal vote, outside any command (details and status only) */
   onChange?: () => void;
 
@@ -104,9 +108,15 @@ export class ApprovalGates {
     });
   }
 
-  /** The plan's approvals.requireSignatures and approvals.keys (signed votes). */
-  useSignatures(approvals: { requireSignatures?: boolean; keys?: SignaturePolicy['keys'] }): void {
+  /** The plan's approvals.requireSignatures and approvals.keys (signed votes), distinctPeople and starterMayApprove. */
+  useSignatures(approvals: {
+    requireSignatures?: boolean;
+    keys?: SignaturePolicy['keys'];
+    distinctPeople?: boolean;
+    starterMayApprove?: boolean;
+  }): void {
     this.signatures = { required: !!approvals.requireSignatures, keys: approvals.keys ?? {} };
+    this.separation = separationRules(approvals);
   }
 
   /** Who has voted and who is still missing, e.g. "GO/NO-GO: engineering ✓ (alice); waiting for operations". */
@@ -162,12 +172,21 @@ export class ApprovalGates {
       runId: workflowInfo().firstExecutionRunId,
       now: Date.now(),
       signatures: this.signatures,
+      separation: this.separation,
+      starterFingerprint: this.starterFingerprint,
     };
   }
 
   private record(approval: Approval, via: RecordedApproval['via']) {
     const gate = this.current!.id;
-    this.votes.push({ ...approval, gate, at: new Date().toISOString(), via });
+    const keyFingerprint = signatureFingerprint(approval.signature);
+    this.votes.push({
+      ...approval,
+      gate,
+      at: new Date().toISOString(),
+      via,
+      ...(keyFingerprint && { keyFingerprint }),
+    });
     log.info(`${gate}: ${approval.role} ${approval.decision} by ${approval.approver}`);
     this.onChange?.();
     return { gate, outcome: gateOutcome(this.context()) };

@@ -4,6 +4,7 @@ import { ApprovalRejected, checkApproval, type GateContext } from '../../domain/
 import { parsePublicKey, parseSshSignature, verifySshSignature } from '../../domain/approval-signature';
 import { voteStatement, type VoteStatement } from '../../domain/signed-vote';
 import { makeKeyDir, sshSignSync, type TestKey } from '../helpers/ssh-keys';
+import { NO_SEPARATION } from '../../domain/approval-separation';
 
 const keys = makeKeyDir();
 let alice: TestKey;
@@ -31,6 +32,7 @@ const ctx = (over: Partial<GateContext> = {}): GateContext => ({
     required: true,
     keys: { alice: alice.publicKey, bob: [starter.publicKey, bob.publicKey], starter: starter.publicKey },
   },
+  separation: NO_SEPARATION,
   ...over,
 });
 
