@@ -5,7 +5,13 @@
  */
 import { ApplicationFailure, condition, defineQuery, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ApprovalRejected, checkApproval, gateOutcome, type GateContext } from '../domain/approval-rules';
-import { NO_SIGNATURES, signatureFingerprint, type GateInfo, type SignaturePolicy } from '../domain/signed-vote';
+import {
+  isStale,
+  NO_SIGNATURES,
+  signatureFingerprint,
+  type GateInfo,
+  type SignaturePolicy,
+} from '../domain/signed-vote';
 import { NO_SEPARATION, separationRules, type SeparationRules } from '../domain/approval-separation';
 import type { Approval, Decision, RecordedApproval, RejectedApproval } from '../domain/cutover-model';
 import { keepLast } from '../domain/message-log';
@@ -73,6 +79,12 @@ export class ApprovalGates {
   starterFingerprint?: string;
   /** called after every vote or rejected signal vote, outside any command (details and status only) */
   onChange?: () => void;
+  /**
+   * A signed vote sent by signal that arrived stale (signed more than 15 minutes before the
+   * workflow read it: the worker was down): nobody is waiting on a signal's answer, so the
+   * workflow tells the approver (a notification) instead of only listing the rejection.
+   */
+  onStaleVote?: (vote: RejectedApproval, signedAt: string) => void;
 
   constructor(
     private readonly approvers: Record<string, string[]>,
@@ -97,8 +109,11 @@ export class ApprovalGates {
             ? err.message
             : `not taken: ${err instanceof Error ? err.message : String(err)}`;
         log.warn(`approval signal rejected: ${reason.slice(0, 300)}`);
-        this.rejected.push(rejectedVote(approval, reason));
+        const refused = rejectedVote(approval, reason);
+        this.rejected.push(refused);
         keepLast(this.rejected);
+        const signedAt = (approval as { signedAt?: unknown } | null)?.signedAt;
+        if (typeof signedAt === 'string' && isStale(signedAt, Date.now())) this.onStaleVote?.(refused, signedAt);
         this.onChange?.();
       }
     });

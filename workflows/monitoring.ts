@@ -182,6 +182,14 @@ async function runMonitoring(rawInput: MonitoringInput, cancelled: Promise<Cance
       cutoverId: input.cutoverId,
     });
   };
+  // The one command a vote handler issues: a stale signed vote's sender is waiting for no answer.
+  gates.onStaleVote = (vote, signedAt) =>
+    void notify(
+      `stale-vote:${vote.role}:${vote.approver}:${signedAt}`,
+      `${vote.approver}: your signed ${vote.decision} for ${vote.role} on the monitoring of ${input.cutoverId} ` +
+        `was not counted: ${vote.reason}`,
+      'warning',
+    );
   const act_on = async (verdict: Verdict, label: string) => {
     if (verdict.action === 'rollback') stopReason ??= `${label}: ${verdict.reasons.join('; ')}`;
     if (verdict.action === 'escalate')
