@@ -19,7 +19,8 @@ export function renderStatus(view: CutoverView, now = Date.now()): string {
   for (const a of view.approvals)
     lines.push(
       `  vote ${a.gate}: ${a.decision} ${a.role} by ${a.approver} (` +
-        `${a.via}${a.signature ? ', signed' : ''})${a.comment ? ` "${a.comment}"` : ''}`,
+        `${a.via}${a.signature ? `, signed${a.keyFingerprint ? ` ${a.keyFingerprint}` : ''}` : ''})` +
+        `${a.comment ? ` "${a.comment}"` : ''}`,
     );
   for (const r of view.rejectedApprovals) lines.push(`  rejected vote by ${r.approver} for ${r.role}: ${r.reason}`);
   if (view.rejectedMessages?.count)

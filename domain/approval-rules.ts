@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import type { RecordedApproval } from './cutover-model';
-import { checkVoteSignature, type SignaturePolicy } from './signed-vote';
+import { checkVoteSignature, signatureFingerprint, type SignaturePolicy } from './signed-vote';
+import { checkSeparation, type SeparationRules } from './approval-separation';
 import { FailureType } from './failure-types';
 
 export const approvalSchema = z.strictObject({
@@ -34,6 +35,10 @@ export interface GateContext {
   /** workflow time, ms: a signature older than 15 minutes is stale */
   now: number;
   signatures: SignaturePolicy;
+  /** approvals.distinctPeople and approvals.starterMayApprove */
+  separation: SeparationRules;
+  /** the key that signed the start, when it was signed: the starter is that person too */
+  starterFingerprint?: string;
 }
 
 export class ApprovalRejected extends Error {
@@ -81,6 +86,11 @@ export function checkApproval(ctx: GateContext, input: unknown): VoteInput {
       );
     }
   }
+  const refused = checkSeparation(
+    { ...ctx, gateId: ctx.gateId, rules: ctx.separation, current },
+    { ...vote, fingerprint: signatureFingerprint(vote.signature) },
+  );
+  if (refused) throw new ApprovalRejected(refused);
   return vote;
 }
 

@@ -42,6 +42,8 @@ export interface RecordedApproval extends Approval {
   gate: string;
   at: string;
   via: 'update' | 'signal' | 'auto-approve' | 'timeout-default';
+  /** the key that signed it (SHA256:…, as `ssh-keygen -l` prints it): the audit trail's proof of who */
+  keyFingerprint?: string;
 }
 export interface RejectedApproval extends Approval {
   at: string;

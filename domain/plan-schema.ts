@@ -189,6 +189,17 @@ export const planSchema = z.strictObject({
         .record(name, z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]))
         .default({})
         .describe('approver → OpenSSH Ed25519 public key ("ssh-ed25519 AAAA… you@host"), or a list of them'),
+      distinctPeople: z
+        .boolean()
+        .optional()
+        .describe(
+          'one person counts for one role per gate (names sharing a key are one person); default: on when ' +
+            '`requireSignatures` is',
+        ),
+      starterMayApprove: z
+        .boolean()
+        .default(true)
+        .describe('false: the vote of the person who started the cutover does not count at the gate'),
     })
     .prefault({})
     .describe('who may vote, at the gate and at the monitoring decision points'),

@@ -79,6 +79,37 @@ export function keysOf(policy: SignaturePolicy, approver: string): SshPublicKey[
   });
 }
 
+/** The fingerprint (SHA256:…) of the key a vote's signature names; undefined for an unsigned or unreadable one. */
+export function signatureFingerprint(signature: string | undefined): string | undefined {
+  if (signature === undefined) return undefined;
+  try {
+    return parseSshSignature(signature).publicKey.fingerprint;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `signedAt` is a readable time more than MAX_SIGNATURE_AGE_MS before `now` (workflow time). */
+export function isStale(signedAt: unknown, now: number): boolean {
+  const at = typeof signedAt === 'string' && ISO_TIME.test(signedAt) ? Date.parse(signedAt) : NaN;
+  return now - at > MAX_SIGNATURE_AGE_MS;
+}
+
+/** The command that signs and sends this same vote again. */
+export function signAgainCommand(vote: {
+  workflowId: string;
+  role: string;
+  approver: string;
+  decision: string;
+  comment?: string;
+}): string {
+  return (
+    `\`cutover approve ${vote.workflowId} --role ${vote.role} --as ${vote.approver}` +
+    `${vote.decision === 'NO_GO' ? ' --no-go' : ''}` +
+    `${vote.comment ? ` --comment ${JSON.stringify(vote.comment)}` : ''} --key ~/.ssh/id_ed25519\``
+  );
+}
+
 type SignedVote = Omit<VoteStatement, 'signedAt'> & { signature?: string; signedAt?: string };
 
 /** Undefined when the vote may count; otherwise why not and what to do. */
@@ -105,12 +136,13 @@ export function checkVoteSignature(policy: SignaturePolicy, vote: SignedVote, no
   if (Number.isNaN(at))
     return `signedAt "${signedAt}" is not an ISO time like ` + `2026-01-31T18:00:00.000Z: sign the vote again`;
   const workflowTime = new Date(now).toISOString();
-  if (now - at > MAX_SIGNATURE_AGE_MS) {
+  if (isStale(signedAt, now)) {
     return (
       `the signature is stale: signed at ${signedAt}, ` +
       `${minutes(now - at)} before the workflow's time ` +
       `${workflowTime}; a vote must be sent within ` +
-      `${minutes(MAX_SIGNATURE_AGE_MS)} of signing: sign it again`
+      `${minutes(MAX_SIGNATURE_AGE_MS)} of signing: sign it again: ` +
+      signAgainCommand(vote)
     );
   }
   if (at - now > MAX_CLOCK_SKEW_MS) {

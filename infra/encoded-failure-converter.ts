@@ -1,7 +1,8 @@
 /**
- * Loaded by path (DataConverter.failureConverterPath) when the payload codec is on: by the
- * worker for activity failures and, when the worker bundles workflows itself, inside the
- * workflow sandbox too, so it imports nothing but @temporalio/common.
+ * Loaded by path by every worker (DataConverter.failureConverterPath, for activity failures) and
+ * by every workflow bundle (bundleWorkflowCode's failureConverterPath, for failures raised by
+ * workflow code), so it imports nothing but @temporalio/common. The payload codec, when on,
+ * encrypts the payload it puts a failure's message and stack trace in.
  */
 import { DefaultFailureConverter } from '@temporalio/common';
 

@@ -152,16 +152,16 @@ export function codecDataConverter(env: NodeJS.ProcessEnv = process.env): DataCo
 
 /**
  * The data converter of every worker (orchestration worker, host agents, tests, bench): the
- * tolerant converter always; with keys, the codec too, tolerant of what it cannot decrypt.
- * Prebuilt bundles get the same converter from worker/bundle-options.ts.
+ * tolerant converter and the encoded-failure converter always; with keys, the codec too, tolerant
+ * of what it cannot decrypt. Prebuilt bundles carry the same two converters (worker/bundle-options.ts):
+ * a bundle is built before anyone knows whether its workers will have keys, so failures are
+ * encoded payloads either way (plain JSON without keys, which every SDK client reads back).
  */
 export function workerDataConverter(env: NodeJS.ProcessEnv = process.env): DataConverter {
   const codec = codecDataConverter(env);
   return {
     payloadConverterPath: PAYLOAD_CONVERTER_PATH,
-    ...(codec && {
-      payloadCodecs: codec.payloadCodecs!.map((c) => new TolerantPayloadCodec(c)),
-      failureConverterPath: codec.failureConverterPath,
-    }),
+    failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH,
+    ...(codec && { payloadCodecs: codec.payloadCodecs!.map((c) => new TolerantPayloadCodec(c)) }),
   };
 }

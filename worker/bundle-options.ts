@@ -15,7 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { PAYLOAD_CONVERTER_PATH } from '../infra/payload-codec';
+import { ENCODED_FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH } from '../infra/payload-codec';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
 const DOMAIN = path.resolve(__dirname, '../domain');
@@ -47,11 +47,16 @@ export function sharedModules(env: NodeJS.ProcessEnv = process.env): string[] {
   return ['@noble/curves/ed25519', '@noble/hashes/sha2', ...domain.map((name) => path.join(DOMAIN, `${name}.ts`))];
 }
 
-/** The options for bundleWorkflowCode (logger aside); the converter is the worker's own (workerDataConverter). */
+/**
+ * The options for bundleWorkflowCode (logger aside). The converters are the worker's own
+ * (workerDataConverter): a bundle without the failure converter would store a failure raised by
+ * workflow code (an ABORTED run's message) in clear text even with the codec on.
+ */
 export function workflowBundleOptions(env: NodeJS.ProcessEnv = process.env) {
   return {
     workflowsPath: WORKFLOWS_PATH,
     preloadModules: sharedModules(env),
     payloadConverterPath: PAYLOAD_CONVERTER_PATH,
+    failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH,
   };
 }

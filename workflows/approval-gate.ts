@@ -5,7 +5,14 @@
  */
 import { ApplicationFailure, condition, defineQuery, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ApprovalRejected, checkApproval, gateOutcome, type GateContext } from '../domain/approval-rules';
-import { NO_SIGNATURES, type GateInfo, type SignaturePolicy } from '../domain/signed-vote';
+import {
+  isStale,
+  NO_SIGNATURES,
+  signatureFingerprint,
+  type GateInfo,
+  type SignaturePolicy,
+} from '../domain/signed-vote';
+import { NO_SEPARATION, separationRules, type SeparationRules } from '../domain/approval-separation';
 import type { Approval, Decision, RecordedApproval, RejectedApproval } from '../domain/cutover-model';
 import { keepLast } from '../domain/message-log';
 import { approveSignal, approveUpdate } from './messages';
@@ -69,8 +76,17 @@ const GATE_LATE_MS = 10_000;
 export class ApprovalGates {
   private current?: GateSpec;
   private signatures: SignaturePolicy = NO_SIGNATURES;
+  private separation: SeparationRules = NO_SEPARATION;
+  /** the key that signed the start (a signed start): the starter is that person whatever name they vote as */
+  starterFingerprint?: string;
   /** called after every vote or rejected signal vote, outside any command (details and status only) */
   onChange?: () => void;
+  /**
+   * A signed vote sent by signal that arrived stale (signed more than 15 minutes before the
+   * workflow read it: the worker was down): nobody is waiting on a signal's answer, so the
+   * workflow tells the approver (a notification) instead of only listing the rejection.
+   */
+  onStaleVote?: (vote: RejectedApproval, signedAt: string) => void;
 
   constructor(
     private readonly approvers: Record<string, string[]>,
@@ -95,8 +111,11 @@ export class ApprovalGates {
             ? err.message
             : `not taken: ${err instanceof Error ? err.message : String(err)}`;
         log.warn(`approval signal rejected: ${reason.slice(0, 300)}`);
-        this.rejected.push(rejectedVote(approval, reason));
+        const refused = rejectedVote(approval, reason);
+        this.rejected.push(refused);
         keepLast(this.rejected);
+        const signedAt = (approval as { signedAt?: unknown } | null)?.signedAt;
+        if (typeof signedAt === 'string' && isStale(signedAt, Date.now())) this.onStaleVote?.(refused, signedAt);
         this.onChange?.();
       }
     });
@@ -106,9 +125,15 @@ export class ApprovalGates {
     });
   }
 
-  /** The plan's approvals.requireSignatures and approvals.keys (signed votes). */
-  useSignatures(approvals: { requireSignatures?: boolean; keys?: SignaturePolicy['keys'] }): void {
+  /** The plan's approvals.requireSignatures and approvals.keys (signed votes), distinctPeople and starterMayApprove. */
+  useSignatures(approvals: {
+    requireSignatures?: boolean;
+    keys?: SignaturePolicy['keys'];
+    distinctPeople?: boolean;
+    starterMayApprove?: boolean;
+  }): void {
     this.signatures = { required: !!approvals.requireSignatures, keys: approvals.keys ?? {} };
+    this.separation = separationRules(approvals);
   }
 
   /** Who has voted and who is still missing, e.g. "GO/NO-GO: engineering ✓ (alice); waiting for operations". */
@@ -167,12 +192,21 @@ export class ApprovalGates {
       runId: workflowInfo().firstExecutionRunId,
       now: Date.now(),
       signatures: this.signatures,
+      separation: this.separation,
+      starterFingerprint: this.starterFingerprint,
     };
   }
 
   private record(approval: Approval, via: RecordedApproval['via']) {
     const gate = this.current!.id;
-    this.votes.push({ ...approval, gate, at: new Date().toISOString(), via });
+    const keyFingerprint = signatureFingerprint(approval.signature);
+    this.votes.push({
+      ...approval,
+      gate,
+      at: new Date().toISOString(),
+      via,
+      ...(keyFingerprint && { keyFingerprint }),
+    });
     log.info(`${gate}: ${approval.role} ${approval.decision} by ${approval.approver}`);
     this.onChange?.();
     return { gate, outcome: gateOutcome(this.context()) };

@@ -14,7 +14,11 @@ export function renderCutoverDetails(view: CutoverView): string {
       `${p.durationMs !== undefined ? formatDuration(p.durationMs) : ''} ` +
       `| ${(p.message ?? '').replace(/\|/g, '/').slice(0, 160)} |`,
   );
-  const votes = view.approvals.map((a) => `- ${a.gate}: **${a.decision}** ${a.role} by ${a.approver} (${a.via})`);
+  const votes = view.approvals.map(
+    (a) =>
+      `- ${a.gate}: **${a.decision}** ${a.role} by ${a.approver} (${a.via}` +
+      `${a.keyFingerprint ? `, signed \`${a.keyFingerprint}\`` : ''})`,
+  );
   return [
     `**${view.status}** — ${view.message}`,
     '',

@@ -165,6 +165,14 @@ async function runCutover(
     if (view.status === 'AWAITING_APPROVAL') view.message = gates.progress() ?? view.message;
     setCurrentDetails(renderCutoverDetails(view));
   };
+  // The one command a vote handler issues: a stale signed vote's sender is waiting for no answer.
+  gates.onStaleVote = (vote, signedAt) =>
+    void notify(
+      `stale-vote:${vote.role}:${vote.approver}:${signedAt}`,
+      `${vote.approver}: your signed ${vote.decision} for ${vote.role} on cutover ${cutoverId} was not counted: ` +
+        vote.reason,
+      'warning',
+    );
   if (loaded.plan.traffic) view.traffic = trafficView(loaded);
   // a message only (no search-attribute upsert): strategy bodies call it between their steps
   const say = (message: string) => {

@@ -81,6 +81,14 @@ export class MonitoringRun {
       setCurrentDetails(
         renderMonitoringDetails(Object.assign(view, { message: this.gates.progress() ?? view.message })),
       );
+    // The one command a vote handler issues: a stale signed vote's sender is waiting for no answer.
+    this.gates.onStaleVote = (vote, signedAt) =>
+      void this.notify(
+        `stale-vote:${vote.role}:${vote.approver}:${signedAt}`,
+        `${vote.approver}: your signed ${vote.decision} for ${vote.role} on the monitoring of ${input.cutoverId} ` +
+          `was not counted: ${vote.reason}`,
+        'warning',
+      );
     if (state.openDecision) this.gates.open(this.specFor(state.openDecision.index));
     this.points = new DecisionPoints({
       state,

@@ -200,7 +200,8 @@ function title(r: MonitoringReport): string {
 const who = (v: RecordedApproval) =>
   v.via === 'timeout-default'
     ? `no vote in time: plan default ${v.decision} at ${v.at}`
-    : `${v.decision} ${v.role} by ${v.approver} at ${v.at} (${v.via})${v.comment ? ` — "${v.comment}"` : ''}`;
+    : `${v.decision} ${v.role} by ${v.approver} at ${v.at} (${v.via}` +
+      `${v.keyFingerprint ? `, signed ${v.keyFingerprint}` : ''})${v.comment ? ` — "${v.comment}"` : ''}`;
 
 /** `charts` are file names beside the Markdown, so the links work wherever the folder is copied. */
 export function renderMarkdown(r: MonitoringReport, charts: { title: string; file: string }[] = []): string {

@@ -5,6 +5,7 @@ import { checkApproval, type GateContext } from '../../domain/approval-rules';
 import type { GateInfo } from '../../domain/signed-vote';
 import { resolveKey, signVote, sshSign } from '../../client/sign-vote';
 import { makeKeyDir } from '../helpers/ssh-keys';
+import { NO_SEPARATION } from '../../domain/approval-separation';
 
 const keys = makeKeyDir();
 afterAll(() => keys.cleanup());
@@ -27,6 +28,7 @@ const ctx = (now: number): GateContext => ({
   runId: gate.runId,
   now,
   signatures: { required: true, keys: { alice: keys.key('alice').publicKey } },
+  separation: NO_SEPARATION,
 });
 
 test('a vote signed by the CLI passes the validator of the gate it was signed for', async () => {

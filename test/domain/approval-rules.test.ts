@@ -1,5 +1,6 @@
 import { ApprovalRejected, checkApproval, gateOutcome, type GateContext } from '../../domain/approval-rules';
 import type { RecordedApproval } from '../../domain/cutover-model';
+import { NO_SEPARATION } from '../../domain/approval-separation';
 
 const ctx = (votes: RecordedApproval[] = [], over: Partial<GateContext> = {}): GateContext => ({
   gateId: 'go-no-go',
@@ -12,6 +13,7 @@ const ctx = (votes: RecordedApproval[] = [], over: Partial<GateContext> = {}): G
   runId: 'run-1',
   now: Date.parse('2026-01-31T18:00:00Z'),
   signatures: { required: false, keys: {} },
+  separation: NO_SEPARATION,
   ...over,
 });
 const vote = (role: string, approver: string, decision: 'GO' | 'NO_GO' = 'GO'): RecordedApproval => ({

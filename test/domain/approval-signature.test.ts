@@ -4,6 +4,7 @@ import { ApprovalRejected, checkApproval, type GateContext } from '../../domain/
 import { parsePublicKey, parseSshSignature, verifySshSignature } from '../../domain/approval-signature';
 import { voteStatement, type VoteStatement } from '../../domain/signed-vote';
 import { makeKeyDir, sshSignSync, type TestKey } from '../helpers/ssh-keys';
+import { NO_SEPARATION } from '../../domain/approval-separation';
 
 const keys = makeKeyDir();
 let alice: TestKey;
@@ -31,6 +32,7 @@ const ctx = (over: Partial<GateContext> = {}): GateContext => ({
     required: true,
     keys: { alice: alice.publicKey, bob: [starter.publicKey, bob.publicKey], starter: starter.publicKey },
   },
+  separation: NO_SEPARATION,
   ...over,
 });
 
@@ -154,7 +156,7 @@ describe('a gate that requires signed votes', () => {
     [
       'a stale signature',
       () => signed(ALICE_GO, alice, { signedAt: '2026-01-31T17:44:00.000Z' }),
-      /stale: signed at 2026-01-31T17:44:00\.000Z, 17 min before the workflow's time 2026-01-31T18:01:00\.000Z; a vote must be sent within 15 min of signing: sign it again/,
+      /stale: signed at 2026-01-31T17:44:00\.000Z, 17 min before the workflow's time 2026-01-31T18:01:00\.000Z; a vote must be sent within 15 min of signing: sign it again: `cutover approve cutover-loans-1 --role engineering --as alice --key ~\/\.ssh\/id_ed25519`$/,
     ],
     [
       'a signature from the future',

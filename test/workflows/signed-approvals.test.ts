@@ -11,6 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CutoverView } from '../../domain/cutover-model';
 import type { GateInfo } from '../../domain/signed-vote';
 import { voteStatement } from '../../domain/signed-vote';
+import { parsePublicKey } from '../../domain/approval-signature';
 import { startService } from '../../activities/service-control';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
@@ -19,6 +20,7 @@ import { startMonitoring } from '../helpers/after-cutover';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { makeKeyDir, sshSignSync, type TestKey } from '../helpers/ssh-keys';
 import { viewOrThrow } from '../../domain/outcome';
+import { waitFor } from '../helpers/wait-for';
 
 const suite = devServerWithWorker();
 const keys = makeKeyDir();
@@ -202,8 +204,11 @@ test(
     ]);
     expect(held.approvals.every((a) => a.signature?.startsWith('-----BEGIN SSH SIGNATURE-----'))).toBe(true);
     const status = await cutover(['status', handle.workflowId]);
-    expect(status.stdout).toContain('vote go-no-go: GO engineering by starter (update, signed)');
-    expect(status.stdout).toContain('vote go-no-go: GO operations by bob (signal, signed)');
+    // the audit trail: every vote with the fingerprint of the key that signed it
+    const fp = (key: TestKey) => parsePublicKey(key.publicKey).fingerprint;
+    expect(held.approvals.map((a) => a.keyFingerprint)).toEqual([fp(k.starter), fp(k.bob)]);
+    expect(status.stdout).toContain(`vote go-no-go: GO engineering by starter (update, signed ${fp(k.starter)})`);
+    expect(status.stdout).toContain(`vote go-no-go: GO operations by bob (signal, signed ${fp(k.bob)})`);
     expect(held.rejectedApprovals).toEqual([
       expect.objectContaining({ approver: 'alice', reason: expect.stringMatching(/requires signed votes/) }),
     ]);
@@ -276,6 +281,39 @@ test(
       }),
     ]);
     expect(await isUp(fixture.urls.v1)).toBe(true);
+  },
+  600_000,
+);
+
+test(
+  'a signed vote that arrives stale by signal (the worker was down) is refused with the command to sign ' +
+    'again, and the approver is notified',
+  async () => {
+    await signedFixture();
+    await startService(fixture.loaded(), 'v1');
+    const handle = await startCutover(env.client, fixture.plan, { holdBefore: ['phase1'] });
+    const gate = await openGate(handle);
+    // signed 20 minutes before it reaches the workflow: what a worker outage does to a signal
+    const signedAt = new Date(Date.now() - 20 * 60_000).toISOString();
+    const vote = { role: 'engineering', approver: 'alice', decision: 'GO' };
+    const signature = sshSignSync(
+      k.alice.file,
+      voteStatement({ workflowId: gate.workflowId, runId: gate.runId, gate: 'go-no-go', ...vote, signedAt }),
+    );
+    await handle.signal('approveSignal', { ...vote, signedAt, signature });
+    const again = `\`cutover approve ${handle.workflowId} --role engineering --as alice --key ~/.ssh/id_ed25519\``;
+    const view = await waitForStatus(handle, (v) => v.rejectedApprovals.length === 1);
+    expect(view.approvals).toEqual([]);
+    expect(view.rejectedApprovals[0]!.reason).toMatch(/^the signature is stale: signed at .*: sign it again: /);
+    expect(view.rejectedApprovals[0]!.reason.endsWith(again)).toBe(true);
+    const notifications = () => fs.readFileSync(path.join(fixture.workdir, 'notifications.log'), 'utf8');
+    await waitFor('the stale-vote notification', () => (notifications().includes(again) ? true : undefined));
+    expect(notifications()).toContain(
+      `alice: your signed GO for engineering on cutover ${handle.workflowId} was not counted: the signature is stale`,
+    );
+
+    await handle.signal('abort', { reason: 'test done', by: 'alice' });
+    expect(((await handle.result().catch(viewOrThrow)) as CutoverView).status).toBe('ABORTED');
   },
   600_000,
 );
