@@ -3,7 +3,8 @@
  * a step that may leave production changed, because a half-done stop or start needs its undo
  * as much as a finished one (the undos are idempotent).
  */
-import { CancellationScope } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope } from '@temporalio/workflow';
+import { briefOf, type ValidationBrief, type ValidationReport } from '../domain/validation-report';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import type { Kpis } from '../domain/kpi-compare';
 import type { BackupInfo, Compensation } from '../domain/rollback-model';
@@ -24,6 +25,8 @@ export interface PhaseContext extends StrategyHooks {
   compensations: Compensation[];
   backup?: BackupInfo;
   baseline?: Kpis;
+  /** the view's list: each production validation's report keys */
+  validations: ValidationBrief[];
 }
 
 /** What Phase 1 backs up, for its step: the paths, then the databases (a plan without any says the paths alone). */
@@ -143,8 +146,24 @@ export async function postCutoverValidation(ctx: PhaseContext): Promise<string> 
     baselineFromPlan: true,
   });
   const validation = act('validation', 'Production validation of V2 (5 checks)');
-  const result = await (hosted
-    ? validation.validateProduction(ctx.loaded, 'v2', ctx.baseline, hosted)
-    : validation.validateProduction(ctx.loaded, 'v2', ctx.baseline));
+  const result = await (
+    hosted
+      ? validation.validateProduction(ctx.loaded, 'v2', ctx.baseline, hosted)
+      : validation.validateProduction(ctx.loaded, 'v2', ctx.baseline)
+  ).catch((err: unknown) => {
+    // a FAIL is a non-retryable failure carrying its report: the view keeps that report's keys too
+    const report = failedReport(err);
+    if (report) ctx.validations.push(briefOf(report, 'phase5', 'v2', new Date()));
+    throw err;
+  });
+  ctx.validations.push(briefOf(result.report, 'phase5', 'v2', new Date()));
   return result.summary;
+}
+
+function failedReport(err: unknown): ValidationReport | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  const report = cause instanceof ApplicationFailure ? (cause.details?.[0] as ValidationReport | undefined) : undefined;
+  return report && typeof report === 'object' && report.checks && typeof report.checks === 'object'
+    ? report
+    : undefined;
 }

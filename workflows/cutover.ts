@@ -175,6 +175,7 @@ async function runCutover(
     runId: workflowInfo().runId,
     loaded,
     compensations: [],
+    validations: (view.validations = []),
     traffic: view.traffic,
     gates,
     autoApprove: !!input.autoApprove,
