@@ -108,7 +108,10 @@ export class RunMetrics {
         runs.slice(i, i + PARALLEL).map(async (info) => {
           const samples = await this.read(info).catch((err: unknown) => {
             this.readErrors++;
-            this.logger.debug({ err, workflowId: info.workflowId }, 'run metrics: cannot read a run');
+            this.logger.warn(
+              { err, workflowId: info.workflowId },
+              'run metrics: cannot read a run; its last series stay',
+            );
             return this.byRun.get(info.workflowId);
           });
           if (samples) next.set(info.workflowId, samples);
