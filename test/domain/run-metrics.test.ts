@@ -5,6 +5,7 @@ import { RUN_METRICS, monitoringSeries } from '../../domain/run-metrics';
 import { renderExposition } from '../../infra/prometheus-exposition';
 import { decideAlert, type Alert } from '../../domain/alert-rollback';
 import type { MonitoringView } from '../../domain/monitoring-model';
+import { runMetricsFromEnv } from '../../worker/run-metrics';
 
 const REPO = path.resolve(__dirname, '../..');
 
@@ -81,4 +82,20 @@ test('a resolved alert, another severity, no label or a label that is no name do
   expect(decideAlert(alert({ cutover_plan: "x' OR 1=1" }), ['critical'])).toMatchObject({
     why: expect.stringMatching(/is not a plan name/),
   });
+});
+
+test('the run metrics settings: unset is none, a bad address or duration is refused by name', () => {
+  expect(runMetricsFromEnv({})).toBeUndefined();
+  expect(runMetricsFromEnv({ CUTOVER_RUN_METRICS_ADDRESS: '0.0.0.0:9465' })).toEqual({
+    host: '0.0.0.0',
+    port: 9465,
+    pollMs: 15_000,
+    lingerMs: 60_000,
+  });
+  expect(() => runMetricsFromEnv({ CUTOVER_RUN_METRICS_ADDRESS: '9465' })).toThrow(
+    'CUTOVER_RUN_METRICS_ADDRESS="9465": expected HOST:PORT',
+  );
+  expect(() => runMetricsFromEnv({ CUTOVER_RUN_METRICS_ADDRESS: 'h:1', CUTOVER_RUN_METRICS_POLL: 'often' })).toThrow(
+    'CUTOVER_RUN_METRICS_POLL="often": expected a duration',
+  );
 });
