@@ -2,7 +2,7 @@
  * A real Prometheus scrapes a real worker process's run metrics during a demo cutover and the
  * short monitoring it hands over to; an Alertmanager notification posted to `cutover
  * alert-webhook` rolls that monitoring back. PromQL reads the phases, the validations, the
- * sentinel readings and the rollback; every panel of the Grafana dashboard returns series; the
+ * sentinel readings and the rollback, from two workers alike and from one restarted; every panel of the Grafana dashboard returns series; the
  * series of the ended runs disappear.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,18 +28,28 @@ let webhookUrl: string;
 let workerLog = '';
 const TOKEN = 'test-alert-token';
 
-beforeAll(async () => {
-  env = suite.env;
-  const port = await freePort();
-  await suite.startWorker({
+/** Two workers export run metrics, each on its own port; B starts during the test, A is restarted in it. */
+const ports: Record<'a' | 'b', number> = { a: 0, b: 0 };
+const startExporting = (name: 'a' | 'b') =>
+  suite.startWorker({
     env: {
-      CUTOVER_RUN_METRICS_ADDRESS: `127.0.0.1:${port}`,
+      CUTOVER_RUN_METRICS_ADDRESS: `127.0.0.1:${ports[name]}`,
       CUTOVER_RUN_METRICS_POLL: '1s',
       CUTOVER_RUN_METRICS_LINGER: '5s',
     },
     onOutput: (text) => (workerLog = (workerLog + text).slice(-20_000)),
   });
-  prometheus = await startPrometheus([{ job: 'cutover-worker', address: `127.0.0.1:${port}` }]);
+let workerA: ChildProcess;
+
+beforeAll(async () => {
+  env = suite.env;
+  ports.a = await freePort();
+  ports.b = await freePort();
+  workerA = await startExporting('a');
+  prometheus = await startPrometheus([
+    { job: 'worker-a', address: `127.0.0.1:${ports.a}` },
+    { job: 'worker-b', address: `127.0.0.1:${ports.b}` },
+  ]);
   webhook = spawn(
     path.join(REPO, 'node_modules/.bin/tsx'),
     [path.join(REPO, 'client/main.ts'), 'alert-webhook', '--listen', '127.0.0.1:0'],
@@ -121,7 +131,7 @@ async function rangeQuery(promql: string, fromS: number) {
 
 const values = (series: { values: [number, string][] }[]) => series.flatMap((s) => s.values.map((v) => Number(v[1])));
 
-test('Prometheus reads a cutover and its monitoring from the worker, an alert rolls the monitoring back, and the ended runs’ series go', async () => {
+test('Prometheus reads a cutover and its monitoring from two workers alike and from one restarted, an alert rolls the monitoring back, and the ended runs’ series go', async () => {
   const fromS = Date.now() / 1000 - 5;
   const fixture = await fixtures.withV1Running({
     mutate: (plan) =>
@@ -155,6 +165,19 @@ test('Prometheus reads a cutover and its monitoring from the worker, an alert ro
     `cutover_validation_result{cutover_id="${id}",kind="monitoring",report_key="overall"} >= 0`,
   );
   await prometheus!.waitForData(`cutover_monitoring_status{cutover_id="${id}",status="MONITORING"} == 1`);
+
+  // a second worker exports the same run; the first, killed and started again, exports it from where it is now
+  await startExporting('b');
+  await prometheus!.waitForData(`count(cutover_monitoring_status{cutover_id="${id}",status="MONITORING"} == 1) == 2`);
+  await killGroup(workerA);
+  const before = Number(
+    (await prometheus!.query(`max(cutover_monitoring_checkpoints{cutover_id="${id}"})`))[0].value[1],
+  );
+  const restartedS = Date.now() / 1000;
+  workerA = await startExporting('a');
+  await prometheus!.waitForData(`cutover_metrics_poll_timestamp_seconds{job="worker-a"} > ${restartedS}`);
+  await prometheus!.waitForData(`cutover_monitoring_checkpoints{job="worker-a",cutover_id="${id}"} >= ${before}`);
+  expect(before).toBeGreaterThan(0);
 
   // the alert webhook: refusals first, then the rollback
   const wrongToken = await post(notification({ cutover_plan: plan }), 'not-the-token');
@@ -216,6 +239,6 @@ test('Prometheus reads a cutover and its monitoring from the worker, an alert ro
     const left = await prometheus!.query(`{cutover_id="${id}"}`);
     return left.length === 0 ? true : undefined;
   });
-  // while the worker still answers (its own series stay)
-  expect((await prometheus!.query('cutover_metrics_poll_timestamp_seconds')).length).toBe(1);
+  // while the workers still answer (their own series stay)
+  expect((await prometheus!.query('cutover_metrics_poll_timestamp_seconds')).length).toBe(2);
 }, 600_000);
