@@ -13,6 +13,7 @@ import { registerValidate } from './commands/validate';
 import { registerReport } from './commands/report';
 import { registerSchedule } from './commands/schedule';
 import { registerCodecServer } from './commands/codec-server';
+import { registerAlertWebhook } from './commands/alert-webhook';
 import { registerCheck } from './commands/check';
 import { registerBaseline } from './commands/baseline';
 import { registerWorker } from './commands/worker';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerSchedule(program);
   registerCodecServer(program);
+  registerAlertWebhook(program);
   registerWorker(program);
   return program;
 }

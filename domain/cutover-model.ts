@@ -1,6 +1,7 @@
 /** What a cutover is made of, as data: phases, states, approvals and the status view. Pure. */
 import type { TrafficView } from './traffic-state';
 import type { OpenDecisionView } from './open-decision';
+import type { ValidationBrief } from './validation-report';
 export const PHASES = [
   { id: 'phase0', title: 'Phase 0: Pre-cutover validation' },
   { id: 'gate', title: 'GO/NO-GO decision' },
@@ -110,6 +111,8 @@ export interface CutoverView {
   servicesState?: string;
   /** who serves through the router, each switch or weight step (plans with a traffic section) */
   traffic?: TrafficView;
+  /** the production validations it ran, each report key's status (absent in views from before they were kept) */
+  validations?: ValidationBrief[];
 }
 
 export const statusLine = (status: CutoverStatus) => `STATUS: ${status}${status === 'SUCCESS' ? ' ✓' : ''}`;

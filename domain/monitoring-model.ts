@@ -4,7 +4,7 @@ import type { MessageLog, PlanRef, RecordedApproval, RejectedApproval } from './
 import type { LoadedPlan } from './loaded-plan';
 import type { Kpis } from './kpi-compare';
 import type { BackupInfo } from './rollback-model';
-import type { CheckStatus } from './validation-report';
+import type { CheckStatus, ValidationBrief } from './validation-report';
 import type { TrendState } from './trend';
 import type { CancelRequest } from './cancel-request';
 import type { CountedWindow } from './monitoring-figures';
@@ -118,6 +118,8 @@ export interface MonitoringState {
   pendingDecisions?: { index: number; scheduledOffsetMs: number }[];
   /** the router as read at the start, each validation and decision point (absent before it was read) */
   traffic?: RouterReading[];
+  /** the latest checkpoint's validation, each report key's status (absent in states from before it was kept) */
+  lastValidation?: ValidationBrief;
 }
 
 /** Who serves, as the router said at one moment of the monitoring ("V2 100%", "V1 100%" after a rollback). */
@@ -193,6 +195,8 @@ export interface MonitoringView {
   traffic?: RouterReading[];
   /** who cancelled it and when (status CANCELLED) */
   cancelRequest?: CancelRequest;
+  /** the latest checkpoint's validation, each report key's status */
+  lastValidation?: ValidationBrief;
 }
 
 export const initialState = (startMs: number): MonitoringState => ({

@@ -115,3 +115,24 @@ export function latencyOf(report: Pick<ValidationReport, 'checks'>): number | un
   }
   return undefined;
 }
+
+/** One validation as the status views keep it: each report key's status, for metrics and pages. */
+export interface ValidationBrief {
+  /** the moment: "phase5", a checkpoint label ("Hour 4") */
+  label: string;
+  /** workflow time it ended, ISO */
+  at: string;
+  target: ServiceRole;
+  status: CheckStatus;
+  checks: Record<string, CheckStatus>;
+}
+
+export function briefOf(
+  report: Pick<ValidationReport, 'status' | 'checks'>,
+  label: string,
+  target: ServiceRole,
+  at: Date,
+): ValidationBrief {
+  const checks = Object.fromEntries(Object.entries(report.checks).map(([key, c]) => [key, c.status]));
+  return { label, at: at.toISOString(), target, status: report.status, checks };
+}

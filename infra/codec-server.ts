@@ -35,7 +35,7 @@ interface JsonPayload {
   data?: string;
 }
 
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -66,14 +66,15 @@ function shown(p: Payload): Payload {
   };
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+/** The request body as text; past `maxBytes` a 413 HttpError (the alert webhook reads its bodies the same way). */
+export function readBody(req: http.IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, `body larger than ${MAX_BODY_BYTES} bytes`));
+      if (size > maxBytes) {
+        reject(new HttpError(413, `body larger than ${maxBytes} bytes`));
         req.destroy();
       } else chunks.push(chunk);
     });

@@ -13,6 +13,10 @@ import { TASK_QUEUE, hostQueue } from '../domain/names';
 import { reapOrphans } from '../activities/child-registry';
 import { WorkerTuningError, tuningFromEnv } from './worker-tuning';
 import { DeploymentConfigError, currentPolicyFromEnv, joinDeployment, workerVersion } from './deployment';
+import { Client } from '@temporalio/client';
+import { connectClient } from '../infra/temporal-connection';
+import { codecDataConverter } from '../infra/payload-codec';
+import { RunMetricsConfigError, runMetricsFromEnv, serveRunMetrics } from './run-metrics';
 
 /** `--host NAME` (or CUTOVER_HOST): a host agent for that machine instead of the orchestration worker. */
 function hostArg(argv = process.argv.slice(2), env = process.env): string | undefined {
@@ -32,6 +36,8 @@ async function main() {
   // the same for the deployment settings (CUTOVER_BUILD_ID…)
   const version = workerVersion();
   const policy = currentPolicyFromEnv();
+  // and the run metrics' address (CUTOVER_RUN_METRICS_ADDRESS…): the orchestration worker only
+  const runMetrics = host ? undefined : runMetricsFromEnv();
   logger.info(
     { deploymentName: version?.deploymentName, buildId: version?.buildId ?? 'unversioned' },
     `build ${version?.buildId ?? 'unversioned'}`,
@@ -41,7 +47,20 @@ async function main() {
   // What a previous worker on this host left running (a tar, a test runner) when it died.
   reapOrphans((message) => logger.warn(message));
   const { connection, namespace } = await connectWorker();
+  let stopRunMetrics: (() => Promise<void>) | undefined;
   try {
+    if (runMetrics) {
+      const reader = await connectClient();
+      const dataConverter = codecDataConverter();
+      const client = dataConverter
+        ? new Client({ connection: reader.client.connection, namespace, dataConverter })
+        : reader.client;
+      const served = await serveRunMetrics(client, runMetrics, logger);
+      stopRunMetrics = async () => {
+        await served.stop();
+        await reader.close();
+      };
+    }
     const bundle = process.env.CUTOVER_WORKFLOW_BUNDLE;
     const worker = await Worker.create(
       host
@@ -68,6 +87,7 @@ async function main() {
     await running;
     logger.info('worker stopped');
   } finally {
+    await stopRunMetrics?.();
     await connection.close();
   }
 }
@@ -77,7 +97,10 @@ export function runWorker(): Promise<void> {
   return main().catch((err) => {
     // a bad key setting is a config mistake: its message says what to fix, a stack adds nothing
     console.error(
-      err instanceof CodecConfigError || err instanceof WorkerTuningError || err instanceof DeploymentConfigError
+      err instanceof CodecConfigError ||
+        err instanceof WorkerTuningError ||
+        err instanceof DeploymentConfigError ||
+        err instanceof RunMetricsConfigError
         ? `cutover-worker: ${err.message}`
         : err,
     );

@@ -3,7 +3,8 @@
  * a step that may leave production changed, because a half-done stop or start needs its undo
  * as much as a finished one (the undos are idempotent).
  */
-import { CancellationScope } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope } from '@temporalio/workflow';
+import { briefOf, type ValidationReport } from '../domain/validation-report';
 import type { LoadedPlan } from '../domain/loaded-plan';
 import { parseDuration } from '../domain/duration';
 import { act } from './activity-proxies';
@@ -132,9 +133,17 @@ export async function postCutoverValidation(ctx: PhaseContext): Promise<string> 
     baselineFromPlan: true,
   });
   const validation = act('validation', 'Production validation of V2 (5 checks)');
-  const result = await (hosted
-    ? validation.validateProduction(ctx.loaded, 'v2', ctx.baseline, hosted)
-    : validation.validateProduction(ctx.loaded, 'v2', ctx.baseline));
+  const result = await (
+    hosted
+      ? validation.validateProduction(ctx.loaded, 'v2', ctx.baseline, hosted)
+      : validation.validateProduction(ctx.loaded, 'v2', ctx.baseline)
+  ).catch((err: unknown) => {
+    // a FAIL is a non-retryable failure carrying its report: the view keeps that report's keys too
+    const report = failedReport(err);
+    if (report) ctx.validations.push(briefOf(report, 'phase5', 'v2', new Date()));
+    throw err;
+  });
+  ctx.validations.push(briefOf(result.report, 'phase5', 'v2', new Date()));
   return result.summary;
 }
 
@@ -144,4 +153,12 @@ export async function postCutoverValidation(ctx: PhaseContext): Promise<string> 
  */
 export async function retireAfterPhases(ctx: PhaseContext, dryRun: boolean): Promise<void> {
   if (!dryRun) await retireV1(ctx);
+}
+
+function failedReport(err: unknown): ValidationReport | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  const report = cause instanceof ApplicationFailure ? (cause.details?.[0] as ValidationReport | undefined) : undefined;
+  return report && typeof report === 'object' && report.checks && typeof report.checks === 'object'
+    ? report
+    : undefined;
 }

@@ -184,6 +184,7 @@ async function runCutover(
     runId: workflowInfo().runId,
     loaded,
     compensations: [],
+    validations: (view.validations = []),
     traffic: view.traffic,
     gates,
     autoApprove: !!input.autoApprove,

@@ -16,7 +16,7 @@ import { hostCheckOutcomes, validationWithHostChecks } from './host-checks';
 import { hostedCheckGroups } from '../domain/host-placement';
 import { weighOutcomes } from './monitoring-outcomes';
 import { failureMessage } from './failure-message';
-import { CHECK_NAMES, latencyOf, type CheckStatus, type ValidationReport } from '../domain/validation-report';
+import { CHECK_NAMES, briefOf, latencyOf, type CheckStatus, type ValidationReport } from '../domain/validation-report';
 
 // A probe every minute: a local activity keeps it out of the task queue round trip and history.
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 2 } });
@@ -141,6 +141,7 @@ export async function checkpoint(
         ? 'WARN'
         : 'PASS'
     : report.status;
+  state.lastValidation = briefOf({ status: validation, checks: report.checks }, label, 'v2', new Date());
   const verdict = rollbackMatrix(
     // With data checks, latency is the plan's rules' business (its performance check), not the built-in threshold.
     {

@@ -137,6 +137,7 @@ export class MonitoringRun {
       unmeasuredMs: unmeasuredMs(state.gaps),
       probes: state.probes.total,
       traffic: state.traffic,
+      lastValidation: state.lastValidation,
     });
     // The plan too, so `CutoverPlan="x" AND CutoverStatus="ROLLED_BACK"` finds a rollback after SUCCESS.
     // Only when the status changes: once a minute it was an event and a visibility write each

@@ -3,6 +3,7 @@ import type { LoadedPlan } from '../domain/loaded-plan';
 import type { Kpis } from '../domain/kpi-compare';
 import type { BackupInfo, Compensation } from '../domain/rollback-model';
 import type { StrategyHooks } from './strategy-traffic';
+import type { ValidationBrief } from '../domain/validation-report';
 
 export interface PhaseContext extends StrategyHooks {
   cutoverId: string;
@@ -12,4 +13,6 @@ export interface PhaseContext extends StrategyHooks {
   compensations: Compensation[];
   backup?: BackupInfo;
   baseline?: Kpis;
+  /** the view's list: each production validation's report keys */
+  validations: ValidationBrief[];
 }

@@ -14,6 +14,10 @@ const ENVIRONMENT = [
   ['CUTOVER_HOST', 'run as the host agent of this machine (same as --host)'],
   ['CUTOVER_PLAN_DIR', `plan folders, "${path.delimiter}"-separated (same as --plans; default: the working directory)`],
   ['CUTOVER_METRICS_ADDRESS', 'serve Prometheus metrics on HOST:PORT (same as --metrics)'],
+  [
+    'CUTOVER_RUN_METRICS_ADDRESS, _POLL, _LINGER',
+    "serve each run's status, phases, validations and readings on HOST:PORT/metrics",
+  ],
   ['CUTOVER_ALLOW_INLINE_PLANS', '1: accept plans inside the workflow input (they run commands on this host)'],
   ['CUTOVER_RUN_DIR', 'where it records the processes its steps start, to reap them after a crash (default .data/run)'],
   ['CUTOVER_SHUTDOWN_GRACE', 'how long running activities get on SIGTERM (default 30s)'],

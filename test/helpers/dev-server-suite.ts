@@ -28,14 +28,15 @@ export function devServerWithWorker(cutover: CutoverWorkerOptions = {}): { reado
 /** A dev server whose workers are separate processes the test may SIGKILL. */
 export function devServerWithWorkerProcesses(): {
   readonly env: TestWorkflowEnvironment;
-  startWorker(): Promise<ChildProcess>;
+  /** `extra`: environment and arguments of that worker (see startWorkerProcess) */
+  startWorker(extra?: Parameters<typeof startWorkerProcess>[1]): Promise<ChildProcess>;
   ensureWorker(): Promise<void>;
 } {
   const workers: ChildProcess[] = [];
   const suite = {
     env: undefined as unknown as TestWorkflowEnvironment,
-    async startWorker() {
-      const child = await startWorkerProcess(suite.env.address);
+    async startWorker(extra?: Parameters<typeof startWorkerProcess>[1]) {
+      const child = await startWorkerProcess(suite.env.address, extra);
       workers.push(child);
       return child;
     },

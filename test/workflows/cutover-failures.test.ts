@@ -142,6 +142,15 @@ test('Phase 5 fails when V2 drifts after activation, and the rollback switches t
     expect(res.ok).toBe(true);
   });
   await expectRolledBack(f, view, 'phase5', /defaultRate off by 2\.000%/);
+  // the failed validation's report keys stay in the view (what the run metrics export)
+  expect(view.validations).toEqual([
+    expect.objectContaining({
+      label: 'phase5',
+      target: 'v2',
+      status: 'FAIL',
+      checks: expect.objectContaining({ kpi_calculations: 'FAIL' }),
+    }),
+  ]);
   const pointer = JSON.parse(fs.readFileSync(path.join(f.workdir, 'active-upstream.json'), 'utf8'));
   expect(pointer).toMatchObject({ active: 'v1', upstream: f.urls.v1 });
   recordHistory(env.address, handle.workflowId, 'cutover-rolled-back.json');
