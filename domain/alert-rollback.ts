@@ -66,7 +66,9 @@ export function decideAlert(alert: Alert, severities: readonly string[]): AlertD
     return {
       alert: name,
       action: 'ignore',
-      why: `${cutoverId !== undefined ? 'cutover_id' : 'cutover_plan'} "${named.slice(0, 60)}" is not a plan name or cutover id: nothing done`,
+      why:
+        `${cutoverId !== undefined ? 'cutover_id' : 'cutover_plan'} "${named.slice(0, 60)}" ` +
+        'is not a plan name or cutover id: nothing done',
     };
   const target: AlertTarget = cutoverId !== undefined ? { cutoverId } : { plan: plan! };
   return { alert: name, action: 'rollback', target, reason: rollbackReason(alert) };

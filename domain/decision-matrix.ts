@@ -29,7 +29,10 @@ export interface Verdict {
   reasons: string[];
 }
 
-/** What the samples ask of V2 now: keep it (ok, warn), re-run the check (retry), roll back, or escalate to the leads. */
+/**
+ * What the samples ask of V2 now: keep it (ok, warn), re-run the check (retry), roll back, or
+ * escalate to the leads.
+ */
 export function rollbackMatrix(
   sample: Sample,
   baseline: { hour1MemoryMb?: number },

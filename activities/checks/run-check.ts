@@ -89,7 +89,10 @@ interface RuleStatus {
   inconclusive?: string;
 }
 
-/** A check's status from its CEL rules, tried fail, warn, pass in that order; a rule that cannot be evaluated is inconclusive. */
+/**
+ * A check's status from its CEL rules, tried fail, warn, pass in that order; a rule that cannot be
+ * evaluated is inconclusive.
+ */
 function statusByRules(
   check: CheckSpec,
   vars: Record<string, unknown>,
