@@ -15,6 +15,12 @@ export function renderStatus(view: CutoverView, now = Date.now()): string {
     const time = took !== undefined ? formatDuration(took).padStart(8) : ''.padStart(8);
     lines.push(`  ${MARK[p.state]}${p.title.padEnd(36)} ${time}  ${p.message ?? ''}`);
   }
+  lines.push(
+    `  started by ${view.startedBy}` +
+      (view.startSigned
+        ? ` (signed ${view.startSigned.keyFingerprint} at ${view.startSigned.signedAt})`
+        : ' (unsigned)'),
+  );
   if (view.heldBefore) lines.push(`  ⏸ held before ${view.heldBefore}: cutover resume ${view.cutoverId}`);
   for (const a of view.approvals)
     lines.push(

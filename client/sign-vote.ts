@@ -18,7 +18,7 @@ const expandHome = (file: string) =>
   file === '~' || file.startsWith('~/') ? path.join(os.homedir(), file.slice(1)) : file;
 
 /** The key to sign with: --key, else ~/.ssh/id_ed25519 when it exists. */
-export function resolveKey(given: string | undefined): string {
+export function resolveKey(given: string | undefined, what = 'this vote'): string {
   if (given !== undefined) {
     const file = path.resolve(expandHome(given));
     if (!fs.existsSync(file))
@@ -32,22 +32,24 @@ export function resolveKey(given: string | undefined): string {
   const found = DEFAULT_KEYS.map(expandHome).find((f) => fs.existsSync(f));
   if (!found)
     throw new CliError(
-      'this vote must be signed: pass --key ~/.ssh/id_ed25519 (or the ' +
+      `${what} must be signed: pass --key ~/.ssh/id_ed25519 (or the ` +
         '.pub file of a key in ssh-agent); make a key with ssh-keygen -t ed25519',
       EXIT.BAD_INPUT,
     );
   return found;
 }
 
-export function sshSign(keyFile: string, message: string): Promise<string> {
+export function sshSign(keyFile: string, message: string, namespace = VOTE_NAMESPACE): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       'ssh-keygen',
-      ['-Y', 'sign', '-f', keyFile, '-n', VOTE_NAMESPACE],
+      ['-Y', 'sign', '-f', keyFile, '-n', namespace],
       { timeout: 120_000 },
       (err, stdout, stderr) => {
         if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT')
-          return reject(new CliError('ssh-keygen not found: install OpenSSH 8.1 or later (it signs ' + 'the vote)'));
+          return reject(
+            new CliError('ssh-keygen not found: install OpenSSH 8.1 or later (it signs ' + 'votes and starts)'),
+          );
         if (err || !stdout.includes('-----BEGIN SSH SIGNATURE-----')) {
           const why = stderr
             .split('\n')

@@ -1,5 +1,6 @@
 /** What a cutover is made of, as data: phases, states, approvals and the status view. Pure. */
 import type { TrafficView } from './traffic-state';
+import type { StartSignature } from './signed-start';
 import type { OpenDecisionView } from './open-decision';
 import type { ValidationBrief } from './validation-report';
 export const PHASES = [
@@ -84,6 +85,8 @@ export interface CutoverInput {
   holdBefore?: PhaseId[];
   /** start the 24-hour monitoring workflow after a successful cutover (default true) */
   monitor?: boolean;
+  /** the starter's signature over plan, plan hash, cutover id and name (domain/signed-start.ts) */
+  startSignature?: StartSignature;
 }
 
 export interface CutoverView {
@@ -93,6 +96,8 @@ export interface CutoverView {
   dryRun: boolean;
   autoApprove: boolean;
   startedBy: string;
+  /** a signed start: the fingerprint of the starter's key and when they signed */
+  startSigned?: { keyFingerprint: string; signedAt: string };
   currentPhase?: PhaseId;
   heldBefore?: PhaseId;
   /** the GO/NO-GO gate while it waits for votes */

@@ -53,6 +53,10 @@ export const cutoverInputSchema = z.strictObject({
   startedBy: who.optional(),
   holdBefore: z.array(phase).max(PHASE_IDS.length).optional(),
   monitor: z.boolean().optional(),
+  startSignature: z
+    .strictObject({ signature: z.string().max(4000), signedAt: z.string().max(40) })
+    .optional()
+    .describe('`cutover start --key` makes it'),
 });
 // Monitoring and rollback inputs mostly come from our own workflows: nothing they send may be refused
 // for a length or a KPI value (a refused rollback leaves V2 serving), so their limits are loose.

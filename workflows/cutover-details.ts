@@ -22,6 +22,9 @@ export function renderCutoverDetails(view: CutoverView): string {
   return [
     `**${view.status}** — ${view.message}`,
     '',
+    `Started by ${view.startedBy}` +
+      (view.startSigned ? ` (signed \`${view.startSigned.keyFingerprint}\`)` : ' (unsigned)'),
+    '',
     '| | Phase | Took | Result |',
     '|---|---|---|---|',
     ...rows,

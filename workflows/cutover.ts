@@ -41,6 +41,7 @@ import * as phases from './cutover-phases';
 import type { PhaseContext } from './phase-context';
 import { runRollbackChild } from './rollback-child';
 import { notifyBestEffort } from './notify-best-effort';
+import { checkStartSignature, planContentHash } from '../domain/signed-start';
 import { monitoringWorkflow } from './monitoring';
 import { trafficView } from './strategy-traffic';
 import { acquirePlanLocks, releasePlanLocks } from './plan-lock';
@@ -150,6 +151,21 @@ async function runCutover(
   }
   view.plan = loaded.plan.name;
   upsertSearchAttributes([{ key: planKey, value: loaded.plan.name }]);
+  // Who started it, proven before anything else runs (a signed start; required with requireSignatures).
+  const start = checkStartSignature(
+    { required: loaded.plan.approvals.requireSignatures, keys: loaded.plan.approvals.keys },
+    {
+      cutoverId,
+      plan: loaded.plan.name,
+      planHash: planContentHash(loaded.plan),
+      startedBy: view.startedBy,
+      startedAt: workflowInfo().startTime.getTime(),
+    },
+    input.startSignature,
+  );
+  if (!start.ok) return abortUnchanged(start.reason, `: ${start.reason}`);
+  if (start.fingerprint)
+    view.startSigned = { keyFingerprint: start.fingerprint, signedAt: input.startSignature!.signedAt };
   // One cutover per plan and per service endpoint at a time, whoever started it (see plan-lock.ts).
   const refusedBy = await acquirePlanLocks(loaded, held);
   if (refusedBy) return abortUnchanged(refusedBy, `: ${refusedBy}`);
@@ -158,6 +174,7 @@ async function runCutover(
   const { approvals } = loaded.plan;
   const gates = new ApprovalGates(approvals.approvers, view.startedBy, approvals.gate.starterMayApproveAlone);
   gates.useSignatures(approvals);
+  gates.starterFingerprint = start.fingerprint;
   view.approvals = gates.votes;
   view.rejectedApprovals = gates.rejected;
   // Each vote says who is still missing; view and details only (no command from a handler).

@@ -10,6 +10,8 @@ import { checkPlanFile } from './plan';
 import { withClient } from '../with-client';
 import { CliError, EXIT } from '../exit-codes';
 import { watchCutover } from './watch';
+import { resolveKey, sshSign } from '../sign-vote';
+import { planContentHash, START_NAMESPACE, startStatement } from '../../domain/signed-start';
 
 export const stamp = (d = new Date()) =>
   d
@@ -27,6 +29,7 @@ interface StartOptions {
   watch?: boolean;
   monitor: boolean;
   workerPath?: string;
+  key?: string;
 }
 
 export function registerStart(program: Command) {
@@ -48,6 +51,11 @@ export function registerStart(program: Command) {
       '--worker-path <path>',
       "the plan's path as the worker sees it (relative to its " +
         'CUTOVER_PLAN_DIR), when the worker runs elsewhere, e.g. in docker-compose',
+    )
+    .option(
+      '--key <file>',
+      'sign the start with this Ed25519 key (a .pub file: the key in ssh-agent); default ' +
+        '~/.ssh/id_ed25519 when the plan requires signatures',
     )
     .description('start a cutover; prints its workflow id and UI link')
     .action(async (file: string, opts: StartOptions) => {
@@ -78,6 +86,18 @@ export function registerStart(program: Command) {
         monitor: opts.monitor,
       };
       const workflowId = opts.id ?? workflowIds.cutover(loaded.plan.name, stamp());
+      if (opts.key !== undefined || loaded.plan.approvals.requireSignatures) {
+        const keyFile = resolveKey(opts.key, 'a start of this plan (approvals.requireSignatures)');
+        const signedAt = new Date().toISOString();
+        const statement = startStatement({
+          cutoverId: workflowId,
+          plan: loaded.plan.name,
+          planHash: planContentHash(loaded.plan),
+          startedBy: input.startedBy!,
+          signedAt,
+        });
+        input.startSignature = { signedAt, signature: await sshSign(keyFile, statement, START_NAMESPACE) };
+      }
       await withClient(async (client) => {
         await client.workflow.start('cutoverWorkflow', {
           taskQueue: TASK_QUEUE,
