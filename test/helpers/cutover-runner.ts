@@ -8,15 +8,20 @@ import { waitFor } from './wait-for';
 let seq = 0;
 export const uniqueId = (prefix: string) => `${prefix}-${process.pid}-${Date.now()}-${++seq}`;
 
-export function startCutover(client: Client, plan: Record<string, unknown>, input: Partial<CutoverInput> = {}) {
+export function startCutover(
+  client: Client,
+  plan: Record<string, unknown>,
+  input: Partial<CutoverInput> = {},
+  workflowId = uniqueId('cutover-test'),
+) {
   return client.workflow.start('cutoverWorkflow', {
     taskQueue: TASK_QUEUE,
-    workflowId: uniqueId('cutover-test'),
+    workflowId,
     args: [{ plan, startedBy: 'starter', monitor: false, ...input }],
   });
 }
 
-const ENDED = ['SUCCESS', 'ABORTED', 'ROLLED_BACK', 'FAILED', 'CANCELLED', 'COMPLETED'];
+export const ENDED = ['SUCCESS', 'ABORTED', 'ROLLED_BACK', 'FAILED', 'CANCELLED', 'COMPLETED'];
 
 /** Its `status` once `pred` holds; fails at once when the run ended without it ever holding. */
 export async function waitForStatus<V extends { status: string; message?: string } = CutoverView>(

@@ -3,6 +3,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { LoadedPlan } from '../../domain/loaded-plan';
+import {
+  planContentHash,
+  START_NAMESPACE,
+  startStatement,
+  type StartSignature,
+  type StartStatement,
+} from '../../domain/signed-start';
 
 export interface TestKey {
   /** private key file (no passphrase) */
@@ -37,4 +45,25 @@ export function sshSignSync(keyFile: string, message: string, namespace = 'cutov
   })
     .toString()
     .trim();
+}
+
+/**
+ * The `startSignature` a `cutover start --key` would send for this plan, cutover id and starter
+ * (`over` lets a test sign something else to see it refused).
+ */
+export function signStart(
+  keyFile: string,
+  s: { workflowId: string; plan: LoadedPlan; startedBy: string },
+  over: Partial<StartStatement> = {},
+): StartSignature {
+  const signedAt = over.signedAt ?? new Date().toISOString();
+  const statement = startStatement({
+    cutoverId: s.workflowId,
+    plan: s.plan.plan.name,
+    planHash: planContentHash(s.plan.plan),
+    startedBy: s.startedBy,
+    signedAt,
+    ...over,
+  });
+  return { signature: sshSignSync(keyFile, statement, START_NAMESPACE), signedAt };
 }

@@ -8,17 +8,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { QueryNotRegisteredError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { CutoverView } from '../../domain/cutover-model';
+import type { CutoverInput, CutoverView } from '../../domain/cutover-model';
 import type { GateInfo } from '../../domain/signed-vote';
 import { voteStatement } from '../../domain/signed-vote';
 import { parsePublicKey } from '../../domain/approval-signature';
 import { startService } from '../../activities/service-control';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
-import { startCutover, waitForStatus } from '../helpers/cutover-runner';
+import { ENDED, startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
 import { startMonitoring } from '../helpers/after-cutover';
 import type { MonitoringView } from '../../domain/monitoring-model';
-import { makeKeyDir, sshSignSync, type TestKey } from '../helpers/ssh-keys';
+import { makeKeyDir, signStart, sshSignSync, type TestKey } from '../helpers/ssh-keys';
 import { viewOrThrow } from '../../domain/outcome';
 import { waitFor } from '../helpers/wait-for';
 
@@ -84,17 +84,27 @@ async function signedFixture(more: (plan: Record<string, any>) => void = () => u
 }
 afterEach(() => fixture.cleanup());
 
+/** A cutover of the fixture's plan started as `cutover start --as starter --key` starts it. */
+function startSigned(input: Partial<CutoverInput>) {
+  const workflowId = uniqueId('cutover-test');
+  const startSignature = signStart(k.starter.file, { workflowId, plan: fixture.loaded(), startedBy: 'starter' });
+  return startCutover(env.client, fixture.plan, { ...input, startSignature }, workflowId);
+}
+
 /** A status of AWAITING_APPROVAL comes a moment before the gate opens (the notification goes first). */
 async function openGate(handle: WorkflowHandle): Promise<GateInfo> {
-  for (;;) {
+  return waitFor(`${handle.workflowId}'s gate to open`, async () => {
     // Not registered until the plan is loaded; no gate until it opens.
     const gate = await handle.query<GateInfo>('approvalGate').catch((err: unknown) => {
       if (err instanceof QueryNotRegisteredError) return undefined;
       throw err;
     });
     if (gate?.gate) return gate;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    const { status, message } = await handle.query<{ status: string; message?: string }>('status');
+    if (ENDED.includes(status))
+      throw new Error(`${handle.workflowId} ended ${status} before its gate opened: ${message}`);
+    return undefined;
+  });
 }
 
 const rejected = async (handle: WorkflowHandle, vote: object, reason: RegExp) => {
@@ -110,7 +120,7 @@ test(
   async () => {
     await signedFixture();
     await startService(fixture.loaded(), 'v1');
-    const handle = await startCutover(env.client, fixture.plan, { holdBefore: ['phase1'] });
+    const handle = await startSigned({ holdBefore: ['phase1'] });
     await waitForStatus(handle, (v) => v.status === 'AWAITING_APPROVAL');
     const gate = await openGate(handle);
     expect(gate).toEqual({
@@ -291,7 +301,7 @@ test(
   async () => {
     await signedFixture();
     await startService(fixture.loaded(), 'v1');
-    const handle = await startCutover(env.client, fixture.plan, { holdBefore: ['phase1'] });
+    const handle = await startSigned({ holdBefore: ['phase1'] });
     const gate = await openGate(handle);
     // signed 20 minutes before it reaches the workflow: what a worker outage does to a signal
     const signedAt = new Date(Date.now() - 20 * 60_000).toISOString();

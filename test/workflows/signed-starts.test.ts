@@ -9,16 +9,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { TASK_QUEUE } from '../../domain/names';
 import type { CutoverView } from '../../domain/cutover-model';
 import { parsePublicKey } from '../../domain/approval-signature';
-import { planContentHash, startStatement } from '../../domain/signed-start';
-import { loadInlinePlan } from '../../activities/plan-loader';
+import type { StartStatement } from '../../domain/signed-start';
 import { startService } from '../../activities/service-control';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
-import { makeKeyDir, sshSignSync, type TestKey } from '../helpers/ssh-keys';
+import { makeKeyDir, signStart, type TestKey } from '../helpers/ssh-keys';
 import { viewOrThrow } from '../../domain/outcome';
 
 const suite = devServerWithWorker();
@@ -120,20 +118,11 @@ test.each([
   ],
 ] as const)('a start signed %s is ABORTED before Phase 0', async (_t, signer, over, reason) => {
   const workflowId = uniqueId('cutover-test');
-  const signedAt = (over as { signedAt?: string }).signedAt ?? new Date().toISOString();
-  const statement = startStatement({
-    cutoverId: workflowId,
-    plan: fixture.plan.name,
-    planHash: planContentHash(loadInlinePlan(fixture.plan, fixture.workdir).plan),
-    startedBy: 'starter',
-    signedAt,
-    ...over,
-  });
-  const signature = sshSignSync(k[signer].file, statement, 'cutover-start');
-  const handle = await env.client.workflow.start('cutoverWorkflow', {
-    taskQueue: TASK_QUEUE,
-    workflowId,
-    args: [{ plan: fixture.plan, startedBy: 'starter', monitor: false, startSignature: { signature, signedAt } }],
-  });
+  const startSignature = signStart(
+    k[signer].file,
+    { workflowId, plan: fixture.loaded(), startedBy: 'starter' },
+    over as Partial<StartStatement>,
+  );
+  const handle = await startCutover(env.client, fixture.plan, { startedBy: 'starter', startSignature }, workflowId);
   await abortedBeforePhase0(await ended(handle), reason);
 });
