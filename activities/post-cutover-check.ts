@@ -4,8 +4,8 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { LoadedPlan } from '../domain/loaded-plan';
-import type { ServiceRole } from '../domain/plan-schema';
-import type { Kpis } from '../domain/kpi-compare';
+import type { ServiceRole } from '../domain/service-schema';
+import type { BaselineValues } from '../domain/baseline';
 import { describeProblems, summarizeReport, type ValidationReport } from '../domain/validation-report';
 import { runProductionValidation } from './checks/production-validation';
 import { FailureType } from './failure-types';
@@ -20,7 +20,7 @@ import type { CheckOutcome } from '../domain/check-outcome';
 export async function validateProduction(
   loaded: LoadedPlan,
   role: ServiceRole,
-  baseline?: Kpis,
+  baseline?: BaselineValues,
   hosted?: CheckOutcome[],
 ): Promise<{ status: 'PASS' | 'WARN'; summary: string; report: ValidationReport }> {
   const report = await productionValidation(loaded, role, baseline, 'phase5', hosted);
@@ -43,7 +43,7 @@ export async function validateProduction(
 export async function productionValidation(
   loaded: LoadedPlan,
   role: ServiceRole,
-  baseline?: Kpis,
+  baseline?: BaselineValues,
   moment: CheckMoment = 'phase5',
   hosted?: CheckOutcome[],
 ): Promise<ValidationReport> {

@@ -4,7 +4,7 @@
  * and frequent, so the workflow runs it as a local activity.
  */
 import type { LoadedPlan } from '../domain/loaded-plan';
-import type { ServiceRole } from '../domain/plan-schema';
+import type { ServiceRole } from '../domain/service-schema';
 import { probeHealth, describeProbe } from './services/health';
 import { readServiceMetrics } from './checks/service-metrics';
 import { reportedOutcome, runChecksAt } from './checks/run-checks';

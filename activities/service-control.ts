@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { log } from './activity-log';
 import type { LoadedPlan } from '../domain/loaded-plan';
-import type { ServiceRole } from '../domain/plan-schema';
+import type { ServiceRole } from '../domain/service-schema';
 import { parseDuration } from '../domain/duration';
 import { driverFor } from './services/driver-factory';
 import { probeHealth, waitHealthy } from './services/health';

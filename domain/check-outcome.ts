@@ -4,7 +4,7 @@
  * feed the key). Pure: the workflows, the CLI and the report writer share it.
  */
 import type { CheckMoment, ProviderName } from './check-schema';
-import type { ServiceRole } from './plan-schema';
+import type { ServiceRole } from './service-schema';
 import { overallStatus, type CheckResult, type CheckStatus } from './validation-report';
 
 export interface CheckOutcome {

@@ -3,7 +3,8 @@
  * that machine's agent (`cutover-host-<NAME>`); undefined means the orchestrator's own queue.
  * Pure: the workflows call it on the loaded plan recorded in their history.
  */
-import type { Plan, ServiceRole } from './plan-schema';
+import type { Plan } from './plan-schema';
+import type { ServiceRole } from './service-schema';
 import type { CheckMoment, CheckSpec } from './check-schema';
 import type { FlatValues } from './value-compare';
 

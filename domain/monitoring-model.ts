@@ -2,7 +2,7 @@
 import type { OpenDecisionView } from './open-decision';
 import type { MessageLog, PlanRef, RecordedApproval, RejectedApproval } from './cutover-model';
 import type { LoadedPlan } from './loaded-plan';
-import type { Kpis } from './kpi-compare';
+import type { BaselineValues } from './baseline';
 import type { BackupInfo } from './rollback-model';
 import type { CheckStatus, ValidationBrief } from './validation-report';
 import type { TrendState } from './trend';
@@ -135,7 +135,7 @@ export interface MonitoringInput {
   loaded?: LoadedPlan;
   cutoverId: string;
   backup?: BackupInfo;
-  baseline?: Kpis;
+  baseline?: BaselineValues;
   state?: MonitoringState;
 }
 

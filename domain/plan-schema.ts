@@ -14,7 +14,6 @@ import { serviceSchema } from './service-schema';
 import { monitoringSchema } from './monitoring-schema';
 
 /** The plan's services are its own types too: import them from here or from service-schema.ts. */
-export type { ServiceRole, ServiceSpec } from './service-schema';
 const fraction = z
   .number()
   .min(0, { error: hint('use a fraction from 0 to 1 (0.05 = 5%)') })

@@ -1,6 +1,6 @@
 /** The rollback compensation as data, so the cutover can hand it to a workflow of its own. Pure. */
 import type { PlanRef } from './cutover-model';
-import type { Kpis } from './kpi-compare';
+import type { BaselineValues } from './baseline';
 import type { CancelRequest } from './cancel-request';
 
 /** What the cutover changed; the rollback undoes them in reverse order of registration. */
@@ -29,7 +29,7 @@ export interface RollbackInput {
   /** manual rollback: restore this backup label (`cutover rollback --backup LABEL`); default the newest of the plan */
   backupLabel?: string;
   /** V1's KPIs before the cutover, to prove V1 is back as it was */
-  baseline?: Kpis;
+  baseline?: BaselineValues;
 }
 
 export type RollbackStatus = 'RUNNING' | 'ROLLED_BACK' | 'FAILED';

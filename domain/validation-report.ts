@@ -4,7 +4,7 @@
  * runbook's jq
  * commands read: `.status`, `.checks | keys`, `.checks[] | .status`.
  */
-import type { ServiceRole } from './plan-schema';
+import type { ServiceRole } from './service-schema';
 
 export type CheckName = 'kpi_calculations' | 'data_integrity' | 'performance' | 'error_handling' | 'audit_trail';
 

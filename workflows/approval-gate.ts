@@ -17,7 +17,7 @@ import type { Approval, Decision, RecordedApproval, RejectedApproval } from '../
 import { keepLast } from '../domain/message-log';
 import { approveSignal, approveUpdate } from './messages';
 import { formatSpan } from '../domain/duration';
-import { isUndecodable, undecodableText } from '../domain/undecodable';
+import { rejectedVote, votePayloadProblem } from '../domain/vote-payload';
 import { FailureType } from '../domain/failure-types';
 import { creditOutage, defaultNote, openWindow } from '../domain/voting-window';
 
@@ -28,31 +28,6 @@ export interface GateSpec {
   onTimeout: Decision;
   summary: string;
 }
-
-/** A field of a rejected vote as shown in status: a string, cut short, or what it was instead. */
-const shown = (value: unknown, fallback: string) =>
-  typeof value === 'string'
-    ? value.length > 100
-      ? `${value.slice(0, 100)}…`
-      : value
-    : value === undefined
-      ? fallback
-      : `(${typeof value})`;
-
-/** A vote signal as it can be listed, whatever arrived: the reason says what was wrong with it. */
-function rejectedVote(raw: unknown, reason: string): RejectedApproval {
-  const o = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-  const decision = o.decision === 'GO' || o.decision === 'NO_GO' ? o.decision : 'NO_GO';
-  return {
-    role: shown(o.role, '(missing)'),
-    approver: shown(o.approver, '(missing)'),
-    decision,
-    at: new Date().toISOString(),
-    reason: reason.slice(0, 500),
-  };
-}
-
-const VOTE_EXAMPLE = '{"role": "engineering", "approver": "alice", "decision": "GO"}';
 
 /** What `cutover approve` needs to sign a vote: the open gate and what the signature binds to. */
 export const approvalGateQuery = defineQuery<GateInfo>('approvalGate');
@@ -111,7 +86,7 @@ export class ApprovalGates {
             ? err.message
             : `not taken: ${err instanceof Error ? err.message : String(err)}`;
         log.warn(`approval signal rejected: ${reason.slice(0, 300)}`);
-        const refused = rejectedVote(approval, reason);
+        const refused = rejectedVote(approval, reason, new Date().toISOString());
         this.rejected.push(refused);
         keepLast(this.rejected);
         const signedAt = (approval as { signedAt?: unknown } | null)?.signedAt;
@@ -164,18 +139,8 @@ export class ApprovalGates {
 
   /** checkApproval, with a plainer word for a payload that is not even an object (the UI's empty form). */
   private check(raw: unknown): Approval {
-    if (isUndecodable(raw))
-      throw new ApprovalRejected(`approval: ${undecodableText(raw)}: send ${VOTE_EXAMPLE} as JSON`);
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      throw new ApprovalRejected(
-        `approval: ` +
-          (raw === undefined
-            ? 'no payload'
-            : `got ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : `a ${typeof raw}`}`) +
-          `: ` +
-          `send ${VOTE_EXAMPLE}`,
-      );
-    }
+    const problem = votePayloadProblem(raw);
+    if (problem) throw new ApprovalRejected(problem);
     return checkApproval(this.context(), raw);
   }
 

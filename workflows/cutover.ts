@@ -26,14 +26,13 @@ import {
 } from '../domain/cutover-model';
 import { PhaseTracker } from '../domain/phase-tracker';
 import type { LoadedPlan } from '../domain/loaded-plan';
-import { parseDuration } from '../domain/duration';
 import { workflowIds } from '../domain/names';
 import { phaseKey, planKey, statusKey } from '../domain/search-attributes';
 import { cutoverInputSchema, checkInput } from '../domain/message-schemas';
 import { emptyLog } from '../domain/message-log';
 import { abortSignal, resumeSignal, rollbackSignal, statusQuery } from './messages';
 import { MessageIntake, stopText } from './message-intake';
-import { ApprovalGates } from './approval-gate';
+import { autoApproveGate, CutoverHalted, cutoverGates, runGoNoGo } from './go-no-go';
 import { act } from './activity-proxies';
 import { failureMessage } from './failure-message';
 import { renderCutoverDetails } from './cutover-details';
@@ -58,9 +57,6 @@ const BODIES: Partial<Record<PhaseId, (ctx: PhaseContext) => Promise<string>>> =
   phase5: phases.postCutoverValidation,
 };
 const DRY_RUN_PHASES: PhaseId[] = ['phase0', 'phase2'];
-
-/** Ends the phases early on purpose (NO-GO, abort): not a failure of a step. */
-class CutoverHalted extends Error {}
 
 /** A cancel request (UI, `temporal workflow cancel`) is an abort by whoever sent it: see cancel-request.ts. */
 export async function cutoverWorkflow(rawInput: CutoverInput): Promise<CutoverView> {
@@ -171,25 +167,7 @@ async function runCutover(
   if (refusedBy) return abortUnchanged(refusedBy, `: ${refusedBy}`);
   const notify = (key: string, text: string, severity: 'info' | 'warning' | 'critical' = 'info') =>
     notifyBestEffort(loaded, { key: `${cutoverId}:${key}`, text, severity, cutoverId });
-  const { approvals } = loaded.plan;
-  const gates = new ApprovalGates(approvals.approvers, view.startedBy, approvals.gate.starterMayApproveAlone);
-  gates.useSignatures(approvals);
-  gates.starterFingerprint = start.fingerprint;
-  view.approvals = gates.votes;
-  view.rejectedApprovals = gates.rejected;
-  // Each vote says who is still missing; view and details only (no command from a handler).
-  gates.onChange = () => {
-    if (view.status === 'AWAITING_APPROVAL') view.message = gates.progress() ?? view.message;
-    setCurrentDetails(renderCutoverDetails(view));
-  };
-  // The one command a vote handler issues: a stale signed vote's sender is waiting for no answer.
-  gates.onStaleVote = (vote, signedAt) =>
-    void notify(
-      `stale-vote:${vote.role}:${vote.approver}:${signedAt}`,
-      `${vote.approver}: your signed ${vote.decision} for ${vote.role} on cutover ${cutoverId} was not counted: ` +
-        vote.reason,
-      'warning',
-    );
+  const gates = cutoverGates(loaded, view, start.fingerprint, notify);
   if (loaded.plan.traffic) view.traffic = trafficView(loaded);
   // a message only (no search-attribute upsert): strategy bodies call it between their steps
   const say = (message: string) => {
@@ -223,41 +201,6 @@ async function runCutover(
     setCurrentDetails(renderCutoverDetails(view));
   };
 
-  const runGate = async () => {
-    const spec = {
-      id: 'go-no-go',
-      roles: approvals.gate.roles,
-      timeoutMs: parseDuration(approvals.gate.timeout),
-      onTimeout: approvals.gate.onTimeout === 'go' ? ('GO' as const) : ('NO_GO' as const),
-      summary: `GO/NO-GO: waiting for ${approvals.gate.roles.join(' + ')}`,
-    };
-    if (input.autoApprove) return `GO (auto-approve for ${spec.roles.join(', ')})`;
-    // Open before the status says AWAITING_APPROVAL: a vote sent the moment someone sees it
-    // must count, not meet "no decision is open" while the notification is still on its way.
-    gates.open(spec);
-    setStatus('AWAITING_APPROVAL', spec.summary);
-    await notify(
-      'gate-open',
-      `Cutover ${cutoverId} awaiting GO/NO-GO from ` + `${spec.roles.join(', ')} (timeout ${approvals.gate.timeout})`,
-    );
-    view.openDecision = {
-      label: 'GO/NO-GO',
-      roles: spec.roles,
-      workflowId: cutoverId,
-      // gates.waitForVotes() counts its window from now (the notification is out)
-      deadlineAt: new Date(Date.now() + spec.timeoutMs).toISOString(),
-      windowMs: spec.timeoutMs,
-      onTimeout: spec.onTimeout === 'GO' ? 'GO' : 'abort (V1 stays serving)',
-      noGo: 'abort (V1 stays serving)',
-      signed: !!approvals.requireSignatures,
-    };
-    setCurrentDetails(renderCutoverDetails(view));
-    const { decision, timedOut } = await gates.waitForVotes(spec).finally(() => (view.openDecision = undefined));
-    if (decision === 'NO_GO')
-      throw new CutoverHalted(timedOut ? `no decision within ${approvals.gate.timeout}: default is abort` : 'NO-GO');
-    return timedOut ? `GO by the plan's timeout default` : 'GO';
-  };
-
   await notify('start', `Cutover starting: ${loaded.plan.name} (${cutoverId})${input.dryRun ? ' — dry run' : ''}`);
   try {
     await scope.run(async () => {
@@ -267,15 +210,9 @@ async function runCutover(
           continue;
         }
         if (id === 'gate') {
-          if (input.autoApprove)
-            gates.autoApprove({
-              id: 'go-no-go',
-              roles: approvals.gate.roles,
-              timeoutMs: 0,
-              onTimeout: 'NO_GO',
-              summary: '',
-            });
-          await runPhase(id, runGate);
+          // a rehearsal's votes are in before any hold before the gate, as the status shows them
+          const auto = input.autoApprove ? autoApproveGate(gates, loaded) : undefined;
+          await runPhase(id, async () => auto ?? runGoNoGo(loaded, gates, view, setStatus, notify));
         } else await runPhase(id, () => BODIES[id]!(ctx));
       }
       await phases.retireAfterPhases(ctx, !!input.dryRun);

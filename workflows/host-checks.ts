@@ -6,11 +6,11 @@
  * new, so its commands are unchanged.
  */
 import type { LoadedPlan } from '../domain/loaded-plan';
-import type { ServiceRole } from '../domain/plan-schema';
+import type { ServiceRole } from '../domain/service-schema';
 import type { CheckMoment } from '../domain/check-schema';
 import type { CheckOutcome } from '../domain/check-outcome';
 import { hostedCheckGroups, type HostChecksContext } from '../domain/host-placement';
-import type { Kpis } from '../domain/kpi-compare';
+import type { BaselineValues } from '../domain/baseline';
 import type { ValidationReport } from '../domain/validation-report';
 import type { Activities } from '../activities';
 import { onHostNamed } from './host-routing';
@@ -52,7 +52,7 @@ export async function validationWithHostChecks(
   validation: Activities,
   loaded: LoadedPlan,
   role: ServiceRole,
-  baseline: Kpis | undefined,
+  baseline: BaselineValues | undefined,
   moment: CheckMoment,
 ): Promise<ValidationReport> {
   const hosted = await hostCheckOutcomes(loaded, role, moment, { baseline, baselineFromPlan: true });

@@ -5,7 +5,7 @@
 import { proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { LoadedPlan } from '../domain/loaded-plan';
-import type { Kpis } from '../domain/kpi-compare';
+import type { BaselineValues } from '../domain/baseline';
 import { SENTINEL_SAMPLES_KEPT, type MonitoringState } from '../domain/monitoring-model';
 import { rollbackMatrix, type Verdict } from '../domain/decision-matrix';
 import { COUNTED_KEPT, cpuPct, judgeErrorRate, probeCounts } from '../domain/monitoring-figures';
@@ -106,7 +106,7 @@ export async function checkpoint(
   loaded: LoadedPlan,
   state: MonitoringState,
   offsetMs: number,
-  baseline?: Kpis,
+  baseline?: BaselineValues,
   late?: string,
 ): Promise<Verdict> {
   const label = hourLabel(offsetMs);

@@ -1,6 +1,6 @@
 /** What every phase body and strategy receives from the cutover run, and fills in as it goes. */
 import type { LoadedPlan } from '../domain/loaded-plan';
-import type { Kpis } from '../domain/kpi-compare';
+import type { BaselineValues } from '../domain/baseline';
 import type { BackupInfo, Compensation } from '../domain/rollback-model';
 import type { StrategyHooks } from './strategy-traffic';
 import type { ValidationBrief } from '../domain/validation-report';
@@ -12,7 +12,7 @@ export interface PhaseContext extends StrategyHooks {
   loaded: LoadedPlan;
   compensations: Compensation[];
   backup?: BackupInfo;
-  baseline?: Kpis;
+  baseline?: BaselineValues;
   /** the view's list: each production validation's report keys */
   validations: ValidationBrief[];
 }

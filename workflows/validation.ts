@@ -16,8 +16,8 @@ import {
 import type { z } from 'zod';
 import { checkInput, validationInputSchema } from '../domain/message-schemas';
 import type { PlanRef } from '../domain/cutover-model';
-import type { Kpis } from '../domain/kpi-compare';
-import type { ServiceRole } from '../domain/plan-schema';
+import type { BaselineValues } from '../domain/baseline';
+import type { ServiceRole } from '../domain/service-schema';
 import { planKey, statusKey } from '../domain/search-attributes';
 import {
   describeProblems,
@@ -41,7 +41,7 @@ export interface ValidationInput {
   /** the service to validate; default v2, the one serving after a cutover */
   target?: ServiceRole;
   /** KPIs to compare against; without one the KPI check can only WARN "no baseline" (or use the plan's baselineFile) */
-  baseline?: Kpis;
+  baseline?: BaselineValues;
 }
 
 export interface ValidationResult {

@@ -7,7 +7,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedPlan } from '../../domain/loaded-plan';
-import type { ServiceRole } from '../../domain/plan-schema';
+import type { ServiceRole } from '../../domain/service-schema';
 import type { CheckSpec } from '../../domain/check-schema';
 import {
   BASELINE_FORMAT,

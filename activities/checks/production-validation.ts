@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedPlan } from '../../domain/loaded-plan';
-import type { ServiceRole } from '../../domain/plan-schema';
+import type { ServiceRole } from '../../domain/service-schema';
 import type { ValidationReport } from '../../domain/validation-report';
 import type { CheckMoment } from '../../domain/check-schema';
 import type { CheckOutcome } from '../../domain/check-outcome';

@@ -4,7 +4,7 @@
  * becomes what the plan says. Never throws for the service's sake: a FAIL says why.
  */
 import type { LoadedPlan } from '../../domain/loaded-plan';
-import type { ServiceRole } from '../../domain/plan-schema';
+import type { ServiceRole } from '../../domain/service-schema';
 import { providerOf, type CheckMoment, type CheckSpec, type ProviderName } from '../../domain/check-schema';
 import type { CheckOutcome } from '../../domain/check-outcome';
 import type { CheckStatus } from '../../domain/validation-report';

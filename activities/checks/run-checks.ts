@@ -4,7 +4,7 @@
  * the seed's report built from their outcomes.
  */
 import type { LoadedPlan } from '../../domain/loaded-plan';
-import type { ServiceRole } from '../../domain/plan-schema';
+import type { ServiceRole } from '../../domain/service-schema';
 import type { CheckMoment, CheckSpec } from '../../domain/check-schema';
 import { overallOf, reportChecks, type CheckOutcome } from '../../domain/check-outcome';
 import type { ValidationReport } from '../../domain/validation-report';

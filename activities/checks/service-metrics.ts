@@ -4,7 +4,7 @@
  * sentinel probe and checkpoint rows.
  */
 import type { LoadedPlan } from '../../domain/loaded-plan';
-import type { ServiceRole } from '../../domain/plan-schema';
+import type { ServiceRole } from '../../domain/service-schema';
 import { httpRequest, joinUrl } from '../../infra/http-client';
 import { matchesSelector, parseSelector } from '../../domain/metric-selector';
 

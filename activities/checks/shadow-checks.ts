@@ -8,7 +8,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { LoadedPlan } from '../../domain/loaded-plan';
-import type { ServiceRole } from '../../domain/plan-schema';
+import type { ServiceRole } from '../../domain/service-schema';
 import { describeOutcome, overallOf, type CheckOutcome } from '../../domain/check-outcome';
 import type { BaselineValues } from '../../domain/baseline';
 import { FailureType } from '../failure-types';

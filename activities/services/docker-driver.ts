@@ -1,6 +1,6 @@
 /** Services run as docker containers: `docker` found on PATH, called through execFile only. */
 import { ApplicationFailure } from '@temporalio/common';
-import type { ServiceSpec } from '../../domain/plan-schema';
+import type { ServiceSpec } from '../../domain/service-schema';
 import { FailureType } from '../failure-types';
 import { describeResult, runCommand, type ServiceDriver, type ServiceState } from './service-driver';
 

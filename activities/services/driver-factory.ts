@@ -1,5 +1,5 @@
 /** Picks the driver for a service spec; the plan schema has already validated the spec. */
-import type { ServiceSpec } from '../../domain/plan-schema';
+import type { ServiceSpec } from '../../domain/service-schema';
 import { DockerDriver } from './docker-driver';
 import { ExecDriver } from './exec-driver';
 import { ProcessDriver } from './process-driver';

@@ -3,7 +3,7 @@
  * The status command's exit code is the state: 0 = running, anything else = stopped.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { ServiceSpec } from '../../domain/plan-schema';
+import type { ServiceSpec } from '../../domain/service-schema';
 import { FailureType } from '../failure-types';
 import { describeResult, runCommand, type ServiceDriver, type ServiceState } from './service-driver';
 

@@ -1,6 +1,6 @@
 /** Health probing over the service's HTTP contract (GET baseUrl + healthPath, 2xx = healthy). */
 import { ApplicationFailure } from '@temporalio/common';
-import type { ServiceSpec } from '../../domain/plan-schema';
+import type { ServiceSpec } from '../../domain/service-schema';
 import { FailureType } from '../failure-types';
 import { heartbeat } from '../heartbeat';
 import { httpRequest, joinUrl } from '../../infra/http-client';

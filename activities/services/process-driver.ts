@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { childEnv } from './service-driver';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ServiceSpec } from '../../domain/plan-schema';
+import type { ServiceSpec } from '../../domain/service-schema';
 import { FailureType } from '../failure-types';
 import { escapeReason } from '../plan-paths';
 import type { ServiceDriver, ServiceState } from './service-driver';

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { ServiceRole } from '../../domain/plan-schema';
+import type { ServiceRole } from '../../domain/service-schema';
 import { describeCoverage } from '../../domain/baseline';
 import { captureBaseline, compareChecks, recordBaseline } from '../../activities/checks/baseline-store';
 import { checkPlanFile } from './plan';

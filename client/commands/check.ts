@@ -5,7 +5,7 @@
  * itself the reference. Without NAME: the checks the plan runs (the default list without `checks:`).
  */
 import type { Command } from 'commander';
-import type { ServiceRole } from '../../domain/plan-schema';
+import type { ServiceRole } from '../../domain/service-schema';
 import { runChecksAt } from '../../activities/checks/run-checks';
 import { planBaseline } from '../../activities/checks/baseline-store';
 import { providerOf, type CheckSpec } from '../../domain/check-schema';

@@ -1,6 +1,6 @@
 /** `cutover service start|stop|status PLAN v1|v2`: the plan's drivers by hand, without Temporal (setup, drills). */
 import type { Command } from 'commander';
-import type { ServiceRole } from '../../domain/plan-schema';
+import type { ServiceRole } from '../../domain/service-schema';
 import { serviceHealth, startService, stopService } from '../../activities/service-control';
 import { driverFor } from '../../activities/services/driver-factory';
 import { checkPlanFile } from './plan';

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { ServiceRole } from '../../domain/plan-schema';
+import type { ServiceRole } from '../../domain/service-schema';
 import type { CheckStatus } from '../../domain/validation-report';
 import { runProductionValidation, writeReport } from '../../activities/checks/production-validation';
 import { planBaseline, readBaselineFile } from '../../activities/checks/baseline-store';

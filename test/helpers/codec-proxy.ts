@@ -13,9 +13,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './demo-fixture';
-import { NGINX } from './nginx';
+import { nginxBaseConfig, runNginx } from './nginx';
 import type { TestIssuer } from './oidc-issuer';
-import { spawnRouter, stopChild, type RouterProcess } from './router-process';
+import type { RouterProcess } from './router-process';
 
 export const SESSION_COOKIE = '_oauth2_proxy';
 
@@ -68,50 +68,38 @@ export async function startSignInService(issuer: TestIssuer, audience: string, u
 
 /** The server block the docs show, with the test's own folders and ports. */
 export function codecProxyConfig(dir: string, port: number, to: { signIn: string; codec: string; ui: string }) {
-  const p = (f: string) => path.join(dir, f);
-  return `daemon off;
-worker_processes 1;
-pid ${p('nginx.pid')};
-error_log ${p('error.log')} warn;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path ${p('tmp/body')};
-  proxy_temp_path ${p('tmp/proxy')};
-  fastcgi_temp_path ${p('tmp/fastcgi')};
-  uwsgi_temp_path ${p('tmp/uwsgi')};
-  scgi_temp_path ${p('tmp/scgi')};
-  # a page of history decodes in one request: allow a few large payloads
-  client_max_body_size 64m;
-  server {
-    listen 127.0.0.1:${port};
-    location /oauth2/ {
-      proxy_pass ${to.signIn};
-    }
-    location = /oauth2/auth {
-      internal;
-      proxy_pass ${to.signIn};
-      proxy_pass_request_body off;
-      proxy_set_header Content-Length "";
-    }
-    location /codec/ {
-      auth_request /oauth2/auth;
-      auth_request_set $access_token $upstream_http_x_auth_request_access_token;
-      proxy_set_header Authorization "Bearer $access_token";
-      proxy_pass ${to.codec}/;
-    }
-    location / {
-      auth_request /oauth2/auth;
-      error_page 401 = @sign_in;
-      proxy_pass ${to.ui};
-      proxy_http_version 1.1;
-    }
-    location @sign_in {
-      return 302 /oauth2/start?rd=$request_uri;
-    }
+  return nginxBaseConfig(
+    dir,
+    `# a page of history decodes in one request: allow a few large payloads
+client_max_body_size 64m;
+server {
+  listen 127.0.0.1:${port};
+  location /oauth2/ {
+    proxy_pass ${to.signIn};
   }
-}
-`;
+  location = /oauth2/auth {
+    internal;
+    proxy_pass ${to.signIn};
+    proxy_pass_request_body off;
+    proxy_set_header Content-Length "";
+  }
+  location /codec/ {
+    auth_request /oauth2/auth;
+    auth_request_set $access_token $upstream_http_x_auth_request_access_token;
+    proxy_set_header Authorization "Bearer $access_token";
+    proxy_pass ${to.codec}/;
+  }
+  location / {
+    auth_request /oauth2/auth;
+    error_page 401 = @sign_in;
+    proxy_pass ${to.ui};
+    proxy_http_version 1.1;
+  }
+  location @sign_in {
+    return 302 /oauth2/start?rd=$request_uri;
+  }
+}`,
+  );
 }
 
 /** nginx on `port` (a free one when not given: the UI's codec endpoint must name it before it starts). */
@@ -119,19 +107,7 @@ export async function startCodecProxy(
   to: { signIn: string; codec: string; ui: string },
   port?: number,
 ): Promise<RouterProcess> {
-  if (!NGINX) throw new Error('nginx is not installed: run scripts/install-tools.sh (Debian package nginx-light)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-codec-proxy-'));
-  fs.mkdirSync(path.join(dir, 'tmp'), { recursive: true });
   const listen = port ?? (await freePort());
-  const config = path.join(dir, 'nginx.conf');
-  fs.writeFileSync(config, codecProxyConfig(dir, listen, to));
-  const log = path.join(dir, 'error.log');
-  const child = await spawnRouter([NGINX, '-e', 'stderr', '-c', config], listen, dir, log);
-  return {
-    dir,
-    publicUrl: `http://127.0.0.1:${listen}`,
-    child,
-    log: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''),
-    stop: () => stopChild(child),
-  };
+  return runNginx(dir, listen, codecProxyConfig(dir, listen, to));
 }

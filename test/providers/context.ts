@@ -1,7 +1,8 @@
 /** A ProviderContext for provider tests: only the plan fields a provider reads, validated by the real schemas. */
 import { databaseSchema, prometheusServerSchema } from '../../domain/check-schema';
 import type { LoadedPlan } from '../../domain/loaded-plan';
-import type { Plan, ServiceRole, ServiceSpec } from '../../domain/plan-schema';
+import type { Plan } from '../../domain/plan-schema';
+import type { ServiceRole, ServiceSpec } from '../../domain/service-schema';
 import type { ProviderContext } from '../../activities/checks/providers/provider';
 
 export function providerContext(opts: {

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LoadedPlan } from '../../domain/loaded-plan';
-import type { ServiceRole } from '../../domain/plan-schema';
+import type { ServiceRole } from '../../domain/service-schema';
 import type { ProviderContext } from '../../activities/checks/providers/provider';
 
 export function providerContext(

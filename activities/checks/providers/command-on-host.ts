@@ -6,7 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { LoadedPlan } from '../../../domain/loaded-plan';
-import type { ServiceRole } from '../../../domain/plan-schema';
+import type { ServiceRole } from '../../../domain/service-schema';
 import type { CheckMoment } from '../../../domain/check-schema';
 import type { CheckOutcome } from '../../../domain/check-outcome';
 import type { HostChecksContext } from '../../../domain/host-placement';

@@ -5,7 +5,7 @@
  * the runner's (activities/checks/run-checks.ts), so a provider stays small.
  */
 import type { LoadedPlan } from '../../../domain/loaded-plan';
-import type { ServiceRole, ServiceSpec } from '../../../domain/plan-schema';
+import type { ServiceRole, ServiceSpec } from '../../../domain/service-schema';
 
 export interface ProviderTarget {
   role: ServiceRole;
