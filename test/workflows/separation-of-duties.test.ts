@@ -4,14 +4,13 @@
  * update, the signal of the UI's form, the CLI); with starterMayApprove false the starter's vote
  * does not count. Each refusal names the rule and who is still needed.
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CutoverView } from '../../domain/cutover-model';
 import { startService } from '../../activities/service-control';
+import { cutoverAt } from '../helpers/cutover-cli';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
-import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
+import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, waitForStatus } from '../helpers/cutover-runner';
 import { viewOrThrow } from '../../domain/outcome';
 
@@ -24,21 +23,7 @@ beforeAll(() => {
 });
 afterEach(() => fixture?.cleanup());
 
-/** The CLI as an approver runs it; async, so the in-process worker keeps running meanwhile. */
-const cutover = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-  new Promise((resolve) => {
-    const child = execFile(
-      path.join(REPO, 'bin/cutover'),
-      args,
-      {
-        cwd: REPO,
-        timeout: 90_000,
-        env: { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default' },
-      },
-      (err, stdout, stderr) =>
-        resolve({ code: child.exitCode ?? (err as { code?: number } | null)?.code ?? null, stdout, stderr }),
-    );
-  });
+const cutover = (args: string[]) => cutoverAt(env.address, args);
 
 const refusedUpdate = async (handle: WorkflowHandle, vote: object): Promise<string> => {
   const err: any = await handle.executeUpdate('approve', { args: [vote] }).catch((e: unknown) => e);

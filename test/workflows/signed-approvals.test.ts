@@ -13,6 +13,7 @@ import type { GateInfo } from '../../domain/signed-vote';
 import { voteStatement } from '../../domain/signed-vote';
 import { parsePublicKey } from '../../domain/approval-signature';
 import { startService } from '../../activities/service-control';
+import { cutoverAt } from '../helpers/cutover-cli';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
 import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
 import { ENDED, startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
@@ -46,13 +47,7 @@ const run = (
         resolve({ code: child.exitCode ?? (err as { code?: number } | null)?.code ?? null, stdout, stderr }),
     );
   });
-/** The CLI as an approver runs it; async, so the in-process worker keeps running meanwhile. */
-const cutover = (args: string[], extraEnv: Record<string, string> = {}) =>
-  run(path.join(REPO, 'bin/cutover'), args, {
-    TEMPORAL_ADDRESS: env.address,
-    TEMPORAL_NAMESPACE: 'default',
-    ...extraEnv,
-  });
+const cutover = (args: string[], extraEnv: Record<string, string> = {}) => cutoverAt(env.address, args, extraEnv);
 
 beforeAll(async () => {
   env = suite.env;

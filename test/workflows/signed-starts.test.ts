@@ -4,7 +4,6 @@
  * cutover id (`cutover start --key`, the real ssh-keygen); an unsigned or wrongly signed start
  * ends ABORTED before Phase 0 with V1 untouched, and the reason says how to start it right.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -13,8 +12,9 @@ import type { CutoverView } from '../../domain/cutover-model';
 import { parsePublicKey } from '../../domain/approval-signature';
 import type { StartStatement } from '../../domain/signed-start';
 import { startService } from '../../activities/service-control';
+import { cutoverAt } from '../helpers/cutover-cli';
 import { devServerWithWorker } from '../helpers/dev-server-suite';
-import { createDemoFixture, isUp, REPO, type DemoFixture } from '../helpers/demo-fixture';
+import { createDemoFixture, isUp, type DemoFixture } from '../helpers/demo-fixture';
 import { startCutover, uniqueId, waitForStatus } from '../helpers/cutover-runner';
 import { makeKeyDir, signStart, type TestKey } from '../helpers/ssh-keys';
 import { viewOrThrow } from '../../domain/outcome';
@@ -26,20 +26,7 @@ let fixture: DemoFixture;
 const k: Record<'alice' | 'bob' | 'starter', TestKey> = {} as never;
 const fp = (key: TestKey) => parsePublicKey(key.publicKey).fingerprint;
 
-const cutover = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-  new Promise((resolve) => {
-    const child = execFile(
-      path.join(REPO, 'bin/cutover'),
-      args,
-      {
-        cwd: REPO,
-        timeout: 90_000,
-        env: { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default' },
-      },
-      (err, stdout, stderr) =>
-        resolve({ code: child.exitCode ?? (err as { code?: number } | null)?.code ?? null, stdout, stderr }),
-    );
-  });
+const cutover = (args: string[]) => cutoverAt(env.address, args);
 
 beforeAll(async () => {
   env = suite.env;
