@@ -4,7 +4,8 @@
  * charts (latency, error rate, memory with the decision points and gaps marked) drawn as SVG by
  * the same renderer, so the page and the final report never disagree.
  */
-import { formatSpan, type CheckpointRow, type MonitoringView } from '../../domain/monitoring-model';
+import type { CheckpointRow, MonitoringView } from '../../domain/monitoring-model';
+import { formatSpan } from '../../domain/duration';
 import { hourLabel } from '../../domain/monitoring-schedule';
 import { monitoringCharts, renderChart } from '../../activities/reports/report-charts';
 import { uptimeSummary } from '../render-monitoring';

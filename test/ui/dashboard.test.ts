@@ -104,7 +104,7 @@ uiTest()(
     const page = await newPage();
     await page.goto(dashboard.url, { waitUntil: 'load' });
     // set once: a reload would drop it
-    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    await page.evaluate(() => ((globalThis as unknown as { sameDocument: boolean }).sameDocument = true));
     const row = page.locator(`#runs tr[data-id="${id}"]`);
     await waitFor(`${id} listed`, async () => (await row.count()) > 0);
     expect(await row.innerText()).toMatch(/monitoring/);
@@ -156,7 +156,7 @@ uiTest()(
       (await decision.innerText()).includes('Still to sign: operations'),
     );
     expect(await decision.innerText()).not.toContain('--role engineering');
-    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard-after-vote.png'), fullPage: true });
 
     // What the page read was encrypted: a client without the keys cannot read it.
