@@ -70,7 +70,7 @@ export const DASHBOARD_HTML = `<!doctype html>
     </div>
   </section>
 </main>
-<script src="/dashboard.js"></script>
+<script src="dashboard.js"></script>
 </body>
 </html>
 `;

@@ -1,5 +1,5 @@
 /**
- * The page's script, sent as /dashboard.js (the page's policy allows no inline script). Plain
+ * The page's script, sent as dashboard.js (the page's policy allows no inline script). Plain
  * browser JavaScript with no library: it polls the JSON endpoints and redraws in place, every
  * text set through textContent; only the chart SVG drawn by the server is inserted as markup.
  */
@@ -100,10 +100,10 @@ async function get(url) {
 let polls = 0;
 async function poll() {
   try {
-    const list = await get('/api/runs');
+    const list = await get('api/runs');
     renderRuns(list.runs);
     const id = selected();
-    renderRun(id ? (await get('/api/run?id=' + encodeURIComponent(id))).run : undefined);
+    renderRun(id ? (await get('api/run?id=' + encodeURIComponent(id))).run : undefined);
     $('#updated').textContent = 'updated ' + utc(list.at).slice(11);
     $('#error').textContent = '';
     document.body.setAttribute('data-polls', String(++polls));

@@ -47,7 +47,11 @@ export function createDashboardServer(o: DashboardOptions): http.Server {
     }
     const host = hostOf(req.headers.host);
     if (o.loopbackOnly && host !== 'localhost' && !isLoopback(host))
-      return json(res, 421, { error: `Host "${req.headers.host}" refused: this dashboard answers on loopback only` });
+      return json(res, 421, {
+        error:
+          `Host "${req.headers.host}" refused: this dashboard answers on loopback only. Behind a proxy, ` +
+          `send the listen address as Host (nginx: no proxy_set_header Host; see docs/operations/dashboard.md)`,
+      });
     const url = new URL(req.url ?? '/', 'http://dashboard');
     const answer = async () => {
       if (url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', DASHBOARD_HTML);

@@ -5,6 +5,7 @@
  * the exact vote command, and takes nothing but reads.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,6 +20,8 @@ import { newPage, uiTest } from '../helpers/ui-browser';
 import { waitFor } from '../helpers/wait-for';
 import { runCutover } from '../helpers/cutover-cli';
 import { newKeys } from '../codec/codec-helpers';
+import { NGINX } from '../helpers/nginx';
+import { spawnRouter, stopChild } from '../helpers/router-process';
 
 const OUTPUT = path.resolve(__dirname, '../../.data/test-output/ui');
 const keys = newKeys();
@@ -179,6 +182,87 @@ uiTest()(
     console.log(`screenshots in ${OUTPUT}`);
   },
   300_000,
+);
+
+/**
+ * The nginx block of docs/operations/dashboard.md as written, its TLS lines dropped and its
+ * addresses made this test's, plus one location that forwards the public Host as many configs do.
+ */
+function nginxFromDocs(dir: string, port: number, dashboardPort: number): string {
+  const doc = fs.readFileSync(path.join(REPO, 'docs/operations/dashboard.md'), 'utf8');
+  const block = /```nginx\n([\s\S]*?)```/.exec(doc)![1]!;
+  expect(block).toContain('proxy_pass http://127.0.0.1:8090/;');
+  expect(block).not.toMatch(/^\s*proxy_set_header Host/m);
+  const server = block
+    .split('\n')
+    .filter((l) => !/ssl_certificate/.test(l))
+    .join('\n')
+    .replace('listen 443 ssl;', `listen 127.0.0.1:${port};`)
+    .replaceAll('127.0.0.1:8090', `127.0.0.1:${dashboardPort}`)
+    .replace('/etc/nginx/cutover.htpasswd', path.join(dir, 'htpasswd'))
+    .replace(
+      /\}\s*$/,
+      `  location /forwarded/ {\n    proxy_pass http://127.0.0.1:${dashboardPort}/;\n    proxy_set_header Host $host;\n  }\n}\n`,
+    );
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/tmp/${t};`);
+  // the workers read the password file per request: as root they would run as nobody, who cannot
+  // enter this test's private temp folder (`user` is ignored, with a warning, when not root)
+  return `daemon off;\nuser ${os.userInfo().username};\nworker_processes 1;\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log warn;
+events { worker_connections 64; }\nhttp {\n  access_log off;\n${temp.join('\n')}\n${server}}\n`;
+}
+
+(NGINX ? uiTest() : test.skip)(
+  'behind nginx as the docs configure it: a login, the page under /cutover/, and a forwarded public Host refused',
+  async () => {
+    dashboard ??= await startDashboard();
+    const dashboardPort = Number(new URL(dashboard.url).port);
+    fs.mkdirSync(OUTPUT, { recursive: true });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-dashboard-nginx-'));
+    fs.mkdirSync(path.join(dir, 'tmp'));
+    fs.writeFileSync(path.join(dir, 'htpasswd'), 'lead:{PLAIN}wall-screen\n');
+    const port = await freePort();
+    const config = path.join(dir, 'nginx.conf');
+    fs.writeFileSync(config, nginxFromDocs(dir, port, dashboardPort));
+    const nginx = await spawnRouter([NGINX!, '-e', 'stderr', '-c', config], port, dir, path.join(dir, 'error.log'));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const auth = { authorization: `Basic ${Buffer.from('lead:wall-screen').toString('base64')}` };
+      const publicHost = { ...auth, host: 'cutover.example.com' };
+      const get = (p: string, headers: Record<string, string>) =>
+        new Promise<{ status?: number; location?: string; body: string }>((resolve, reject) =>
+          http
+            .get(`${base}${p}`, { headers }, (res) => {
+              let body = '';
+              res.on('data', (d: Buffer) => (body += d.toString()));
+              res.on('end', () => resolve({ status: res.statusCode, location: res.headers.location, body }));
+            })
+            .on('error', reject),
+        );
+      expect((await get('/cutover/', { host: 'cutover.example.com' })).status).toBe(401);
+      expect((await get('/cutover/api/runs', publicHost)).status).toBe(200);
+      const bare = await get('/cutover', publicHost);
+      expect(bare.status).toBe(301);
+      expect(bare.location).toMatch(/\/cutover\/$/);
+      const forwarded = await get('/forwarded/api/runs', publicHost);
+      expect(forwarded.status).toBe(421);
+      expect(forwarded.body).toContain('Host \\"cutover.example.com\\" refused');
+      expect(forwarded.body).toContain('docs/operations/dashboard.md');
+
+      // The page itself under the prefix: its script and its data come through the proxy.
+      const page = await newPage();
+      await page.setExtraHTTPHeaders(auth);
+      await page.goto(`${base}/cutover/`, { waitUntil: 'load' });
+      await waitFor('the page polled through the proxy', async () =>
+        Number((await page.getAttribute('body', 'data-polls')) ?? 0) >= 1 ? true : undefined,
+      );
+      expect(await page.locator('#error').innerText()).toBe('');
+      await page.screenshot({ path: path.join(OUTPUT, 'dashboard-behind-nginx.png'), fullPage: true });
+    } finally {
+      await stopChild(nginx);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  120_000,
 );
 
 test('a non-loopback --listen is refused unless --allow-remote says so, naming the fix', () => {
