@@ -7,7 +7,8 @@
 import type { CheckpointRow, MonitoringView } from '../../domain/monitoring-model';
 import { formatSpan } from '../../domain/duration';
 import { hourLabel } from '../../domain/monitoring-schedule';
-import { monitoringCharts, renderChart } from '../../activities/reports/report-charts';
+import { monitoringCharts } from '../../domain/monitoring-charts';
+import { renderChart } from '../../infra/chart-svg';
 import { uptimeSummary } from '../render-monitoring';
 
 export interface SheetRow {
