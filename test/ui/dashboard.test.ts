@@ -20,8 +20,7 @@ import { newPage, uiTest } from '../helpers/ui-browser';
 import { waitFor } from '../helpers/wait-for';
 import { runCutover } from '../helpers/cutover-cli';
 import { newKeys } from '../codec/codec-helpers';
-import { NGINX } from '../helpers/nginx';
-import { spawnRouter, stopChild } from '../helpers/router-process';
+import { NGINX, nginxBaseConfig, runNginx } from '../helpers/nginx';
 
 const OUTPUT = path.resolve(__dirname, '../../.data/test-output/ui');
 const keys = newKeys();
@@ -204,11 +203,9 @@ function nginxFromDocs(dir: string, port: number, dashboardPort: number): string
       /\}\s*$/,
       `  location /forwarded/ {\n    proxy_pass http://127.0.0.1:${dashboardPort}/;\n    proxy_set_header Host $host;\n  }\n}\n`,
     );
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/tmp/${t};`);
   // the workers read the password file per request: as root they would run as nobody, who cannot
   // enter this test's private temp folder (`user` is ignored, with a warning, when not root)
-  return `daemon off;\nuser ${os.userInfo().username};\nworker_processes 1;\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log warn;
-events { worker_connections 64; }\nhttp {\n  access_log off;\n${temp.join('\n')}\n${server}}\n`;
+  return nginxBaseConfig(dir, server, `user ${os.userInfo().username};`);
 }
 
 (NGINX ? uiTest() : test.skip)(
@@ -218,14 +215,11 @@ events { worker_connections 64; }\nhttp {\n  access_log off;\n${temp.join('\n')}
     const dashboardPort = Number(new URL(dashboard.url).port);
     fs.mkdirSync(OUTPUT, { recursive: true });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-dashboard-nginx-'));
-    fs.mkdirSync(path.join(dir, 'tmp'));
     fs.writeFileSync(path.join(dir, 'htpasswd'), 'lead:{PLAIN}wall-screen\n');
     const port = await freePort();
-    const config = path.join(dir, 'nginx.conf');
-    fs.writeFileSync(config, nginxFromDocs(dir, port, dashboardPort));
-    const nginx = await spawnRouter([NGINX!, '-e', 'stderr', '-c', config], port, dir, path.join(dir, 'error.log'));
+    const nginx = await runNginx(dir, port, nginxFromDocs(dir, port, dashboardPort));
     try {
-      const base = `http://127.0.0.1:${port}`;
+      const base = nginx.publicUrl;
       const auth = { authorization: `Basic ${Buffer.from('lead:wall-screen').toString('base64')}` };
       const publicHost = { ...auth, host: 'cutover.example.com' };
       const get = (p: string, headers: Record<string, string>) =>
@@ -258,7 +252,7 @@ events { worker_connections 64; }\nhttp {\n  access_log off;\n${temp.join('\n')}
       expect(await page.locator('#error').innerText()).toBe('');
       await page.screenshot({ path: path.join(OUTPUT, 'dashboard-behind-nginx.png'), fullPage: true });
     } finally {
-      await stopChild(nginx);
+      await nginx.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   },
