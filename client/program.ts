@@ -18,6 +18,7 @@ import { registerCheck } from './commands/check';
 import { registerBaseline } from './commands/baseline';
 import { registerWorker } from './commands/worker';
 import { registerBackup } from './commands/backup';
+import { registerDashboard } from './commands/dashboard';
 import { versionLine } from '../worker/deployment';
 import { EXIT } from './exit-codes';
 
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerBackup(program);
   registerReport(program);
   registerSchedule(program);
+  registerDashboard(program);
   registerCodecServer(program);
   registerAlertWebhook(program);
   registerWorker(program);

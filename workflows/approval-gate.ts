@@ -20,6 +20,7 @@ import { formatSpan } from '../domain/duration';
 import { rejectedVote, votePayloadProblem } from '../domain/vote-payload';
 import { FailureType } from '../domain/failure-types';
 import { creditOutage, defaultNote, openWindow } from '../domain/voting-window';
+import { GO_NO_GO_GATE } from '../domain/open-decision';
 
 export interface GateSpec {
   id: string;
@@ -118,7 +119,7 @@ export class ApprovalGates {
     const votes = this.votes.filter((v) => v.gate === spec.id);
     const done = votes.map((v) => `${v.role} ${v.decision === 'GO' ? '✓' : '✗ NO-GO'} (${v.approver})`);
     const missing = spec.roles.filter((r) => !votes.some((v) => v.role === r));
-    const label = spec.id === 'go-no-go' ? 'GO/NO-GO' : spec.id;
+    const label = spec.id === GO_NO_GO_GATE ? 'GO/NO-GO' : spec.id;
     return `${label}: ${[...done, ...(missing.length ? [`waiting for ${missing.join(' + ')}`] : [])].join('; ')}`;
   }
 

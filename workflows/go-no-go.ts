@@ -8,6 +8,7 @@ import type { LoadedPlan } from '../domain/loaded-plan';
 import { parseDuration } from '../domain/duration';
 import { ApprovalGates, type GateSpec } from './approval-gate';
 import { renderCutoverDetails } from './cutover-details';
+import { GO_NO_GO_GATE } from '../domain/open-decision';
 
 /** Ends the phases early on purpose (NO-GO, abort): not a failure of a step. */
 export class CutoverHalted extends Error {}
@@ -46,7 +47,7 @@ export function cutoverGates(
 const gateSpec = (loaded: LoadedPlan): GateSpec => {
   const { gate } = loaded.plan.approvals;
   return {
-    id: 'go-no-go',
+    id: GO_NO_GO_GATE,
     roles: gate.roles,
     timeoutMs: parseDuration(gate.timeout),
     onTimeout: gate.onTimeout === 'go' ? 'GO' : 'NO_GO',

@@ -11,7 +11,8 @@ import { safeSlug } from '../../domain/names';
 import { fileInside, insideWorkdir } from '../plan-paths';
 import { buildReport, renderMarkdown, type FinalDecisionPoint } from './report-content';
 import { parseDuration } from '../../domain/duration';
-import { monitoringCharts, renderChart } from './report-charts';
+import { monitoringCharts } from '../../domain/monitoring-charts';
+import { renderChart } from '../../infra/chart-svg';
 
 export async function writeMonitoringReport(
   loaded: LoadedPlan,

@@ -130,9 +130,15 @@ export function uiBase(address: string, env: NodeJS.ProcessEnv = process.env): s
   return undefined;
 }
 
+/** A workflow's page in the Web UI, or undefined when where the UI listens is not known. */
+export function uiUrl(namespace: string, workflowId: string): string | undefined {
+  const base = uiBase(connectConfig().connectionOptions.address);
+  return base && `${base}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+export const UI_URL_HINT = 'set CUTOVER_UI_URL to your Temporal Web UI (e.g. http://localhost:8233) for a link here';
+
 /** "UI: <link>" for a started workflow, or how to get one. */
 export function uiLine(namespace: string, workflowId: string): string {
-  const base = uiBase(connectConfig().connectionOptions.address);
-  if (!base) return 'UI: set CUTOVER_UI_URL to your Temporal Web UI (e.g. http://localhost:8233) for a link here';
-  return `UI: ${base}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`;
+  return `UI: ${uiUrl(namespace, workflowId) ?? UI_URL_HINT}`;
 }

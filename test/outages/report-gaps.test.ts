@@ -1,6 +1,7 @@
 /** Reports of gaps and of short or early-ended monitoring, from hand-made views (pure, no server). */
 import { buildReport, renderMarkdown } from '../../activities/reports/report-content';
-import { monitoringCharts, renderChart } from '../../activities/reports/report-charts';
+import { monitoringCharts } from '../../domain/monitoring-charts';
+import { renderChart } from '../../infra/chart-svg';
 import { renderMonitoring } from '../../client/render-monitoring';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { catchUp, timetable } from '../../domain/monitoring-schedule';

@@ -1,5 +1,6 @@
 /** The charts are real ECharts SVG: well-formed, with the series, axis titles and the decision markers. */
-import { monitoringCharts, renderChart, type ChartOptions } from '../../activities/reports/report-charts';
+import { monitoringCharts, type ChartOptions } from '../../domain/monitoring-charts';
+import { renderChart } from '../../infra/chart-svg';
 import { completedView, rolledBackView } from './view-fixture';
 
 /** Well-formedness without an XML parser dependency: one root, every tag closed in order. */
