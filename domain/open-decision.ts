@@ -26,7 +26,10 @@ const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 /** The GO/NO-GO gate's id in the votes it records (its label is "GO/NO-GO"); a decision point's id is its label. */
 export const GO_NO_GO_GATE = 'go-no-go';
 
-/** The exact vote, per role from the CLI and once from the UI's signal form: the details and the live page say the same. */
+/**
+ * The exact vote, per role from the CLI and once from the UI's signal form: the details and the
+ * live page say the same.
+ */
 export function voteInstructions(
   d: Pick<OpenDecisionView, 'roles' | 'workflowId' | 'signed'> & Partial<OpenDecisionView>,
 ) {

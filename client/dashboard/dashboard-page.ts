@@ -47,7 +47,10 @@ export const DASHBOARD_HTML = `<!doctype html>
   <section>
     <h2>Runs <small id="runs-count"></small></h2>
     <table id="runs">
-      <thead><tr><th>Workflow</th><th>Kind</th><th>Plan</th><th>Status</th><th>Phase / ended</th><th>Started</th><th>Ended</th><th></th></tr></thead>
+      <thead><tr>
+        <th>Workflow</th><th>Kind</th><th>Plan</th><th>Status</th><th>Phase / ended</th>
+        <th>Started</th><th>Ended</th><th></th>
+      </tr></thead>
       <tbody></tbody>
     </table>
   </section>
@@ -63,7 +66,10 @@ export const DASHBOARD_HTML = `<!doctype html>
       <p id="m-next"></p>
       <div id="charts"></div>
       <table id="sheet">
-        <thead><tr><th>Time</th><th>At (UTC)</th><th>Latency (ms)</th><th>Error Rate (%)</th><th>Memory (MB)</th><th>CPU (%)</th><th>Status</th><th>Note</th></tr></thead>
+        <thead><tr>
+          <th>Time</th><th>At (UTC)</th><th>Latency (ms)</th><th>Error Rate (%)</th><th>Memory (MB)</th><th>CPU (%)</th>
+          <th>Status</th><th>Note</th>
+        </tr></thead>
         <tbody></tbody>
       </table>
       <ul id="m-notes"></ul>

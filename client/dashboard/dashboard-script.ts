@@ -32,11 +32,13 @@ const link = (href, text) => href ? el('a', { href, target: '_blank', rel: 'noop
 function renderRuns(runs) {
   const body = $('#runs tbody');
   body.replaceChildren(...runs.map((r) => {
-    const tr = el('tr', { 'data-id': r.workflowId, class: (r.running ? 'running ' : '') + (r.workflowId === selected() ? 'selected' : '') },
+    const cls = (r.running ? 'running ' : '') + (r.workflowId === selected() ? 'selected' : '');
+    const tr = el('tr', { 'data-id': r.workflowId, class: cls },
       el('td', {}, el('a', { href: '#run=' + encodeURIComponent(r.workflowId) }, r.workflowId)),
       el('td', {}, r.kind), el('td', {}, r.plan || ''),
       el('td', { class: 'status s-' + (r.status || r.execution) }, r.status || r.execution),
-      el('td', {}, r.running ? (r.phase || '') : r.execution), el('td', {}, utc(r.startedAt)), el('td', {}, utc(r.closedAt)),
+      el('td', {}, r.running ? (r.phase || '') : r.execution),
+      el('td', {}, utc(r.startedAt)), el('td', {}, utc(r.closedAt)),
       el('td', {}, link(r.ui, 'Temporal UI')));
     return tr;
   }));
@@ -47,10 +49,13 @@ function renderDecision(d) {
   if (!d) return el('div', { id: 'decision', hidden: '' });
   return el('section', { id: 'decision' },
     el('h3', {}, 'Open decision: ' + d.label),
-    el('p', { class: 'deadline' }, 'Deadline: ', el('strong', {}, utc(d.deadlineAt)), ' (', el('span', { class: 'left', 'data-deadline': d.deadlineAt }, d.deadlineAt ? left(d.deadlineAt) : ''), ')'),
+    el('p', { class: 'deadline' }, 'Deadline: ', el('strong', {}, utc(d.deadlineAt)), ' (',
+      el('span', { class: 'left', 'data-deadline': d.deadlineAt }, d.deadlineAt ? left(d.deadlineAt) : ''), ')'),
     d.onTimeout ? el('p', {}, 'If nobody decides by then: ' + d.onTimeout) : null,
     el('p', { class: 'to-sign' }, 'Still to sign: ', el('strong', {}, d.stillToSign.join(', ') || 'nobody')),
-    d.votes.length ? el('p', {}, 'Votes so far: ' + d.votes.map((v) => v.role + ' ' + v.decision + ' by ' + v.approver).join('; ')) : null,
+    d.votes.length
+      ? el('p', {}, 'Votes so far: ' + d.votes.map((v) => v.role + ' ' + v.decision + ' by ' + v.approver).join('; '))
+      : null,
     el('ul', { class: 'how' }, ...d.cli.filter((c) => d.stillToSign.includes(c.role)).map((c) =>
       el('li', {}, 'CLI (' + c.role + '): ', el('code', { class: 'cli' }, c.command), ' — ', md(c.noGo))),
       el('li', {}, 'Temporal UI: ', md(d.ui))));
@@ -61,8 +66,11 @@ function renderMonitoring(m) {
   const box = $('#monitoring');
   if (!m) { box.hidden = true; charts = {}; return; }
   box.hidden = false;
-  $('#m-head').replaceChildren(el('strong', {}, m.status), ' — ' + m.message + ' · ' + m.progress + ' · ' + m.uptime + ' ', link(m.ui, 'monitoring in Temporal UI'));
-  $('#m-next').textContent = m.next ? 'Next: ' + m.next.what + ' at ' + m.next.hour + (m.next.at ? ' (' + utc(m.next.at) + ')' : '') : '';
+  $('#m-head').replaceChildren(el('strong', {}, m.status),
+    ' — ' + m.message + ' · ' + m.progress + ' · ' + m.uptime + ' ', link(m.ui, 'monitoring in Temporal UI'));
+  $('#m-next').textContent = m.next
+    ? 'Next: ' + m.next.what + ' at ' + m.next.hour + (m.next.at ? ' (' + utc(m.next.at) + ')' : '')
+    : '';
   const chartBox = $('#charts');
   for (const c of m.charts) {
     let div = chartBox.querySelector('[data-name="' + c.name + '"]');
@@ -72,8 +80,10 @@ function renderMonitoring(m) {
     if (charts[c.name] !== c.svg) { div.innerHTML = c.svg; charts[c.name] = c.svg; }
   }
   $('#sheet tbody').replaceChildren(...m.rows.map((r) => el('tr', { class: r.kind + ' s-' + r.status },
-    el('td', {}, r.label), el('td', {}, utc(r.at).slice(11)), el('td', {}, num(r.latencyMs, 1)), el('td', {}, num(r.errorRatePct, 3)),
-    el('td', {}, num(r.memoryMb, 1)), el('td', {}, num(r.cpuPct, 1)), el('td', {}, r.status), el('td', {}, r.note || ''))));
+    el('td', {}, r.label), el('td', {}, utc(r.at).slice(11)),
+    el('td', {}, num(r.latencyMs, 1)), el('td', {}, num(r.errorRatePct, 3)),
+    el('td', {}, num(r.memoryMb, 1)), el('td', {}, num(r.cpuPct, 1)),
+    el('td', {}, r.status), el('td', {}, r.note || ''))));
   $('#m-notes').replaceChildren(...m.decisions.map((d) => el('li', {}, 'decision ' + d)),
     ...(m.rollback ? [el('li', { class: 'rollback' }, 'rollback ' + m.rollback)] : []),
     ...m.warnings.map((w) => el('li', { class: 'warn' }, 'WARN ' + w)));
@@ -82,11 +92,18 @@ function renderMonitoring(m) {
 function renderRun(r) {
   $('#detail').hidden = !r;
   if (!r) return;
-  $('#d-title').replaceChildren(r.workflowId + ' ', link(r.ui, 'open in Temporal UI'), r.uiHint ? el('small', {}, ' (' + r.uiHint + ')') : '');
-  $('#d-status').replaceChildren(el('strong', { class: 's-' + r.status }, r.status), ' — ' + r.message, r.ended ? el('div', {}, 'The workflow ' + r.ended) : '');
-  $('#d-next').replaceChildren(r.next ? md('Next: ' + r.next) : '', r.cutoverId ? el('div', {}, 'Monitoring of ', el('a', { href: '#run=' + encodeURIComponent(r.cutoverId) }, r.cutoverId)) : '');
+  $('#d-title').replaceChildren(r.workflowId + ' ', link(r.ui, 'open in Temporal UI'),
+    r.uiHint ? el('small', {}, ' (' + r.uiHint + ')') : '');
+  $('#d-status').replaceChildren(el('strong', { class: 's-' + r.status }, r.status), ' — ' + r.message,
+    r.ended ? el('div', {}, 'The workflow ' + r.ended) : '');
+  const of = r.cutoverId
+    ? el('div', {}, 'Monitoring of ', el('a', { href: '#run=' + encodeURIComponent(r.cutoverId) }, r.cutoverId))
+    : '';
+  $('#d-next').replaceChildren(r.next ? md('Next: ' + r.next) : '', of);
   $('#phases').replaceChildren(...(r.phases || []).map((p) => el('li', { class: 'p-' + p.state },
-    p.state + ' · ' + p.title + (p.durationMs !== undefined ? ' (' + (p.durationMs / 1000).toFixed(1) + ' s)' : '') + (p.message ? ' — ' + p.message : ''))));
+    p.state + ' · ' + p.title +
+      (p.durationMs !== undefined ? ' (' + (p.durationMs / 1000).toFixed(1) + ' s)' : '') +
+      (p.message ? ' — ' + p.message : ''))));
   $('#decision').replaceWith(renderDecision(r.openDecision));
   renderMonitoring(r.monitoring);
 }
@@ -112,7 +129,9 @@ async function poll() {
   }
 }
 async function loop() { await poll(); setTimeout(loop, EVERY); }
-setInterval(() => document.querySelectorAll('[data-deadline]').forEach((s) => (s.textContent = left(s.dataset.deadline))), 1000);
+const tick = () =>
+  document.querySelectorAll('[data-deadline]').forEach((s) => (s.textContent = left(s.dataset.deadline)));
+setInterval(tick, 1000);
 window.addEventListener('hashchange', () => { charts = {}; $('#charts').replaceChildren(); poll(); });
 loop();
 `;
