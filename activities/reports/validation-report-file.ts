@@ -5,15 +5,15 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { LoadedPlan } from '../../domain/loaded-plan';
-import type { CheckResult, ValidationReport } from '../../domain/validation-report';
+import type { ValidationReport } from '../../domain/validation-report';
 import { safeSlug } from '../../domain/names';
 import { fileInside, insideWorkdir } from '../plan-paths';
 
 const cell = (text: string) => text.replace(/\|/g, '/').replace(/\s*\n\s*/g, ' ');
 
-/** A key's evidence in a sentence or two: the rule, the figures, what a command printed. */
-function evidenceOf(check: CheckResult): string {
-  const result = check.metrics.result as Record<string, unknown> | undefined;
+/** A check's evidence in a few words: the figures a person checks first (a command's exit code, HTTP status, timing). */
+function evidenceOf(metrics: Record<string, unknown> | undefined): string {
+  const result = metrics?.result as Record<string, unknown> | undefined;
   const bits: string[] = [];
   if (typeof result?.exitCode === 'number') bits.push(`exit code ${result.exitCode}`);
   if (typeof result?.status === 'number') bits.push(`HTTP ${result.status}`);
@@ -21,13 +21,25 @@ function evidenceOf(check: CheckResult): string {
   return bits.join(', ');
 }
 
-/** The report as Markdown: the verdict, then one row per report key and one per check with its own words. */
+/** A check's own metrics: the key's when it alone feeds it, else its entry under the key (domain/check-outcome.ts). */
+function metricsOf(report: ValidationReport, check: string, key: string): Record<string, unknown> | undefined {
+  const metrics = report.checks[key]?.metrics;
+  const own = metrics?.[check] as Record<string, unknown> | undefined;
+  return own && typeof own === 'object' && 'status' in own ? own : metrics;
+}
+
+/** The report as Markdown: the verdict, then one row per report key and one per check with its evidence and words. */
 export function renderValidationMarkdown(report: ValidationReport): string {
-  const keys = Object.entries(report.checks).map(
-    ([name, c]) => `| ${name} | **${c.status}** | ${cell(evidenceOf(c))} | ${cell(c.message)} |`,
-  );
-  const outcomes = (report.outcomes ?? []).map(
-    (o) => `| ${o.name} | ${o.report} | **${o.status}** | ${cell(o.rule ?? '')} | ${cell(o.message)} |`,
+  const outcomes = report.outcomes ?? [];
+  const keys = Object.entries(report.checks).map(([name, c]) => {
+    const feeders = outcomes.filter((o) => o.report === name);
+    const evidence = feeders.length > 1 ? '' : evidenceOf(c.metrics);
+    return `| ${name} | **${c.status}** | ${cell(evidence)} | ${cell(c.message)} |`;
+  });
+  const rows = outcomes.map(
+    (o) =>
+      `| ${o.name} | ${o.report} | **${o.status}** | ${cell(o.rule ?? '')} | ` +
+      `${cell(evidenceOf(metricsOf(report, o.name, o.report)))} | ${cell(o.message)} |`,
   );
   return [
     `# Validation of ${report.target.name} (${report.target.role}): ${report.status}`,
@@ -37,7 +49,9 @@ export function renderValidationMarkdown(report: ValidationReport): string {
     '| Report key | Status | Evidence | Why |',
     '|---|---|---|---|',
     ...keys,
-    ...(outcomes.length ? ['', '| Check | Feeds | Status | Rule | Why |', '|---|---|---|---|---|', ...outcomes] : []),
+    ...(rows.length
+      ? ['', '| Check | Feeds | Status | Rule | Evidence | Why |', '|---|---|---|---|---|---|', ...rows]
+      : []),
     '',
   ].join('\n');
 }
