@@ -12,6 +12,25 @@ import { FailureType } from './failure-types';
 import { log } from './activity-log';
 import type { CheckMoment } from '../domain/check-schema';
 import type { CheckOutcome } from '../domain/check-outcome';
+import { writeValidationReport } from './reports/validation-report-file';
+import { runningWorkflowId } from '../infra/activity-context';
+
+/**
+ * Phase 5 and each checkpoint leave their report in reports.dir, named after the workflow and the
+ * moment (a checkpoint by its time: the monitoring's id outlives its runs), e.g.
+ * `cutover-x-phase5.json`, `cutover-x-monitoring-checkpoint-20261203T101500Z.json`. Outside a
+ * workflow (tests, the CLI) nothing is written: the caller has its own `--out`.
+ */
+async function keepReport(
+  loaded: LoadedPlan,
+  report: ValidationReport,
+  moment: CheckMoment,
+): Promise<string | undefined> {
+  const workflowId = runningWorkflowId();
+  if (!workflowId) return undefined;
+  const when = moment === 'phase5' ? '' : `-${report.timestamp.replace(/[-:]|\.\d+/g, '')}`;
+  return writeValidationReport(loaded, report, `${workflowId}-${moment}${when}`);
+}
 
 /**
  * Phase 5: PASS or WARN returns (a WARN is for people to weigh, not a reason to roll back);
@@ -24,11 +43,12 @@ export async function validateProduction(
   hosted?: CheckOutcome[],
 ): Promise<{ status: 'PASS' | 'WARN'; summary: string; report: ValidationReport }> {
   const report = await productionValidation(loaded, role, baseline, 'phase5', hosted);
-  const summary = summarizeReport(report);
+  const file = report.reportFile ? `; report ${report.reportFile}` : '';
+  const summary = summarizeReport(report) + file;
   if (report.status === 'FAIL') {
     const problems = describeProblems(report).join('; ');
     throw ApplicationFailure.nonRetryable(
-      `production validation of ${report.target.name} FAILED: ${problems}`,
+      `production validation of ${report.target.name} FAILED: ${problems}${file}`,
       FailureType.ValidationFailed,
       report,
     );
@@ -48,6 +68,7 @@ export async function productionValidation(
   hosted?: CheckOutcome[],
 ): Promise<ValidationReport> {
   const report = await runProductionValidation(loaded, role, { baseline, moment, hosted });
+  if (moment === 'phase5' || moment === 'checkpoint') report.reportFile = await keepReport(loaded, report, moment);
   if (report.status !== 'PASS')
     log.warn(`production validation of ${report.target.name}: ${summarizeReport(report)}`, {
       role,

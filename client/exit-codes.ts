@@ -24,6 +24,11 @@ export function exitCodeForStatus(status: CutoverStatus | string): number {
       return EXIT.ROLLED_BACK;
     case 'FAILED':
       return EXIT.FAILED;
+    // a validation's verdict, as `cutover validate` exits
+    case 'WARN':
+      return EXIT.VALIDATION_WARN;
+    case 'FAIL':
+      return EXIT.VALIDATION_FAIL;
     default:
       return EXIT.OK;
   }

@@ -6,7 +6,8 @@
  * failed, timed out) has no final view: it is told how it ended, by whom, and the last state it
  * published in its search attributes.
  */
-import { WorkflowFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { Client, WorkflowFailedError, type WorkflowExecutionDescription } from '@temporalio/client';
+import { LOCK_PREFIX, LOCK_WORKFLOW_TYPE, lockNamespace } from '../domain/lock-keys';
 import { outcomeView } from '../domain/outcome';
 import { phaseKey, statusKey } from '../domain/search-attributes';
 import { newestEvent } from '../infra/history-events';
@@ -25,7 +26,7 @@ export interface ClosedRun {
 
 export interface WorkflowRead<T> {
   workflowId: string;
-  /** cutoverWorkflow, monitoringWorkflow, rollbackWorkflow, validationWorkflow, cutoverLockWorkflow */
+  /** cutoverWorkflow, monitoringWorkflow, rollbackWorkflow, validationWorkflow, cutoverLock */
   type: string;
   running: boolean;
   /** its final result, or its live `status` answer; absent for a run that ended without one */
@@ -35,17 +36,30 @@ export interface WorkflowRead<T> {
   parent?: string;
 }
 
-/** Types with no `status` query: described only. */
-const NO_STATUS_QUERY = ['cutoverLockWorkflow'];
+/** Types with no `status` query (a lock never runs): described only. */
+const NO_STATUS_QUERY = [LOCK_WORKFLOW_TYPE];
 
-export async function readWorkflow<T>(client: Client, id: string): Promise<WorkflowRead<T>> {
+/**
+ * A lock id lives in the lock namespace (activities/cutover-locks.ts), written without the codec;
+ * every other id in the cutover's own.
+ */
+function clientFor(client: Client, id: string): Client {
+  if (!id.startsWith(LOCK_PREFIX)) return client;
+  const namespace = lockNamespace(client.options.namespace, process.env.CUTOVER_LOCK_NAMESPACE);
+  return new Client({ connection: client.connection, namespace });
+}
+
+export async function readWorkflow<T>(cutoverClient: Client, id: string): Promise<WorkflowRead<T>> {
+  const client = clientFor(cutoverClient, id);
   const handle = client.workflow.getHandle(id);
   const d = await handle.describe();
+  const holder = (d.memo?.holder as { workflowId?: string } | undefined)?.workflowId;
   const read: WorkflowRead<T> = {
     workflowId: id,
     type: d.type,
     running: d.status.name === 'RUNNING',
-    parent: d.parentExecution?.workflowId ?? undefined,
+    // a lock's holder is in its memo (an activity started it, not the cutover itself)
+    parent: d.parentExecution?.workflowId ?? holder,
   };
   if (d.status.name === 'COMPLETED') return { ...read, view: (await handle.result()) as T };
   if (read.running) return NO_STATUS_QUERY.includes(d.type) ? read : { ...read, view: await handle.query<T>('status') };

@@ -5,6 +5,17 @@ import { trafficLine } from '../domain/traffic-state';
 
 const MARK = { pending: '  ', running: '▶ ', passed: '✓ ', failed: '✗ ', skipped: '– ' } as const;
 
+/**
+ * A failed phase says its reason on its own line; the status lines after it (ROLLING_BACK, the
+ * final STATUS) refer to that line instead of printing the finding list again.
+ */
+export function referToFailedPhase(view: CutoverView, text: string): string {
+  let out = text;
+  for (const p of view.phases)
+    if (p.state === 'failed' && p.message) out = out.split(p.message).join(`${p.title} failed (see its line)`);
+  return out;
+}
+
 export function renderStatus(view: CutoverView, now = Date.now()): string {
   const lines = [
     `${view.cutoverId}  plan ${view.plan}` +
@@ -59,8 +70,10 @@ export function renderStatus(view: CutoverView, now = Date.now()): string {
     );
   if (view.monitoringWorkflowId) lines.push(`  monitoring: cutover status ${view.monitoringWorkflowId}`);
   lines.push(
-    FINAL_STATUSES.includes(view.status) ? statusLine(view.status) : `STATUS: ${view.status} — ${view.message}`,
+    FINAL_STATUSES.includes(view.status)
+      ? statusLine(view.status)
+      : `STATUS: ${view.status} — ${referToFailedPhase(view, view.message)}`,
   );
-  if (FINAL_STATUSES.includes(view.status)) lines.push(`  ${view.message}`);
+  if (FINAL_STATUSES.includes(view.status)) lines.push(`  ${referToFailedPhase(view, view.message)}`);
   return lines.join('\n');
 }

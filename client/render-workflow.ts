@@ -9,6 +9,7 @@ import type { RollbackView } from '../domain/rollback-model';
 import { formatDuration } from '../domain/duration';
 import { cancelText } from '../domain/cancel-request';
 import type { ValidationStatus } from '../workflows/messages';
+import { LOCK_WORKFLOW_TYPE } from '../domain/lock-keys';
 import { closedLine, type WorkflowRead } from './read-view';
 import { renderStatus } from './render-status';
 import { renderMonitoring } from './render-monitoring';
@@ -46,7 +47,7 @@ export function renderValidation(
 export function renderWorkflow(read: WorkflowRead<unknown>): string {
   const { workflowId: id, type, view, closed } = read;
   const ended = closed ? `the workflow ${closedLine(closed)}` : undefined;
-  if (type === 'cutoverLockWorkflow') {
+  if (type === LOCK_WORKFLOW_TYPE) {
     const holder = read.parent ? `held by ${read.parent}` : 'no holder (not started by a cutover)';
     const state = read.running ? holder : `released (${holder.replace('held by', 'was held by')})`;
     return `${id}  lock, ${state}${ended ? `\nSTATUS: ${ended}` : ''}`;

@@ -37,6 +37,8 @@ export interface ValidationReport {
   checks: Record<string, CheckResult>;
   /** each check's own verdict (several may feed one key) */
   outcomes?: OutcomeBrief[];
+  /** where the worker kept this report (Phase 5, a checkpoint): `<reports.dir>/<workflow>-<moment>.json` */
+  reportFile?: string;
 }
 
 /** One data check's verdict as reports and the monitoring's decision matrix see it. */

@@ -22,7 +22,7 @@ export interface ValueComparison {
   /** fields compared */
   compared: number;
   maxRelative: number;
-  /** the worst field first; only the ones out of tolerance plus the worst few in it */
+  /** out of tolerance first (totals before breakdown groups, then the worst), then the worst few in it */
   deviations: FieldDeviation[];
   /** fields the reference has and the candidate lacks (a lost breakdown group is a failure) */
   missing: string[];
@@ -66,6 +66,8 @@ function rowKey(row: unknown): string | undefined {
   );
   return texts.length ? texts.join('/') : undefined;
 }
+
+const depth = (path: string) => path.split('.').length;
 
 export function relativeDiff(reference: number, candidate: number): number {
   if (reference === candidate) return 0;
@@ -111,7 +113,10 @@ export function compareValues(
         ok: relative <= opts.relative || absolute <= opts.absolute,
       };
     })
-    .sort((a, b) => Number(a.ok) - Number(b.ok) || b.relative - a.relative);
+    // Out of tolerance first; among those a total before the breakdown groups that moved it, then the worst.
+    .sort(
+      (a, b) => Number(a.ok) - Number(b.ok) || (a.ok ? 0 : depth(a.path) - depth(b.path)) || b.relative - a.relative,
+    );
   const bad = all.filter((d) => !d.ok);
   return {
     ok: bad.length === 0 && missing.length === 0,

@@ -16,3 +16,8 @@ export function currentActivity(): Context | undefined {
 export function cancellationSignal(): AbortSignal | undefined {
   return currentActivity()?.cancellationSignal;
 }
+
+/** The workflow this activity runs for (its id), or undefined outside an activity (tests, the CLI). */
+export function runningWorkflowId(): string | undefined {
+  return currentActivity()?.info.workflowExecution?.workflowId;
+}

@@ -12,7 +12,8 @@ export function renderCutoverDetails(view: CutoverView): string {
     (p) =>
       `| ${MARK[p.state]} | ${p.title} | ` +
       `${p.durationMs !== undefined ? formatDuration(p.durationMs) : ''} ` +
-      `| ${(p.message ?? '').replace(/\|/g, '/').slice(0, 160)} |`,
+      // a failed phase keeps its whole reason (what someone acts on); the others a glance
+      `| ${(p.message ?? '').replace(/\|/g, '/').slice(0, p.state === 'failed' ? 2_000 : 160)} |`,
   );
   const votes = view.approvals.map(
     (a) =>

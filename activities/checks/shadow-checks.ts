@@ -6,7 +6,6 @@
  * values, through the same compare checks.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { Context } from '@temporalio/activity';
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import type { ServiceRole } from '../../domain/service-schema';
 import { describeOutcome, overallOf, type CheckOutcome } from '../../domain/check-outcome';
@@ -15,6 +14,7 @@ import { FailureType } from '../failure-types';
 import { log } from '../activity-log';
 import { baselineFromShadow, runChecksAt } from './run-checks';
 import { recordBaseline } from './baseline-store';
+import { runningWorkflowId } from '../../infra/activity-context';
 
 export interface ShadowResult {
   baseline: BaselineValues;
@@ -25,14 +25,6 @@ export interface ShadowResult {
 }
 
 const brief = (outcomes: CheckOutcome[]) => outcomes.map(({ name, status, message }) => ({ name, status, message }));
-
-function runningWorkflow(): string | undefined {
-  try {
-    return Context.current().info.workflowExecution?.workflowId;
-  } catch {
-    return undefined;
-  }
-}
 
 /** `hosted`: command checks already run on their hosts. */
 export async function shadowChecks(loaded: LoadedPlan, hosted?: CheckOutcome[]): Promise<ShadowResult> {
@@ -54,7 +46,7 @@ export async function shadowChecks(loaded: LoadedPlan, hosted?: CheckOutcome[]):
   const baseline = baselineFromShadow(outcomes);
   let recordedIn: string | undefined;
   if (Object.keys(baseline).length) {
-    const workflowId = runningWorkflow();
+    const workflowId = runningWorkflowId();
     // The cutover goes on without the file: Phase 5 and the monitoring get the values handed over.
     recordedIn = await recordBaseline(loaded, baseline, `shadow run${workflowId ? ` of ${workflowId}` : ''}`).catch(
       (err: Error) => {

@@ -3,7 +3,6 @@
  * public address; the router's state before a cutover's first change is kept (per cutover, in
  * traffic.stateDir) so the undo puts back exactly that and proves it by reading it back.
  */
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import {
@@ -25,6 +24,7 @@ import { HaproxyTrafficDriver } from './haproxy-driver';
 import { NginxTrafficDriver } from './nginx-driver';
 import { verifyThroughRouter } from './verify';
 import { keepAlive } from '../heartbeat';
+import { runningWorkflowId } from '../../infra/activity-context';
 
 export type { TrafficPointer } from './file-driver';
 
@@ -34,15 +34,6 @@ export function trafficDriverFor(loaded: LoadedPlan): TrafficDriver {
   if (spec.driver === 'haproxy') return new HaproxyTrafficDriver(loaded, spec);
   if (spec.driver === 'exec') return new ExecTrafficDriver(loaded, spec);
   return new FileTrafficDriver(loaded, spec);
-}
-
-/** The cutover this activity runs for (its workflow id), or undefined outside a workflow (tests, CLI). */
-function runningFor(): string | undefined {
-  try {
-    return Context.current().info.workflowExecution?.workflowId;
-  } catch {
-    return undefined;
-  }
 }
 
 const beforeFile = (loaded: LoadedPlan, cutoverId: string) =>
@@ -88,7 +79,7 @@ async function changeAndVerify(
   label: string,
   opts: { cutoverId?: string; verify?: boolean },
 ): Promise<TrafficStep> {
-  const { cutoverId = runningFor(), verify = true } = opts;
+  const { cutoverId = runningWorkflowId(), verify = true } = opts;
   const driver = trafficDriverFor(loaded);
   const before = await driver.read();
   if (cutoverId) await keepStateBefore(loaded, cutoverId, before);

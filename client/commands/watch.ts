@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { FINAL_STATUSES, type CutoverView } from '../../domain/cutover-model';
-import { renderStatus } from '../render-status';
+import { referToFailedPhase, renderStatus } from '../render-status';
 import { retryLines } from '../render-retries';
 import { hostWaitLines } from '../render-host-wait';
 import { PhaseTracker } from '../../domain/phase-tracker';
@@ -16,8 +16,26 @@ export async function queryStatus(client: Client, id: string): Promise<CutoverVi
   return readView<CutoverView>(client, id);
 }
 
+/**
+ * A rollback, a monitoring, a validation or a lock has no phases to follow: its status text is
+ * printed each time it changes, until it ends (a view with a final status gives the exit code).
+ */
+async function followOther(client: Client, id: string, intervalMs: number): Promise<number> {
+  let last = '';
+  for (;;) {
+    const read = await readWorkflow<{ status?: string }>(client, id);
+    const text = renderWorkflow(read);
+    if (text !== last) console.log(text);
+    last = text;
+    if (!read.running) return read.view?.status ? exitCodeForStatus(read.view.status) : EXIT.FAILED;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
 /** A terminal gets a live table; a pipe or CI log gets one line per event, in the seed's signature. */
 export async function watchCutover(client: Client, id: string, intervalMs = 1000): Promise<number> {
+  const { type } = await readWorkflow(client, id);
+  if (type !== 'cutoverWorkflow') return followOther(client, id, intervalMs);
   const tty = process.stdout.isTTY;
   let last = '';
   const said = new Set<string>();
@@ -44,7 +62,7 @@ export async function watchCutover(client: Client, id: string, intervalMs = 1000
         if (said.has(event) || event.startsWith('running:')) continue;
         said.add(event);
         if (event.startsWith('status:')) {
-          if (!final) console.log(`… ${view.status}: ${view.message}`);
+          if (!final) console.log(`… ${view.status}: ${referToFailedPhase(view, view.message)}`);
         } else console.log(event.slice(event.indexOf(':') + 1));
       }
       if (final) console.log(`${renderStatus(view).split('\n').slice(-2).join('\n')}`);
@@ -92,7 +110,7 @@ export function registerStatus(program: Command) {
     );
   program
     .command('watch')
-    .argument('<id>', 'cutover workflow id')
+    .argument('<id>', 'cutover workflow id (or any id the cutover started: its rollback, monitoring…)')
     .description('follow a cutover live until it ends; exit code: 0 SUCCESS, 3 ABORTED, 4 ROLLED_BACK, 5 FAILED')
     .action(async (id: string) =>
       withClient(async (client) => {

@@ -1,5 +1,7 @@
 /** `cutover status` text of the workflows that are not a cutover, and of runs that ended without a view. Pure. */
 import { renderWorkflow } from '../../client/render-workflow';
+import { referToFailedPhase, renderStatus } from '../../client/render-status';
+import type { CutoverView } from '../../domain/cutover-model';
 import { afterSuccessLine } from '../../client/after-success';
 import type { RollbackView } from '../../domain/rollback-model';
 
@@ -43,7 +45,7 @@ test('a validation result and a lock read plainly', () => {
   expect(
     renderWorkflow({
       workflowId: 'cutover-lock:plan:x',
-      type: 'cutoverLockWorkflow',
+      type: 'cutoverLock',
       running: true,
       parent: 'cutover-x-1',
     }),
@@ -86,4 +88,23 @@ test('after SUCCESS, a cancelled or terminated monitoring is said as its end, no
   expect(
     afterSuccessLine({ monitoringWorkflowId: 'c-monitoring', status: 'MONITORING', message: 'm' }),
   ).toBeUndefined();
+});
+
+test("a failed phase's reason is printed once: the status lines after it refer to its line", () => {
+  const reason = 'production validation of loans-v2 FAILED: totals_script: exited 1 (stdout: "totalAmount 1 != 2")';
+  const view = {
+    cutoverId: 'cutover-x-1',
+    plan: 'x',
+    status: 'ROLLED_BACK',
+    message: `${reason}; rolled back: V1 serving`,
+    phases: [{ id: 'phase5', title: 'Phase 5: Post-cutover validation', state: 'failed', message: reason }],
+    approvals: [],
+    rejectedApprovals: [],
+  } as unknown as CutoverView;
+  const text = renderStatus(view);
+  expect(text.split('totalAmount 1 != 2').length - 1).toBe(1);
+  expect(text).toMatch(/\n {2}Phase 5: Post-cutover validation failed \(see its line\); rolled back: V1 serving$/);
+  expect(referToFailedPhase({ ...view, status: 'ROLLING_BACK' }, `rolling back: ${reason}`)).toBe(
+    'rolling back: Phase 5: Post-cutover validation failed (see its line)',
+  );
 });

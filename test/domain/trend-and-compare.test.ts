@@ -6,7 +6,7 @@ import {
   trendProblems,
   type TrendState,
 } from '../../domain/trend';
-import { compareValues, flattenNumbers, pathIgnored } from '../../domain/value-compare';
+import { compareValues, describeValueComparison, flattenNumbers, pathIgnored } from '../../domain/value-compare';
 import { trendSchema } from '../../domain/check-schema';
 import { celProblem, evaluate, toCel } from '../../activities/checks/cel';
 
@@ -131,6 +131,21 @@ describe('compare mode', () => {
       expect(pathIgnored('byRegion.eastern', ['byRegion.east'])).toBe(false);
     },
   );
+
+  test('the total that moved is said before the breakdown groups that moved it, each level worst first', () => {
+    const c = compareValues(
+      { totalAmount: 259_500, 'byRegion.north.amount': 100_000, 'byRegion.east.amount': 50_000, 'byRegion.west.n': 9 },
+      { totalAmount: 233_550, 'byRegion.north.amount': 90_000, 'byRegion.east.amount': 34_050, 'byRegion.west.n': 9 },
+      { relative: 0.001, absolute: 0 },
+    );
+    expect(c.deviations.map((d) => [d.path, d.ok])).toEqual([
+      ['totalAmount', false],
+      ['byRegion.east.amount', false],
+      ['byRegion.north.amount', false],
+      ['byRegion.west.n', true],
+    ]);
+    expect(describeValueComparison(c)).toMatch(/^totalAmount off by 10\.000% \(259500 → 233550\), byRegion\.east/);
+  });
 });
 
 describe('CEL', () => {

@@ -14,6 +14,9 @@ import { createDemoFixture, REPO, type DemoFixture } from '../helpers/demo-fixtu
 import { waitFor } from '../helpers/wait-for';
 import { checkSchema } from '../../domain/check-schema';
 import { runChecksAt } from '../../activities/checks/run-checks';
+import { productionValidation, validateProduction } from '../../activities/post-cutover-check';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { execFileSync } from 'node:child_process';
 import { providerContext, startApiProxy, type ApiProxy } from './support';
 
 let fixture: DemoFixture;
@@ -118,6 +121,54 @@ test(
     });
   },
 );
+
+test("a failed script's printed reason is in its check's message, bounded; its whole tail stays in the fields", async () => {
+  const script = node(
+    "console.log('checking totals'); console.log('totalAmount 233550.0 != sum of regions 259500.0'); " +
+      "console.error('x'.repeat(5000)); process.exit(1)",
+  );
+  const spec = checkSchema.parse({ name: 'totals_script', at: ['phase5'], command: { argv: script } });
+  const [outcome] = await runChecksAt({ ...loaded, plan: { ...loaded.plan, checks: [spec] } }, 'v2', 'phase5');
+  expect(outcome).toMatchObject({ status: 'FAIL', rule: 'okExitCodes' });
+  expect(outcome.message).toMatch(/^exited 1, not an accepted exit code \(.* exited 1 in \d+ ms; stderr: "…x+"; /);
+  expect(outcome.message).toContain('stdout: "checking totals / totalAmount 233550.0 != sum of regions 259500.0"');
+  expect(outcome.message.length).toBeLessThan(1_000);
+  expect(outcome.metrics).toMatchObject({ result: { exitCode: 1, stderrTail: expect.stringMatching(/^…x{1999}\n$/) } });
+  // a script that passes says nothing more than that
+  const quiet = okAnswer(await run({ argv: node("console.log('fine')") }));
+  expect(quiet.summary).toMatch(/ exited 0 in \d+ ms$/);
+});
+
+test("Phase 5's report file (JSON and Markdown in reports.dir) carries a failed script's reason, bounded", async () => {
+  const spec = checkSchema.parse({
+    name: 'totals_script',
+    at: ['phase5'],
+    command: { argv: node("console.log('totalAmount 233550.0 != sum of regions 259500.0'); process.exit(1)") },
+  });
+  const plan = { ...loaded, plan: { ...loaded.plan, checks: [spec] } };
+  const env = new MockActivityEnvironment({
+    workflowExecution: { workflowId: 'cutover-evidence-1', runId: 'run-1' },
+  } as never);
+  const failure = await env.run(validateProduction, plan, 'v2' as const).then(
+    () => undefined,
+    (e: Error) => e,
+  );
+  const file = path.join(fixture.workdir, loaded.plan.reports.dir, 'cutover-evidence-1-phase5.json');
+  expect(failure?.message).toContain('totalAmount 233550.0 != sum of regions 259500.0');
+  expect(failure?.message).toContain(`report ${file}`);
+  expect(execFileSync('jq', ['-r', '.status', file], { encoding: 'utf8' })).toBe('FAIL\n');
+  expect(fs.readFileSync(file, 'utf8')).toContain('totalAmount 233550.0 != sum of regions 259500.0');
+  expect(fs.statSync(file).size).toBeLessThan(64_000);
+  const markdown = fs.readFileSync(file.replace(/\.json$/, '.md'), 'utf8');
+  expect(markdown).toMatch(/^# Validation of .* \(v2\): FAIL/);
+  expect(markdown).toMatch(/\| totals_script \| \*\*FAIL\*\* \| exit code 1 \| .*totalAmount 233550\.0 != sum/);
+  // outside a workflow (the CLI, scripts) nothing is written behind the caller's back
+  fs.rmSync(file);
+  await productionValidation(plan, 'v2', undefined, 'checkpoint');
+  expect(fs.readdirSync(path.dirname(file)).filter((f) => f.startsWith('cutover-evidence-1'))).toEqual([
+    'cutover-evidence-1-phase5.md',
+  ]);
+});
 
 test('stdoutJson parses stdout; stdout that is not JSON after a clean exit is a config error', async () => {
   expect(

@@ -12,10 +12,35 @@ import { parseDuration } from '../../../domain/duration';
 import type { CommandProviderSpec } from '../../../domain/check-schema';
 import { runCommand, type CommandResult } from '../../services/service-driver';
 import { CheckConfigError, fillTemplate, secretFromEnv, type Provider } from './provider';
-import { parseSeedReport } from './seed-report';
+import { parseSeedReport, type SeedCheckLine } from './seed-report';
 
 const TAIL = 2_000;
 const tail = (text: string) => (text.length > TAIL ? `…${text.slice(-TAIL)}` : text);
+/** What a person reads first of a failed script: its last lines, bounded (the whole tail stays in the fields). */
+const SAID_LINES = 3;
+const SAID_CHARS = 300;
+
+/**
+ * The reason a script printed as it failed, e.g. `printed "totalAmount 233550.0 != sum of regions 259500.0"`:
+ * the last non-empty lines of stderr, and of stdout when it said something too.
+ */
+function printedReason(stdout: string, stderr: string): string {
+  const last = (text: string) => {
+    const lines = text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(-SAID_LINES)
+      .join(' / ');
+    return lines.length > SAID_CHARS ? `…${lines.slice(-SAID_CHARS)}` : lines;
+  };
+  const said = [
+    ['stderr', last(stderr)],
+    ['stdout', last(stdout)],
+  ].filter(([, text]) => text);
+  if (!said.length) return 'printed nothing';
+  return said.map(([where, text]) => `${where}: ${JSON.stringify(text)}`).join('; ');
+}
 const mtimeOf = (file: string) => fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs;
 
 /** Runs argv; a program that cannot be started is the plan's mistake, said as such. */
@@ -79,6 +104,10 @@ function readJson(
   return {};
 }
 
+/** A report's item that did not pass keeps its own words: "data_integrity FAIL: 3 rows lost". */
+const failedItem = (c: SeedCheckLine) =>
+  c.status === 'PASS' || !c.message ? '' : `: ${c.message.length > 200 ? `${c.message.slice(0, 200)}…` : c.message}`;
+
 export const commandProvider: Provider<CommandProviderSpec> = async (given, ctx) => {
   // {{ service }}, {{ version }}, {{ baseUrl }} in an argument or the report's name: one script checks either target.
   // Still argv, never a shell.
@@ -122,6 +151,8 @@ export const commandProvider: Provider<CommandProviderSpec> = async (given, ctx)
     durationMs,
   };
   const how = result.code === null ? 'was killed by a signal' : `exited ${exitCode}`;
+  // A failed script's own words travel with its verdict (status, notification, UI, report), not only in history.
+  const said = exitOk ? '' : `; ${printedReason(result.stdout, result.stderr)}`;
   const produced = readJson(spec, cwd, result, reportMtimeBefore);
 
   if (produced.problem) {
@@ -131,17 +162,17 @@ export const commandProvider: Provider<CommandProviderSpec> = async (given, ctx)
         ok: true,
         value: { exitCode },
         fields: { ...fields, reportProblem: produced.problem },
-        summary: `${shown} ${how}; ${produced.problem}`,
+        summary: `${shown} ${how}; ${produced.problem}${said}`,
       };
     const fix =
       produced.source === 'stdout' ? 'check what the command prints' : 'check the path and what the command writes';
     throw new CheckConfigError(`${produced.problem} although ${shown} ${how}: ${fix}`);
   }
   if (produced.json === undefined)
-    return { ok: true, value: { exitCode }, fields, summary: `${shown} ${how} in ${durationMs} ms` };
+    return { ok: true, value: { exitCode }, fields, summary: `${shown} ${how} in ${durationMs} ms${said}` };
   if (spec.format === 'seed-report') {
     const { report, checks } = parseSeedReport(produced.json, produced.source!);
-    const listed = checks.map((c) => `${c.name} ${c.status}`).join(', ');
+    const listed = checks.map((c) => `${c.name} ${c.status}${failedItem(c)}`).join(', ');
     return {
       ok: true,
       value: report,
