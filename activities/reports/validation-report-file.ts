@@ -11,7 +11,7 @@ import { fileInside, insideWorkdir } from '../plan-paths';
 
 const cell = (text: string) => text.replace(/\|/g, '/').replace(/\s*\n\s*/g, ' ');
 
-/** A check's evidence in a few words: the figures a person checks first (a command's exit code, HTTP status, timing). */
+/** A check's evidence in a few words: what a person checks first (exit code, HTTP status, timing). */
 function evidenceOf(metrics: Record<string, unknown> | undefined): string {
   const result = metrics?.result as Record<string, unknown> | undefined;
   const bits: string[] = [];
