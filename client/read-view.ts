@@ -65,15 +65,22 @@ export async function readWorkflow<T>(cutoverClient: Client, id: string): Promis
   if (read.running) return NO_STATUS_QUERY.includes(d.type) ? read : { ...read, view: await handle.query<T>('status') };
   read.closed = await closedRun(client, d);
   // A run that ends failed with its view as the failure's details (a typed failure) still shows that view.
-  if (d.status.name === 'FAILED')
-    read.view = await handle.result().then(
+  if (d.status.name === 'FAILED') {
+    const failed = await handle.result().then(
       () => undefined,
       (err: unknown) => {
         // a failure the client cannot decode (encrypted, no keys) is told as such, not as an ending
         if (!(err instanceof WorkflowFailedError)) throw err;
-        return outcomeView<T>(err);
+        return err;
       },
     );
+    if (failed) {
+      read.view = outcomeView<T>(failed);
+      // the view says why; history's own message is only "Encoded failure" (the real one travels encoded)
+      if (read.view !== undefined) read.closed.reason = undefined;
+      else if (failed.cause?.message) read.closed.reason = failed.cause.message;
+    }
+  }
   return read;
 }
 

@@ -59,6 +59,9 @@ test('a script that fails Phase 5 is heard in status, --json, the notification, 
   const status = await cutoverAt(env.address, ['status', handle.workflowId]);
   expect(status.code).toBe(0);
   expect(count(status.stdout, REASON)).toBe(1);
+  // the run ended failed (its view as the failure's details): said without history's placeholder text
+  expect(status.stdout).toMatch(/\(the workflow FAILED at [^)]*\(last state: ROLLED_BACK/);
+  expect(status.stdout).not.toContain('Encoded failure');
   expect(status.stdout).toMatch(/stderr: "…x+"/);
   expect(status.stdout.length).toBeLessThan(BOUND + 4_000);
 
