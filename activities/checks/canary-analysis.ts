@@ -8,7 +8,7 @@
  */
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import type { CheckOutcome } from '../../domain/check-outcome';
-import type { ValueComparison } from '../../domain/value-compare';
+import type { FieldDeviation, ValueComparison } from '../../domain/value-compare';
 import type { BaselineValues } from '../../domain/baseline';
 import type { CheckStatus, ValidationReport } from '../../domain/validation-report';
 import { writeValidationReport } from '../reports/validation-report-file';
@@ -32,11 +32,15 @@ export interface CanaryAnalysis {
   reportPath: string;
 }
 
-const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toPrecision(4));
+/** 9870, 10363.5, 0.04554: enough digits to tell two values apart, never exponent notation for a KPI. */
+const num = (n: number) => String(Number(n.toPrecision(6)));
 
-/** "worst field east.revenue: V1 9870, V2 10363" from a compare outcome. */
+/** "worst field east.revenue: V1 9870, V2 10363" from a compare outcome: the largest deviation, wherever listed. */
 function worstField(c: ValueComparison | undefined): string {
-  const d = c?.deviations[0];
+  const d = c?.deviations.reduce<FieldDeviation | undefined>(
+    (w, x) => (!w || x.relative > w.relative ? x : w),
+    undefined,
+  );
   return d ? `; worst ${d.path}: V1 ${num(d.reference)}, V2 ${num(d.candidate)}` : '';
 }
 
