@@ -6,6 +6,7 @@
  * minutes and its timings depend on the machine.
  *   npx tsx bench/error-rate.ts [--runs 5] [--only 6,0.5] [--watch 4m]
  */
+import os from 'node:os';
 import { backupForCutover } from '../activities/backup-steps';
 import { startService } from '../activities/service-control';
 import { readingFrom } from '../activities/checks/service-metrics';
@@ -113,26 +114,32 @@ async function main() {
           batch.map(async (r, i) => {
             let seen: { user: ReturnType<typeof readingFrom>; all: ReturnType<typeof readingFrom> } | undefined;
             for (;;) {
-              const view = await handles[i].query<MonitoringView>('status');
+              // a busy machine can time a query out: ask again at the next poll
+              const view = await handles[i].query<MonitoringView>('status').catch(() => undefined);
+              if (!view) {
+                await sleep(2_000);
+                continue;
+              }
+              const last = view.sentinelSamples?.at(-1);
+              const measured = last
+                ? `${last.errorRatePct}% | ${last.errorRateRequests}${last.errorRateNote ? ' (inconclusive)' : ''}`
+                : '– | –';
               if (view.status === 'ROLLING_BACK' || view.status === 'ROLLED_BACK') {
                 const s = (performance.now() - injected) / 1000;
                 detect.push(s);
                 rolledBack++;
-                outcomes.push(`run ${i + 1}: rollback ${s.toFixed(1)} s after the fault — ${view.rollback?.reason}`);
+                outcomes.push(`| ${i + 1} | rollback | ${measured} | ${s.toFixed(1)} s | ${view.rollback?.reason} |`);
                 break;
               }
               if (view.status === 'COMPLETED' || view.status === 'FAILED') {
                 const warns = view.warnings.filter((w) => /error/.test(w));
-                const last = view.sentinelSamples?.at(-1);
                 const d = seen ?? (await denominators(r.fixture.urls.v2));
                 const pctOf = (x: { errors: number; requests: number }) =>
                   `${((x.errors / x.requests) * 100).toFixed(2)}% (${x.errors} of ${x.requests})`;
                 outcomes.push(
-                  `run ${i + 1}: ${view.status}, no rollback; ` +
-                    `${warns.length ? `WARN ${warns.join(' | ')}` : 'no error-rate WARN'}; ` +
-                    `last sentinel ${last?.errorRatePct}% of ` +
-                    `${last?.errorRateRequests} requests; ` +
-                    `V2's lifetime counters: user traffic ${pctOf(d.user)}, every request counted ${pctOf(d.all)}`,
+                  `| ${i + 1} | ${view.status}, ${warns.length ? 'WARN' : 'no error-rate WARN'}, no rollback | ` +
+                    `${measured} | – | ${warns.join('<br>')}; V2's lifetime counters: user traffic ` +
+                    `${pctOf(d.user)}, every request counted ${pctOf(d.all)} |`,
                 );
                 break;
               }
@@ -157,7 +164,10 @@ async function main() {
           ? ` (${Math.min(...detect).toFixed(0)}–` + `${Math.max(...detect).toFixed(0)} s after the fault)`
           : '');
       console.log(line);
-      for (const o of outcomes) console.log(`  ${o}`);
+      console.log(`| run | verdict | monitoring's rate (last probe) | requests counted | time to rollback | why |`);
+      console.log('|---|---|---|---|---|---|');
+      for (const o of outcomes) console.log(o);
+      console.log(`load average (1 min): ${os.loadavg()[0].toFixed(1)}`);
       summary.push(line);
     }
   } finally {

@@ -14,13 +14,14 @@ import {
   describeCoverage,
   isBaselineRecord,
   mergeBaselines,
+  valuesOf,
   type BaselineRecord,
   type BaselineValues,
 } from '../../domain/baseline';
 import { flattenNumbers } from '../../domain/value-compare';
 import { safeSlug } from '../../domain/names';
 import { insideWorkdir } from '../plan-paths';
-import { jmespathSearch } from './providers/jmespath';
+import { jmespathSearch, selectedKeys } from './providers/jmespath';
 import { PROVIDERS } from './providers';
 import { fetchAnswer } from './run-check';
 
@@ -111,6 +112,40 @@ export function baselineFromJson(loaded: LoadedPlan, raw: unknown, file: string)
     );
   }
   return { values, described: `a raw provider answer, used for ${describeCoverage(values)}` };
+}
+
+/**
+ * What a baseline lacks of the fields the compare checks it covers need: an extract
+ * `{kpis: …, breakdowns: …}` compares both, and a file with numbers under `kpis` only would pass
+ * every group unseen (V2's extra fields are not an error). Empty when nothing is lacking.
+ */
+export function baselineGaps(loaded: LoadedPlan, values: BaselineValues): string[] {
+  const gaps: string[] = [];
+  for (const check of compareChecks(loaded)) {
+    const own = valuesOf(check.name, values);
+    const keys = check.http?.extract ? selectedKeys(check.http.extract) : undefined;
+    if (!own || !keys) continue;
+    const paths = Object.keys(own);
+    const lacking = keys.filter((k) => !paths.some((p) => p === k || p.startsWith(`${k}.`)));
+    if (lacking.length)
+      gaps.push(
+        `${check.name} needs ${lacking.join(', ')} (its extract ${check.http!.extract} on GET ` +
+          `${check.http!.path}), the file has no numbers there`,
+      );
+  }
+  return gaps;
+}
+
+/** A baseline file given by the user, refused when it lacks what the compare checks need. */
+export async function readCompleteBaselineFile(loaded: LoadedPlan, file: string): Promise<ReadBaseline> {
+  const read = await readBaselineFile(loaded, file);
+  const gaps = baselineGaps(loaded, read.values);
+  if (gaps.length)
+    throw new Error(
+      `baseline ${file} lacks fields the plan's compare checks need: ${gaps.join('; ')}: save the ` +
+        `whole answer, or record one with \`cutover baseline capture\``,
+    );
+  return read;
 }
 
 export async function readBaselineFile(loaded: LoadedPlan, file: string): Promise<ReadBaseline> {

@@ -133,13 +133,26 @@ function headline(result: Record<string, unknown>): string {
   return bits.join(', ') || 'answered';
 }
 
-/** One check, one target; `inconclusive: retry` tries again after a pause, up to `retries`. */
+/**
+ * One check, one target; `inconclusive: retry` tries again after a pause, up to `retries`. The
+ * sentinel asks once: its next probe is the retry, and retries inside a probe (10 × 2 s in the
+ * demo plan while traffic is low) would stretch every probe to ~20 s and starve the monitoring's
+ * own error rate of the synthetic requests it counts.
+ */
 export async function runCheck(
   loaded: LoadedPlan,
   check: CheckSpec,
   role: ServiceRole,
   run: CheckRunContext,
 ): Promise<CheckOutcome> {
+  if (check.inconclusive === 'retry' && run.moment === 'sentinel') {
+    const outcome = await runOnce(loaded, check, role, run);
+    if (outcome.inconclusive && !outcome.rule) {
+      outcome.status = 'WARN';
+      outcome.message = `inconclusive (asked again at the next probe): ${outcome.inconclusive}`;
+    }
+    return outcome;
+  }
   const attempts = check.inconclusive === 'retry' ? check.retries : 1;
   let outcome: CheckOutcome | undefined;
   for (let i = 1; i <= attempts; i++) {

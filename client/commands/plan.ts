@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { LoadedPlan } from '../../domain/loaded-plan';
 import { coveredChecks } from '../../domain/baseline';
-import { compareChecks, readBaselineFile } from '../../activities/checks/baseline-store';
+import { compareChecks, readCompleteBaselineFile } from '../../activities/checks/baseline-store';
 import { insideWorkdir } from '../../activities/plan-paths';
 import { PlanError, planJsonSchema } from '../../domain/plan-check';
 import { readPlanFile } from '../../activities/plan-loader';
@@ -109,7 +109,7 @@ async function baselineFileNotes(loaded: LoadedPlan, file: string): Promise<stri
   let covered: Record<string, number>;
   let described: string;
   try {
-    const read = await readBaselineFile(loaded, insideWorkdir(loaded, given, 'validation.baselineFile'));
+    const read = await readCompleteBaselineFile(loaded, insideWorkdir(loaded, given, 'validation.baselineFile'));
     covered = coveredChecks(read.values);
     described = read.described;
   } catch (err) {

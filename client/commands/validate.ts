@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import type { ServiceRole } from '../../domain/service-schema';
 import type { CheckStatus } from '../../domain/validation-report';
 import { runProductionValidation, writeReport } from '../../activities/checks/production-validation';
-import { planBaseline, readBaselineFile } from '../../activities/checks/baseline-store';
+import { planBaseline, readCompleteBaselineFile } from '../../activities/checks/baseline-store';
 import { mergeBaselines, type BaselineValues } from '../../domain/baseline';
 import { checkPlanFile } from './plan';
 import { CliError, EXIT } from '../exit-codes';
@@ -46,7 +46,7 @@ export function registerValidate(program: Command) {
       let baseline: BaselineValues | undefined;
       if (opts.baseline) {
         try {
-          const read = await readBaselineFile(loaded, path.resolve(opts.baseline));
+          const read = await readCompleteBaselineFile(loaded, path.resolve(opts.baseline));
           console.log(`baseline ${opts.baseline}: ${read.described}`);
           // checks the file does not cover still compare with what the plan has recorded
           baseline = mergeBaselines(read.values, await planBaseline(loaded));

@@ -6,6 +6,9 @@
 import { runChecksAt, baselineFromShadow, reportFromOutcomes } from '../../activities/checks/run-checks';
 import { createOrdersFixture, type OrdersFixture } from '../helpers/orders-fixture';
 import { freePort } from '../helpers/demo-fixture';
+import { PROVIDERS } from '../../activities/checks/providers';
+import type { ProviderRegistry } from '../../activities/checks/run-check';
+import type { Provider, ProviderContext } from '../../activities/checks/providers/provider';
 
 let f: OrdersFixture;
 beforeAll(async () => {
@@ -103,6 +106,33 @@ test('an unexpected status FAILs; no answer is inconclusive and the plan says wh
   expect(outcomes.map((o) => o.status)).toEqual(['WARN', 'FAIL', 'FAIL']);
   expect(outcomes[0].inconclusive).toMatch(/ECONNREFUSED/);
   expect(outcomes[2].message).toMatch(/^still inconclusive after 2 attempts/);
+});
+
+test('at the sentinel an inconclusive: retry check is asked once: the next probe is its retry', async () => {
+  const retried = {
+    name: 'down_retry',
+    at: ['phase5', 'sentinel'],
+    http: { path: '/health' },
+    inconclusive: 'retry',
+    retries: 10,
+  };
+  const down = f.loaded([retried]);
+  down.plan.services.v1.baseUrl = `http://127.0.0.1:${await freePort()}/api`;
+  // 10 attempts 2 s apart would take 18 s: counted by the provider's calls, not the clock
+  let calls = 0;
+  const http = PROVIDERS.http as Provider<unknown>;
+  const counting = {
+    http: (spec: unknown, ctx: ProviderContext) => {
+      calls++;
+      return http(spec, ctx);
+    },
+  } as ProviderRegistry;
+  const [atSentinel] = await runChecksAt(down, 'v1', 'sentinel', { providers: counting });
+  expect(calls).toBe(1);
+  expect(atSentinel).toMatchObject({
+    status: 'WARN',
+    message: expect.stringMatching(/^inconclusive \(asked again at the next probe\): .*ECONNREFUSED/),
+  });
 });
 
 test(

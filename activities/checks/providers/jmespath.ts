@@ -38,3 +38,18 @@ export function jmespathProblem(expr: string): string | undefined {
 export function jmespathSearch(value: unknown, expr: string): unknown {
   return search(value as Parameters<typeof search>[0], expr);
 }
+
+/**
+ * The keys an extract of the form `{a: …, b: …}` names: every one must be in an answer (or a
+ * baseline) for a comparison to cover what the plan meant; undefined for any other shape.
+ */
+export function selectedKeys(expr: string): string[] | undefined {
+  let ast: { type?: string; children?: Array<{ name?: unknown }> };
+  try {
+    ast = compile(expr) as typeof ast;
+  } catch {
+    return undefined;
+  }
+  if (ast.type !== 'MultiSelectHash' || !ast.children) return undefined;
+  return ast.children.map((c) => c.name).filter((n): n is string => typeof n === 'string');
+}
