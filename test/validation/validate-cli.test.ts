@@ -130,3 +130,54 @@ test(
     for (const key of CHECK_NAMES) expect(Object.keys(report.checks[key])).toEqual(['status', 'metrics', 'message']);
   },
 );
+
+test(
+  'plan check and validate --baseline refuse a saved answer lacking a key the compare ' +
+    "check's extract picks, naming the check, the key and the fix; the whole answer is accepted",
+  async () => {
+    const extract = '{kpis: kpis, breakdowns: breakdowns}';
+    const f = await runningDemo({
+      mutate: (plan) => {
+        plan.checks = [
+          {
+            name: 'kpi_parity',
+            report: 'kpi_calculations',
+            at: ['shadow', 'schedule'],
+            http: { path: '/kpis', extract },
+            compare: { against: 'v1', relative: 0.001 },
+          },
+        ];
+      },
+    });
+    const answer = (await (await fetch(`${f.urls.v2}/kpis`)).json()) as { kpis: unknown; breakdowns: unknown };
+    expect(answer.breakdowns).toBeDefined();
+    fs.writeFileSync(path.join(f.workdir, 'whole.json'), JSON.stringify(answer));
+    const totalsOnly = path.join(f.workdir, 'totals-only.json');
+    fs.writeFileSync(totalsOnly, JSON.stringify({ kpis: answer.kpis }));
+    const planWith = (baselineFile: string | undefined) => {
+      const file = path.join(f.workdir, `plan-${baselineFile ?? 'none'}.yaml`);
+      fs.writeFileSync(file, stringify({ ...f.plan, validation: baselineFile ? { baselineFile } : {} }));
+      return file;
+    };
+    const lacking =
+      `kpi_parity needs breakdowns (its extract ${extract} on GET /kpis), the file has no numbers ` +
+      'there: save the whole answer, or record one with `cutover baseline capture`';
+
+    const whole = await cutover(['plan', 'check', planWith('whole.json')]);
+    expect(whole.stderr).toBe('');
+    expect(whole.code).toBe(0);
+    expect(whole.stdout).toContain('✓ validation.baselineFile whole.json: a raw provider answer, used for kpi_parity');
+
+    const checked = await cutover(['plan', 'check', planWith('totals-only.json')]);
+    expect(checked.code).toBe(2);
+    expect(checked.stderr).toContain(`✗ validation.baselineFile: baseline ${totalsOnly} lacks fields`);
+    expect(checked.stderr).toContain(lacking);
+
+    const out = path.join(f.workdir, 'report.json');
+    const validated = await cutover(['validate', planWith(undefined), '--out', out, '--baseline', totalsOnly]);
+    expect(validated.code).toBe(2);
+    expect(validated.stderr).toContain(`baseline ${totalsOnly} lacks fields`);
+    expect(validated.stderr).toContain(lacking);
+    expect(fs.existsSync(out)).toBe(false);
+  },
+);

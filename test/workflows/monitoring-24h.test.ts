@@ -96,6 +96,14 @@ test(
     ];
     expect(view.rows.map((r) => r.offsetMs)).toEqual(expected);
     expect(view.rows.every((r) => r.status === 'PASS')).toBe(true);
+    // the spreadsheet's columns are filled in every row, latency included
+    for (const row of view.rows)
+      expect([row.label, row.latencyMs, row.errorRatePct, row.memoryMb]).toEqual([
+        row.label,
+        expect.any(Number),
+        expect.any(Number),
+        expect.any(Number),
+      ]);
     expect(view.decisions.map((d) => [d.label, d.outcome, d.via])).toEqual([
       ['Hour 1 decision point', 'continue', 'votes'],
       ['Hour 8 decision point', 'continue', 'timeout-default'],
@@ -113,6 +121,7 @@ test(
     ]);
     const markdown = fs.readFileSync(view.report!.markdown, 'utf8');
     expect(markdown).toContain('# 24-Hour Cutover Complete ✓');
+    expect(markdown).toMatch(/- Latency \(first hour → last hour\): [\d.]+ ms → [\d.]+ ms/);
     expect(markdown).toMatch(/\| Hour 24 \(.*\) \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/);
     const notes = fs.readFileSync(path.join(f.workdir, 'notifications.log'), 'utf8');
     for (const hour of [4, 8, 12, 16, 20, 24]) expect(notes).toContain(`Hour ${hour} checkpoint: all metrics stable ✓`);
