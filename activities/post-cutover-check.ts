@@ -17,19 +17,22 @@ import { runningWorkflowId } from '../infra/activity-context';
 
 /**
  * Phase 5 and each checkpoint leave their report in reports.dir, named after the workflow and the
- * moment (a checkpoint by its time: the monitoring's id outlives its runs), e.g.
- * `cutover-x-phase5.json`, `cutover-x-monitoring-checkpoint-20261203T101500Z.json`. Outside a
- * workflow (tests, the CLI) nothing is written: the caller has its own `--out`.
+ * moment (a checkpoint by the name the monitoring gives it, its offset: the monitoring's id
+ * outlives its runs and its clock may be skipped), e.g. `cutover-x-phase5.json`,
+ * `cutover-x-monitoring-checkpoint-01h00m00s.json`. Outside a workflow (tests, the CLI) nothing is
+ * written: the caller has its own `--out`.
  */
 async function keepReport(
   loaded: LoadedPlan,
   report: ValidationReport,
   moment: CheckMoment,
+  reportName?: string,
 ): Promise<string | undefined> {
   const workflowId = runningWorkflowId();
   if (!workflowId) return undefined;
-  const when = moment === 'phase5' ? '' : `-${report.timestamp.replace(/[-:]|\.\d+/g, '')}`;
-  return writeValidationReport(loaded, report, `${workflowId}-${moment}${when}`);
+  const name =
+    reportName ?? (moment === 'phase5' ? moment : `${moment}-${report.timestamp.replace(/[-:]|\.\d+/g, '')}`);
+  return writeValidationReport(loaded, report, `${workflowId}-${name}`);
 }
 
 /**
@@ -58,7 +61,8 @@ export async function validateProduction(
 
 /**
  * The same checks for the monitoring loop and Schedules: a FAIL is data to act on, not an error.
- * `hosted`: what the command checks gave on their hosts' agents, ahead of this run.
+ * `hosted`: what the command checks gave on their hosts' agents, ahead of this run; `reportName`:
+ * what its report file is called after the workflow id (keepReport).
  */
 export async function productionValidation(
   loaded: LoadedPlan,
@@ -66,9 +70,11 @@ export async function productionValidation(
   baseline?: BaselineValues,
   moment: CheckMoment = 'phase5',
   hosted?: CheckOutcome[],
+  reportName?: string,
 ): Promise<ValidationReport> {
-  const report = await runProductionValidation(loaded, role, { baseline, moment, hosted });
-  if (moment === 'phase5' || moment === 'checkpoint') report.reportFile = await keepReport(loaded, report, moment);
+  const report = await runProductionValidation(loaded, role, { baseline, moment, hosted: hosted ?? undefined });
+  if (moment === 'phase5' || moment === 'checkpoint')
+    report.reportFile = await keepReport(loaded, report, moment, reportName);
   if (report.status !== 'PASS')
     log.warn(`production validation of ${report.target.name}: ${summarizeReport(report)}`, {
       role,

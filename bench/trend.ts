@@ -5,7 +5,8 @@
  * each with the time to flag. Not a test: it takes minutes and the times depend on the machine;
  * whether a run warns depends only on the readings, which the bench prints.
  *   npx tsx bench/trend.ts [--clean 20] [--leak 10] [--parallel 10] [--duration 4m] [--rate 20]
- *     [--leak-mb 1] [--leak-at SECONDS]
+ *     [--leak-mb 1] [--leak-at SECONDS] [--dump FILE]
+ * `--dump` writes each run's memory readings (JSON) to replay rule changes against them.
  */
 import { backupForCutover } from '../activities/backup-steps';
 import { startService } from '../activities/service-control';
@@ -16,6 +17,7 @@ import { createDemoFixture, type DemoFixture } from '../test/helpers/demo-fixtur
 import { demoPlanChecks } from '../test/helpers/demo-plan-checks';
 import { bundleWorkflows, createWorker, startDevServer } from '../test/helpers/temporal-env';
 import { startLoad, type RunningLoad } from './load-generator';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 const args = process.argv.slice(2);
@@ -30,6 +32,7 @@ const durationMs = parseDuration(opt('duration', '4m'));
 const rate = Number(opt('rate', '20'));
 const leakMb = Number(opt('leak-mb', '1'));
 const leakAtMs = Number(opt('leak-at', '0')) * 1000;
+const dump = opt('dump', '');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () => os.loadavg()[0].toFixed(1);
 
@@ -43,6 +46,9 @@ interface Result {
   flagS?: number;
   memory: string;
   probes: number;
+  /** the memory readings, for --dump */
+  readings: { offsetMs: number; memoryMb: number }[];
+  leakAtS?: number;
 }
 
 const ruleOf = (warning: string) =>
@@ -107,6 +113,10 @@ async function one(
       flagS: first && leakStarted !== undefined ? first.s - (leakStarted - began) / 1000 : undefined,
       memory: mem.length ? `${mem[0].toFixed(1)} → ${mem.at(-1)!.toFixed(1)} MB` : '–',
       probes: view.probes ?? 0,
+      readings: (view.sentinelSamples ?? []).flatMap((s) =>
+        s.memoryMb === null ? [] : [{ offsetMs: s.offsetMs, memoryMb: s.memoryMb }],
+      ),
+      leakAtS: leakStarted === undefined ? undefined : (leakStarted - began) / 1000,
     };
   } finally {
     await traffic?.stop();
@@ -174,6 +184,7 @@ async function main() {
   console.log('| run | status | probes | memory (first → last sample) | trend WARNs | time to flag |');
   console.log('|---|---|---|---|---|---|');
   for (const r of results) console.log(row(r));
+  if (dump) writeFileSync(dump, JSON.stringify(results, null, 1));
   const clean = results.filter((r) => r.kind === 'clean');
   const leak = results.filter((r) => r.kind === 'leak');
   const flags = leak.map((r) => r.flagS).filter((s): s is number => s !== undefined);

@@ -70,6 +70,17 @@ export function nextDue(table: Timetable, after: number, probeUntil = table.dura
 export const hourLabel = (ms: number) =>
   `Hour ${Number.isInteger(ms / 3_600_000) ? ms / 3_600_000 : (ms / 3_600_000).toFixed(2)}`;
 
+/**
+ * A checkpoint's report file name after the monitoring's id: its offset, exact and sorting in
+ * time order (`checkpoint-01h00m00s`), whatever the cadence; a re-run of a failed one keeps both.
+ */
+export function checkpointReportName(offsetMs: number, rerun = false): string {
+  const s = Math.round(offsetMs / 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const at = `${two(Math.floor(s / 3600))}h${two(Math.floor((s % 3600) / 60))}m${two(s % 60)}s`;
+  return `checkpoint-${at}${rerun ? '-rerun' : ''}`;
+}
+
 /** What a loop that fell behind still owes after an outage: no sentinel tick is replayed. */
 export interface CatchUp {
   /** the last moment that came due in the interval: the loop carries on after it */

@@ -46,7 +46,7 @@ export async function hostCheckOutcomes(
 
 /**
  * `productionValidation` of a moment (checkpoint, schedule) through `validation`, its command checks first on their
- * hosts.
+ * hosts. `reportName`: what the moment's report file is called after the workflow id (a checkpoint's offset).
  */
 export async function validationWithHostChecks(
   validation: Activities,
@@ -54,11 +54,10 @@ export async function validationWithHostChecks(
   role: ServiceRole,
   baseline: BaselineValues | undefined,
   moment: CheckMoment,
+  reportName?: string,
 ): Promise<ValidationReport> {
   const hosted = await hostCheckOutcomes(loaded, role, moment, { baseline, baselineFromPlan: true });
-  return hosted
-    ? validation.productionValidation(loaded, role, baseline, moment, hosted)
-    : validation.productionValidation(loaded, role, baseline, moment);
+  return validation.productionValidation(loaded, role, baseline, moment, hosted, reportName);
 }
 
 function notRun(loaded: LoadedPlan, name: string, role: ServiceRole, moment: CheckMoment, why: string): CheckOutcome {

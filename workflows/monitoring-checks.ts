@@ -9,7 +9,7 @@ import type { BaselineValues } from '../domain/baseline';
 import { SENTINEL_SAMPLES_KEPT, type MonitoringState } from '../domain/monitoring-model';
 import { rollbackMatrix, type Verdict } from '../domain/decision-matrix';
 import { COUNTED_KEPT, cpuPct, judgeErrorRate, probeCounts } from '../domain/monitoring-figures';
-import { hourLabel } from '../domain/monitoring-schedule';
+import { checkpointReportName, hourLabel } from '../domain/monitoring-schedule';
 import { parseDuration } from '../domain/duration';
 import { act } from './activity-proxies';
 import { hostCheckOutcomes, validationWithHostChecks } from './host-checks';
@@ -112,21 +112,22 @@ export async function checkpoint(
   const label = hourLabel(offsetMs);
   // A validation that cannot even run (worker gone past its retries, service unreachable) is a
   // FAIL row like any other: the matrix decides, the 24-hour loop goes on.
-  const validate = () =>
+  const validate = (rerun: boolean) =>
     validationWithHostChecks(
       act('validation', `${label} production validation`),
       loaded,
       'v2',
       baseline,
       'checkpoint',
+      checkpointReportName(offsetMs, rerun),
     ).catch((err: unknown) => unreachable(err));
-  let report = await validate();
+  let report = await validate(false);
   const failedFirst = report.status === 'FAIL';
   if (failedFirst) {
     await sleep(parseDuration(loaded.plan.monitoring.retryFailAfter), {
       summary: `${label}: re-run of a failed validation`,
     });
-    report = await validate();
+    report = await validate(true);
   }
   const { reading, errorRate, judged, cpu } = record(await probe(loaded), state, offsetMs, loaded.plan);
   const avgLatencyMs = latencyOf(report);

@@ -1,5 +1,5 @@
 import { planSchema } from '../../domain/plan-schema';
-import { nextDue, timetable, type DueEvent } from '../../domain/monitoring-schedule';
+import { checkpointReportName, nextDue, timetable, type DueEvent } from '../../domain/monitoring-schedule';
 
 const H = 3_600_000;
 const M = 60_000;
@@ -50,4 +50,17 @@ test('while a final sign-off is still open after the 24 hours, the sentinel keep
   const table = timetable(defaults);
   expect(nextDue(table, 24 * H, 24 * H + 10 * M)).toEqual({ at: 24 * H + M, kinds: ['sentinel'], decision: undefined });
   expect(nextDue(table, 24 * H + 10 * M, 24 * H + 10 * M)).toBeUndefined();
+});
+
+test("a checkpoint's report is named by its offset: exact to the second, in time order, a re-run kept apart", () => {
+  const names = [10_000, 2 * M, H, 8 * H + 30 * M + 5_000, 24 * H].map((ms) => checkpointReportName(ms));
+  expect(names).toEqual([
+    'checkpoint-00h00m10s',
+    'checkpoint-00h02m00s',
+    'checkpoint-01h00m00s',
+    'checkpoint-08h30m05s',
+    'checkpoint-24h00m00s',
+  ]);
+  expect([...names].sort()).toEqual(names);
+  expect(checkpointReportName(H, true)).toBe('checkpoint-01h00m00s-rerun');
 });

@@ -2,9 +2,10 @@
  * The monitoring loop reading a plan's data checks on a service that is not the demo, on the dev
  * server with a plan of seconds: a memory leak is flagged by the trend within the first readings
  * of a plan far shorter than the seed's hour; a check with onFail: rollback rolls back once it has
- * failed failureLimit times in a row, and not before.
+ * failed failureLimit times in a row, and not before. Each checkpoint leaves its own report file.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { TASK_QUEUE } from '../../domain/names';
@@ -15,6 +16,7 @@ import { loadInlinePlan } from '../../activities/plan-loader';
 import { startService, stopService } from '../../activities/service-control';
 import { backupForCutover } from '../../activities/backup-steps';
 import { viewOrThrow } from '../../domain/outcome';
+import { checkpointReportName } from '../../domain/monitoring-schedule';
 
 const suite = devServerWithWorker();
 let env: TestWorkflowEnvironment;
@@ -69,7 +71,7 @@ async function monitored(name: string, v2Env: Record<string, string>) {
 }
 
 test(
-  'a leak is flagged by its trend in a 20-second plan; an onFail: ' +
+  'a leak is flagged by its trend in a 20-second plan, each checkpoint with its report file; an onFail: ' +
     'rollback check rolls back after failureLimit FAILs in a row',
   async () => {
     const leak = await monitored('leaky', { ORDERS_FAULT_LEAK_MB: '8' });
@@ -83,6 +85,18 @@ test(
 
     expect(`${leakView.status} ${leakView.message}`).toMatch(/^COMPLETED/);
     expect(leakView.warnings.join('\n')).toMatch(/memory trend: climbing \d+(\.\d+)?\/h over the last \d+ readings/);
+    // one report per checkpoint row, named by its offset (seconds apart, none overwritten)
+    const id = leak.handle.workflowId;
+    const dir = path.join(leak.f.workdir, 'reports');
+    const written = fs.readdirSync(dir).filter((n) => n.startsWith(`${id}-checkpoint-`) && n.endsWith('.json'));
+    expect(leakView.rows.map((r) => r.offsetMs)).toEqual([10_000, 20_000]);
+    expect(written.sort()).toEqual([`${id}-checkpoint-00h00m10s.json`, `${id}-checkpoint-00h00m20s.json`]);
+    expect(leakView.rows.map((r) => `${id}-${checkpointReportName(r.offsetMs)}.json`)).toEqual(written);
+    for (const name of written) {
+      const report = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
+      expect(report.status).toMatch(/^(PASS|WARN|FAIL)$/);
+      expect(fs.existsSync(path.join(dir, name.replace(/\.json$/, '.md')))).toBe(true);
+    }
 
     expect(brokenView.status).toBe('ROLLED_BACK');
     expect(brokenView.message).toMatch(/summary: .*HTTP 500.*immediate rollback/);
