@@ -188,6 +188,14 @@ export const trendSchema = z.strictObject({
       'WARN when the value climbs faster than this many units per hour (Theil–Sen slope, its 95% lower bound), ' +
         "a rise beyond 3 × the readings' noise",
     ),
+  minRise: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      "the smallest climb that counts, in the value's units (default: 10% of the readings' median, more than a " +
+        "healthy garbage collector's swing between collections)",
+    ),
   minPoints: z.number().int().min(2).default(3).describe('readings after the warm-up each rule needs'),
   severity: z.enum(['WARN', 'FAIL']).default('WARN').describe('what a trend breach is: WARN (default) or FAIL'),
 });

@@ -20,6 +20,15 @@ const CLEAN_V2 = [
   97, 96.7, 97.5, 97.8, 97.4, 97.5, 97.6, 98.5, 98.5, 98.4, 99.3, 99.5, 99.4, 99.4, 99.5, 100.8, 100.1, 100.1, 100.6,
   100.8,
 ];
+/**
+ * The same, another start (bench/trend.ts --dump): past the warm-up the heap ramps from 96.6 to
+ * 107 MB in 80 s, steadily, then a collection gives 5 MB back.
+ */
+const RAMPING_V2 = [
+  110.4, 113, 115.6, 111.5, 111.7, 111.2, 111.3, 111.3, 111.7, 97.6, 98.4, 98.9, 99.2, 98.4, 99.9, 98.7, 99.2, 100.8,
+  97.8, 96.9, 96.6, 98.1, 97.8, 98, 99.3, 98.6, 98.8, 100.2, 98.6, 100.7, 101, 102.7, 103.5, 103.9, 104.2, 104.5, 104.9,
+  107, 102.1, 103.1, 103, 103.3, 104.8, 102.6, 103.1, 104.8, 105, 105.2,
+];
 const memory = spec({ warmup: '1h', maxDrift: 0.1, maxRisePerHour: 300, minPoints: 5 });
 /** the problems after each reading, as the monitoring sees them one probe at a time */
 const replay = (s: ReturnType<typeof spec>, values: number[], everyMs: number, warmupMs: number) => {
@@ -50,6 +59,21 @@ describe('trends', () => {
     ).toBeGreaterThan(300);
   });
 
+  test("a healthy heap's ramp between two collections is no climb: steady and fast, but smaller than minRise", () => {
+    expect(replay(memory, RAMPING_V2, 5_000, 2 * min).flat()).toEqual([]);
+    // the ramp alone passes the slope's confidence bound and the noise: only its size tells it from a leak
+    const ramp = RAMPING_V2.slice(23, 35).map((value, i) => ({ offsetMs: (i + 24) * 5_000, value }));
+    const fit = theilSen(ramp)!;
+    expect(fit.lower).toBeGreaterThan(300);
+    expect(fit.rise).toBeGreaterThan(3 * fit.noise);
+    expect(trendProblems(spec({ ...memory, minRise: 2 }), { points: ramp, warmupMs: 0 })).toEqual([
+      expect.stringMatching(/^climbing \d+\/h over the last 12 readings .*and at least 2\.00; limit 300\/h\)$/),
+    ]);
+    const leaking = RAMPING_V2.map((v, i) => (i < 24 ? v : v + (i - 23) * 5));
+    const first = replay(memory, leaking, 5_000, 2 * min).findIndex((p) => p.length > 0);
+    expect((first + 1) * 5_000 - 2 * min).toBeLessThanOrEqual(min);
+  });
+
   test('a 1 MB/s leak on top of the same readings is flagged within a minute of the warm-up', () => {
     const leaking = CLEAN_V2.map((v, i) => (i < 24 ? v : v + (i - 23) * 5));
     const seen = replay(memory, leaking, 5_000, 2 * min);
@@ -57,7 +81,7 @@ describe('trends', () => {
     expect(first).toBeGreaterThan(23);
     expect((first + 1) * 5_000 - 2 * min).toBeLessThanOrEqual(min);
     expect(seen[first].join()).toMatch(
-      /^memory|^climbing \d+\/h over the last \d+ readings \(at least \d+\/h at 95% confidence; rise [\d.]+ against noise [\d.]+; limit 300\/h\)/,
+      /^memory|^climbing \d+\/h over the last \d+ readings \(at least \d+\/h at 95% confidence; rise [\d.]+ against noise [\d.]+ and at least [\d.]+; limit 300\/h\)/,
     );
     expect(seen.slice(first).every((p) => p.length > 0)).toBe(true);
   });
