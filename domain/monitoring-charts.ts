@@ -49,6 +49,11 @@ export interface ChartLimits {
   memoryDrift?: number;
 }
 
+/** The plan limits the charts draw, from its thresholds: the report and the live page draw the same lines. */
+export function chartLimits(t: { latencyWarnMs: number; errorRateWarn: number; memoryDrift: number }): ChartLimits {
+  return { latencyWarnMs: t.latencyWarnMs, errorRateWarnPct: t.errorRateWarn * 100, memoryDrift: t.memoryDrift };
+}
+
 /** The three charts of a monitoring view: what each plots and where the decisions fell. */
 export function monitoringCharts(view: MonitoringView, limits: ChartLimits = {}): NamedChart[] {
   const markers: ChartMarker[] = view.decisions.map((d) => ({

@@ -6,6 +6,7 @@ import type { BaselineValues } from './baseline';
 import type { BackupInfo } from './rollback-model';
 import type { CheckStatus, ValidationBrief } from './validation-report';
 import type { TrendState } from './trend';
+import type { ChartLimits } from './monitoring-charts';
 import type { CancelRequest } from './cancel-request';
 import type { CountedWindow } from './monitoring-figures';
 import { formatSpan } from './duration';
@@ -178,6 +179,8 @@ export interface MonitoringView {
   gaps?: UnmeasuredInterval[];
   /** the latest sentinel probes (at most SENTINEL_SAMPLES_KEPT; absent in states from before they were kept) */
   sentinelSamples?: SentinelSample[];
+  /** the plan's limits, for charts drawn from the view alone (the live page) */
+  limits?: ChartLimits;
   unmeasuredMs?: number;
   /** probes that ran; 0 means uptime is unknown, not 100% */
   probes?: number;

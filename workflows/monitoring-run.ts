@@ -17,6 +17,7 @@ import {
   type OpenDecision,
 } from '../domain/monitoring-model';
 import { timetable, type Timetable } from '../domain/monitoring-schedule';
+import { chartLimits } from '../domain/monitoring-charts';
 import type { Verdict } from '../domain/decision-matrix';
 import { parseDuration } from '../domain/duration';
 import { phaseKey, planKey, statusKey } from '../domain/search-attributes';
@@ -134,6 +135,7 @@ export class MonitoringRun {
       openDecision: point ? this.openDecisionView(point, state.openDecision!) : undefined,
       gaps: state.gaps ?? [],
       sentinelSamples: state.sentinelSamples ?? [],
+      limits: chartLimits(this.plan.thresholds),
       unmeasuredMs: unmeasuredMs(state.gaps),
       probes: state.probes.total,
       traffic: state.traffic,

@@ -11,7 +11,7 @@ import { safeSlug } from '../../domain/names';
 import { fileInside, insideWorkdir } from '../plan-paths';
 import { buildReport, renderMarkdown, type FinalDecisionPoint } from './report-content';
 import { parseDuration } from '../../domain/duration';
-import { monitoringCharts } from '../../domain/monitoring-charts';
+import { chartLimits, monitoringCharts } from '../../domain/monitoring-charts';
 import { renderChart } from '../../infra/chart-svg';
 
 export async function writeMonitoringReport(
@@ -22,12 +22,7 @@ export async function writeMonitoringReport(
   await mkdir(dir, { recursive: true });
   // The cutover id comes from whoever started the workflow (UI, CLI): a slug, never a path.
   const base = fileInside(dir, `${safeSlug(view.cutoverId, 'cutover')}-monitoring`);
-  const { thresholds } = loaded.plan;
-  const charts = monitoringCharts(view, {
-    latencyWarnMs: thresholds.latencyWarnMs,
-    errorRateWarnPct: thresholds.errorRateWarn * 100,
-    memoryDrift: thresholds.memoryDrift,
-  }).map((c) => ({
+  const charts = monitoringCharts(view, chartLimits(loaded.plan.thresholds)).map((c) => ({
     ...c,
     file: `${base}-${c.name}.svg`,
   }));

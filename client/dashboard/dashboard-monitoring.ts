@@ -97,7 +97,7 @@ export function monitoringPanel(view: MonitoringView, workflowId: string, ui: st
     rollback: view.rollback
       ? `${view.rollback.workflowId}: ${view.rollback.status ?? 'running'} — ${view.rollback.reason}`
       : undefined,
-    charts: monitoringCharts(view).map((c) => ({
+    charts: monitoringCharts(view, view.limits).map((c) => ({
       name: c.name,
       title: c.title,
       points: c.options.points.length,

@@ -132,6 +132,8 @@ uiTest()(
     expect(later.points).toBe(later.rows);
     const chartSvg = await page.locator('.chart[data-name="latency"] svg').innerHTML();
     expect(chartSvg).toContain('Latency');
+    // the plan's limits, drawn as in the final report (the error-rate line is always in view)
+    expect(await page.locator('.chart[data-name="error-rate"] svg').textContent()).toContain('warn > 0.1%');
     const firstRow = await page.locator('#sheet tbody tr.checkpoint').first().innerText();
     expect(firstRow).toMatch(
       /Hour 0\.\d+\s+\d\d:\d\d:\d\d UTC\s+\d+\.\d\s+\d+\.\d{3}\s+(\d+\.\d|–)\s+(\d+\.\d|–)\s+PASS/,
