@@ -19,7 +19,7 @@ import { registerBaseline } from './commands/baseline';
 import { registerWorker } from './commands/worker';
 import { registerBackup } from './commands/backup';
 import { registerDashboard } from './commands/dashboard';
-import { versionLine } from '../worker/deployment';
+import { versionLine } from '../worker/build-id';
 import { EXIT } from './exit-codes';
 
 export function buildProgram(): Command {

@@ -12,7 +12,8 @@ import { hostAgentOptions, planPolicyFromEnv, workerOptions } from './worker-opt
 import { TASK_QUEUE, hostQueue } from '../domain/names';
 import { reapOrphans } from '../activities/child-registry';
 import { WorkerTuningError, tuningFromEnv } from './worker-tuning';
-import { DeploymentConfigError, currentPolicyFromEnv, joinDeployment, workerVersion } from './deployment';
+import { DeploymentConfigError, workerVersion } from './build-id';
+import { currentPolicyFromEnv, joinDeployment } from './deployment';
 import { Client } from '@temporalio/client';
 import { connectClient } from '../infra/temporal-connection';
 import { codecDataConverter } from '../infra/payload-codec';

@@ -29,7 +29,7 @@ export interface CutoverWorkerOptions {
   planDirs?: string[];
   /** default: CUTOVER_ALLOW_INLINE_PLANS=1 */
   allowInlinePlans?: boolean;
-  /** the worker deployment version to join (worker/deployment.ts); default: an unversioned worker */
+  /** the worker deployment version to join (worker/build-id.ts); default: an unversioned worker */
   version?: WorkerDeploymentVersion;
 }
 

@@ -16,6 +16,7 @@ import {
   type ValueComparison,
 } from '../../domain/value-compare';
 import { valuesOf, type BaselineValues } from '../../domain/baseline';
+import { shrinkResult } from '../../domain/bounded-result';
 import { cancellationSignal } from '../../infra/activity-context';
 import { heartbeat } from '../heartbeat';
 import { evaluate, evaluateBool, toCel } from './cel';
@@ -33,31 +34,6 @@ export interface CheckRunContext {
   env?: NodeJS.ProcessEnv;
   /** how long an inconclusive: retry waits between attempts */
   retryDelayMs?: number;
-}
-
-const MAX_TEXT = 4_000;
-/** Enough for every breakdown group of a KPI answer; a bigger answer keeps its first numbers. */
-const MAX_NUMBERS = 1_000;
-
-/**
- * Keeps history and reports small without losing a figure: the provider's fields (latency,
- * status, exit code) stay whole, and a long value keeps its numbers (path → number) while only
- * its raw text is cut, marked as such.
- */
-export function shrinkResult(result: Record<string, unknown>): Record<string, unknown> {
-  const text = JSON.stringify(result.value);
-  if (text === undefined || text.length <= MAX_TEXT) return result;
-  const all = Object.entries(flattenNumbers(result.value));
-  const numbers = Object.fromEntries(all.slice(0, MAX_NUMBERS));
-  const value = {
-    truncated: `${text.length} characters, the first ${MAX_TEXT} kept in "text"`,
-    numbers,
-    text: text.slice(0, MAX_TEXT),
-  };
-  return {
-    ...result,
-    value: all.length > MAX_NUMBERS ? { ...value, numbersKept: `${MAX_NUMBERS} of ${all.length}` } : value,
-  };
 }
 
 /** What the check's provider answers for `role`, before any rule or compare. */

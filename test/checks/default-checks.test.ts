@@ -6,7 +6,7 @@ import { checkPlan } from '../../domain/plan-check';
 import { defaultChecks } from '../../domain/default-checks';
 import { mergeBaselines, valuesOf } from '../../domain/baseline';
 import { baselineFromJson } from '../../activities/checks/baseline-store';
-import { shrinkResult } from '../../activities/checks/run-check';
+import { shrinkResult } from '../../domain/bounded-result';
 import { checkListProblems } from '../../activities/checks/check-lint';
 import type { LoadedPlan } from '../../domain/loaded-plan';
 

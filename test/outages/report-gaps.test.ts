@@ -1,5 +1,6 @@
 /** Reports of gaps and of short or early-ended monitoring, from hand-made views (pure, no server). */
-import { buildReport, renderMarkdown } from '../../activities/reports/report-content';
+import { buildReport } from '../../activities/reports/report-content';
+import { renderMarkdown } from '../../activities/reports/report-markdown';
 import { monitoringCharts } from '../../domain/monitoring-charts';
 import { renderChart } from '../../infra/chart-svg';
 import { renderMonitoring } from '../../client/render-monitoring';

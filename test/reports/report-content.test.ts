@@ -1,5 +1,6 @@
 /** The report's content from a hand-made view: figures, trends, decisions, sign-offs and the verdict. */
-import { buildReport, READY, renderMarkdown } from '../../activities/reports/report-content';
+import { buildReport, READY } from '../../activities/reports/report-content';
+import { renderMarkdown } from '../../activities/reports/report-markdown';
 import type { MonitoringView } from '../../domain/monitoring-model';
 import { completedView, rolledBackView } from './view-fixture';
 

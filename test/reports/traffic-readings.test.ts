@@ -1,5 +1,6 @@
 /** Who served at each moment of the monitoring, as the router said: report (JSON, Markdown), status and UI details. */
-import { buildReport, renderMarkdown } from '../../activities/reports/report-content';
+import { buildReport } from '../../activities/reports/report-content';
+import { renderMarkdown } from '../../activities/reports/report-markdown';
 import { renderMonitoring } from '../../client/render-monitoring';
 import { renderMonitoringDetails } from '../../workflows/monitoring-details';
 import type { MonitoringView } from '../../domain/monitoring-model';
